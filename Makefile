@@ -1,0 +1,205 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# iotguard: one build for the kernel module, the BPF programs, the agent and
+# the tests.  `make help` lists the targets.
+#
+# Variables an integrator may set:
+#   KERNEL_SRC     kernel build tree for the module (Yocto passes this);
+#                  default: the headers of the Debian test kernel KERNEL
+#   KERNEL         test kernel series for the default KERNEL_SRC: 6.1 or 6.12
+#   KERNELS        test kernels `make check` boots (default: 6.1 6.12)
+#   CROSS_COMPILE, ARCH, CC, CLANG, BPFTOOL, PKG_CONFIG
+#   VMLINUX_BTF    kernel image with BTF for vmlinux.h (default: extracted
+#                  from /boot/vmlinuz of the 6.1 test kernel)
+#   DESTDIR, PREFIX, SYSCONFDIR  for `make install`
+
+.DEFAULT_GOAL := all
+
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KSELFTEST := $(BUILD)/kselftest
+
+KERNEL ?= 6.1
+KERNELS ?= 6.1 6.12
+kernel_release = $(shell $(TOP)/scripts/kernel-release $(1))
+KERNEL_SRC ?= /lib/modules/$(call kernel_release,$(KERNEL))/build
+
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
+BPF_ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
+
+PREFIX ?= /usr
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+# ---------------------------------------------------------------- BPF ----
+# The BPF build sees only our headers, the libbpf headers copied into the
+# build tree and a vmlinux.h: -nostdinc keeps host include paths out.
+BPF_DIR := $(BUILD)/bpf
+LIBBPF_INCLUDE ?= $(shell $(PKG_CONFIG) --variable=includedir libbpf 2>/dev/null || echo /usr/include)
+BPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h
+BPF_SOURCES := $(wildcard bpf/*.bpf.c)
+BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.o,$(BPF_SOURCES))
+BPF_SKELETONS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.skel.h,$(BPF_SOURCES))
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -nostdinc \
+	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall -Werror
+
+VMLINUX_BTF ?= $(BPF_DIR)/vmlinux-$(call kernel_release,6.1)
+
+$(BPF_DIR)/include/bpf/%.h: $(LIBBPF_INCLUDE)/bpf/%.h
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(BPF_DIR)/vmlinux-%:
+	@mkdir -p $(@D)
+	$(KSELFTEST)/scripts/extract-vmlinux /boot/vmlinuz-$* > $@.tmp
+	mv $@.tmp $@
+
+$(BPF_DIR)/vmlinux.h: $(VMLINUX_BTF)
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $< format c > $@.tmp
+	mv $@.tmp $@
+
+$(BPF_DIR)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BPF_DIR)/vmlinux.h \
+		$(addprefix $(BPF_DIR)/include/bpf/,$(BPF_HEADERS))
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# `gen object` strips DWARF, so the skeleton embeds only what loads.
+$(BPF_DIR)/%.o: $(BPF_DIR)/%.bpf.o
+	$(BPFTOOL) gen object $@ $<
+
+$(BPF_DIR)/%.skel.h: $(BPF_DIR)/%.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	mv $@.tmp $@
+
+bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
+
+# -------------------------------------------------------------- agent ----
+AGENT_DIR := $(BUILD)/agent
+AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf
+AGENT_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
+AGENT_PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+WARN_CFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
+HARDEN_CFLAGS := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
+	-fstack-clash-protection
+HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -Ikmod/uapi -Ibpf -Iagent -I$(BPF_DIR)
+AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
+AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
+
+AGENT_COMMON := log names policy genl_client guard_loader
+AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
+
+$(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
+		$(BPF_SKELETONS)
+	@mkdir -p $(@D)
+	$(CC) $(AGENT_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/iotguardd $(BUILD)/iotguardctl: $(BUILD)/%: $(AGENT_DIR)/%.o $(AGENT_COMMON_OBJS)
+	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
+
+agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
+
+# ------------------------------------------------------------- module ----
+# `make modules` builds iotguard.ko in place against KERNEL_SRC, as Yocto's
+# module class and `make -C $KERNEL_SRC M=$PWD` do.
+KMOD_SOURCES := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+
+modules:
+	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules
+
+modules_install:
+	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules_install
+
+# The test kernels each get their own copy of the sources, so that objects
+# built for one never mix with the other's.
+$(BUILD)/kmod/%/iotguard.ko: $(KMOD_SOURCES)
+	@mkdir -p $(@D)/kmod/uapi
+	for f in $(KMOD_SOURCES); do cp -p $$f $(@D)/$$f; done
+	$(MAKE) -C /lib/modules/$*/build M=$(@D) modules
+
+# ------------------------------------------------------------- tests -----
+HOST_TEST_DIR := $(BUILD)/tests/host
+GUEST_TEST_DIR := $(BUILD)/tests/guest
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,$(wildcard tests/host/*_test.c))
+
+$(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/names.c \
+		$(wildcard agent/*.h) $(KSELFTEST)/.done
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -I$(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) \
+		-DPOLICY_DIR='"$(TOP)/tests/host/policies"' \
+		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig)
+
+host-tests: $(HOST_TESTS)
+
+guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
+	$(MAKE) -C tests OUTPUT=$(GUEST_TEST_DIR) CC="$(CC)" \
+		KSELFTEST=$(KSELFTEST)/tools/testing/selftests \
+		EXTRA_CFLAGS="$(USER_CPPFLAGS:-I%=-I$(TOP)/%) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
+		EXTRA_LDLIBS="$(AGENT_PKG_LIBS)"
+
+$(KSELFTEST)/.done: scripts/deps
+	scripts/deps
+
+deps:
+	scripts/deps
+
+# Runs the host unit tests, then the guest suite on each kernel in KERNELS,
+# and ends with one line "N passed, N failed, N skipped" over all of them.
+check: deps
+	@$(MAKE) --no-print-directory all host-tests guest-tests
+	@scripts/check $(KERNELS)
+
+# -------------------------------------------------------------- image ----
+image-%: agent bpf guest-tests $(BUILD)/kmod/%/iotguard.ko
+	scripts/mkimage $*
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo
+
+# ------------------------------------------------------------ install ----
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(SYSCONFDIR)/iotguard $(DESTDIR)$(SYSCONFDIR)/init.d \
+		$(DESTDIR)$(PREFIX)/lib/iotguard/bpf
+	install -m 0755 $(BUILD)/iotguardd $(DESTDIR)$(PREFIX)/sbin/iotguardd
+	install -m 0755 $(BUILD)/iotguardctl $(DESTDIR)$(PREFIX)/bin/iotguardctl
+	install -m 0644 $(BPF_OBJECTS) $(DESTDIR)$(PREFIX)/lib/iotguard/bpf/
+	install -m 0644 policy/iotguard.conf $(DESTDIR)$(SYSCONFDIR)/iotguard/iotguard.conf
+	install -m 0755 scripts/init.d/S20iotguard-module scripts/init.d/S30iotguardd \
+		$(DESTDIR)$(SYSCONFDIR)/init.d/
+	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
+
+all: modules bpf agent
+
+clean:
+	-$(MAKE) -C $(KERNEL_SRC) M=$(TOP) clean 2>/dev/null
+	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/kmod $(BUILD)/tests \
+		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl
+
+help:
+	@echo "make            build the module, the BPF objects and skeletons, iotguardd and iotguardctl"
+	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
+	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
+	@echo "make install    install into DESTDIR with PREFIX and SYSCONFDIR"
+	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"
+	@echo "make clean      remove build products"
+
+-include $(wildcard $(AGENT_DIR)/*.d)
+
+.PHONY: all bpf agent modules modules_install host-tests guest-tests deps check \
+	demo install clean help
+.SECONDARY:

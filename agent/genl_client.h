@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Talks to the iotguard kernel module over generic netlink (libnl-genl-3). */
+#ifndef IOTGUARD_GENL_CLIENT_H
+#define IOTGUARD_GENL_CLIENT_H
+
+#include <stdint.h>
+#include "iotguard.h"
+
+struct genl_client;
+
+struct module_status {
+	char version[32];
+	uint32_t mode;
+	uint32_t cred_state;
+	uint64_t policy_generation;
+	uint64_t counters[__IOTGUARD_CTR_MAX];
+};
+
+/*
+ * Errors are negative errno values. -ENOENT from genl_client_open means the
+ * module is not loaded (the family does not exist).
+ */
+int genl_client_open(struct genl_client **client);
+void genl_client_close(struct genl_client *client);
+int genl_client_get_status(struct genl_client *client,
+			   struct module_status *status);
+int genl_client_set_mode(struct genl_client *client, uint32_t mode,
+			 uint32_t flags);
+
+#endif

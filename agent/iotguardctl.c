@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/* iotguardctl: look at and steer iotguard on a device. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include "genl_client.h"
+#include "guard_loader.h"
+#include "names.h"
+#include "policy.h"
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_NO_MODULE = 3,
+	EXIT_DENIED = 4,
+};
+
+static const char *const counter_names[] = {
+	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",
+	[IOTGUARD_CTR_REFUSED_REQUESTS] = "refused_requests",
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: iotguardctl COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  status [--json]          the device's iotguard state (anyone may run it)\n"
+		"  mode off|audit|enforce [--no-weaken]\n"
+		"                           set the kernel's mode (root); --no-weaken refuses\n"
+		"                           a change to a weaker mode\n"
+		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
+		"                           and print file:line for the first error\n"
+		"  help                     show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 failure, 2 usage error,\n"
+		"3 the iotguard kernel module is not loaded, 4 permission denied.\n");
+}
+
+static int report_genl_error(int err, const char *what)
+{
+	if (err == -ENOENT) {
+		fprintf(stderr,
+			"iotguardctl: the iotguard kernel module is not loaded.\n"
+			"  Load it with: modprobe iotguard  (or insmod iotguard.ko)\n");
+		return EXIT_NO_MODULE;
+	}
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "iotguardctl: %s: permission denied (needs CAP_NET_ADMIN: run as root)\n",
+			what);
+		return EXIT_DENIED;
+	}
+	fprintf(stderr, "iotguardctl: %s: %s\n", what, strerror(-err));
+	return EXIT_FAIL;
+}
+
+static const char *guard_state(const struct guard_probe *probe)
+{
+	if (!probe->lsm_listed)
+		return "DEGRADED: BPF LSM is not active in this kernel";
+	if (!probe->bpffs)
+		return "DEGRADED: no BPF filesystem on /sys/fs/bpf";
+	if (guard_pinned())
+		return "attached";
+	if (access("/sys/fs/bpf", R_OK | X_OK))
+		return "unknown (run as root to see)";
+	return "DEGRADED: not attached (is iotguardd running?)";
+}
+
+static void print_text(const struct module_status *st,
+		       const struct guard_probe *probe)
+{
+	printf("iotguard %s\n", st->version);
+	printf("  mode:               %s\n", mode_name(st->mode));
+	printf("  credentials:        %s%s\n", cred_state_name(st->cred_state),
+	       st->cred_state == IOTGUARD_CRED_PROVISIONED ? "" :
+	       " (treated as default: remote login stays locked)");
+	printf("  policy generation:  %llu\n",
+	       (unsigned long long)st->policy_generation);
+	printf("  login guard (BPF):  %s\n", guard_state(probe));
+	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
+		printf("  %-19s %llu\n", counter_names[i],
+		       (unsigned long long)st->counters[i]);
+}
+
+static void print_json(const struct module_status *st,
+		       const struct guard_probe *probe)
+{
+	json_object *root = json_object_new_object();
+	json_object *counters = json_object_new_object();
+	json_object *guard = json_object_new_object();
+
+	json_object_object_add(root, "version", json_object_new_string(st->version));
+	json_object_object_add(root, "mode", json_object_new_string(mode_name(st->mode)));
+	json_object_object_add(root, "cred_state",
+			       json_object_new_string(cred_state_name(st->cred_state)));
+	json_object_object_add(root, "policy_generation",
+			       json_object_new_uint64(st->policy_generation));
+	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
+		json_object_object_add(counters, counter_names[i],
+				       json_object_new_uint64(st->counters[i]));
+	json_object_object_add(root, "counters", counters);
+	json_object_object_add(guard, "bpf_lsm_active", json_object_new_boolean(probe->lsm_listed));
+	json_object_object_add(guard, "attached", json_object_new_boolean(guard_pinned()));
+	json_object_object_add(guard, "state", json_object_new_string(guard_state(probe)));
+	json_object_object_add(root, "login_guard", guard);
+	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	json_object_put(root);
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	struct genl_client *client;
+	struct module_status st;
+	struct guard_probe probe;
+	bool json = false;
+	int ret;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json")) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		json = true;
+	}
+	ret = genl_client_open(&client);
+	if (!ret)
+		ret = genl_client_get_status(client, &st);
+	genl_client_close(client);
+	if (ret)
+		return report_genl_error(ret, "reading the status");
+	guard_probe(&probe);
+	if (json)
+		print_json(&st, &probe);
+	else
+		print_text(&st, &probe);
+	return EXIT_OK;
+}
+
+static int cmd_mode(int argc, char **argv)
+{
+	struct genl_client *client = NULL;
+	uint32_t mode, flags = 0;
+	int ret;
+
+	if (argc == 3 && !strcmp(argv[2], "--no-weaken"))
+		flags |= IOTGUARD_SET_F_NO_WEAKEN;
+	else if (argc != 2)
+		goto bad;
+	if (mode_from_name(argv[1], &mode))
+		goto bad;
+	ret = genl_client_open(&client);
+	if (!ret)
+		ret = genl_client_set_mode(client, mode, flags);
+	genl_client_close(client);
+	if (ret == -EPERM && (flags & IOTGUARD_SET_F_NO_WEAKEN) && geteuid() == 0) {
+		fprintf(stderr, "iotguardctl: refused: %s is weaker than the current mode\n",
+			argv[1]);
+		return EXIT_DENIED;
+	}
+	return ret ? report_genl_error(ret, "setting the mode") : EXIT_OK;
+bad:
+	fprintf(stderr, "iotguardctl: usage: iotguardctl mode off|audit|enforce [--no-weaken]\n");
+	return EXIT_USAGE;
+}
+
+static int cmd_check_policy(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : POLICY_DEFAULT_PATH;
+	struct iotguard_policy policy;
+	char error[POLICY_ERROR_MAX];
+
+	if (argc > 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (policy_load(path, &policy, error)) {
+		fprintf(stderr, "%s\n", error);
+		return EXIT_FAIL;
+	}
+	printf("%s: valid (version %d, mode %s)\n", path, policy.version,
+	       mode_name(policy.mode));
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = {
+		{ "status", cmd_status },
+		{ "mode", cmd_mode },
+		{ "check-policy", cmd_check_policy },
+	};
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "iotguardctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

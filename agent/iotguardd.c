@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iotguardd: the iotguard agent. Loads and pins the BPF login guard, reads
+ * the policy and applies it to the kernel module, then waits for SIGHUP
+ * (reload) or SIGTERM (stop). Stopping, crashing or restarting the agent
+ * never opens the device: the module keeps its state and the pinned guard
+ * stays attached.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include "genl_client.h"
+#include "guard_loader.h"
+#include "log.h"
+#include "names.h"
+#include "policy.h"
+
+#define RUN_DIR "/run/iotguard"
+#define READY_FILE RUN_DIR "/ready"
+/* How often to retry while the kernel module is missing. */
+#define MODULE_RETRY_MS 2000
+
+struct agent {
+	const char *policy_path;
+	struct iotguard_policy policy;
+	bool policy_applied;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: iotguardd [OPTIONS]\n"
+		"The iotguard agent: loads the BPF login guard, applies the policy to the\n"
+		"kernel module, and keeps them in force. Runs in the foreground; send\n"
+		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
+		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
+		"\n"
+		"  -c, --config FILE  policy file (default " POLICY_DEFAULT_PATH ")\n"
+		"  -s, --syslog       log to syslog instead of stderr\n"
+		"  -h, --help         show this help\n"
+		"\n"
+		"When ready it creates " READY_FILE ".\n"
+		"Exit status: 0 stopped by signal, 1 the policy is invalid at start,\n"
+		"2 usage error.\n");
+}
+
+static void attach_guard(void)
+{
+	char error[GUARD_ERROR_MAX];
+	struct guard_probe probe;
+	int ret;
+
+	guard_probe(&probe);
+	if (!probe.lsm_listed)
+		log_err("DEGRADED: BPF LSM is not active (\"bpf\" missing from /sys/kernel/security/lsm); "
+			"the account-level login guard cannot run. Boot with lsm=...,bpf");
+	if (!probe.bpffs)
+		log_err("DEGRADED: /sys/fs/bpf is not a BPF filesystem; mount -t bpf bpf /sys/fs/bpf");
+
+	ret = guard_attach(error);
+	switch (ret) {
+	case GUARD_ATTACHED:
+		log_info("login guard attached and pinned at %s", LOGIN_GUARD_LINK_PIN);
+		break;
+	case GUARD_KEPT:
+		log_info("login guard already attached (pinned at %s); kept", LOGIN_GUARD_LINK_PIN);
+		break;
+	case GUARD_REPLACED:
+		log_info("login guard replaced by this version, without a gap");
+		break;
+	default:
+		log_err("DEGRADED: login guard not attached: %s", error);
+	}
+}
+
+/* Push the policy into the kernel. Returns 0, or -errno. */
+static int apply_policy(const struct iotguard_policy *policy)
+{
+	struct genl_client *client;
+	int ret;
+
+	ret = guard_pinned() ? guard_set_audit_only(policy->mode != IOTGUARD_MODE_ENFORCE) : 0;
+	if (ret)
+		log_err("cannot set the login guard's mode: %s", strerror(-ret));
+
+	ret = genl_client_open(&client);
+	if (ret)
+		return ret;
+	ret = genl_client_set_mode(client, policy->mode, 0);
+	genl_client_close(client);
+	return ret;
+}
+
+static void try_apply(struct agent *agent)
+{
+	int ret = apply_policy(&agent->policy);
+
+	if (ret == -ENOENT) {
+		if (!agent->policy_applied)
+			log_warn("kernel module iotguard is not loaded; retrying (modprobe iotguard)");
+		agent->policy_applied = false;
+		return;
+	}
+	if (ret) {
+		log_err("applying the policy to the kernel module: %s", strerror(-ret));
+		return;
+	}
+	if (!agent->policy_applied)
+		log_info("policy applied: mode %s", mode_name(agent->policy.mode));
+	agent->policy_applied = true;
+}
+
+static void reload(struct agent *agent)
+{
+	char error[POLICY_ERROR_MAX];
+	struct iotguard_policy policy;
+
+	if (policy_load(agent->policy_path, &policy, error)) {
+		log_err("policy refused, the running policy stays: %s", error);
+		return;
+	}
+	agent->policy = policy;
+	agent->policy_applied = false;
+	try_apply(agent);
+}
+
+static void mark_ready(void)
+{
+	int fd;
+
+	mkdir(RUN_DIR, 0755);
+	fd = open(READY_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int run(struct agent *agent)
+{
+	struct signalfd_siginfo si;
+	struct pollfd pfd;
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL)) {
+		log_err("sigprocmask: %s", strerror(errno));
+		return 1;
+	}
+	pfd.fd = signalfd(-1, &mask, SFD_CLOEXEC);
+	pfd.events = POLLIN;
+	if (pfd.fd < 0) {
+		log_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
+	mark_ready();
+	for (;;) {
+		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
+		int n = poll(&pfd, 1, timeout);
+
+		if (n < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			try_apply(agent);
+			continue;
+		}
+		if (n < 0 || read(pfd.fd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGHUP) {
+			log_info("SIGHUP: reloading %s", agent->policy_path);
+			reload(agent);
+			continue;
+		}
+		log_info("stopping; enforcement stays in the kernel");
+		break;
+	}
+	close(pfd.fd);
+	unlink(READY_FILE);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "syslog", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH };
+	char error[POLICY_ERROR_MAX];
+	bool use_syslog = false;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "c:sh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			agent.policy_path = optarg;
+			break;
+		case 's':
+			use_syslog = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	log_init("iotguardd", use_syslog);
+
+	/* The guard goes in first: it must not wait on a good policy file. */
+	attach_guard();
+	if (policy_load(agent.policy_path, &agent.policy, error)) {
+		log_err("%s", error);
+		log_err("the kernel stays in its closed state until a valid policy is applied");
+		return 1;
+	}
+	try_apply(&agent);
+	return run(&agent);
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink control plane (family "iotguard"). The attribute tree
+ * is documented in uapi/iotguard.h. Each command has its own policy, so an
+ * attribute that belongs to another command is refused like an unknown one,
+ * and the family is validated strictly (resv_start_op 0: every command is
+ * "new" to the genetlink core).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include "netlink.h"
+#include "state.h"
+
+static const struct nla_policy get_status_policy[IOTGUARD_A_MAX + 1] = {
+	/* No attributes: anything sent is refused. */
+};
+
+static const struct nla_policy set_mode_policy[IOTGUARD_A_MAX + 1] = {
+	[IOTGUARD_A_MODE] = { .type = NLA_U32 },
+	[IOTGUARD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __IOTGUARD_SET_F_ALL),
+};
+
+static struct genl_family genl_family;
+
+static int put_counters(struct sk_buff *skb,
+			const struct iotguard_status *status)
+{
+	struct nlattr *nest;
+	int ctr;
+
+	nest = nla_nest_start(skb, IOTGUARD_A_COUNTERS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (ctr = IOTGUARD_CTR_PAD + 1; ctr <= IOTGUARD_CTR_MAX; ctr++) {
+		if (nla_put_u64_64bit(skb, ctr, status->counters[ctr],
+				      IOTGUARD_CTR_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int fill_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct iotguard_status status;
+	void *hdr;
+
+	iotguard_state_snapshot(&status);
+	hdr = genlmsg_put_reply(skb, info, &genl_family, 0,
+				IOTGUARD_CMD_GET_STATUS);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, IOTGUARD_A_VERSION, IOTGUARD_VERSION) ||
+	    nla_put_u32(skb, IOTGUARD_A_MODE, status.mode) ||
+	    nla_put_u32(skb, IOTGUARD_A_CRED_STATE, status.cred_state) ||
+	    nla_put_u64_64bit(skb, IOTGUARD_A_POLICY_GENERATION,
+			      status.policy_generation, IOTGUARD_A_PAD) ||
+	    put_counters(skb, &status)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int iotguard_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *reply;
+	int ret;
+
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	ret = fill_status(reply, info);
+	if (ret) {
+		nlmsg_free(reply);
+		return ret;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+static int iotguard_set_mode(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 flags = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, IOTGUARD_A_MODE))
+		return -EINVAL;
+	if (info->attrs[IOTGUARD_A_FLAGS])
+		flags = nla_get_u32(info->attrs[IOTGUARD_A_FLAGS]);
+	return iotguard_state_set_mode(nla_get_u32(info->attrs[IOTGUARD_A_MODE]),
+				       flags, info->extack);
+}
+
+static const struct genl_ops genl_ops[] = {
+	{
+		.cmd = IOTGUARD_CMD_GET_STATUS,
+		.doit = iotguard_get_status,
+		.policy = get_status_policy,
+		.maxattr = IOTGUARD_A_MAX,
+	},
+	{
+		.cmd = IOTGUARD_CMD_SET_MODE,
+		.doit = iotguard_set_mode,
+		.policy = set_mode_policy,
+		.maxattr = IOTGUARD_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family genl_family __ro_after_init = {
+	.name = IOTGUARD_GENL_NAME,
+	.version = IOTGUARD_GENL_VERSION,
+	.maxattr = IOTGUARD_A_MAX,
+	.module = THIS_MODULE,
+	.ops = genl_ops,
+	.n_ops = ARRAY_SIZE(genl_ops),
+	.netnsok = true,
+};
+
+int __init iotguard_genl_init(void)
+{
+	return genl_register_family(&genl_family);
+}
+
+void iotguard_genl_uninit(void)
+{
+	genl_unregister_family(&genl_family);
+}
+MODULE_ALIAS_GENL_FAMILY(IOTGUARD_GENL_NAME);

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device's security state: one copy, written under a mutex by the
+ * control plane, read locklessly by sysfs and (later) the packet path.
+ *
+ * The module starts closed: mode enforce and credential state unknown, which
+ * counts as default, until the agent's first audit says otherwise. A crashed
+ * or killed agent therefore never opens the device.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/kernel.h>
+#include "state.h"
+
+static DEFINE_MUTEX(state_lock);
+static u32 cur_mode;
+static u32 cur_cred_state;
+static atomic64_t policy_generation;
+static atomic64_t counters[__IOTGUARD_CTR_MAX];
+
+static const char *const mode_names[] = {
+	[IOTGUARD_MODE_OFF] = "off",
+	[IOTGUARD_MODE_AUDIT] = "audit",
+	[IOTGUARD_MODE_ENFORCE] = "enforce",
+};
+
+static const char *const cred_state_names[] = {
+	[IOTGUARD_CRED_UNKNOWN] = "unknown",
+	[IOTGUARD_CRED_DEFAULT] = "default",
+	[IOTGUARD_CRED_PROVISIONED] = "provisioned",
+};
+
+const char *iotguard_mode_name(u32 mode)
+{
+	return mode < ARRAY_SIZE(mode_names) ? mode_names[mode] : "invalid";
+}
+
+const char *iotguard_cred_state_name(u32 cred_state)
+{
+	return cred_state < ARRAY_SIZE(cred_state_names) ?
+	       cred_state_names[cred_state] : "invalid";
+}
+
+void iotguard_state_init(void)
+{
+	unsigned int i;
+
+	WRITE_ONCE(cur_mode, IOTGUARD_MODE_ENFORCE);
+	WRITE_ONCE(cur_cred_state, IOTGUARD_CRED_UNKNOWN);
+	atomic64_set(&policy_generation, 0);
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		atomic64_set(&counters[i], 0);
+}
+
+void iotguard_state_snapshot(struct iotguard_status *status)
+{
+	unsigned int i;
+
+	/* The lock makes mode and generation one consistent picture. */
+	mutex_lock(&state_lock);
+	status->mode = READ_ONCE(cur_mode);
+	status->cred_state = READ_ONCE(cur_cred_state);
+	status->policy_generation = atomic64_read(&policy_generation);
+	mutex_unlock(&state_lock);
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		status->counters[i] = atomic64_read(&counters[i]);
+}
+
+void iotguard_state_count(enum iotguard_counter counter)
+{
+	if (counter > IOTGUARD_CTR_PAD && counter < __IOTGUARD_CTR_MAX)
+		atomic64_inc(&counters[counter]);
+}
+
+int iotguard_state_set_mode(u32 mode, u32 flags,
+			    struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	if (mode > IOTGUARD_MODE_MAX) {
+		NL_SET_ERR_MSG(extack, "unknown mode");
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+		return -EINVAL;
+	}
+
+	mutex_lock(&state_lock);
+	if ((flags & IOTGUARD_SET_F_NO_WEAKEN) && mode < cur_mode) {
+		NL_SET_ERR_MSG(extack, "mode would be weakened");
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+		ret = -EPERM;
+		goto out;
+	}
+	if (mode != cur_mode) {
+		pr_info("mode %s -> %s\n", iotguard_mode_name(cur_mode),
+			iotguard_mode_name(mode));
+		WRITE_ONCE(cur_mode, mode);
+		iotguard_state_count(IOTGUARD_CTR_MODE_CHANGES);
+	}
+	atomic64_inc(&policy_generation);
+out:
+	mutex_unlock(&state_lock);
+	return ret;
+}

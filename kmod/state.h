@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IOTGUARD_STATE_H
+#define _IOTGUARD_STATE_H
+
+#include <linux/types.h>
+#include <linux/netlink.h>
+#include "uapi/iotguard.h"
+
+#define IOTGUARD_VERSION "0.1.0"
+
+struct iotguard_status {
+	u32 mode;
+	u32 cred_state;
+	u64 policy_generation;
+	u64 counters[__IOTGUARD_CTR_MAX];
+};
+
+void iotguard_state_init(void);
+void iotguard_state_snapshot(struct iotguard_status *status);
+int iotguard_state_set_mode(u32 mode, u32 flags,
+			    struct netlink_ext_ack *extack);
+void iotguard_state_count(enum iotguard_counter counter);
+
+const char *iotguard_mode_name(u32 mode);
+const char *iotguard_cred_state_name(u32 cred_state);
+
+#endif /* _IOTGUARD_STATE_H */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Read-only state under /sys/kernel/iotguard/, readable by anyone, so that
+ * a shell script or a monitoring agent can see the device's state without
+ * netlink. Values match IOTGUARD_CMD_GET_STATUS.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include "state.h"
+#include "sysfs.h"
+
+static struct kobject *iotguard_kobj;
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", IOTGUARD_VERSION);
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	struct iotguard_status status;
+
+	iotguard_state_snapshot(&status);
+	return sysfs_emit(buf, "%s\n", iotguard_mode_name(status.mode));
+}
+
+static ssize_t cred_state_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct iotguard_status status;
+
+	iotguard_state_snapshot(&status);
+	return sysfs_emit(buf, "%s\n",
+			  iotguard_cred_state_name(status.cred_state));
+}
+
+static ssize_t policy_generation_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	struct iotguard_status status;
+
+	iotguard_state_snapshot(&status);
+	return sysfs_emit(buf, "%llu\n", status.policy_generation);
+}
+
+#define COUNTER_ATTR(_name, _ctr)					\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct iotguard_status status;					\
+									\
+	iotguard_state_snapshot(&status);				\
+	return sysfs_emit(buf, "%llu\n", status.counters[_ctr]);	\
+}									\
+static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
+
+static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute mode_attr = __ATTR_RO(mode);
+static struct kobj_attribute cred_state_attr = __ATTR_RO(cred_state);
+static struct kobj_attribute policy_generation_attr =
+	__ATTR_RO(policy_generation);
+COUNTER_ATTR(mode_changes, IOTGUARD_CTR_MODE_CHANGES);
+COUNTER_ATTR(refused_requests, IOTGUARD_CTR_REFUSED_REQUESTS);
+
+static struct attribute *state_attrs[] = {
+	&version_attr.attr,
+	&mode_attr.attr,
+	&cred_state_attr.attr,
+	&policy_generation_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group state_group = {
+	.attrs = state_attrs,
+};
+
+static struct attribute *counter_attrs[] = {
+	&mode_changes_attr.attr,
+	&refused_requests_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group counter_group = {
+	.name = "counters",
+	.attrs = counter_attrs,
+};
+
+static const struct attribute_group *groups[] = {
+	&state_group,
+	&counter_group,
+	NULL,
+};
+
+int __init iotguard_sysfs_init(void)
+{
+	int ret;
+
+	iotguard_kobj = kobject_create_and_add("iotguard", kernel_kobj);
+	if (!iotguard_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_groups(iotguard_kobj, groups);
+	if (ret) {
+		kobject_put(iotguard_kobj);
+		return ret;
+	}
+	return 0;
+}
+
+void iotguard_sysfs_uninit(void)
+{
+	sysfs_remove_groups(iotguard_kobj, groups);
+	kobject_put(iotguard_kobj);
+}
