@@ -91,7 +91,7 @@ WARN_CFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 HARDEN_CFLAGS := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 	-fstack-clash-protection
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -Ikmod/uapi -Ibpf -Iagent -I$(BPF_DIR)
+USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)/agent -I$(BPF_DIR)
 AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
@@ -136,7 +136,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,$(wildcard tests/host
 $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/names.c \
 		$(wildcard agent/*.h) $(KSELFTEST)/.done
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -I$(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
 		-Wno-shadow -O1 -g $(SAN_FLAGS) \
 		-DPOLICY_DIR='"$(TOP)/tests/host/policies"' \
 		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
@@ -147,8 +147,8 @@ host-tests: $(HOST_TESTS)
 guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
 	$(MAKE) -C tests OUTPUT=$(GUEST_TEST_DIR) CC="$(CC)" \
 		KSELFTEST=$(KSELFTEST)/tools/testing/selftests \
-		EXTRA_CFLAGS="$(USER_CPPFLAGS:-I%=-I$(TOP)/%) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
-		EXTRA_LDLIBS="$(AGENT_PKG_LIBS)"
+		EXTRA_CFLAGS="$(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
+		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf)"
 
 $(KSELFTEST)/.done: scripts/deps
 	scripts/deps

@@ -162,3 +162,89 @@ int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 	nlmsg_free(msg);
 	return ret;
 }
+
+/* The genetlink controller and its multicast group for family changes. */
+#define CTRL_FAMILY "nlctrl"
+#define CTRL_NOTIFY_GROUP "notify"
+
+struct genl_watch {
+	struct nl_sock *sock;
+	int appeared;
+};
+
+static int on_ctrl_notification(struct nl_msg *msg, void *arg)
+{
+	struct genl_watch *watch = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	struct nlattr *attrs[CTRL_ATTR_MAX + 1];
+
+	if (gh->cmd != CTRL_CMD_NEWFAMILY ||
+	    genlmsg_parse(nlh, 0, attrs, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !attrs[CTRL_ATTR_FAMILY_NAME])
+		return NL_SKIP;
+	if (!strcmp(nla_get_string(attrs[CTRL_ATTR_FAMILY_NAME]), IOTGUARD_GENL_NAME))
+		watch->appeared = 1;
+	return NL_OK;
+}
+
+int genl_watch_open(struct genl_watch **out)
+{
+	struct genl_watch *watch;
+	int group, ret;
+
+	watch = calloc(1, sizeof(*watch));
+	if (!watch)
+		return -ENOMEM;
+	watch->sock = nl_socket_alloc();
+	if (!watch->sock) {
+		ret = -NLE_NOMEM;
+		goto err_free;
+	}
+	ret = genl_connect(watch->sock);
+	if (ret < 0)
+		goto err_sock;
+	group = genl_ctrl_resolve_grp(watch->sock, CTRL_FAMILY, CTRL_NOTIFY_GROUP);
+	if (group < 0) {
+		ret = group;
+		goto err_sock;
+	}
+	nl_socket_disable_seq_check(watch->sock);
+	nl_socket_modify_cb(watch->sock, NL_CB_VALID, NL_CB_CUSTOM,
+			    on_ctrl_notification, watch);
+	ret = nl_socket_add_membership(watch->sock, group);
+	if (ret < 0)
+		goto err_sock;
+	ret = nl_socket_set_nonblocking(watch->sock);
+	if (ret < 0)
+		goto err_sock;
+	*out = watch;
+	return 0;
+
+err_sock:
+	nl_socket_free(watch->sock);
+err_free:
+	free(watch);
+	return to_errno(ret);
+}
+
+void genl_watch_close(struct genl_watch *watch)
+{
+	if (!watch)
+		return;
+	nl_socket_free(watch->sock);
+	free(watch);
+}
+
+int genl_watch_fd(const struct genl_watch *watch)
+{
+	return nl_socket_get_fd(watch->sock);
+}
+
+int genl_watch_read(struct genl_watch *watch)
+{
+	watch->appeared = 0;
+	while (nl_recvmsgs_default(watch->sock) >= 0)
+		;
+	return watch->appeared;
+}

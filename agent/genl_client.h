@@ -27,4 +27,17 @@ int genl_client_get_status(struct genl_client *client,
 int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 			 uint32_t flags);
 
+
+
+/*
+ * Watch the genetlink controller for the iotguard family appearing, which
+ * happens when the module is (re)loaded and starts closed again.
+ */
+struct genl_watch;
+int genl_watch_open(struct genl_watch **watch);
+void genl_watch_close(struct genl_watch *watch);
+int genl_watch_fd(const struct genl_watch *watch);
+/* Drain pending notifications: 1 if the family (re)appeared, else 0. */
+int genl_watch_read(struct genl_watch *watch);
+
 #endif

@@ -13,7 +13,8 @@
 #include "login_guard.skel.h"
 
 #define LSM_LIST_PATH "/sys/kernel/security/lsm"
-#define LINK_PIN_TMP LOGIN_GUARD_LINK_PIN ".new"
+/* bpffs refuses dots in names: no ".new" suffix. */
+#define LINK_PIN_TMP LOGIN_GUARD_LINK_PIN "_new"
 
 static bool lsm_listed(void)
 {

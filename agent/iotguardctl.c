@@ -116,7 +116,7 @@ static void print_json(const struct module_status *st,
 
 static int cmd_status(int argc, char **argv)
 {
-	struct genl_client *client;
+	struct genl_client *client = NULL;
 	struct module_status st;
 	struct guard_probe probe;
 	bool json = false;

@@ -143,30 +143,61 @@ static void mark_ready(void)
 		close(fd);
 }
 
-static int run(struct agent *agent)
+static int signal_fd(void)
 {
-	struct signalfd_siginfo si;
-	struct pollfd pfd;
 	sigset_t mask;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL)) {
-		log_err("sigprocmask: %s", strerror(errno));
-		return 1;
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -1;
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+/* Returns true to keep running. */
+static bool handle_signal(struct agent *agent, int fd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return true;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: reloading %s", agent->policy_path);
+		reload(agent);
+		return true;
 	}
-	pfd.fd = signalfd(-1, &mask, SFD_CLOEXEC);
-	pfd.events = POLLIN;
-	if (pfd.fd < 0) {
+	log_info("stopping; enforcement stays in the kernel");
+	return false;
+}
+
+static int run(struct agent *agent)
+{
+	enum { SIGNALS, FAMILY_WATCH, NFDS };
+	struct pollfd pfd[NFDS] = {
+		[SIGNALS] = { .fd = -1, .events = POLLIN },
+		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
+	};
+	struct genl_watch *watch = NULL;
+	int ret;
+
+	pfd[SIGNALS].fd = signal_fd();
+	if (pfd[SIGNALS].fd < 0) {
 		log_err("signalfd: %s", strerror(errno));
 		return 1;
 	}
+	/* Without the watch a reloaded module keeps its closed defaults. */
+	ret = genl_watch_open(&watch);
+	if (ret)
+		log_warn("cannot watch for the module being reloaded: %s", strerror(-ret));
+	else
+		pfd[FAMILY_WATCH].fd = genl_watch_fd(watch);
+
 	mark_ready();
 	for (;;) {
 		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
-		int n = poll(&pfd, 1, timeout);
+		int n = poll(pfd, NFDS, timeout);
 
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -176,17 +207,19 @@ static int run(struct agent *agent)
 			try_apply(agent);
 			continue;
 		}
-		if (n < 0 || read(pfd.fd, &si, sizeof(si)) != sizeof(si))
+		if (n < 0)
 			continue;
-		if (si.ssi_signo == SIGHUP) {
-			log_info("SIGHUP: reloading %s", agent->policy_path);
-			reload(agent);
-			continue;
+		if ((pfd[FAMILY_WATCH].revents & POLLIN) && genl_watch_read(watch)) {
+			log_info("kernel module (re)loaded: applying the policy");
+			agent->policy_applied = false;
+			try_apply(agent);
 		}
-		log_info("stopping; enforcement stays in the kernel");
-		break;
+		if ((pfd[SIGNALS].revents & POLLIN) &&
+		    !handle_signal(agent, pfd[SIGNALS].fd))
+			break;
 	}
-	close(pfd.fd);
+	genl_watch_close(watch);
+	close(pfd[SIGNALS].fd);
 	unlink(READY_FILE);
 	return 0;
 }

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's generic netlink control plane: permissions, strict
+ * validation of every malformed shape, and agreement with sysfs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <linux/netlink.h>
+#include "kselftest_harness.h"
+#include "genl_raw.h"
+#include "util.h"
+
+FIXTURE(genl) {
+	struct raw_genl g;
+	struct raw_status before;
+};
+
+FIXTURE_SETUP(genl)
+{
+	ASSERT_EQ(0, raw_genl_open(&self->g, IOTGUARD_GENL_NAME));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &self->before));
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	/* Leave the device as it was: enforcing. */
+	raw_genl_set_mode(&self->g, self->before.mode, 0);
+	raw_genl_close(&self->g);
+}
+
+static void expect_unchanged(struct __test_metadata *_metadata,
+			     struct raw_genl *g, const struct raw_status *before)
+{
+	struct raw_status now;
+
+	ASSERT_EQ(0, raw_genl_status(g, &now));
+	EXPECT_EQ(before->mode, now.mode);
+	EXPECT_EQ(before->cred_state, now.cred_state);
+	EXPECT_EQ(before->policy_generation, now.policy_generation);
+	EXPECT_EQ(before->counters[IOTGUARD_CTR_MODE_CHANGES],
+		  now.counters[IOTGUARD_CTR_MODE_CHANGES]);
+}
+
+TEST_F(genl, status_matches_sysfs)
+{
+	struct raw_status st;
+	char buf[64];
+
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	ASSERT_EQ(0, sysfs_read("version", buf, sizeof(buf)));
+	EXPECT_STREQ(buf, st.version);
+	ASSERT_EQ(0, sysfs_read("mode", buf, sizeof(buf)));
+	EXPECT_STREQ(st.mode == IOTGUARD_MODE_ENFORCE ? "enforce" :
+		     st.mode == IOTGUARD_MODE_AUDIT ? "audit" : "off", buf);
+	ASSERT_EQ(0, sysfs_read("cred_state", buf, sizeof(buf)));
+	EXPECT_STREQ(st.cred_state == IOTGUARD_CRED_UNKNOWN ? "unknown" :
+		     st.cred_state == IOTGUARD_CRED_DEFAULT ? "default" :
+		     "provisioned", buf);
+	EXPECT_EQ(st.policy_generation, sysfs_u64("policy_generation"));
+	EXPECT_EQ(st.counters[IOTGUARD_CTR_MODE_CHANGES],
+		  sysfs_u64("counters/mode_changes"));
+	EXPECT_EQ(st.counters[IOTGUARD_CTR_REFUSED_REQUESTS],
+		  sysfs_u64("counters/refused_requests"));
+}
+
+TEST_F(genl, sysfs_is_read_only_and_world_readable)
+{
+	static const char *const names[] = {
+		"version", "mode", "cred_state", "policy_generation",
+		"counters/mode_changes", "counters/refused_requests",
+	};
+	char path[128];
+	struct stat sb;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), SYSFS_DIR "/%s", names[i]);
+		ASSERT_EQ(0, stat(path, &sb)) TH_LOG("%s", path);
+		EXPECT_EQ(0444, sb.st_mode & 0777) TH_LOG("%s", path);
+	}
+}
+
+TEST_F(genl, set_mode_changes_state_and_generation)
+{
+	struct raw_status st;
+	char buf[32];
+
+	ASSERT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_AUDIT, 0));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	EXPECT_EQ(IOTGUARD_MODE_AUDIT, st.mode);
+	EXPECT_EQ(self->before.policy_generation + 1, st.policy_generation);
+	ASSERT_EQ(0, sysfs_read("mode", buf, sizeof(buf)));
+	EXPECT_STREQ("audit", buf);
+	EXPECT_EQ(self->before.counters[IOTGUARD_CTR_MODE_CHANGES] + 1,
+		  st.counters[IOTGUARD_CTR_MODE_CHANGES]);
+}
+
+TEST_F(genl, set_mode_unprivileged_gets_eperm)
+{
+	pid_t pid = fork();
+	int status;
+
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		struct raw_genl g;
+		struct raw_status st;
+
+		/* nobody: no capabilities at all. */
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (raw_genl_open(&g, IOTGUARD_GENL_NAME))
+			_exit(11);
+		/* Reading is for anyone. */
+		if (raw_genl_status(&g, &st))
+			_exit(12);
+		_exit(raw_genl_set_mode(&g, IOTGUARD_MODE_OFF, 0) == -EPERM ? 0 : 13);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	expect_unchanged(_metadata, &self->g, &self->before);
+}
+
+TEST_F(genl, no_weaken_flag_refuses_a_weaker_mode)
+{
+	ASSERT_EQ(IOTGUARD_MODE_ENFORCE, self->before.mode);
+	EXPECT_EQ(-EPERM, raw_genl_set_mode(&self->g, IOTGUARD_MODE_AUDIT,
+					    IOTGUARD_SET_F_NO_WEAKEN));
+	expect_unchanged(_metadata, &self->g, &self->before);
+	EXPECT_EQ(self->before.counters[IOTGUARD_CTR_REFUSED_REQUESTS] + 1,
+		  sysfs_u64("counters/refused_requests"));
+	/* Same strength is not a weakening. */
+	EXPECT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE,
+				       IOTGUARD_SET_F_NO_WEAKEN));
+}
+
+/* One malformed request, the error it must get, and why. */
+struct malformed {
+	const char *what;
+	uint8_t cmd;
+	uint16_t reserved;
+	int expect;
+	void (*build)(struct raw_attrs *a);
+};
+
+static void mode_as_u8(struct raw_attrs *a)
+{
+	uint8_t v = IOTGUARD_MODE_OFF;
+
+	raw_put(a, IOTGUARD_A_MODE, &v, sizeof(v));
+}
+
+static void mode_as_u64(struct raw_attrs *a)
+{
+	uint64_t v = IOTGUARD_MODE_OFF;
+
+	raw_put(a, IOTGUARD_A_MODE, &v, sizeof(v));
+}
+
+static void mode_out_of_range(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_MAX + 1);
+}
+
+static void mode_huge(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, UINT32_MAX);
+}
+
+static void mode_as_string(struct raw_attrs *a)
+{
+	raw_put(a, IOTGUARD_A_MODE, "off", 4);
+}
+
+static void mode_nested_flag(struct raw_attrs *a)
+{
+	uint32_t v = IOTGUARD_MODE_OFF;
+
+	raw_put(a, IOTGUARD_A_MODE | NLA_F_NESTED, &v, sizeof(v));
+}
+
+static void no_attrs(struct raw_attrs *a)
+{
+	(void)a;
+}
+
+static void only_flags(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_FLAGS, 0);
+}
+
+static void unknown_attr(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+	raw_put_u32(a, IOTGUARD_A_MAX + 1, 0);
+}
+
+static void attr_of_another_command(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+	raw_put_u32(a, IOTGUARD_A_CRED_STATE, IOTGUARD_CRED_PROVISIONED);
+}
+
+static void unknown_flag_bit(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+	raw_put_u32(a, IOTGUARD_A_FLAGS, 1U << 7);
+}
+
+static void truncated_attr(struct raw_attrs *a)
+{
+	struct nlattr *nla;
+
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+	/* Claim more payload than the message holds. */
+	nla = (struct nlattr *)a->buf;
+	nla->nla_len = 64;
+}
+
+static void valid_set_off(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+}
+
+static void status_with_attr(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+}
+
+static const struct malformed cases[] = {
+	{ "mode as u8 (wrong type)", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_as_u8 },
+	{ "mode as string (wrong type)", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_as_string },
+	{ "mode as u64 (oversize)", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_as_u64 },
+	{ "mode one past the last", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_out_of_range },
+	{ "mode UINT32_MAX", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_huge },
+	{ "mode with NLA_F_NESTED", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, mode_nested_flag },
+	{ "no attributes (mode missing)", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, no_attrs },
+	{ "flags without mode", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, only_flags },
+	{ "unknown attribute", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, unknown_attr },
+	{ "attribute of another command", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, attr_of_another_command },
+	{ "unknown flag bit", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, unknown_flag_bit },
+	{ "truncated attribute", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, truncated_attr },
+	{ "reserved header field set", IOTGUARD_CMD_SET_MODE, 1, -EINVAL, valid_set_off },
+	{ "get-status with an attribute", IOTGUARD_CMD_GET_STATUS, 0, -EINVAL, status_with_attr },
+	{ "unknown command", IOTGUARD_CMD_MAX + 1, 0, -EOPNOTSUPP, no_attrs },
+	{ "command 0 (unspec)", IOTGUARD_CMD_UNSPEC, 0, -EOPNOTSUPP, no_attrs },
+};
+
+TEST_F(genl, malformed_requests_are_refused_and_change_nothing)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct raw_attrs a = { .len = 0 };
+		int ret;
+
+		cases[i].build(&a);
+		ret = raw_genl_send(&self->g, cases[i].cmd, cases[i].reserved,
+				    &a, NULL, NULL);
+		EXPECT_EQ(cases[i].expect, ret) TH_LOG("%s: got %d (%s)",
+			cases[i].what, ret, strerror(-ret));
+		expect_unchanged(_metadata, &self->g, &self->before);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include "util.h"
+
+int read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+int sysfs_read(const char *name, char *buf, size_t len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), SYSFS_DIR "/%s", name);
+	return read_text(path, buf, len);
+}
+
+uint64_t sysfs_u64(const char *name)
+{
+	char buf[64];
+
+	if (sysfs_read(name, buf, sizeof(buf)))
+		return UINT64_MAX;
+	return strtoull(buf, NULL, 10);
+}
+
+int run_capture(const char *cmd, char *out, size_t len)
+{
+	char full[1024];
+	size_t used = 0;
+	FILE *p;
+	int status;
+
+	snprintf(full, sizeof(full), "%s 2>&1", cmd);
+	p = popen(full, "r");
+	if (!p)
+		return -1;
+	if (out && len) {
+		used = fread(out, 1, len - 1, p);
+		out[used] = '\0';
+	}
+	while (fgetc(p) != EOF)
+		;
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int module_load(void)
+{
+	struct utsname u;
+	char path[256];
+	int fd, ret;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/iotguard.ko", u.release);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int module_unload(void)
+{
+	return syscall(SYS_delete_module, "iotguard", O_NONBLOCK) ? -errno : 0;
+}
+
+int module_loaded(void)
+{
+	return access(SYSFS_DIR, F_OK) == 0;
+}
+
+int modprobe_disable(char *saved, size_t len)
+{
+	int ret = read_text(MODPROBE_SYSCTL, saved, len);
+
+	return ret ? ret : write_text(MODPROBE_SYSCTL, "/nonexistent/modprobe");
+}
+
+void modprobe_restore(const char *saved)
+{
+	write_text(MODPROBE_SYSCTL, saved);
+}
+
+int agentd_pid(void)
+{
+	char buf[32];
+
+	if (read_text("/run/iotguardd.pid", buf, sizeof(buf)))
+		return -1;
+	return atoi(buf);
+}

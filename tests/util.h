@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers shared by the guest tests. */
+#ifndef IOTGUARD_TEST_UTIL_H
+#define IOTGUARD_TEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SYSFS_DIR "/sys/kernel/iotguard"
+#define MODPROBE_SYSCTL "/proc/sys/kernel/modprobe"
+
+/* Read a small text file, newline stripped. 0 or -errno. */
+int read_text(const char *path, char *buf, size_t len);
+int write_text(const char *path, const char *text);
+/* One value under /sys/kernel/iotguard (name may be "counters/x"). */
+int sysfs_read(const char *name, char *buf, size_t len);
+uint64_t sysfs_u64(const char *name);
+
+/* Run a shell command; its stdout+stderr go to out. Returns exit status. */
+int run_capture(const char *cmd, char *out, size_t len);
+
+/* Load or unload iotguard.ko directly (finit_module/delete_module). */
+int module_load(void);
+int module_unload(void);
+int module_loaded(void);
+
+/*
+ * The kernel loads a missing genetlink family's module on demand. Tests that
+ * need the module to stay absent point the modprobe helper elsewhere.
+ */
+int modprobe_disable(char *saved, size_t len);
+void modprobe_restore(const char *saved);
+
+/* The running iotguardd's pid from its pidfile, or -1. */
+int agentd_pid(void);
+
+#endif
