@@ -138,7 +138,6 @@ $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/name
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
 		-Wno-shadow -O1 -g $(SAN_FLAGS) \
-		-DPOLICY_DIR='"$(TOP)/tests/host/policies"' \
 		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig)
 

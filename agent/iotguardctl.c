@@ -80,7 +80,7 @@ static void print_text(const struct module_status *st,
 	printf("  mode:               %s\n", mode_name(st->mode));
 	printf("  credentials:        %s%s\n", cred_state_name(st->cred_state),
 	       st->cred_state == IOTGUARD_CRED_PROVISIONED ? "" :
-	       " (treated as default: remote login stays locked)");
+	       " (treated as default until an audit says otherwise)");
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state(probe));

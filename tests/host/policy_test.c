@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the policy parser: good files parse to the right
+ * values; each bad file is refused with the exact file:line of its error
+ * and leaves the caller's policy untouched. Built with ASan and UBSan.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "iotguard.h"
+#include "policy.h"
+
+FIXTURE(policy) {
+	char path[64];
+	char error[POLICY_ERROR_MAX];
+	struct iotguard_policy policy;
+};
+
+FIXTURE_SETUP(policy)
+{
+	int fd;
+
+	strcpy(self->path, "/tmp/iotguard-policy-XXXXXX");
+	fd = mkstemp(self->path);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	/* A sentinel the parser must not touch when it refuses a file. */
+	memset(&self->policy, 0x5a, sizeof(self->policy));
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	unlink(self->path);
+}
+
+static void write_file(struct __test_metadata *_metadata, const char *path,
+		       const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ASSERT_NE(NULL, f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Refused with "<path>:<suffix>" exactly, and the policy left alone. */
+static void expect_refused(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(policy) *self, const char *text,
+			   const char *suffix)
+{
+	struct iotguard_policy sentinel;
+	char want[POLICY_ERROR_MAX];
+
+	memset(&sentinel, 0x5a, sizeof(sentinel));
+	write_file(_metadata, self->path, text);
+	EXPECT_EQ(-1, policy_load(self->path, &self->policy, self->error));
+	snprintf(want, sizeof(want), "%s:%s", self->path, suffix);
+	EXPECT_STREQ(want, self->error);
+	EXPECT_EQ(0, memcmp(&sentinel, &self->policy, sizeof(sentinel)));
+}
+
+TEST_F(policy, shipped_default_policy_is_valid)
+{
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error))
+		TH_LOG("%s", self->error);
+	EXPECT_EQ(POLICY_VERSION, self->policy.version);
+	EXPECT_EQ(IOTGUARD_MODE_ENFORCE, self->policy.mode);
+}
+
+TEST_F(policy, each_mode_parses)
+{
+	static const struct { const char *text; uint32_t mode; } cases[] = {
+		{ "version = 1;\nmode = \"off\";\n", IOTGUARD_MODE_OFF },
+		{ "version = 1;\nmode = \"audit\";\n", IOTGUARD_MODE_AUDIT },
+		{ "version = 1;\nmode = \"enforce\";\n", IOTGUARD_MODE_ENFORCE },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(_metadata, self->path, cases[i].text);
+		ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error))
+			TH_LOG("%s", self->error);
+		EXPECT_EQ(cases[i].mode, self->policy.mode);
+	}
+}
+
+TEST_F(policy, empty_file_means_enforce)
+{
+	write_file(_metadata, self->path, "# nothing set\n");
+	ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error));
+	EXPECT_EQ(IOTGUARD_MODE_ENFORCE, self->policy.mode);
+}
+
+TEST_F(policy, syntax_error_names_its_line)
+{
+	expect_refused(_metadata, self,
+		       "version = 1;\n# comment\nmode = = \"audit\";\nversion = 1;\n",
+		       "3: syntax error");
+}
+
+TEST_F(policy, unknown_setting_names_its_line)
+{
+	expect_refused(_metadata, self,
+		       "version = 1;\nmode = \"off\";\n\nmodes = \"audit\";\n",
+		       "4: unknown setting 'modes'");
+}
+
+TEST_F(policy, mode_of_wrong_type)
+{
+	expect_refused(_metadata, self, "version = 1;\nmode = 2;\n",
+		       "2: 'mode' must be a string: \"off\", \"audit\" or \"enforce\"");
+}
+
+TEST_F(policy, unknown_mode)
+{
+	expect_refused(_metadata, self, "\n\nmode = \"permissive\";\n",
+		       "3: unknown mode \"permissive\": use \"off\", \"audit\" or \"enforce\"");
+}
+
+TEST_F(policy, unsupported_version)
+{
+	expect_refused(_metadata, self, "version = 2;\nmode = \"off\";\n",
+		       "1: unsupported policy version 2 (this agent reads version 1)");
+}
+
+TEST_F(policy, version_of_wrong_type)
+{
+	expect_refused(_metadata, self, "mode = \"off\";\nversion = \"1\";\n",
+		       "2: 'version' must be an integer");
+}
+
+TEST_F(policy, error_after_valid_settings_applies_nothing)
+{
+	/* "off" is valid and comes first, but the file as a whole is not. */
+	expect_refused(_metadata, self,
+		       "version = 1;\nmode = \"off\";\nextra = { a = 1; };\n",
+		       "3: unknown setting 'extra'");
+}
+
+TEST_F(policy, missing_file)
+{
+	char want[POLICY_ERROR_MAX];
+
+	unlink(self->path);
+	EXPECT_EQ(-1, policy_load(self->path, &self->policy, self->error));
+	snprintf(want, sizeof(want), "%s: cannot open: No such file or directory",
+		 self->path);
+	EXPECT_STREQ(want, self->error);
+}
+
+TEST_HARNESS_MAIN
