@@ -46,7 +46,7 @@ port=$((20000 + RANDOM % 20000))
 	done
 ) &
 client=$!
-expect_status 0 forward_reaches_the_device --forward "tcp:$port:8080" -- \
+expect_status 0 forward_reaches_the_device --timeout 180 --forward "tcp:$port:8080" -- \
 	sh -c 'echo "hello from the device" | nc -l -p 8080'
 if ! wait "$client"; then
 	echo "# the host never read the device's greeting on port $port"
