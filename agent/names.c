@@ -3,17 +3,12 @@
 #include "iotguard.h"
 #include "names.h"
 
-static const char *const mode_names[] = {
-	[IOTGUARD_MODE_OFF] = "off",
-	[IOTGUARD_MODE_AUDIT] = "audit",
-	[IOTGUARD_MODE_ENFORCE] = "enforce",
-};
-
-static const char *const cred_state_names[] = {
-	[IOTGUARD_CRED_UNKNOWN] = "unknown",
-	[IOTGUARD_CRED_DEFAULT] = "default",
-	[IOTGUARD_CRED_PROVISIONED] = "provisioned",
-};
+static const char *const mode_names[] = IOTGUARD_MODE_NAMES;
+static const char *const cred_state_names[] = IOTGUARD_CRED_STATE_NAMES;
+_Static_assert(sizeof(mode_names) / sizeof(mode_names[0]) == __IOTGUARD_MODE_MAX,
+	       "a name for every mode");
+_Static_assert(sizeof(cred_state_names) / sizeof(cred_state_names[0]) == __IOTGUARD_CRED_MAX,
+	       "a name for every credential state");
 
 const char *mode_name(uint32_t mode)
 {

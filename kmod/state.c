@@ -20,17 +20,10 @@ static u32 cur_cred_state;
 static atomic64_t policy_generation;
 static atomic64_t counters[__IOTGUARD_CTR_MAX];
 
-static const char *const mode_names[] = {
-	[IOTGUARD_MODE_OFF] = "off",
-	[IOTGUARD_MODE_AUDIT] = "audit",
-	[IOTGUARD_MODE_ENFORCE] = "enforce",
-};
-
-static const char *const cred_state_names[] = {
-	[IOTGUARD_CRED_UNKNOWN] = "unknown",
-	[IOTGUARD_CRED_DEFAULT] = "default",
-	[IOTGUARD_CRED_PROVISIONED] = "provisioned",
-};
+static const char *const mode_names[] = IOTGUARD_MODE_NAMES;
+static const char *const cred_state_names[] = IOTGUARD_CRED_STATE_NAMES;
+static_assert(ARRAY_SIZE(mode_names) == __IOTGUARD_MODE_MAX);
+static_assert(ARRAY_SIZE(cred_state_names) == __IOTGUARD_CRED_MAX);
 
 const char *iotguard_mode_name(u32 mode)
 {

@@ -59,6 +59,9 @@ enum iotguard_mode {
 };
 #define IOTGUARD_MODE_MAX (__IOTGUARD_MODE_MAX - 1)
 
+/* Names shown in sysfs and accepted by iotguardctl, in enum order. */
+#define IOTGUARD_MODE_NAMES { "off", "audit", "enforce" }
+
 /*
  * unknown:     no audit has reported yet; treated exactly like default.
  * default:     some login-enabled account has an empty or known-default
@@ -72,6 +75,9 @@ enum iotguard_cred_state {
 	__IOTGUARD_CRED_MAX
 };
 #define IOTGUARD_CRED_MAX (__IOTGUARD_CRED_MAX - 1)
+
+/* Names shown in sysfs and by iotguardctl, in enum order. */
+#define IOTGUARD_CRED_STATE_NAMES { "unknown", "default", "provisioned" }
 
 /* IOTGUARD_A_FLAGS bits for IOTGUARD_CMD_SET_MODE. */
 enum iotguard_set_flag {
