@@ -83,7 +83,7 @@ bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
 
 # -------------------------------------------------------------- agent ----
 AGENT_DIR := $(BUILD)/agent
-AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf
+AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt
 AGENT_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
 AGENT_PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
@@ -95,7 +95,7 @@ USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)
 AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-AGENT_COMMON := log names policy genl_client guard_loader
+AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -103,7 +103,10 @@ $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
 	@mkdir -p $(@D)
 	$(CC) $(AGENT_CFLAGS) -MMD -c $< -o $@
 
-$(BUILD)/iotguardd $(BUILD)/iotguardctl: $(BUILD)/%: $(AGENT_DIR)/%.o $(AGENT_COMMON_OBJS)
+$(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
+	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
+
+$(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl

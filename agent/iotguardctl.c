@@ -7,18 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include "ctl.h"
 #include "genl_client.h"
 #include "guard_loader.h"
 #include "names.h"
 #include "policy.h"
 
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,
-	EXIT_USAGE = 2,
-	EXIT_NO_MODULE = 3,
-	EXIT_DENIED = 4,
-};
 
 static const char *const counter_names[] = {
 	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",
@@ -35,12 +29,16 @@ static void usage(FILE *out)
 		"  mode off|audit|enforce [--no-weaken]\n"
 		"                           set the kernel's mode (root); --no-weaken refuses\n"
 		"                           a change to a weaker mode\n"
+		"  audit [--root DIR] [--lists DIR] [--json]\n"
+		"                           classify every account's password (root); with\n"
+		"                           --root, audit an unpacked image at build time\n"
 		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"                           and print file:line for the first error\n"
 		"  help                     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
-		"3 the iotguard kernel module is not loaded, 4 permission denied.\n");
+		"3 the iotguard kernel module is not loaded, 4 permission denied,\n"
+		"5 audit found an empty or known-default password.\n");
 }
 
 static int report_genl_error(int err, const char *what)
@@ -198,6 +196,7 @@ int main(int argc, char **argv)
 		{ "status", cmd_status },
 		{ "mode", cmd_mode },
 		{ "check-policy", cmd_check_policy },
+		{ "audit", cmd_audit },
 	};
 
 	if (argc < 2) {

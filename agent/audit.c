@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <crypt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "audit.h"
+
+static const struct {
+	const char *prefix;
+	const char *name;
+	bool weak;
+} schemes[] = {
+	{ "$y$", "yescrypt", false },
+	{ "$gy$", "gost-yescrypt", false },
+	{ "$7$", "scrypt", false },
+	{ "$2b$", "bcrypt", false },
+	{ "$2y$", "bcrypt", false },
+	{ "$2a$", "bcrypt", false },
+	{ "$6$", "sha512crypt", false },
+	{ "$5$", "sha256crypt", false },
+	{ "$sha1$", "sha1crypt", true },
+	{ "$md5", "sunmd5", true },
+	{ "$1$", "md5crypt", true },
+	{ "$3$", "NT", true },
+	{ "_", "bsdicrypt (DES)", true },
+};
+
+void audit_init(struct audit *audit)
+{
+	memset(audit, 0, sizeof(*audit));
+}
+
+void audit_free(struct audit *audit)
+{
+	for (size_t i = 0; i < audit->cache_len; i++)
+		free(audit->cache[i].hash);
+	free(audit->cache);
+	audit_init(audit);
+}
+
+static bool is_des(const char *hash)
+{
+	return strlen(hash) == 13 &&
+	       strspn(hash, "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == 13;
+}
+
+const char *hash_scheme(const char *hash)
+{
+	if (!hash[0])
+		return "none";
+	if (hash[0] == '!' || hash[0] == '*')
+		return "locked";
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(hash, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].name;
+	return is_des(hash) ? "DES" : "unknown";
+}
+
+static bool weak_scheme(const char *hash)
+{
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(hash, schemes[i].prefix, strlen(schemes[i].prefix)))
+			return schemes[i].weak;
+	return is_des(hash);
+}
+
+/* Does password verify against hash? One crypt call, counted. */
+static bool verifies(struct audit *audit, const char *password, const char *hash)
+{
+	struct crypt_data data;
+	bool match;
+
+	memset(&data, 0, sizeof(data));
+	audit->crypt_calls++;
+	if (!crypt_rn(password, hash, &data, sizeof(data)))
+		return false;
+	match = !strcmp(data.output, hash);
+	explicit_bzero(&data, sizeof(data));
+	return match;
+}
+
+static struct audit_verdict classify(struct audit *audit, const char *hash,
+				     const struct denylist *denylist)
+{
+	struct audit_verdict v = { .scheme = hash_scheme(hash), .default_index = -1 };
+
+	if (!hash[0]) {
+		v.class = ACCOUNT_EMPTY;
+		return v;
+	}
+	/* Locked, or a hash no crypt accepts: no password can log in. */
+	if (hash[0] == '!' || hash[0] == '*' ||
+	    crypt_checksalt(hash) == CRYPT_SALT_INVALID) {
+		v.class = ACCOUNT_LOCKED;
+		return v;
+	}
+	for (size_t i = 0; i < denylist->count; i++) {
+		if (verifies(audit, denylist->passwords[i], hash)) {
+			v.class = ACCOUNT_DEFAULT;
+			v.default_index = (long)i;
+			return v;
+		}
+	}
+	v.class = weak_scheme(hash) ? ACCOUNT_WEAK_HASH : ACCOUNT_PROVISIONED;
+	return v;
+}
+
+struct audit_verdict audit_hash(struct audit *audit, const char *hash,
+				const struct denylist *denylist)
+{
+	struct audit_cache_entry *grown;
+	struct audit_verdict v;
+
+	for (size_t i = 0; i < audit->cache_len; i++)
+		if (!strcmp(audit->cache[i].hash, hash))
+			return audit->cache[i].verdict;
+	v = classify(audit, hash, denylist);
+	grown = realloc(audit->cache, (audit->cache_len + 1) * sizeof(*grown));
+	if (grown) {
+		audit->cache = grown;
+		audit->cache[audit->cache_len].hash = strdup(hash);
+		audit->cache[audit->cache_len].verdict = v;
+		if (audit->cache[audit->cache_len].hash)
+			audit->cache_len++;
+	}
+	return v;
+}
+
+bool audit_flagged(enum account_class class)
+{
+	return class == ACCOUNT_EMPTY || class == ACCOUNT_DEFAULT;
+}
+
+const char *account_class_name(enum account_class class)
+{
+	static const char *const names[] = {
+		[ACCOUNT_EMPTY] = "empty password",
+		[ACCOUNT_DEFAULT] = "known default",
+		[ACCOUNT_WEAK_HASH] = "weak hash scheme",
+		[ACCOUNT_LOCKED] = "locked",
+		[ACCOUNT_PROVISIONED] = "provisioned",
+	};
+
+	return class <= ACCOUNT_PROVISIONED ? names[class] : "invalid";
+}
+
+static bool carried(const struct account_list *list, const char *hash)
+{
+	for (size_t i = 0; i < list->count; i++)
+		if (!strcmp(list->items[i].hash, hash))
+			return true;
+	return false;
+}
+
+size_t audit_accounts(struct audit *audit, const struct account_list *list,
+		      const struct denylist *denylist,
+		      struct audit_verdict *verdicts)
+{
+	size_t flagged = 0, kept = 0;
+
+	for (size_t i = 0; i < list->count; i++) {
+		verdicts[i] = audit_hash(audit, list->items[i].hash, denylist);
+		flagged += audit_flagged(verdicts[i].class);
+	}
+	for (size_t i = 0; i < audit->cache_len; i++) {
+		if (carried(list, audit->cache[i].hash))
+			audit->cache[kept++] = audit->cache[i];
+		else
+			free(audit->cache[i].hash);
+	}
+	audit->cache_len = kept;
+	return flagged;
+}

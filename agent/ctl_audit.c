@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* iotguardctl audit: the credential audit, on the device or on an image. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "accounts.h"
+#include "audit.h"
+#include "ctl.h"
+#include "denylist.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: iotguardctl audit [--root DIR] [--lists DIR] [--json]\n"
+		"Classify every account of the credential store: empty password, known\n"
+		"default, weak hash scheme, locked, or provisioned.\n"
+		"  --root DIR   audit an unpacked root filesystem (image build time)\n"
+		"  --lists DIR  deny-lists to use (default: <root>" DENYLIST_DEFAULT_DIR ")\n"
+		"  --json       machine-readable output\n"
+		"Exit status: 0 no account has an empty or known-default password;\n"
+		"5 one does (fail your image build on it); 1 the store or lists are unreadable.\n");
+}
+
+static void print_table(const struct account_list *list,
+			const struct audit_verdict *verdicts)
+{
+	printf("%-16s %6s  %-16s %s\n", "ACCOUNT", "UID", "SCHEME", "VERDICT");
+	for (size_t i = 0; i < list->count; i++)
+		printf("%-16s %6u  %-16s %s%s\n", list->items[i].name,
+		       (unsigned int)list->items[i].uid, verdicts[i].scheme,
+		       account_class_name(verdicts[i].class),
+		       audit_flagged(verdicts[i].class) ? "  <-- FLAGGED" : "");
+}
+
+static void print_json(const struct account_list *list,
+		       const struct audit_verdict *verdicts, size_t flagged)
+{
+	json_object *root = json_object_new_object();
+	json_object *accounts = json_object_new_array();
+
+	for (size_t i = 0; i < list->count; i++) {
+		json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "account", json_object_new_string(list->items[i].name));
+		json_object_object_add(a, "uid", json_object_new_int64(list->items[i].uid));
+		json_object_object_add(a, "scheme", json_object_new_string(verdicts[i].scheme));
+		json_object_object_add(a, "verdict",
+				       json_object_new_string(account_class_name(verdicts[i].class)));
+		json_object_object_add(a, "flagged",
+				       json_object_new_boolean(audit_flagged(verdicts[i].class)));
+		json_object_array_add(accounts, a);
+	}
+	json_object_object_add(root, "accounts", accounts);
+	json_object_object_add(root, "flagged", json_object_new_int64((int64_t)flagged));
+	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	json_object_put(root);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "lists", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char error[ACCOUNTS_ERROR_MAX > DENYLIST_ERROR_MAX ? ACCOUNTS_ERROR_MAX : DENYLIST_ERROR_MAX];
+	const char *root = "/", *lists = NULL;
+	char default_lists[512];
+	struct audit_verdict *verdicts;
+	struct account_list accounts;
+	struct denylist denylist;
+	struct audit audit;
+	bool json = false;
+	size_t flagged;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'r': root = optarg; break;
+		case 'l': lists = optarg; break;
+		case 'j': json = true; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!lists) {
+		if (root_path(default_lists, sizeof(default_lists), root,
+			      DENYLIST_DEFAULT_DIR + 1)) {
+			fprintf(stderr, "iotguardctl: %s: path too long\n", root);
+			return EXIT_FAIL;
+		}
+		lists = default_lists;
+	}
+	if (denylist_load(lists, &denylist, error)) {
+		fprintf(stderr, "iotguardctl: %s\n", error);
+		return EXIT_FAIL;
+	}
+	if (accounts_read(root, &accounts, error)) {
+		fprintf(stderr, "iotguardctl: %s\n", error);
+		denylist_free(&denylist);
+		return EXIT_FAIL;
+	}
+	verdicts = calloc(accounts.count ? accounts.count : 1, sizeof(*verdicts));
+	if (!verdicts) {
+		fprintf(stderr, "iotguardctl: out of memory\n");
+		accounts_free(&accounts);
+		denylist_free(&denylist);
+		return EXIT_FAIL;
+	}
+	audit_init(&audit);
+	flagged = audit_accounts(&audit, &accounts, &denylist, verdicts);
+	if (json)
+		print_json(&accounts, verdicts, flagged);
+	else
+		print_table(&accounts, verdicts);
+	if (!json && flagged)
+		fprintf(stderr, "iotguardctl: %zu account(s) with an empty or known-default password: "
+			"the device must not ship like this (iotguardctl provision)\n", flagged);
+	audit_free(&audit);
+	free(verdicts);
+	accounts_free(&accounts);
+	denylist_free(&denylist);
+	return flagged ? EXIT_FLAGGED : EXIT_OK;
+}

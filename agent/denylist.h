@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Deny-lists of factory-default credentials: every *.txt file of a
+ * directory, one "user:password" pair a line ("user:" for an empty
+ * password, '#' for comments). Only the distinct passwords matter: a
+ * default password is a default whatever account carries it.
+ */
+#ifndef IOTGUARD_DENYLIST_H
+#define IOTGUARD_DENYLIST_H
+
+#include <stddef.h>
+
+#define DENYLIST_DEFAULT_DIR "/etc/iotguard/credentials"
+#define DENYLIST_ERROR_MAX 512
+#define DENYLIST_MAX_PASSWORDS 65536
+#define DENYLIST_MAX_LINE 1024
+
+struct denylist {
+	char **passwords;	/* distinct, in the order first seen */
+	size_t count;
+	size_t files;
+};
+
+int denylist_load(const char *dir, struct denylist *list,
+		  char error[DENYLIST_ERROR_MAX]);
+void denylist_free(struct denylist *list);
+
+#endif
