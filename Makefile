@@ -144,6 +144,15 @@ $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/name
 		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig)
 
+$(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audit.c \
+		agent/denylist.c $(wildcard agent/*.h) $(KSELFTEST)/.done $(BUILD)/iotguardctl
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) \
+		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
+		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
+
 host-tests: $(HOST_TESTS)
 
 guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
