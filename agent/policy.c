@@ -6,7 +6,9 @@
 #include <string.h>
 #include <libconfig.h>
 #include "iotguard.h"
+#include "denylist.h"
 #include "names.h"
+#include "password.h"
 #include "policy.h"
 
 struct parse_ctx {
@@ -63,35 +65,241 @@ static void parse_mode(struct parse_ctx *ctx, const config_setting_t *s,
 			name);
 }
 
-static const struct {
+typedef void (*parse_fn)(struct parse_ctx *ctx, const config_setting_t *s,
+			 struct iotguard_policy *policy);
+
+struct setting_rule {
 	const char *name;
-	void (*parse)(struct parse_ctx *ctx, const config_setting_t *s,
-		      struct iotguard_policy *policy);
-} top_level[] = {
-	{ "version", parse_version },
-	{ "mode", parse_mode },
+	parse_fn parse;
 };
 
-static void parse_root(struct parse_ctx *ctx, const config_setting_t *root,
-		       struct iotguard_policy *policy)
+/* Parse every member of group with rules; any other member is an error. */
+static void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
+			  const struct setting_rule *rules, size_t n_rules,
+			  struct iotguard_policy *policy)
 {
-	int count = config_setting_length(root);
+	int count = config_setting_length(group);
 
 	for (int i = 0; i < count && !ctx->failed; i++) {
-		const config_setting_t *s = config_setting_get_elem(root, (unsigned int)i);
+		const config_setting_t *s = config_setting_get_elem(group, (unsigned int)i);
 		const char *name = config_setting_name(s);
 		size_t k;
 
-		for (k = 0; k < sizeof(top_level) / sizeof(top_level[0]); k++) {
-			if (!strcmp(name, top_level[k].name)) {
-				top_level[k].parse(ctx, s, policy);
+		for (k = 0; k < n_rules; k++) {
+			if (!strcmp(name, rules[k].name)) {
+				rules[k].parse(ctx, s, policy);
 				break;
 			}
 		}
-		if (k == sizeof(top_level) / sizeof(top_level[0]))
-			fail_at(ctx, s, "unknown setting '%s'", name);
+		if (k == n_rules) {
+			if (config_setting_parent(group) && config_setting_name(group))
+				fail_at(ctx, s, "unknown setting '%s' in '%s'", name,
+					config_setting_name(group));
+			else
+				fail_at(ctx, s, "unknown setting '%s'", name);
+		}
 	}
 }
+
+static bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
+		      const char *what)
+{
+	if (config_setting_type(s) == type)
+		return true;
+	fail_at(ctx, s, "'%s' must be %s", config_setting_name(s), what);
+	return false;
+}
+
+static void copy_path(struct parse_ctx *ctx, const config_setting_t *s,
+		      char *out, bool may_be_empty)
+{
+	const char *value;
+
+	if (!want_type(ctx, s, CONFIG_TYPE_STRING, "a string"))
+		return;
+	value = config_setting_get_string(s);
+	if (!value[0] && may_be_empty) {
+		out[0] = '\0';
+		return;
+	}
+	if (value[0] != '/') {
+		fail_at(ctx, s, "'%s' must be an absolute path", config_setting_name(s));
+		return;
+	}
+	if (strlen(value) >= POLICY_PATH_MAX) {
+		fail_at(ctx, s, "'%s' is longer than %d bytes", config_setting_name(s),
+			POLICY_PATH_MAX - 1);
+		return;
+	}
+	strcpy(out, value);
+}
+
+static void parse_deny_lists(struct parse_ctx *ctx, const config_setting_t *s,
+			     struct iotguard_policy *policy)
+{
+	copy_path(ctx, s, policy->deny_lists, false);
+}
+
+static void parse_method(struct parse_ctx *ctx, const config_setting_t *s,
+			 struct iotguard_policy *policy)
+{
+	static const char *const names[] = {
+		[PROVISION_RANDOM] = "random",
+		[PROVISION_DERIVED] = "derived",
+		[PROVISION_USER] = "user",
+	};
+	const char *value;
+
+	if (!want_type(ctx, s, CONFIG_TYPE_STRING,
+		       "a string: \"random\", \"derived\" or \"user\""))
+		return;
+	value = config_setting_get_string(s);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(value, names[i])) {
+			policy->provisioning.method = (enum provision_method)i;
+			return;
+		}
+	}
+	fail_at(ctx, s, "unknown method \"%s\": use \"random\", \"derived\" or \"user\"",
+		value);
+}
+
+static void parse_scheme(struct parse_ctx *ctx, const config_setting_t *s,
+			 struct iotguard_policy *policy)
+{
+	const char *value;
+
+	if (!want_type(ctx, s, CONFIG_TYPE_STRING,
+		       "a string: \"sha512crypt\" or \"yescrypt\""))
+		return;
+	value = config_setting_get_string(s);
+	if (!strcmp(value, "sha512crypt"))
+		policy->provisioning.scheme = HASH_SHA512CRYPT;
+	else if (!strcmp(value, "yescrypt"))
+		policy->provisioning.scheme = HASH_YESCRYPT;
+	else
+		fail_at(ctx, s, "unknown scheme \"%s\": use \"sha512crypt\" or \"yescrypt\"",
+			value);
+}
+
+static void parse_accounts(struct parse_ctx *ctx, const config_setting_t *s,
+			   struct iotguard_policy *policy)
+{
+	struct provisioning_policy *p = &policy->provisioning;
+	int count = config_setting_length(s);
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST) {
+		fail_at(ctx, s, "'accounts' must be a list of names: [\"root\"]");
+		return;
+	}
+	if (count > POLICY_MAX_ACCOUNTS) {
+		fail_at(ctx, s, "'accounts' lists more than %d accounts", POLICY_MAX_ACCOUNTS);
+		return;
+	}
+	p->account_count = 0;
+	for (int i = 0; i < count; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
+		const char *name;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			fail_at(ctx, e, "'accounts' must hold account names (strings)");
+			return;
+		}
+		name = config_setting_get_string(e);
+		if (!name[0] || strlen(name) >= POLICY_ACCOUNT_MAX || strpbrk(name, ":\n/")) {
+			fail_at(ctx, e, "invalid account name \"%s\"", name);
+			return;
+		}
+		strcpy(p->accounts[p->account_count++], name);
+	}
+}
+
+static void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out)
+{
+	if (want_type(ctx, s, CONFIG_TYPE_BOOL, "true or false"))
+		*out = config_setting_get_bool(s);
+}
+
+static void parse_deliver_file(struct parse_ctx *ctx, const config_setting_t *s,
+			       struct iotguard_policy *policy)
+{
+	copy_path(ctx, s, policy->provisioning.deliver_file, true);
+}
+
+static void parse_deliver_console(struct parse_ctx *ctx, const config_setting_t *s,
+				  struct iotguard_policy *policy)
+{
+	parse_bool(ctx, s, &policy->provisioning.deliver_console);
+}
+
+static void parse_first_boot(struct parse_ctx *ctx, const config_setting_t *s,
+			     struct iotguard_policy *policy)
+{
+	parse_bool(ctx, s, &policy->provisioning.first_boot);
+}
+
+static void parse_secret_file(struct parse_ctx *ctx, const config_setting_t *s,
+			      struct iotguard_policy *policy)
+{
+	copy_path(ctx, s, policy->provisioning.secret_file, false);
+}
+
+static void parse_device_id_file(struct parse_ctx *ctx, const config_setting_t *s,
+				 struct iotguard_policy *policy)
+{
+	copy_path(ctx, s, policy->provisioning.device_id_file, false);
+}
+
+#define RULES(x) x, sizeof(x) / sizeof(x[0])
+
+static const struct setting_rule credentials_rules[] = {
+	{ "deny_lists", parse_deny_lists },
+};
+
+static const struct setting_rule provisioning_rules[] = {
+	{ "method", parse_method },
+	{ "scheme", parse_scheme },
+	{ "accounts", parse_accounts },
+	{ "deliver_file", parse_deliver_file },
+	{ "deliver_console", parse_deliver_console },
+	{ "secret_file", parse_secret_file },
+	{ "device_id_file", parse_device_id_file },
+	{ "first_boot", parse_first_boot },
+};
+
+static void parse_credentials(struct parse_ctx *ctx, const config_setting_t *s,
+			      struct iotguard_policy *policy)
+{
+	if (want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: credentials = { ... };"))
+		parse_members(ctx, s, RULES(credentials_rules), policy);
+}
+
+static void parse_provisioning(struct parse_ctx *ctx, const config_setting_t *s,
+			       struct iotguard_policy *policy)
+{
+	const struct provisioning_policy *p = &policy->provisioning;
+
+	if (!want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: provisioning = { ... };"))
+		return;
+	parse_members(ctx, s, RULES(provisioning_rules), policy);
+	if (ctx->failed || p->method != PROVISION_DERIVED)
+		return;
+	/* Derived passwords need both inputs: say so where the method is. */
+	if (!p->secret_file[0])
+		fail_at(ctx, config_setting_lookup((config_setting_t *)s, "method"),
+			"method \"derived\" needs 'secret_file' (the per-device key)");
+	else if (!p->device_id_file[0])
+		fail_at(ctx, config_setting_lookup((config_setting_t *)s, "method"),
+			"method \"derived\" needs 'device_id_file' (e.g. a MAC address file)");
+}
+
+static const struct setting_rule top_level[] = {
+	{ "version", parse_version },
+	{ "mode", parse_mode },
+	{ "credentials", parse_credentials },
+	{ "provisioning", parse_provisioning },
+};
 
 int policy_load(const char *path, struct iotguard_policy *policy,
 		char error[POLICY_ERROR_MAX])
@@ -100,6 +308,14 @@ int policy_load(const char *path, struct iotguard_policy *policy,
 	struct iotguard_policy parsed = {
 		.version = POLICY_VERSION,
 		.mode = IOTGUARD_MODE_ENFORCE,
+		.deny_lists = DENYLIST_DEFAULT_DIR,
+		.provisioning = {
+			.method = PROVISION_RANDOM,
+			.scheme = HASH_SHA512CRYPT,
+			.deliver_file = POLICY_DEFAULT_DELIVER_FILE,
+			.deliver_console = true,
+			.first_boot = true,
+		},
 	};
 	config_t cfg;
 	FILE *f;
@@ -117,7 +333,7 @@ int policy_load(const char *path, struct iotguard_policy *policy,
 			 config_error_line(&cfg), config_error_text(&cfg));
 		ctx.failed = true;
 	} else {
-		parse_root(&ctx, config_root_setting(&cfg), &parsed);
+		parse_members(&ctx, config_root_setting(&cfg), RULES(top_level), &parsed);
 	}
 	config_destroy(&cfg);
 	fclose(f);

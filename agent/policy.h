@@ -7,16 +7,43 @@
 #ifndef IOTGUARD_POLICY_H
 #define IOTGUARD_POLICY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
 #define POLICY_VERSION 1
 #define POLICY_ERROR_MAX 512
+#define POLICY_DEFAULT_DELIVER_FILE "/root/iotguard-initial-password"
+
+#define POLICY_PATH_MAX 256
+#define POLICY_MAX_ACCOUNTS 32
+#define POLICY_ACCOUNT_MAX 64
+
+enum provision_method {
+	PROVISION_RANDOM,	/* a random per-device password, delivered once */
+	PROVISION_DERIVED,	/* HMAC of account + device id, factory secret */
+	PROVISION_USER,		/* the owner sets one on the local console */
+};
+
+struct provisioning_policy {
+	enum provision_method method;
+	int scheme;				/* enum hash_scheme */
+	/* Accounts to provision; none listed: every flagged account. */
+	char accounts[POLICY_MAX_ACCOUNTS][POLICY_ACCOUNT_MAX];
+	size_t account_count;
+	char deliver_file[POLICY_PATH_MAX];	/* "" for none */
+	bool deliver_console;
+	char secret_file[POLICY_PATH_MAX];	/* derived */
+	char device_id_file[POLICY_PATH_MAX];	/* derived */
+	bool first_boot;			/* provision at first boot */
+};
 
 struct iotguard_policy {
 	int version;
 	uint32_t mode;			/* enum iotguard_mode */
+	char deny_lists[POLICY_PATH_MAX];
+	struct provisioning_policy provisioning;
 };
 
 /*
