@@ -83,7 +83,7 @@ bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
 
 # -------------------------------------------------------------- agent ----
 AGENT_DIR := $(BUILD)/agent
-AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt
+AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt libcrypto
 AGENT_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
 AGENT_PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
@@ -95,7 +95,8 @@ USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)
 AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit
+AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit \
+	password shadow_update provision
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -106,7 +107,8 @@ $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
 $(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
-$(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o $(AGENT_COMMON_OBJS)
+$(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o \
+		$(AGENT_DIR)/ctl_provision.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
@@ -142,7 +144,7 @@ $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/name
 	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
 		-Wno-shadow -O1 -g $(SAN_FLAGS) \
 		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig)
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt libcrypto) -lm
 
 $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audit.c \
 		agent/denylist.c $(wildcard agent/*.h) $(KSELFTEST)/.done $(BUILD)/iotguardctl

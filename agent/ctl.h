@@ -13,5 +13,7 @@ enum exit_code {
 };
 
 int cmd_audit(int argc, char **argv);
+int cmd_provision(int argc, char **argv);
+int cmd_derive_password(int argc, char **argv);
 
 #endif

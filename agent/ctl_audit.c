@@ -4,11 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include "accounts.h"
 #include "audit.h"
 #include "ctl.h"
 #include "denylist.h"
+#include "policy.h"
 
 static void usage(FILE *out)
 {
@@ -19,6 +21,8 @@ static void usage(FILE *out)
 		"  --root DIR   audit an unpacked root filesystem (image build time)\n"
 		"  --lists DIR  deny-lists to use (default: <root>" DENYLIST_DEFAULT_DIR ")\n"
 		"  --json       machine-readable output\n"
+		"With --root, an image that contains the policy's device secret\n"
+		"(provisioning.secret_file) also fails.\n"
 		"Exit status: 0 no account has an empty or known-default password;\n"
 		"5 one does (fail your image build on it); 1 the store or lists are unreadable.\n");
 }
@@ -56,6 +60,30 @@ static void print_json(const struct account_list *list,
 	json_object_object_add(root, "flagged", json_object_new_int64((int64_t)flagged));
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
+}
+
+/*
+ * At image build time: a device secret inside the image is the same on
+ * every unit, and makes every derived password computable from the serial
+ * number. Returns true if the image holds the policy's secret file.
+ */
+static bool image_holds_secret(const char *root)
+{
+	char conf[512], secret[512], error[POLICY_ERROR_MAX];
+	struct iotguard_policy policy;
+
+	if (root_path(conf, sizeof(conf), root, POLICY_DEFAULT_PATH + 1) ||
+	    access(conf, F_OK) || policy_load(conf, &policy, error))
+		return false;
+	if (!policy.provisioning.secret_file[0] ||
+	    root_path(secret, sizeof(secret), root, policy.provisioning.secret_file + 1) ||
+	    access(secret, F_OK))
+		return false;
+	fprintf(stderr, "iotguardctl: the image contains the device secret %s: a secret shipped "
+		"in the image is the same on every unit and makes every derived password "
+		"computable. Inject it at manufacturing, outside the image.\n",
+		policy.provisioning.secret_file);
+	return true;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -129,5 +157,7 @@ int cmd_audit(int argc, char **argv)
 	free(verdicts);
 	accounts_free(&accounts);
 	denylist_free(&denylist);
+	if (strcmp(root, "/") && image_holds_secret(root))
+		flagged++;
 	return flagged ? EXIT_FLAGGED : EXIT_OK;
 }

@@ -32,6 +32,10 @@ static void usage(FILE *out)
 		"  audit [--root DIR] [--lists DIR] [--json]\n"
 		"                           classify every account's password (root); with\n"
 		"                           --root, audit an unpacked image at build time\n"
+		"  provision [--config FILE] [--root DIR] [--force]\n"
+		"                           give flagged accounts their own password (root)\n"
+		"  derive-password --secret FILE --device-id ID --account NAME\n"
+		"                           the factory side of derived passwords (labels)\n"
 		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"                           and print file:line for the first error\n"
 		"  help                     show this help\n"
@@ -197,6 +201,8 @@ int main(int argc, char **argv)
 		{ "mode", cmd_mode },
 		{ "check-policy", cmd_check_policy },
 		{ "audit", cmd_audit },
+		{ "provision", cmd_provision },
+		{ "derive-password", cmd_derive_password },
 	};
 
 	if (argc < 2) {

@@ -283,7 +283,13 @@ static void parse_provisioning(struct parse_ctx *ctx, const config_setting_t *s,
 	if (!want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: provisioning = { ... };"))
 		return;
 	parse_members(ctx, s, RULES(provisioning_rules), policy);
-	if (ctx->failed || p->method != PROVISION_DERIVED)
+	if (ctx->failed)
+		return;
+	/* A random password nobody is shown locks the owner out. */
+	if (p->method == PROVISION_RANDOM && !p->deliver_file[0] && !p->deliver_console)
+		fail_at(ctx, s, "method \"random\" needs 'deliver_file' or 'deliver_console': "
+			"the password must reach the owner");
+	if (p->method != PROVISION_DERIVED)
 		return;
 	/* Derived passwords need both inputs: say so where the method is. */
 	if (!p->secret_file[0])

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Provisioning: give every flagged account (or the policy's accounts) its
+ * own password, write them to the shadow file in one atomic rewrite, and
+ * deliver each password once: to a root-only file and/or the console,
+ * never to syslog.
+ */
+#ifndef IOTGUARD_PROVISION_H
+#define IOTGUARD_PROVISION_H
+
+#include <stdbool.h>
+#include "policy.h"
+
+#define PROVISION_ERROR_MAX 1024
+/* Records that this device was provisioned: it is never done again unasked. */
+#define PROVISION_STATE_FILE "/var/lib/iotguard/provisioned"
+
+struct provision_result {
+	size_t changed;		/* accounts given a new password */
+	size_t waiting;		/* method "user": accounts the owner must set */
+};
+
+/*
+ * Provision the accounts of root ("/" on the device). force: also accounts
+ * that are provisioned already. Returns 0, or -1 with error filled; on
+ * error the credential store is unchanged.
+ */
+int provision(const char *root, const struct iotguard_policy *policy, bool force,
+	      struct provision_result *result, char error[PROVISION_ERROR_MAX]);
+
+bool provisioned_before(const char *root);
+
+#endif
