@@ -155,6 +155,17 @@ $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audi
 		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
 
+PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c \
+	agent/accounts.c agent/audit.c agent/denylist.c
+
+$(HOST_TEST_DIR)/provision_test: tests/host/provision_test.c $(PROVISION_SOURCES) \
+		$(wildcard agent/*.h) $(KSELFTEST)/.done
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) \
+		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt libcrypto) -lm
+
 host-tests: $(HOST_TESTS)
 
 guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
