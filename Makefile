@@ -96,7 +96,7 @@ AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFL
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit \
-	password shadow_update provision
+	password shadow_update provision cred_monitor
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -172,7 +172,7 @@ guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
 	$(MAKE) -C tests OUTPUT=$(GUEST_TEST_DIR) CC="$(CC)" \
 		KSELFTEST=$(KSELFTEST)/tools/testing/selftests \
 		EXTRA_CFLAGS="$(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
-		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf)"
+		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf libxcrypt)"
 
 $(KSELFTEST)/.done: scripts/deps
 	scripts/deps
@@ -203,6 +203,8 @@ install: all
 	install -m 0755 $(BUILD)/iotguardctl $(DESTDIR)$(PREFIX)/bin/iotguardctl
 	install -m 0644 $(BPF_OBJECTS) $(DESTDIR)$(PREFIX)/lib/iotguard/bpf/
 	install -m 0644 policy/iotguard.conf $(DESTDIR)$(SYSCONFDIR)/iotguard/iotguard.conf
+	install -d $(DESTDIR)$(SYSCONFDIR)/iotguard/credentials
+	install -m 0644 policy/credentials/*.txt $(DESTDIR)$(SYSCONFDIR)/iotguard/credentials/
 	install -m 0755 scripts/init.d/S20iotguard-module scripts/init.d/S30iotguardd \
 		$(DESTDIR)$(SYSCONFDIR)/init.d/
 	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install

@@ -163,6 +163,19 @@ int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 	return ret;
 }
 
+int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state)
+{
+	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_SET_CRED_STATE, 0);
+	int ret = -ENOMEM;
+
+	if (!msg)
+		return ret;
+	if (nla_put_u32(msg, IOTGUARD_A_CRED_STATE, cred_state) == 0)
+		ret = send_cmd(client, msg, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
 /* The genetlink controller and its multicast group for family changes. */
 #define CTRL_FAMILY "nlctrl"
 #define CTRL_NOTIFY_GROUP "notify"

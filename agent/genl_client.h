@@ -26,6 +26,7 @@ int genl_client_get_status(struct genl_client *client,
 			   struct module_status *status);
 int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 			 uint32_t flags);
+int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state);
 
 
 

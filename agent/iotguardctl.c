@@ -17,7 +17,10 @@
 static const char *const counter_names[] = {
 	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",
 	[IOTGUARD_CTR_REFUSED_REQUESTS] = "refused_requests",
+	[IOTGUARD_CTR_CRED_STATE_CHANGES] = "cred_state_changes",
 };
+_Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == __IOTGUARD_CTR_MAX,
+	       "a name for every counter");
 
 static void usage(FILE *out)
 {

@@ -18,11 +18,13 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include "cred_monitor.h"
 #include "genl_client.h"
 #include "guard_loader.h"
 #include "log.h"
 #include "names.h"
 #include "policy.h"
+#include "provision.h"
 
 #define RUN_DIR "/run/iotguard"
 #define READY_FILE RUN_DIR "/ready"
@@ -33,6 +35,9 @@ struct agent {
 	const char *policy_path;
 	struct iotguard_policy policy;
 	bool policy_applied;
+	struct cred_monitor creds;
+	bool creds_watched;
+	bool boot_audit_done;	/* first-boot provisioning looks only at it */
 };
 
 static void usage(FILE *out)
@@ -82,9 +87,14 @@ static void attach_guard(void)
 	}
 }
 
-/* Push the policy into the kernel. Returns 0, or -errno. */
-static int apply_policy(const struct iotguard_policy *policy)
+/*
+ * Push the policy and the last audit's verdict into the kernel. Returns 0,
+ * or -errno. Until an audit has run the module keeps "unknown", which it
+ * treats as default.
+ */
+static int apply_policy(const struct agent *agent)
 {
+	const struct iotguard_policy *policy = &agent->policy;
 	struct genl_client *client;
 	int ret;
 
@@ -96,13 +106,15 @@ static int apply_policy(const struct iotguard_policy *policy)
 	if (ret)
 		return ret;
 	ret = genl_client_set_mode(client, policy->mode, 0);
+	if (!ret && agent->creds.audited)
+		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
 	genl_client_close(client);
 	return ret;
 }
 
 static void try_apply(struct agent *agent)
 {
-	int ret = apply_policy(&agent->policy);
+	int ret = apply_policy(agent);
 
 	if (ret == -ENOENT) {
 		if (!agent->policy_applied)
@@ -130,7 +142,49 @@ static void reload(struct agent *agent)
 	}
 	agent->policy = policy;
 	agent->policy_applied = false;
+	if (agent->creds_watched)
+		cred_monitor_reload(&agent->creds, &agent->policy);
 	try_apply(agent);
+}
+
+/*
+ * First boot: a device that still carries its factory defaults gets its
+ * own passwords now, once. Never again unless asked (iotguardctl provision).
+ */
+static void first_boot_provision(struct agent *agent)
+{
+	const struct provisioning_policy *p = &agent->policy.provisioning;
+	char error[PROVISION_ERROR_MAX];
+	struct provision_result result;
+
+	if (agent->boot_audit_done)
+		return;
+	agent->boot_audit_done = true;
+	if (!p->first_boot || p->method == PROVISION_USER || !agent->creds.flagged_count ||
+	    provisioned_before("/"))
+		return;
+	if (provision("/", &agent->policy, false, &result, error)) {
+		log_err("first-boot provisioning failed; remote logins stay refused: %s", error);
+		return;
+	}
+	/* Never the password itself: syslog is not a secret channel. */
+	log_info("first boot: provisioned %zu account(s); password delivered to %s%s%s",
+		 result.changed, p->deliver_file[0] ? p->deliver_file : "",
+		 p->deliver_file[0] && p->deliver_console ? " and " : "",
+		 p->deliver_console ? "the console" : "");
+	agent->creds.audit_due = true;
+}
+
+static void audit_credentials(struct agent *agent)
+{
+	int changed = cred_monitor_audit(&agent->creds);
+
+	if (changed > 0) {
+		log_info("credential state: %s", cred_state_name(agent->creds.cred_state));
+		agent->policy_applied = false;
+		try_apply(agent);
+	}
+	first_boot_provision(agent);
 }
 
 static void mark_ready(void)
@@ -174,10 +228,11 @@ static bool handle_signal(struct agent *agent, int fd)
 
 static int run(struct agent *agent)
 {
-	enum { SIGNALS, FAMILY_WATCH, NFDS };
+	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
+		[CRED_WATCH] = { .fd = -1, .events = POLLIN },
 	};
 	struct genl_watch *watch = NULL;
 	int ret;
@@ -194,21 +249,32 @@ static int run(struct agent *agent)
 	else
 		pfd[FAMILY_WATCH].fd = genl_watch_fd(watch);
 
+	if (agent->creds_watched)
+		pfd[CRED_WATCH].fd = cred_monitor_fd(&agent->creds);
+
 	mark_ready();
 	for (;;) {
 		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
-		int n = poll(pfd, NFDS, timeout);
+		int n;
 
+		if (agent->creds_watched && agent->creds.audit_due)
+			timeout = CRED_SETTLE_MS;
+		n = poll(pfd, NFDS, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			break;
 		}
 		if (n == 0) {
-			try_apply(agent);
+			if (agent->creds_watched && agent->creds.audit_due)
+				audit_credentials(agent);
+			if (!agent->policy_applied)
+				try_apply(agent);
 			continue;
 		}
 		if (n < 0)
 			continue;
+		if (pfd[CRED_WATCH].revents & POLLIN)
+			cred_monitor_read(&agent->creds);
 		if ((pfd[FAMILY_WATCH].revents & POLLIN) && genl_watch_read(watch)) {
 			log_info("kernel module (re)loaded: applying the policy");
 			agent->policy_applied = false;
@@ -219,6 +285,8 @@ static int run(struct agent *agent)
 			break;
 	}
 	genl_watch_close(watch);
+	if (agent->creds_watched)
+		cred_monitor_free(&agent->creds);
 	close(pfd[SIGNALS].fd);
 	unlink(READY_FILE);
 	return 0;
@@ -266,6 +334,14 @@ int main(int argc, char **argv)
 		log_err("the kernel stays in its closed state until a valid policy is applied");
 		return 1;
 	}
+	/* Audit before anything else reaches the kernel: no "provisioned" by default. */
+	agent.creds_watched = cred_monitor_init(&agent.creds, "/", &agent.policy) == 0;
+	if (!agent.creds_watched) {
+		cred_monitor_free(&agent.creds);
+		log_err("DEGRADED: no credential audit: the device counts as having default credentials");
+	}
+	else
+		audit_credentials(&agent);
 	try_apply(&agent);
 	return run(&agent);
 }

@@ -22,6 +22,10 @@ static const struct nla_policy set_mode_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, __IOTGUARD_SET_F_ALL),
 };
 
+static const struct nla_policy set_cred_state_policy[IOTGUARD_A_MAX + 1] = {
+	[IOTGUARD_A_CRED_STATE] = { .type = NLA_U32 },
+};
+
 static struct genl_family genl_family;
 
 static int put_counters(struct sk_buff *skb,
@@ -95,6 +99,14 @@ static int iotguard_set_mode(struct sk_buff *skb, struct genl_info *info)
 				       flags, info->extack);
 }
 
+static int iotguard_set_cred_state(struct sk_buff *skb, struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, IOTGUARD_A_CRED_STATE))
+		return -EINVAL;
+	return iotguard_state_set_cred_state(nla_get_u32(info->attrs[IOTGUARD_A_CRED_STATE]),
+					     info->extack);
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = IOTGUARD_CMD_GET_STATUS,
@@ -106,6 +118,13 @@ static const struct genl_ops genl_ops[] = {
 		.cmd = IOTGUARD_CMD_SET_MODE,
 		.doit = iotguard_set_mode,
 		.policy = set_mode_policy,
+		.maxattr = IOTGUARD_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IOTGUARD_CMD_SET_CRED_STATE,
+		.doit = iotguard_set_cred_state,
+		.policy = set_cred_state_policy,
 		.maxattr = IOTGUARD_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

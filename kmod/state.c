@@ -96,3 +96,25 @@ out:
 	mutex_unlock(&state_lock);
 	return ret;
 }
+
+int iotguard_state_set_cred_state(u32 cred_state,
+				  struct netlink_ext_ack *extack)
+{
+	/* Only an audit's verdict may be set: "unknown" is the boot state. */
+	if (cred_state != IOTGUARD_CRED_DEFAULT &&
+	    cred_state != IOTGUARD_CRED_PROVISIONED) {
+		NL_SET_ERR_MSG(extack, "credential state must be default or provisioned");
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+		return -EINVAL;
+	}
+	mutex_lock(&state_lock);
+	if (cred_state != cur_cred_state) {
+		pr_info("credential state %s -> %s\n",
+			iotguard_cred_state_name(cur_cred_state),
+			iotguard_cred_state_name(cred_state));
+		WRITE_ONCE(cur_cred_state, cred_state);
+		iotguard_state_count(IOTGUARD_CTR_CRED_STATE_CHANGES);
+	}
+	mutex_unlock(&state_lock);
+	return 0;
+}

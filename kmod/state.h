@@ -19,6 +19,8 @@ void iotguard_state_init(void);
 void iotguard_state_snapshot(struct iotguard_status *status);
 int iotguard_state_set_mode(u32 mode, u32 flags,
 			    struct netlink_ext_ack *extack);
+int iotguard_state_set_cred_state(u32 cred_state,
+				  struct netlink_ext_ack *extack);
 void iotguard_state_count(enum iotguard_counter counter);
 
 const char *iotguard_mode_name(u32 mode);

@@ -65,6 +65,7 @@ static struct kobj_attribute policy_generation_attr =
 	__ATTR_RO(policy_generation);
 COUNTER_ATTR(mode_changes, IOTGUARD_CTR_MODE_CHANGES);
 COUNTER_ATTR(refused_requests, IOTGUARD_CTR_REFUSED_REQUESTS);
+COUNTER_ATTR(cred_state_changes, IOTGUARD_CTR_CRED_STATE_CHANGES);
 
 static struct attribute *state_attrs[] = {
 	&version_attr.attr,
@@ -81,6 +82,7 @@ static const struct attribute_group state_group = {
 static struct attribute *counter_attrs[] = {
 	&mode_changes_attr.attr,
 	&refused_requests_attr.attr,
+	&cred_state_changes_attr.attr,
 	NULL,
 };
 

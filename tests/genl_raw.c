@@ -210,3 +210,11 @@ int raw_genl_set_mode(struct raw_genl *g, uint32_t mode, uint32_t flags)
 		raw_put_u32(&a, IOTGUARD_A_FLAGS, flags);
 	return raw_genl_send(g, IOTGUARD_CMD_SET_MODE, 0, &a, NULL, NULL);
 }
+
+int raw_genl_set_cred_state(struct raw_genl *g, uint32_t cred_state)
+{
+	struct raw_attrs a = { .len = 0 };
+
+	raw_put_u32(&a, IOTGUARD_A_CRED_STATE, cred_state);
+	return raw_genl_send(g, IOTGUARD_CMD_SET_CRED_STATE, 0, &a, NULL, NULL);
+}

@@ -47,5 +47,6 @@ int raw_genl_send(struct raw_genl *g, uint8_t cmd, uint16_t reserved,
 
 int raw_genl_status(struct raw_genl *g, struct raw_status *st);
 int raw_genl_set_mode(struct raw_genl *g, uint32_t mode, uint32_t flags);
+int raw_genl_set_cred_state(struct raw_genl *g, uint32_t cred_state);
 
 #endif

@@ -27,8 +27,10 @@ FIXTURE_SETUP(genl)
 
 FIXTURE_TEARDOWN(genl)
 {
-	/* Leave the device as it was: enforcing. */
+	/* Leave the device as it was. */
 	raw_genl_set_mode(&self->g, self->before.mode, 0);
+	if (self->before.cred_state != IOTGUARD_CRED_UNKNOWN)
+		raw_genl_set_cred_state(&self->g, self->before.cred_state);
 	raw_genl_close(&self->g);
 }
 
@@ -65,6 +67,8 @@ TEST_F(genl, status_matches_sysfs)
 		  sysfs_u64("counters/mode_changes"));
 	EXPECT_EQ(st.counters[IOTGUARD_CTR_REFUSED_REQUESTS],
 		  sysfs_u64("counters/refused_requests"));
+	EXPECT_EQ(st.counters[IOTGUARD_CTR_CRED_STATE_CHANGES],
+		  sysfs_u64("counters/cred_state_changes"));
 }
 
 TEST_F(genl, sysfs_is_read_only_and_world_readable)
@@ -72,6 +76,7 @@ TEST_F(genl, sysfs_is_read_only_and_world_readable)
 	static const char *const names[] = {
 		"version", "mode", "cred_state", "policy_generation",
 		"counters/mode_changes", "counters/refused_requests",
+		"counters/cred_state_changes",
 	};
 	char path[128];
 	struct stat sb;
@@ -116,6 +121,8 @@ TEST_F(genl, set_mode_unprivileged_gets_eperm)
 		/* Reading is for anyone. */
 		if (raw_genl_status(&g, &st))
 			_exit(12);
+		if (raw_genl_set_cred_state(&g, IOTGUARD_CRED_PROVISIONED) != -EPERM)
+			_exit(14);
 		_exit(raw_genl_set_mode(&g, IOTGUARD_MODE_OFF, 0) == -EPERM ? 0 : 13);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -135,6 +142,27 @@ TEST_F(genl, no_weaken_flag_refuses_a_weaker_mode)
 	/* Same strength is not a weakening. */
 	EXPECT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE,
 				       IOTGUARD_SET_F_NO_WEAKEN));
+}
+
+TEST_F(genl, set_cred_state_takes_only_an_audit_verdict)
+{
+	uint32_t other = self->before.cred_state == IOTGUARD_CRED_PROVISIONED ?
+			 IOTGUARD_CRED_DEFAULT : IOTGUARD_CRED_PROVISIONED;
+	struct raw_status st;
+	char buf[32];
+
+	/* "unknown" is the boot state only; nothing past the last is valid. */
+	EXPECT_EQ(-EINVAL, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_UNKNOWN));
+	EXPECT_EQ(-EINVAL, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_MAX + 1));
+	expect_unchanged(_metadata, &self->g, &self->before);
+
+	ASSERT_EQ(0, raw_genl_set_cred_state(&self->g, other));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	EXPECT_EQ(other, st.cred_state);
+	ASSERT_EQ(0, sysfs_read("cred_state", buf, sizeof(buf)));
+	EXPECT_STREQ(other == IOTGUARD_CRED_DEFAULT ? "default" : "provisioned", buf);
+	EXPECT_EQ(self->before.counters[IOTGUARD_CTR_CRED_STATE_CHANGES] + 1,
+		  st.counters[IOTGUARD_CTR_CRED_STATE_CHANGES]);
 }
 
 /* One malformed request, the error it must get, and why. */
@@ -225,6 +253,25 @@ static void valid_set_off(struct raw_attrs *a)
 	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
 }
 
+static void cred_state_as_u64(struct raw_attrs *a)
+{
+	uint64_t v = IOTGUARD_CRED_PROVISIONED;
+
+	raw_put(a, IOTGUARD_A_CRED_STATE, &v, sizeof(v));
+}
+
+static void cred_state_with_mode(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_CRED_STATE, IOTGUARD_CRED_PROVISIONED);
+	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
+}
+
+static void cred_state_with_flags(struct raw_attrs *a)
+{
+	raw_put_u32(a, IOTGUARD_A_CRED_STATE, IOTGUARD_CRED_PROVISIONED);
+	raw_put_u32(a, IOTGUARD_A_FLAGS, 0);
+}
+
 static void status_with_attr(struct raw_attrs *a)
 {
 	raw_put_u32(a, IOTGUARD_A_MODE, IOTGUARD_MODE_OFF);
@@ -244,6 +291,10 @@ static const struct malformed cases[] = {
 	{ "unknown flag bit", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, unknown_flag_bit },
 	{ "truncated attribute", IOTGUARD_CMD_SET_MODE, 0, -EINVAL, truncated_attr },
 	{ "reserved header field set", IOTGUARD_CMD_SET_MODE, 1, -EINVAL, valid_set_off },
+	{ "cred state as u64 (oversize)", IOTGUARD_CMD_SET_CRED_STATE, 0, -EINVAL, cred_state_as_u64 },
+	{ "cred state missing", IOTGUARD_CMD_SET_CRED_STATE, 0, -EINVAL, only_flags },
+	{ "cred state with a mode attribute", IOTGUARD_CMD_SET_CRED_STATE, 0, -EINVAL, cred_state_with_mode },
+	{ "cred state with flags (not its attribute)", IOTGUARD_CMD_SET_CRED_STATE, 0, -EINVAL, cred_state_with_flags },
 	{ "get-status with an attribute", IOTGUARD_CMD_GET_STATUS, 0, -EINVAL, status_with_attr },
 	{ "unknown command", IOTGUARD_CMD_MAX + 1, 0, -EOPNOTSUPP, no_attrs },
 	{ "command 0 (unspec)", IOTGUARD_CMD_UNSPEC, 0, -EOPNOTSUPP, no_attrs },

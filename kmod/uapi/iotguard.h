@@ -22,12 +22,20 @@
  *       IOTGUARD_CTR_MODE_CHANGES       NLA_U64     set-mode that changed it
  *       IOTGUARD_CTR_REFUSED_REQUESTS   NLA_U64     mutations refused by a
  *                                                   semantic check
+ *       IOTGUARD_CTR_CRED_STATE_CHANGES NLA_U64     set-cred-state that changed it
  *
  * IOTGUARD_CMD_SET_MODE [admin]
  *   request:
  *     IOTGUARD_A_MODE   NLA_U32  required; enum iotguard_mode
  *     IOTGUARD_A_FLAGS  NLA_U32  optional; IOTGUARD_SET_F_* bits
  *   reply: none (ack). On success the policy generation is incremented.
+ *
+ * IOTGUARD_CMD_SET_CRED_STATE [admin]
+ *   request:
+ *     IOTGUARD_A_CRED_STATE  NLA_U32  required; enum iotguard_cred_state,
+ *                                     "default" or "provisioned" (the audit's
+ *                                     verdict; "unknown" is only the boot state)
+ *   reply: none (ack).
  *
  * The same values are readable by anyone under /sys/kernel/iotguard/.
  */
@@ -41,6 +49,7 @@ enum iotguard_cmd {
 	IOTGUARD_CMD_UNSPEC,
 	IOTGUARD_CMD_GET_STATUS,
 	IOTGUARD_CMD_SET_MODE,
+	IOTGUARD_CMD_SET_CRED_STATE,
 	__IOTGUARD_CMD_MAX
 };
 #define IOTGUARD_CMD_MAX (__IOTGUARD_CMD_MAX - 1)
@@ -104,6 +113,7 @@ enum iotguard_counter {
 	IOTGUARD_CTR_PAD,
 	IOTGUARD_CTR_MODE_CHANGES,
 	IOTGUARD_CTR_REFUSED_REQUESTS,
+	IOTGUARD_CTR_CRED_STATE_CHANGES,
 	__IOTGUARD_CTR_MAX
 };
 #define IOTGUARD_CTR_MAX (__IOTGUARD_CTR_MAX - 1)
