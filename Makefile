@@ -96,7 +96,7 @@ AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFL
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit \
-	password shadow_update provision cred_monitor
+	password shadow_update provision cred_monitor guard_maps guard_events
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \

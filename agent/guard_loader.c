@@ -14,7 +14,7 @@
 
 #define LSM_LIST_PATH "/sys/kernel/security/lsm"
 /* bpffs refuses dots in names: no ".new" suffix. */
-#define LINK_PIN_TMP LOGIN_GUARD_LINK_PIN "_new"
+#define PIN_TMP_SUFFIX "_new"
 
 static bool lsm_listed(void)
 {
@@ -45,7 +45,8 @@ void guard_probe(struct guard_probe *probe)
 
 bool guard_pinned(void)
 {
-	return access(LOGIN_GUARD_LINK_PIN, F_OK) == 0;
+	return access(LOGIN_GUARD_LINK_PIN, F_OK) == 0 &&
+	       access(LOGIN_GUARD_EXEC_LINK_PIN, F_OK) == 0;
 }
 
 static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
@@ -59,14 +60,14 @@ static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
 	return 0;
 }
 
-/* The tag of the program behind the pinned link, if one is pinned. */
-static int pinned_prog_tag(__u8 tag[BPF_TAG_SIZE])
+/* The tag of the program behind a pinned link, if one is pinned. */
+static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
 	int link_fd, prog_fd, ret;
 
-	link_fd = bpf_obj_get(LOGIN_GUARD_LINK_PIN);
+	link_fd = bpf_obj_get(pin);
 	if (link_fd < 0)
 		return -errno;
 	ret = bpf_obj_get_info_by_fd(link_fd, &info, &len) ? -errno : 0;
@@ -81,41 +82,102 @@ static int pinned_prog_tag(__u8 tag[BPF_TAG_SIZE])
 	return ret;
 }
 
-static int pin_maps(struct login_guard_bpf *skel)
+static bool same_program_pinned(struct bpf_program *prog, const char *pin)
 {
-	/* libbpf reuses a compatible map already pinned at this path. */
-	if (bpf_map__set_pin_path(skel->maps.denied_uids, LOGIN_GUARD_DENIED_PIN) ||
-	    bpf_map__set_pin_path(skel->maps.stats, LOGIN_GUARD_STATS_PIN) ||
-	    bpf_map__set_pin_path(skel->maps.guard_config, LOGIN_GUARD_CONFIG_PIN))
-		return -ENOMEM;
+	__u8 old_tag[BPF_TAG_SIZE], new_tag[BPF_TAG_SIZE];
+
+	return pinned_prog_tag(pin, old_tag) == 0 &&
+	       prog_tag(bpf_program__fd(prog), new_tag) == 0 &&
+	       !memcmp(old_tag, new_tag, BPF_TAG_SIZE);
+}
+
+static const struct {
+	const char *pin;
+	size_t offset;		/* of the struct bpf_map * in skel->maps */
+} map_pins[] = {
+	{ LOGIN_GUARD_CONFIG_PIN, offsetof(struct login_guard_bpf, maps.guard_config) },
+	{ LOGIN_GUARD_DENIED_PIN, offsetof(struct login_guard_bpf, maps.denied_uids) },
+	{ LOGIN_GUARD_PROGRAMS_PIN, offsetof(struct login_guard_bpf, maps.login_programs) },
+	{ LOGIN_GUARD_COMMS_PIN, offsetof(struct login_guard_bpf, maps.login_comms) },
+	{ LOGIN_GUARD_CONSOLES_PIN, offsetof(struct login_guard_bpf, maps.console_ttys) },
+	{ LOGIN_GUARD_STATS_PIN, offsetof(struct login_guard_bpf, maps.stats) },
+	{ LOGIN_GUARD_EVENTS_PIN, offsetof(struct login_guard_bpf, maps.events) },
+};
+
+static struct bpf_map *skel_map(struct login_guard_bpf *skel, size_t offset)
+{
+	return *(struct bpf_map **)((char *)skel + offset);
+}
+
+static int set_map_pins(struct login_guard_bpf *skel)
+{
+	/* libbpf reuses a compatible map already pinned at each path. */
+	for (size_t i = 0; i < sizeof(map_pins) / sizeof(map_pins[0]); i++)
+		if (bpf_map__set_pin_path(skel_map(skel, map_pins[i].offset), map_pins[i].pin))
+			return -ENOMEM;
 	return 0;
 }
 
 /*
- * Attach a new link and pin it in place of any old one. The rename is
- * atomic: the old link stays attached until the new one replaces its pin,
- * so there is no moment without a guard.
+ * Pinned maps of an older, incompatible version: drop their names. The old
+ * links keep their maps alive, and enforcing, until replaced.
  */
-static int attach_and_pin(struct login_guard_bpf *skel, char *error)
+static void unpin_maps(void)
 {
+	for (size_t i = 0; i < sizeof(map_pins) / sizeof(map_pins[0]); i++)
+		unlink(map_pins[i].pin);
+}
+
+static struct login_guard_bpf *load(char *error)
+{
+	struct login_guard_bpf *skel;
+	int ret;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		skel = login_guard_bpf__open();
+		if (!skel) {
+			snprintf(error, GUARD_ERROR_MAX, "opening the BPF skeleton: %s",
+				 strerror(errno));
+			return NULL;
+		}
+		ret = set_map_pins(skel);
+		if (!ret)
+			ret = login_guard_bpf__load(skel);
+		if (!ret)
+			return skel;
+		login_guard_bpf__destroy(skel);
+		snprintf(error, GUARD_ERROR_MAX, "loading the BPF login guard: %s", strerror(-ret));
+		unpin_maps();
+	}
+	return NULL;
+}
+
+/*
+ * Attach prog and pin its link at pin, in place of any old one. The rename
+ * is atomic: the old link stays attached until the new one takes its pin.
+ */
+static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error)
+{
+	char tmp[256];
 	struct bpf_link *link;
 	int ret;
 
-	link = bpf_program__attach_lsm(skel->progs.login_guard_setuid);
+	link = bpf_program__attach_lsm(prog);
 	if (!link) {
 		ret = -errno;
-		snprintf(error, GUARD_ERROR_MAX, "attaching the LSM program: %s",
+		snprintf(error, GUARD_ERROR_MAX, "attaching %s: %s", bpf_program__name(prog),
 			 strerror(-ret));
 		return ret;
 	}
-	unlink(LINK_PIN_TMP);
-	ret = bpf_link__pin(link, LINK_PIN_TMP);
-	if (!ret && rename(LINK_PIN_TMP, LOGIN_GUARD_LINK_PIN))
+	snprintf(tmp, sizeof(tmp), "%s%s", pin, PIN_TMP_SUFFIX);
+	unlink(tmp);
+	ret = bpf_link__pin(link, tmp);
+	if (!ret && rename(tmp, pin))
 		ret = -errno;
 	if (ret) {
-		snprintf(error, GUARD_ERROR_MAX, "pinning the guard link at %s: %s",
-			 LOGIN_GUARD_LINK_PIN, strerror(-ret));
-		unlink(LINK_PIN_TMP);
+		snprintf(error, GUARD_ERROR_MAX, "pinning the guard link at %s: %s", pin,
+			 strerror(-ret));
+		unlink(tmp);
 	}
 	/* Closing our fd leaves the pinned link attached. */
 	bpf_link__destroy(link);
@@ -125,9 +187,12 @@ static int attach_and_pin(struct login_guard_bpf *skel, char *error)
 int guard_attach(char error[GUARD_ERROR_MAX])
 {
 	struct login_guard_bpf *skel;
-	__u8 old_tag[BPF_TAG_SIZE], new_tag[BPF_TAG_SIZE];
-	bool have_old;
-	int ret;
+	struct {
+		struct bpf_program *prog;
+		const char *pin;
+	} links[2];
+	int ret = GUARD_KEPT;
+	bool had_any = false;
 
 	error[0] = '\0';
 	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST) {
@@ -136,76 +201,25 @@ int guard_attach(char error[GUARD_ERROR_MAX])
 			 LOGIN_GUARD_PIN_DIR, strerror(-ret));
 		return ret;
 	}
-	skel = login_guard_bpf__open();
-	if (!skel) {
-		ret = -errno;
-		snprintf(error, GUARD_ERROR_MAX, "opening the BPF skeleton: %s",
-			 strerror(-ret));
-		return ret;
-	}
-	ret = pin_maps(skel);
-	if (!ret)
-		ret = login_guard_bpf__load(skel);
-	if (ret) {
-		snprintf(error, GUARD_ERROR_MAX, "loading the BPF login guard: %s",
-			 strerror(-ret));
-		goto out;
-	}
-
-	have_old = pinned_prog_tag(old_tag) == 0;
-	ret = prog_tag(bpf_program__fd(skel->progs.login_guard_setuid), new_tag);
-	if (ret) {
-		snprintf(error, GUARD_ERROR_MAX, "reading the program tag: %s",
-			 strerror(-ret));
-		goto out;
-	}
-	if (have_old && !memcmp(old_tag, new_tag, BPF_TAG_SIZE)) {
-		ret = GUARD_KEPT;
-		goto out;
-	}
-	ret = attach_and_pin(skel, error);
-	if (!ret)
-		ret = have_old ? GUARD_REPLACED : GUARD_ATTACHED;
-out:
-	login_guard_bpf__destroy(skel);
-	return ret;
-}
-
-int guard_set_audit_only(bool audit_only)
-{
-	struct login_guard_config cfg = { .audit_only = audit_only };
-	__u32 key = 0;
-	int fd, ret;
-
-	fd = bpf_obj_get(LOGIN_GUARD_CONFIG_PIN);
-	if (fd < 0)
-		return -errno;
-	ret = bpf_map_update_elem(fd, &key, &cfg, BPF_ANY) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-int guard_read_stats(__u64 stats[__LOGIN_GUARD_STAT_MAX])
-{
-	int ncpus = libbpf_num_possible_cpus();
-	int fd, ret = 0;
-
-	if (ncpus <= 0)
+	skel = load(error);
+	if (!skel)
 		return -EINVAL;
-	fd = bpf_obj_get(LOGIN_GUARD_STATS_PIN);
-	if (fd < 0)
-		return -errno;
-	for (__u32 key = 0; key < __LOGIN_GUARD_STAT_MAX && !ret; key++) {
-		__u64 percpu[ncpus];
-
-		stats[key] = 0;
-		if (bpf_map_lookup_elem(fd, &key, percpu)) {
-			ret = -errno;
+	links[0].prog = skel->progs.login_guard_setuid;
+	links[0].pin = LOGIN_GUARD_LINK_PIN;
+	links[1].prog = skel->progs.login_guard_exec;
+	links[1].pin = LOGIN_GUARD_EXEC_LINK_PIN;
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		had_any |= access(links[i].pin, F_OK) == 0;
+		if (same_program_pinned(links[i].prog, links[i].pin))
+			continue;
+		if (attach_and_pin(links[i].prog, links[i].pin, error)) {
+			ret = -EIO;
 			break;
 		}
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			stats[key] += percpu[cpu];
+		ret = GUARD_REPLACED;
 	}
-	close(fd);
+	if (ret == GUARD_REPLACED && !had_any)
+		ret = GUARD_ATTACHED;
+	login_guard_bpf__destroy(skel);
 	return ret;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Loads the BPF login guard through its skeleton and pins its link and maps
- * under /sys/fs/bpf/iotguard, so that enforcement survives the agent.
+ * Loads the BPF login guard through its skeleton and pins its links and
+ * maps under /sys/fs/bpf/iotguard, so that enforcement survives the agent.
  */
 #ifndef IOTGUARD_GUARD_LOADER_H
 #define IOTGUARD_GUARD_LOADER_H
@@ -15,8 +15,8 @@
 
 enum guard_attach_result {
 	GUARD_ATTACHED,		/* no guard was pinned: attached and pinned */
-	GUARD_KEPT,		/* the same program was already pinned: kept */
-	GUARD_REPLACED,		/* a different program was pinned: swapped */
+	GUARD_KEPT,		/* the same programs were already pinned: kept */
+	GUARD_REPLACED,		/* different programs were pinned: swapped */
 };
 
 struct guard_probe {
@@ -28,16 +28,14 @@ struct guard_probe {
 /* Explicit feature probes; never fail, only report. */
 void guard_probe(struct guard_probe *probe);
 
-/* Returns an enum guard_attach_result, or -errno with error filled. */
+/*
+ * Load, attach and pin the guard. Returns an enum guard_attach_result, or
+ * -errno with error filled. A new version replaces the pinned one without
+ * a moment unguarded: the new links are pinned over the old ones.
+ */
 int guard_attach(char error[GUARD_ERROR_MAX]);
 
-/* Mode "audit" and "off" only count denials; "enforce" refuses them. */
-int guard_set_audit_only(bool audit_only);
-
-/* Sums the pinned per-CPU counters; needs root. Returns 0 or -errno. */
-int guard_read_stats(__u64 stats[__LOGIN_GUARD_STAT_MAX]);
-
-/* True if a guard link is pinned (it is then attached). */
+/* True if the guard's links are pinned (they are then attached). */
 bool guard_pinned(void);
 
 #endif

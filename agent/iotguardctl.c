@@ -10,6 +10,7 @@
 #include "ctl.h"
 #include "genl_client.h"
 #include "guard_loader.h"
+#include "guard_maps.h"
 #include "names.h"
 #include "policy.h"
 
@@ -78,6 +79,17 @@ static const char *guard_state(const struct guard_probe *probe)
 	return "DEGRADED: not attached (is iotguardd running?)";
 }
 
+static void print_guard_counts(void)
+{
+	__u64 stats[__LOGIN_GUARD_STAT_MAX];
+
+	if (guard_read_stats(stats))
+		return;
+	printf("  logins refused:     %llu (setuid family), %llu (exec as a flagged account)\n",
+	       (unsigned long long)stats[LOGIN_GUARD_STAT_SETUID_DENIED],
+	       (unsigned long long)stats[LOGIN_GUARD_STAT_EXEC_DENIED]);
+}
+
 static void print_text(const struct module_status *st,
 		       const struct guard_probe *probe)
 {
@@ -89,6 +101,7 @@ static void print_text(const struct module_status *st,
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state(probe));
+	print_guard_counts();
 	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
 		printf("  %-19s %llu\n", counter_names[i],
 		       (unsigned long long)st->counters[i]);

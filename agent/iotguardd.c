@@ -20,7 +20,9 @@
 #include <sys/stat.h>
 #include "cred_monitor.h"
 #include "genl_client.h"
+#include "guard_events.h"
 #include "guard_loader.h"
+#include "guard_maps.h"
 #include "log.h"
 #include "names.h"
 #include "policy.h"
@@ -87,6 +89,30 @@ static void attach_guard(void)
 	}
 }
 
+/* The guard's maps from the policy and the last audit; the set before the flag. */
+static void configure_guard(const struct agent *agent)
+{
+	const struct iotguard_policy *policy = &agent->policy;
+	bool audited = agent->creds.audited;
+	int ret;
+
+	ret = guard_set_programs(&policy->login_guard);
+	if (ret == 0)
+		log_warn("login guard: none of the policy's login programs exists on this device");
+	else if (ret < 0)
+		log_err("login guard: cannot load the login programs: %s", strerror(-ret));
+	if (audited) {
+		ret = guard_set_denied(agent->creds.flagged, agent->creds.flagged_count);
+		if (ret) {
+			log_err("login guard: cannot load the flagged accounts: %s", strerror(-ret));
+			audited = false;	/* keep treating every account as flagged */
+		}
+	}
+	ret = guard_set_config(policy->mode != IOTGUARD_MODE_ENFORCE, audited);
+	if (ret)
+		log_err("login guard: cannot set its mode: %s", strerror(-ret));
+}
+
 /*
  * Push the policy and the last audit's verdict into the kernel. Returns 0,
  * or -errno. Until an audit has run the module keeps "unknown", which it
@@ -98,9 +124,8 @@ static int apply_policy(const struct agent *agent)
 	struct genl_client *client;
 	int ret;
 
-	ret = guard_pinned() ? guard_set_audit_only(policy->mode != IOTGUARD_MODE_ENFORCE) : 0;
-	if (ret)
-		log_err("cannot set the login guard's mode: %s", strerror(-ret));
+	if (guard_pinned())
+		configure_guard(agent);
 
 	ret = genl_client_open(&client);
 	if (ret)
@@ -228,12 +253,14 @@ static bool handle_signal(struct agent *agent, int fd)
 
 static int run(struct agent *agent)
 {
-	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, NFDS };
+	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
 		[CRED_WATCH] = { .fd = -1, .events = POLLIN },
+		[GUARD_EVENTS] = { .fd = -1, .events = POLLIN },
 	};
+	struct guard_events *events = NULL;
 	struct genl_watch *watch = NULL;
 	int ret;
 
@@ -251,6 +278,13 @@ static int run(struct agent *agent)
 
 	if (agent->creds_watched)
 		pfd[CRED_WATCH].fd = cred_monitor_fd(&agent->creds);
+	if (guard_pinned()) {
+		ret = guard_events_open(&events, &agent->policy.login_guard);
+		if (ret)
+			log_err("login guard: cannot read its events: %s", strerror(-ret));
+		else
+			pfd[GUARD_EVENTS].fd = guard_events_fd(events);
+	}
 
 	mark_ready();
 	for (;;) {
@@ -275,6 +309,8 @@ static int run(struct agent *agent)
 			continue;
 		if (pfd[CRED_WATCH].revents & POLLIN)
 			cred_monitor_read(&agent->creds);
+		if (pfd[GUARD_EVENTS].revents & POLLIN)
+			guard_events_read(events);
 		if ((pfd[FAMILY_WATCH].revents & POLLIN) && genl_watch_read(watch)) {
 			log_info("kernel module (re)loaded: applying the policy");
 			agent->policy_applied = false;
@@ -285,6 +321,7 @@ static int run(struct agent *agent)
 			break;
 	}
 	genl_watch_close(watch);
+	guard_events_close(events);
 	if (agent->creds_watched)
 		cred_monitor_free(&agent->creds);
 	close(pfd[SIGNALS].fd);

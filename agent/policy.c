@@ -251,7 +251,109 @@ static void parse_device_id_file(struct parse_ctx *ctx, const config_setting_t *
 	copy_path(ctx, s, policy->provisioning.device_id_file, false);
 }
 
+/*
+ * A list of strings into out[max][width]. absolute: each must be a path.
+ * Returns the count, or -1 after reporting the error.
+ */
+static int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
+			     char *out, size_t max, size_t width, bool absolute)
+{
+	int count = config_setting_length(s);
+
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST) {
+		fail_at(ctx, s, "'%s' must be a list of strings: [\"...\", \"...\"]",
+			config_setting_name(s));
+		return -1;
+	}
+	if ((size_t)count > max) {
+		fail_at(ctx, s, "'%s' holds more than %zu entries", config_setting_name(s), max);
+		return -1;
+	}
+	for (int i = 0; i < count; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
+		const char *value;
+
+		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+			fail_at(ctx, e, "'%s' must hold strings", config_setting_name(s));
+			return -1;
+		}
+		value = config_setting_get_string(e);
+		if (!value[0] || strlen(value) >= width || (absolute && value[0] != '/')) {
+			fail_at(ctx, e, "invalid entry \"%s\" in '%s'%s", value,
+				config_setting_name(s), absolute ? " (an absolute path)" : "");
+			return -1;
+		}
+		strcpy(out + (size_t)i * width, value);
+	}
+	return count;
+}
+
+static void parse_programs(struct parse_ctx *ctx, const config_setting_t *s,
+			   struct iotguard_policy *policy)
+{
+	struct login_guard_policy *g = &policy->login_guard;
+	int n = parse_string_list(ctx, s, &g->programs[0][0], POLICY_MAX_LOGIN_PROGRAMS,
+				  POLICY_PATH_MAX, true);
+
+	if (n >= 0)
+		g->program_count = (size_t)n;
+}
+
+static void parse_multi_call(struct parse_ctx *ctx, const config_setting_t *s,
+			     struct iotguard_policy *policy)
+{
+	struct login_guard_policy *g = &policy->login_guard;
+	int n = parse_string_list(ctx, s, &g->multi_call[0][0], POLICY_MAX_MULTI_CALL,
+				  POLICY_PATH_MAX, true);
+
+	if (n >= 0)
+		g->multi_call_count = (size_t)n;
+}
+
+static void parse_consoles(struct parse_ctx *ctx, const config_setting_t *s,
+			   struct iotguard_policy *policy)
+{
+	struct login_guard_policy *g = &policy->login_guard;
+	int n = parse_string_list(ctx, s, &g->consoles[0][0], POLICY_MAX_CONSOLES,
+				  POLICY_TTY_MAX, false);
+
+	if (n >= 0)
+		g->console_count = (size_t)n;
+}
+
 #define RULES(x) x, sizeof(x) / sizeof(x[0])
+
+static const struct setting_rule login_guard_rules[] = {
+	{ "programs", parse_programs },
+	{ "multi_call", parse_multi_call },
+	{ "consoles", parse_consoles },
+};
+
+static void parse_login_guard(struct parse_ctx *ctx, const config_setting_t *s,
+			      struct iotguard_policy *policy)
+{
+	if (want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: login_guard = { ... };"))
+		parse_members(ctx, s, RULES(login_guard_rules), policy);
+}
+
+static const char *const default_programs[] = {
+	"/bin/login", "/usr/bin/login", "/bin/su", "/usr/bin/su",
+	"/usr/sbin/telnetd", "/usr/sbin/in.telnetd", "/usr/sbin/dropbear",
+	"/usr/sbin/sshd",
+};
+static const char *const default_multi_call[] = { "/bin/busybox", "/usr/bin/dropbearmulti" };
+static const char *const default_consoles[] = { "console", "ttyS0", "ttyAMA0", "tty1" };
+
+static void default_login_guard(struct login_guard_policy *g)
+{
+	for (size_t i = 0; i < sizeof(default_programs) / sizeof(default_programs[0]); i++)
+		strcpy(g->programs[g->program_count++], default_programs[i]);
+	for (size_t i = 0; i < sizeof(default_multi_call) / sizeof(default_multi_call[0]); i++)
+		strcpy(g->multi_call[g->multi_call_count++], default_multi_call[i]);
+	for (size_t i = 0; i < sizeof(default_consoles) / sizeof(default_consoles[0]); i++)
+		strcpy(g->consoles[g->console_count++], default_consoles[i]);
+}
 
 static const struct setting_rule credentials_rules[] = {
 	{ "deny_lists", parse_deny_lists },
@@ -305,6 +407,7 @@ static const struct setting_rule top_level[] = {
 	{ "mode", parse_mode },
 	{ "credentials", parse_credentials },
 	{ "provisioning", parse_provisioning },
+	{ "login_guard", parse_login_guard },
 };
 
 int policy_load(const char *path, struct iotguard_policy *policy,
@@ -326,6 +429,7 @@ int policy_load(const char *path, struct iotguard_policy *policy,
 	config_t cfg;
 	FILE *f;
 
+	default_login_guard(&parsed.login_guard);
 	error[0] = '\0';
 	f = fopen(path, "r");
 	if (!f) {

@@ -39,11 +39,28 @@ struct provisioning_policy {
 	bool first_boot;			/* provision at first boot */
 };
 
+#define POLICY_MAX_LOGIN_PROGRAMS 32
+#define POLICY_MAX_MULTI_CALL 8
+#define POLICY_MAX_CONSOLES 16
+#define POLICY_TTY_MAX 16
+
+/* Which programs are login programs, and which ttys are the owner's console. */
+struct login_guard_policy {
+	char programs[POLICY_MAX_LOGIN_PROGRAMS][POLICY_PATH_MAX];
+	size_t program_count;
+	/* Multi-call binaries: only their login applets count, by name. */
+	char multi_call[POLICY_MAX_MULTI_CALL][POLICY_PATH_MAX];
+	size_t multi_call_count;
+	char consoles[POLICY_MAX_CONSOLES][POLICY_TTY_MAX];
+	size_t console_count;
+};
+
 struct iotguard_policy {
 	int version;
 	uint32_t mode;			/* enum iotguard_mode */
 	char deny_lists[POLICY_PATH_MAX];
 	struct provisioning_policy provisioning;
+	struct login_guard_policy login_guard;
 };
 
 /*

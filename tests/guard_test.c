@@ -1,15 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BPF login guard in a real kernel: BPF LSM is active, the guard is
- * attached and pinned by iotguardd at boot, it sees and refuses setuid
- * transitions into denied uids, and it survives the agent being killed and
- * restarted.
+ * The BPF login guard in a real kernel: BPF LSM is active; iotguardd has
+ * attached and pinned the guard; a login program cannot become a flagged
+ * account through any setuid-family call, nor exec a shell while running as
+ * one (root to root); a refused process is killed; the console is exempt;
+ * every refusal is counted and logged; and enforcement survives the agent.
+ *
+ * The test registers its own executable as a login program, and its
+ * children leave the console (setsid) unless a test wants the console.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -18,8 +26,12 @@
 #include "login_guard.h"
 #include "util.h"
 
-/* A uid no account uses, so denying it harms nothing. */
+/* A uid no account uses, so flagging it harms nothing. */
 #define TEST_UID 4242
+#define KILLED (-SIGKILL)
+
+enum setid_call { CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID, CALL_EXEC_TRUE,
+		  CALL_EXEC_SU };
 
 static __u64 stat_sum(__u32 key)
 {
@@ -38,24 +50,57 @@ static __u64 stat_sum(__u32 key)
 	return sum;
 }
 
-/* In a child: the errno of setuid(uid), or 0 if it worked. */
-static int child_setuid(uid_t uid)
+/*
+ * In a child: make one call, then exit 0 if it worked or errno if not.
+ * Returns that status, or KILLED if the guard killed the child.
+ */
+static int child_does(enum setid_call call, uid_t uid, bool leave_console)
 {
 	pid_t pid = fork();
 	int status;
 
-	if (pid == 0)
-		_exit(setuid(uid) ? errno : 0);
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+	if (pid == 0) {
+		int ret = 0;
+
+		if (leave_console)
+			setsid();
+		switch (call) {
+		case CALL_SETUID:
+			ret = setuid(uid);
+			break;
+		case CALL_SETREUID:
+			ret = setreuid(uid, uid);
+			break;
+		case CALL_SETRESUID:
+			ret = setresuid(uid, uid, uid);
+			break;
+		case CALL_SETFSUID:
+			setfsuid(uid);
+			ret = (uid_t)setfsuid((uid_t)-1) == uid ? 0 : -1;
+			errno = EPERM;
+			break;
+		case CALL_EXEC_TRUE:
+			execl("/bin/true", "true", (char *)NULL);
+			_exit(errno == EPERM ? EPERM : 100);
+		case CALL_EXEC_SU:
+			/* Another login program: a usage message, status 0 or 1. */
+			execl("/bin/su", "su", "--help", (char *)NULL);
+			_exit(100);
+		}
+		_exit(ret ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
 	return WEXITSTATUS(status);
 }
 
-static __u32 pinned_link_id(void)
+static __u32 pinned_link_id(const char *pin)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
-	int fd = bpf_obj_get(LOGIN_GUARD_LINK_PIN);
+	int fd = bpf_obj_get(pin);
 
 	if (fd < 0)
 		return 0;
@@ -65,30 +110,76 @@ static __u32 pinned_link_id(void)
 	return info.id;
 }
 
-static int set_denied(__u32 uid, int deny)
+static int map_update(const char *pin, const void *key, const void *value, bool add)
 {
-	int fd = bpf_obj_get(LOGIN_GUARD_DENIED_PIN), ret;
-	__u32 one = 1;
+	int fd = bpf_obj_get(pin), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = deny ? bpf_map_update_elem(fd, &uid, &one, BPF_ANY) :
-		     bpf_map_delete_elem(fd, &uid);
+	ret = add ? bpf_map_update_elem(fd, key, value, BPF_ANY) : bpf_map_delete_elem(fd, key);
 	close(fd);
 	return ret ? -errno : 0;
 }
 
-static int set_audit_only(__u32 audit_only)
+static int flag_uid(__u32 uid, bool flag)
 {
-	struct login_guard_config cfg = { .audit_only = audit_only };
-	int fd = bpf_obj_get(LOGIN_GUARD_CONFIG_PIN), ret;
+	__u32 one = 1;
+
+	return map_update(LOGIN_GUARD_DENIED_PIN, &uid, &one, flag);
+}
+
+static int set_config(__u32 audit_only, __u32 audited)
+{
+	struct login_guard_config cfg = { .audit_only = audit_only, .audited = audited };
 	__u32 key = 0;
 
-	if (fd < 0)
+	return map_update(LOGIN_GUARD_CONFIG_PIN, &key, &cfg, true);
+}
+
+/* Register (or not) this test's own executable as a login program. */
+static int register_self(bool add)
+{
+	struct login_program_key key;
+	__u32 flags = LOGIN_PROGRAM_WHOLE;
+	struct stat st;
+
+	if (stat("/proc/self/exe", &st))
 		return -errno;
-	ret = bpf_map_update_elem(fd, &key, &cfg, BPF_ANY) ? -errno : 0;
-	close(fd);
-	return ret;
+	key.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	key.ino = st.st_ino;
+	return map_update(LOGIN_GUARD_PROGRAMS_PIN, &key, &flags, add);
+}
+
+/* Is our controlling tty one the guard treats as the console (ttyS0)? */
+static bool on_serial_console(void)
+{
+	char buf[512];
+	int tty_nr = 0;
+	char *p;
+
+	if (read_text("/proc/self/stat", buf, sizeof(buf)))
+		return false;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %d", &tty_nr) != 1)
+		return false;
+	return major(tty_nr) == 4 && minor(tty_nr) == 64;
+}
+
+FIXTURE(guard) {
+	char out[8192];
+};
+
+FIXTURE_SETUP(guard)
+{
+	ASSERT_EQ(0, register_self(true)) TH_LOG("is the guard pinned?");
+}
+
+FIXTURE_TEARDOWN(guard)
+{
+	flag_uid(TEST_UID, false);
+	flag_uid(0, false);
+	set_config(0, 1);
+	register_self(false);
 }
 
 TEST(bpf_is_an_active_lsm)
@@ -103,54 +194,132 @@ TEST(bpf_is_an_active_lsm)
 	EXPECT_TRUE(found);
 }
 
-TEST(guard_is_attached_as_an_lsm_link)
+TEST(guard_is_attached_as_lsm_links)
 {
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-	int fd = bpf_obj_get(LOGIN_GUARD_LINK_PIN);
+	static const char *const pins[] = { LOGIN_GUARD_LINK_PIN, LOGIN_GUARD_EXEC_LINK_PIN };
 
-	ASSERT_GE(fd, 0) TH_LOG("no pinned link at %s: %s", LOGIN_GUARD_LINK_PIN,
-				strerror(errno));
-	ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		struct bpf_link_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_obj_get(pins[i]);
+
+		ASSERT_GE(fd, 0) TH_LOG("no pinned link at %s: %s", pins[i], strerror(errno));
+		ASSERT_EQ(0, bpf_obj_get_info_by_fd(fd, &info, &len));
+		close(fd);
+		EXPECT_EQ(BPF_LINK_TYPE_TRACING, info.type);
+		EXPECT_EQ(BPF_LSM_MAC, info.tracing.attach_type);
+	}
+}
+
+TEST_F(guard, agent_loaded_the_login_programs)
+{
+	struct login_program_key key;
+	struct stat st;
+	__u32 flags = 0;
+	int fd;
+
+	/* /bin/login is busybox here: a multi-call binary, by applet name. */
+	ASSERT_EQ(0, stat("/bin/busybox", &st));
+	key.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	key.ino = st.st_ino;
+	fd = bpf_obj_get(LOGIN_GUARD_PROGRAMS_PIN);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(0, bpf_map_lookup_elem(fd, &key, &flags));
 	close(fd);
-	EXPECT_EQ(BPF_LINK_TYPE_TRACING, info.type);
-	EXPECT_EQ(BPF_LSM_MAC, info.tracing.attach_type);
+	EXPECT_EQ(LOGIN_PROGRAM_MULTI_CALL, flags);
 }
 
-TEST(guard_sees_setuid)
+TEST_F(guard, every_setuid_call_into_a_flagged_account_is_refused_and_killed)
 {
-	__u64 before = stat_sum(LOGIN_GUARD_STAT_SETUID_SEEN);
+	static const enum setid_call calls[] = {
+		CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID,
+	};
+	static const char *const names[] = { "setuid", "setreuid", "setresuid", "setfsuid" };
+	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
 
-	ASSERT_NE(UINT64_MAX, before);
-	ASSERT_EQ(0, child_setuid(0));
-	EXPECT_LT(before, stat_sum(LOGIN_GUARD_STAT_SETUID_SEEN));
+	for (size_t i = 0; i < 4; i++) {
+		EXPECT_EQ(0, child_does(calls[i], TEST_UID, true)) TH_LOG("%s", names[i]);
+	}
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	for (size_t i = 0; i < 4; i++) {
+		EXPECT_EQ(KILLED, child_does(calls[i], TEST_UID, true)) TH_LOG("%s", names[i]);
+	}
+	EXPECT_EQ(denied + 4, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));
 }
 
-TEST(guard_refuses_a_denied_uid_and_audit_mode_only_counts)
+TEST_F(guard, root_to_root_is_refused)
+{
+	int status;
+
+	ASSERT_EQ(0, child_does(CALL_SETUID, 0, true));
+	ASSERT_EQ(0, child_does(CALL_EXEC_TRUE, 0, true));
+	ASSERT_EQ(0, flag_uid(0, true));
+	/* A root login calling setuid(0) for a root account with a default. */
+	EXPECT_EQ(KILLED, child_does(CALL_SETUID, 0, true));
+	/* A root login that execs the shell without any setuid. */
+	EXPECT_EQ(KILLED, child_does(CALL_EXEC_TRUE, 0, true));
+	/* Handing over to another login program is fine (telnetd runs login). */
+	status = child_does(CALL_EXEC_SU, 0, true);
+	EXPECT_TRUE(status == 0 || status == 1) TH_LOG("su --help: %d", status);
+}
+
+TEST_F(guard, other_programs_are_not_guarded)
+{
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	ASSERT_EQ(0, register_self(false));
+	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
+}
+
+TEST_F(guard, console_is_the_owners_way_in)
+{
+	if (!on_serial_console())
+		SKIP(return, "the test does not run on the serial console");
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, false));
+	EXPECT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
+}
+
+TEST_F(guard, audit_mode_reports_but_allows)
 {
 	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
 
-	ASSERT_EQ(0, child_setuid(TEST_UID));
-	ASSERT_EQ(0, set_denied(TEST_UID, 1));
-	EXPECT_EQ(EPERM, child_setuid(TEST_UID));
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	ASSERT_EQ(0, set_config(1, 1));
+	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
 	EXPECT_EQ(denied + 1, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));
-
-	ASSERT_EQ(0, set_audit_only(1));
-	EXPECT_EQ(0, child_setuid(TEST_UID));
-	EXPECT_EQ(denied + 2, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));
-	ASSERT_EQ(0, set_audit_only(0));
-
-	ASSERT_EQ(0, set_denied(TEST_UID, 0));
-	EXPECT_EQ(0, child_setuid(TEST_UID));
 }
 
-TEST(guard_survives_agent_kill_and_restart)
+TEST_F(guard, before_the_first_audit_every_account_counts_as_flagged)
 {
-	__u32 link_id = pinned_link_id();
-	char out[4096];
+	ASSERT_EQ(0, set_config(0, 0));
+	EXPECT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
+	ASSERT_EQ(0, set_config(0, 1));
+	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
+}
+
+TEST_F(guard, refusals_are_logged_by_the_agent)
+{
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	EXPECT_EQ(KILLED, child_does(CALL_SETRESUID, TEST_UID, true));
+	for (int i = 0; i < 50; i++) {
+		run_capture("grep 'login guard: refused' /var/log/messages", self->out,
+			    sizeof(self->out));
+		if (strstr(self->out, "account 'uid 4242'"))
+			break;
+		usleep(100 * 1000);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "refused guard_test (pid ")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "becoming account 'uid 4242'")) TH_LOG("%s", self->out);
+}
+
+TEST_F(guard, guard_survives_agent_kill_and_restart)
+{
+	__u32 setuid_link = pinned_link_id(LOGIN_GUARD_LINK_PIN);
+	__u32 exec_link = pinned_link_id(LOGIN_GUARD_EXEC_LINK_PIN);
 	int pid = agentd_pid();
 
-	ASSERT_NE(0, link_id);
+	ASSERT_NE(0, setuid_link);
+	ASSERT_NE(0, exec_link);
 	ASSERT_GT(pid, 1) TH_LOG("iotguardd is not running");
 	ASSERT_EQ(0, kill(pid, SIGKILL));
 	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
@@ -158,17 +327,18 @@ TEST(guard_survives_agent_kill_and_restart)
 	ASSERT_NE(0, kill(pid, 0)) TH_LOG("iotguardd survived SIGKILL");
 
 	/* Agent gone: the guard is still attached and still refusing. */
-	EXPECT_EQ(link_id, pinned_link_id());
-	ASSERT_EQ(0, set_denied(TEST_UID, 1));
-	EXPECT_EQ(EPERM, child_setuid(TEST_UID));
+	EXPECT_EQ(setuid_link, pinned_link_id(LOGIN_GUARD_LINK_PIN));
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	EXPECT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
 
-	/* A restarted agent keeps the same link: no gap, no second copy. */
+	/* A restarted agent keeps the same links: no gap, no second copy. */
 	EXPECT_EQ(0, run_capture("rm -f /run/iotguardd.pid; /etc/init.d/S30iotguardd start",
-				 out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_EQ(link_id, pinned_link_id());
-	EXPECT_EQ(EPERM, child_setuid(TEST_UID));
+				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(setuid_link, pinned_link_id(LOGIN_GUARD_LINK_PIN));
+	EXPECT_EQ(exec_link, pinned_link_id(LOGIN_GUARD_EXEC_LINK_PIN));
 	EXPECT_GT(agentd_pid(), 1);
-	ASSERT_EQ(0, set_denied(TEST_UID, 0));
+	/* The restarted agent re-synced the flagged set from its own audit. */
+	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
 }
 
 TEST_HARNESS_MAIN

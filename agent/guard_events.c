@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "guard_events.h"
+#include "guard_maps.h"
+#include "log.h"
+#include "login_guard.h"
+
+struct guard_events {
+	struct ring_buffer *rb;
+	int map_fd;
+	const struct login_guard_policy *policy;
+	uint64_t seen;
+	uint64_t suppressed;
+	double tokens;
+	struct timespec last;
+};
+
+/* The policy path of the executable, or its device:inode. */
+static void exe_name(const struct guard_events *ev, __u64 dev, __u64 ino,
+		     char *out, size_t len)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = 0; i < ev->policy->program_count; i++) {
+		if (realpath(ev->policy->programs[i], real) && !stat(real, &st) &&
+		    kernel_dev(st.st_dev) == dev && st.st_ino == ino) {
+			snprintf(out, len, "%s", real);
+			return;
+		}
+	}
+	snprintf(out, len, "dev %llu inode %llu", (unsigned long long)dev,
+		 (unsigned long long)ino);
+}
+
+static bool take_token(struct guard_events *ev)
+{
+	struct timespec now;
+	double elapsed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed = (double)(now.tv_sec - ev->last.tv_sec) +
+		  (double)(now.tv_nsec - ev->last.tv_nsec) / 1e9;
+	ev->last = now;
+	ev->tokens += elapsed * GUARD_EVENTS_PER_SEC;
+	if (ev->tokens > GUARD_EVENTS_BURST)
+		ev->tokens = GUARD_EVENTS_BURST;
+	if (ev->tokens < 1.0)
+		return false;
+	ev->tokens -= 1.0;
+	return true;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct guard_events *ev = ctx;
+	const struct login_guard_event *e = data;
+	char exe[PATH_MAX + 32], comm[LOGIN_GUARD_COMM_LEN + 1], name[64];
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (size < sizeof(*e))
+		return 0;
+	ev->seen++;
+	if (!take_token(ev)) {
+		ev->suppressed++;
+		return 0;
+	}
+	if (ev->suppressed) {
+		log_warn("login guard: %llu more refusal(s) not logged (rate limit)",
+			 (unsigned long long)ev->suppressed);
+		ev->suppressed = 0;
+	}
+	exe_name(ev, e->exe_dev, e->exe_ino, exe, sizeof(exe));
+	memcpy(comm, e->comm, LOGIN_GUARD_COMM_LEN);
+	comm[LOGIN_GUARD_COMM_LEN] = '\0';
+	if (getpwuid_r(e->uid, &pw, buf, sizeof(buf), &res) || !res)
+		snprintf(name, sizeof(name), "uid %u", e->uid);
+	else
+		snprintf(name, sizeof(name), "%s", pw.pw_name);
+	log_warn("login guard: %s %s (pid %u, %s) %s account '%s': its password is empty or a known default",
+		 e->allowed ? "AUDIT: would refuse" : "refused",
+		 comm, e->pid, exe,
+		 e->reason == LOGIN_GUARD_REASON_EXEC ? "running a program as" : "becoming",
+		 name);
+	return 0;
+}
+
+int guard_events_open(struct guard_events **out, const struct login_guard_policy *policy)
+{
+	struct guard_events *ev = calloc(1, sizeof(*ev));
+	int ret;
+
+	if (!ev)
+		return -ENOMEM;
+	ev->policy = policy;
+	ev->tokens = GUARD_EVENTS_BURST;
+	clock_gettime(CLOCK_MONOTONIC, &ev->last);
+	ev->map_fd = bpf_obj_get(LOGIN_GUARD_EVENTS_PIN);
+	if (ev->map_fd < 0) {
+		ret = -errno;
+		free(ev);
+		return ret;
+	}
+	ev->rb = ring_buffer__new(ev->map_fd, on_event, ev, NULL);
+	if (!ev->rb) {
+		ret = -errno;
+		close(ev->map_fd);
+		free(ev);
+		return ret;
+	}
+	*out = ev;
+	return 0;
+}
+
+void guard_events_close(struct guard_events *ev)
+{
+	if (!ev)
+		return;
+	ring_buffer__free(ev->rb);
+	close(ev->map_fd);
+	free(ev);
+}
+
+int guard_events_fd(const struct guard_events *ev)
+{
+	return ring_buffer__epoll_fd(ev->rb);
+}
+
+void guard_events_read(struct guard_events *ev)
+{
+	ring_buffer__consume(ev->rb);
+}
+
+uint64_t guard_events_seen(const struct guard_events *ev)
+{
+	return ev->seen;
+}
