@@ -187,18 +187,26 @@ static enum outcome telnet_login(const char *user, const char *password)
 		struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(23) };
 		int sock;
 
+		/* A refused login closes the connection: see EPIPE, not SIGPIPE. */
+		signal(SIGPIPE, SIG_IGN);
 		inet_pton(AF_INET, DEVICE_ADDR, &addr.sin_addr);
-		if (enter_attacker())
+		if (enter_attacker()) {
+			fprintf(stderr, "# cannot enter the %s namespace: %s\n", NETNS, strerror(errno));
 			_exit(BROKEN);
+		}
 		sock = socket(AF_INET, SOCK_STREAM, 0);
-		if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)))
+		if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr))) {
+			fprintf(stderr, "# telnet connect: %s\n", strerror(errno));
 			_exit(BROKEN);
+		}
 		_exit(dialogue(sock, user, password));
 	}
 	close(pipefd[0]);
 	close(pipefd[1]);
 	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
 		result = (enum outcome)WEXITSTATUS(status);
+	else
+		fprintf(stderr, "# telnet client died: status %#x\n", status);
 	return result;
 }
 
