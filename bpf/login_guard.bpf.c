@@ -145,10 +145,16 @@ static bool current_is_login_program(struct login_program_key *key,
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
 
+	/*
+	 * bpf_get_current_comm() does not pad: zero the buffer first, or stack
+	 * garbage after the name makes the lookup in login_comms miss.
+	 */
+	__builtin_memset(key, 0, sizeof(*key));
+	__builtin_memset(comm, 0, LOGIN_GUARD_COMM_LEN);
+	bpf_get_current_comm(comm, LOGIN_GUARD_COMM_LEN);
 	if (!exe)
 		return false;
 	file_key(exe, key);
-	bpf_get_current_comm(comm, LOGIN_GUARD_COMM_LEN);
 	return is_login_program(key, comm);
 }
 

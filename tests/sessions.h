@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Login sessions as a remote attacker or a local user makes them, for the
+ * tests and the demo: busybox login on a pty, su, telnet and SSH from the
+ * "attacker" network namespace (a second host over veth).
+ */
+#ifndef IOTGUARD_TEST_SESSIONS_H
+#define IOTGUARD_TEST_SESSIONS_H
+
+#define IP "/sbin/ip"
+#define NETNS "attacker"
+#define DEVICE_ADDR "10.99.0.1"
+#define ATTACKER_ADDR "10.99.0.2"
+
+enum outcome { REFUSED, LOGGED_IN, BROKEN };
+
+extern const char *const outcome_names[];
+
+/* Create the attacker's namespace and the veth between; idempotent. */
+int setup_network(void);
+
+enum outcome login_on_pty(const char *user, const char *password);
+enum outcome su_to(const char *user);
+enum outcome telnet_login(const char *user, const char *password);
+enum outcome ssh_login(const char *user, const char *password);
+
+#endif
