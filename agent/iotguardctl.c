@@ -96,8 +96,9 @@ static void print_text(const struct module_status *st,
 	printf("iotguard %s\n", st->version);
 	printf("  mode:               %s\n", mode_name(st->mode));
 	printf("  credentials:        %s%s\n", cred_state_name(st->cred_state),
-	       st->cred_state == IOTGUARD_CRED_PROVISIONED ? "" :
-	       " (treated as default until an audit says otherwise)");
+	       st->cred_state == IOTGUARD_CRED_UNKNOWN ? " (no audit yet: treated as default)" :
+	       st->cred_state == IOTGUARD_CRED_DEFAULT ?
+	       " (an account has an empty or known-default password: iotguardctl audit)" : "");
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state(probe));
