@@ -174,6 +174,17 @@ guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
 		EXTRA_CFLAGS="$(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
 		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf libxcrypt)"
 
+$(BUILD)/bench/audit_bench: bench/audit_bench.c agent/accounts.c agent/audit.c agent/denylist.c \
+		$(wildcard agent/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) $(WARN_CFLAGS) -O2 -o $@ $(filter %.c,$^) \
+		$(shell $(PKG_CONFIG) --libs libxcrypt)
+
+# Benchmarks: ratios against a baseline measured in the same run.
+bench: deps
+	@$(MAKE) --no-print-directory all guest-tests $(BUILD)/bench/audit_bench
+	@scripts/bench
+
 $(KSELFTEST)/.done: scripts/deps
 	scripts/deps
 
@@ -220,12 +231,13 @@ help:
 	@echo "make            build the module, the BPF objects and skeletons, iotguardd and iotguardctl"
 	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
+	@echo "make bench      audit cost in crypt calls; setuid() cost with the guard, as a ratio"
 	@echo "make install    install into DESTDIR with PREFIX and SYSCONFDIR"
 	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"
 	@echo "make clean      remove build products"
 
 -include $(wildcard $(AGENT_DIR)/*.d)
 
-.PHONY: all bpf agent modules modules_install host-tests guest-tests deps check \
+.PHONY: all bpf agent modules modules_install host-tests guest-tests deps check bench \
 	demo install clean help
 .SECONDARY:
