@@ -138,6 +138,46 @@ TEST_F(policy, error_after_valid_settings_applies_nothing)
 		       "3: unknown setting 'extra'");
 }
 
+TEST_F(policy, shipped_policy_spells_out_the_defaults)
+{
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error));
+	EXPECT_STREQ("/etc/iotguard/credentials", self->policy.deny_lists);
+	EXPECT_EQ(PROVISION_RANDOM, self->policy.provisioning.method);
+	EXPECT_EQ(0, self->policy.provisioning.account_count);
+	EXPECT_TRUE(self->policy.provisioning.first_boot);
+	EXPECT_EQ(8, self->policy.login_guard.program_count);
+	EXPECT_STREQ("/bin/busybox", self->policy.login_guard.multi_call[0]);
+	EXPECT_EQ(4, self->policy.login_guard.console_count);
+}
+
+TEST_F(policy, derived_needs_its_secret)
+{
+	expect_refused(_metadata, self,
+		       "provisioning = {\n  method = \"derived\";\n  device_id_file = \"/x\";\n};\n",
+		       "2: method \"derived\" needs 'secret_file' (the per-device key)");
+}
+
+TEST_F(policy, random_password_must_reach_the_owner)
+{
+	expect_refused(_metadata, self,
+		       "provisioning = {\n  deliver_file = \"\";\n  deliver_console = false;\n};\n",
+		       "1: method \"random\" needs 'deliver_file' or 'deliver_console': "
+		       "the password must reach the owner");
+}
+
+TEST_F(policy, unknown_setting_in_a_group)
+{
+	expect_refused(_metadata, self, "provisioning = {\n  methd = \"random\";\n};\n",
+		       "2: unknown setting 'methd' in 'provisioning'");
+}
+
+TEST_F(policy, login_programs_are_absolute_paths)
+{
+	expect_refused(_metadata, self,
+		       "login_guard = {\n  programs = [\"/bin/login\",\n    \"dropbear\"];\n};\n",
+		       "3: invalid entry \"dropbear\" in 'programs' (an absolute path)");
+}
+
 TEST_F(policy, missing_file)
 {
 	char want[POLICY_ERROR_MAX];
