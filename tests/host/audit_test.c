@@ -290,4 +290,26 @@ TEST_F(audit, ctl_audit_root_exit_status)
 	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));
 }
 
+TEST_F(audit, image_with_the_device_secret_fails_the_build)
+{
+	const char *names[] = { "root" };
+	const char *good[] = { hash_with("Zq8!unique", "$6$fixturesalt$") };
+	char cmd[512], dir[128];
+
+	write_store(_metadata, self->root, names, good, 1);
+	snprintf(dir, sizeof(dir), "%s/etc/iotguard", self->root);
+	ASSERT_EQ(0, mkdir(dir, 0755));
+	write_etc(_metadata, self->root, "iotguard/iotguard.conf",
+		  "version = 1;\nprovisioning = {\n  method = \"derived\";\n"
+		  "  secret_file = \"/factory/key\";\n  device_id_file = \"/factory/mac\";\n};\n");
+	snprintf(cmd, sizeof(cmd), "%s audit --root %s --lists %s >/dev/null 2>&1",
+		 IOTGUARDCTL, self->root, DENYLIST_DIR);
+	EXPECT_EQ(0, WEXITSTATUS(system(cmd)));	/* the secret stays at the factory */
+
+	snprintf(dir, sizeof(dir), "%s/factory", self->root);
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	write_etc(_metadata, self->root, "../factory/key", "0123456789abcdef0123456789abcdef");
+	EXPECT_EQ(5, WEXITSTATUS(system(cmd)));	/* shipped in the image: refused */
+}
+
 TEST_HARNESS_MAIN
