@@ -95,7 +95,7 @@ USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)
 AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-AGENT_COMMON := log names policy genl_client guard_loader accounts denylist audit \
+AGENT_COMMON := log errbuf names policy genl_client guard_loader accounts denylist audit \
 	password shadow_update provision cred_monitor guard_maps guard_events
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
@@ -146,7 +146,7 @@ $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/name
 		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt libcrypto) -lm
 
-$(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audit.c \
+$(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audit.c agent/errbuf.c \
 		agent/denylist.c $(wildcard agent/*.h) $(KSELFTEST)/.done $(BUILD)/iotguardctl
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
@@ -155,7 +155,7 @@ $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audi
 		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
 
-PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c \
+PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c agent/errbuf.c \
 	agent/accounts.c agent/audit.c agent/denylist.c
 
 $(HOST_TEST_DIR)/provision_test: tests/host/provision_test.c $(PROVISION_SOURCES) \
@@ -174,7 +174,7 @@ guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
 		EXTRA_CFLAGS="$(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
 		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf libxcrypt)"
 
-$(BUILD)/bench/audit_bench: bench/audit_bench.c agent/accounts.c agent/audit.c agent/denylist.c \
+$(BUILD)/bench/audit_bench: bench/audit_bench.c agent/accounts.c agent/audit.c agent/denylist.c agent/errbuf.c \
 		$(wildcard agent/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) $(WARN_CFLAGS) -O2 -o $@ $(filter %.c,$^) \

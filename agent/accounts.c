@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdarg.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errbuf.h"
 #include "accounts.h"
 
-__attribute__((format(printf, 2, 3)))
-static void set_error(char *error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error, ACCOUNTS_ERROR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_error(error, ...) errbuf_set(error, ACCOUNTS_ERROR_MAX, __VA_ARGS__)
 
 int root_path(char *out, size_t len, const char *root, const char *rel)
 {
@@ -80,11 +72,20 @@ static int parse_passwd_line(const char *line, struct passwd *pw, char *buf,
 	return ret || !res ? -1 : 0;
 }
 
-static int read_passwd(const char *path, struct account_list *list, char *error)
+/*
+ * Call parse(line) for every line of path that is not blank or a comment.
+ * parse returns an error message (formatted into msg) or NULL; the first
+ * error stops the walk and becomes "path:line: message".
+ */
+typedef const char *(*line_fn)(char *line, struct account_list *list,
+			       char *msg, size_t msg_len);
+
+static int each_line(const char *path, struct account_list *list, line_fn parse,
+		     char *error)
 {
-	char line[ACCOUNTS_MAX_LINE], buf[ACCOUNTS_MAX_LINE];
+	char line[ACCOUNTS_MAX_LINE], msg[256];
 	unsigned int lineno = 0;
-	struct passwd pw;
+	const char *problem;
 	long n;
 	FILE *f;
 
@@ -96,85 +97,66 @@ static int read_passwd(const char *path, struct account_list *list, char *error)
 	while ((n = read_line(f, line, sizeof(line))) != 0) {
 		lineno++;
 		if (n < 0) {
-			set_error(error, "%s:%u: line longer than %d bytes",
-				 path, lineno, ACCOUNTS_MAX_LINE - 2);
-			goto fail;
-		}
-		if (blank_or_comment(line))
+			snprintf(msg, sizeof(msg), "line longer than %d bytes", ACCOUNTS_MAX_LINE - 2);
+			problem = msg;
+		} else if (blank_or_comment(line)) {
 			continue;
-		if (parse_passwd_line(line, &pw, buf, sizeof(buf))) {
-			set_error(error, "%s:%u: not a valid passwd entry",
-				 path, lineno);
-			goto fail;
+		} else {
+			line[strcspn(line, "\n")] = '\0';
+			problem = parse(line, list, msg, sizeof(msg));
 		}
-		if (find(list, pw.pw_name)) {
-			set_error(error, "%s:%u: account '%s' listed twice",
-				 path, lineno, pw.pw_name);
-			goto fail;
+		if (problem) {
+			set_error(error, "%s:%u: %s", path, lineno, problem);
+			fclose(f);
+			return -1;
 		}
-		if (list->count == ACCOUNTS_MAX) {
-			set_error(error, "%s:%u: more than %d accounts",
-				 path, lineno, ACCOUNTS_MAX);
-			goto fail;
-		}
-		list->items[list->count++] = (struct account){
-			.name = strdup(pw.pw_name),
-			.uid = pw.pw_uid,
-			.shell = strdup(pw.pw_shell ? pw.pw_shell : ""),
-			.hash = strdup(pw.pw_passwd ? pw.pw_passwd : ""),
-		};
 	}
 	fclose(f);
 	return 0;
-fail:
-	fclose(f);
-	return -1;
 }
 
-static int read_shadow(const char *path, struct account_list *list, char *error)
+static const char *passwd_line(char *line, struct account_list *list, char *msg,
+			       size_t msg_len)
 {
-	char line[ACCOUNTS_MAX_LINE], buf[ACCOUNTS_MAX_LINE];
-	unsigned int lineno = 0;
-	struct spwd sp, *res;
-	struct account *acct;
-	long n;
-	FILE *f;
+	char buf[ACCOUNTS_MAX_LINE];
+	struct passwd pw;
 
-	f = fopen(path, "re");
-	if (!f) {
-		set_error(error, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
+	if (parse_passwd_line(line, &pw, buf, sizeof(buf)))
+		return "not a valid passwd entry";
+	if (find(list, pw.pw_name)) {
+		snprintf(msg, msg_len, "account '%s' listed twice", pw.pw_name);
+		return msg;
 	}
-	while ((n = read_line(f, line, sizeof(line))) != 0) {
-		lineno++;
-		if (n < 0) {
-			set_error(error, "%s:%u: line longer than %d bytes",
-				 path, lineno, ACCOUNTS_MAX_LINE - 2);
-			goto fail;
-		}
-		if (blank_or_comment(line))
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		res = NULL;
-		if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) || !res) {
-			set_error(error, "%s:%u: not a valid shadow entry",
-				 path, lineno);
-			goto fail;
-		}
-		acct = find(list, sp.sp_namp);
-		if (!acct) {
-			set_error(error, "%s:%u: account '%s' is not in passwd",
-				 path, lineno, sp.sp_namp);
-			goto fail;
-		}
-		free(acct->hash);
-		acct->hash = strdup(sp.sp_pwdp ? sp.sp_pwdp : "");
+	if (list->count == ACCOUNTS_MAX) {
+		snprintf(msg, msg_len, "more than %d accounts", ACCOUNTS_MAX);
+		return msg;
 	}
-	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	return -1;
+	list->items[list->count++] = (struct account){
+		.name = strdup(pw.pw_name),
+		.uid = pw.pw_uid,
+		.shell = strdup(pw.pw_shell ? pw.pw_shell : ""),
+		.hash = strdup(pw.pw_passwd ? pw.pw_passwd : ""),
+	};
+	return NULL;
+}
+
+static const char *shadow_line(char *line, struct account_list *list, char *msg,
+			       size_t msg_len)
+{
+	char buf[ACCOUNTS_MAX_LINE];
+	struct spwd sp, *res = NULL;
+	struct account *acct;
+
+	if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) || !res)
+		return "not a valid shadow entry";
+	acct = find(list, sp.sp_namp);
+	if (!acct) {
+		snprintf(msg, msg_len, "account '%s' is not in passwd", sp.sp_namp);
+		return msg;
+	}
+	free(acct->hash);
+	acct->hash = strdup(sp.sp_pwdp ? sp.sp_pwdp : "");
+	return NULL;
 }
 
 int accounts_read(const char *root, struct account_list *list,
@@ -202,9 +184,9 @@ int accounts_read(const char *root, struct account_list *list,
 			 strerror(errno));
 		goto out;
 	}
-	ret = read_passwd(passwd_path, list, error);
+	ret = each_line(passwd_path, list, passwd_line, error);
 	if (!ret)
-		ret = read_shadow(shadow_path, list, error);
+		ret = each_line(shadow_path, list, shadow_line, error);
 	if (live)
 		ulckpwdf();
 	for (size_t i = 0; !ret && i < list->count; i++) {

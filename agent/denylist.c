@@ -1,22 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "errbuf.h"
 #include "denylist.h"
 
-__attribute__((format(printf, 2, 3)))
-static void set_error(char *error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error, DENYLIST_ERROR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_error(error, ...) errbuf_set(error, DENYLIST_ERROR_MAX, __VA_ARGS__)
 
 static int by_name(const struct dirent **a, const struct dirent **b)
 {

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include "errbuf.h"
 #include "password.h"
 
 /* 31 symbols: digits 2-9 and lower-case letters without i, l, o. */
@@ -21,15 +21,7 @@ static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
 #define REJECT_FROM (256 - 256 % ALPHABET_LEN)
 #define DERIVE_LABEL "iotguard-password-v1"
 
-__attribute__((format(printf, 2, 3)))
-static void set_error(char *error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error, PASSWORD_ERROR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_error(error, ...) errbuf_set(error, PASSWORD_ERROR_MAX, __VA_ARGS__)
 
 double password_entropy_bits(void)
 {

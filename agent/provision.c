@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "errbuf.h"
 #include "accounts.h"
 #include "audit.h"
 #include "denylist.h"
@@ -22,15 +22,7 @@ struct target {
 	char hash[HASH_MAX];
 };
 
-__attribute__((format(printf, 2, 3)))
-static void set_error(char *error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error, PROVISION_ERROR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_error(error, ...) errbuf_set(error, PROVISION_ERROR_MAX, __VA_ARGS__)
 
 static bool listed(const struct provisioning_policy *p, const char *name)
 {

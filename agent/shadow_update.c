@@ -3,25 +3,17 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <shadow.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "errbuf.h"
 #include "accounts.h"
 #include "shadow_update.h"
 
-__attribute__((format(printf, 2, 3)))
-static void set_error(char *error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(error, SHADOW_ERROR_MAX, fmt, ap);
-	va_end(ap);
-}
+#define set_error(error, ...) errbuf_set(error, SHADOW_ERROR_MAX, __VA_ARGS__)
 
 static void not_writable(char *error, const char *path, int err)
 {
