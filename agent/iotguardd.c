@@ -47,7 +47,10 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: iotguardd [OPTIONS]\n"
 		"The iotguard agent: loads the BPF login guard, applies the policy to the\n"
-		"kernel module, and keeps them in force. Runs in the foreground; send\n"
+		"kernel module, audits the credential store at start and within a second of\n"
+		"any change (flagged accounts go to the kernel's guard), provisions flagged\n"
+		"accounts at first boot if the policy says so, and logs every refused\n"
+		"login (rate-limited). Runs in the foreground; send\n"
 		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
 		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
 		"\n"
