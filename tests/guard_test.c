@@ -312,6 +312,42 @@ TEST_F(guard, refusals_are_logged_by_the_agent)
 	EXPECT_NE(NULL, strstr(self->out, "becoming account 'uid 4242'")) TH_LOG("%s", self->out);
 }
 
+static int count_lines(const char *pattern)
+{
+	char cmd[256], out[64];
+
+	snprintf(cmd, sizeof(cmd), "grep -c '%s' /var/log/messages", pattern);
+	run_capture(cmd, out, sizeof(out));
+	return atoi(out);
+}
+
+/* iotguardd logs 5 refusals a second, in bursts of 20 (guard_events.h). */
+#define GUARD_EVENTS_BURST_SECONDS (20 / 5)
+
+/* A brute-force run must not flood the log: a burst, then a summary line. */
+TEST_F(guard, refusal_log_is_rate_limited)
+{
+	int logged = count_lines("login guard: refused guard_test");
+	int summaries = count_lines("refusal(s) not logged (rate limit)");
+	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
+
+	/* Let earlier tests' refusals drain from the limiter: a full burst. */
+	usleep((GUARD_EVENTS_BURST_SECONDS + 1) * 1000 * 1000);
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	for (int i = 0; i < 100; i++)
+		ASSERT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
+	usleep(1500 * 1000);
+	/* After a pause the next refusal is logged, with the count it skipped. */
+	ASSERT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
+	usleep(500 * 1000);
+	EXPECT_EQ(denied + 101, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));	/* all counted */
+	logged = count_lines("login guard: refused guard_test") - logged;
+	TH_LOG("101 refusals, %d logged", logged);
+	EXPECT_LT(logged, 101);
+	EXPECT_GE(logged, 20);	/* the burst */
+	EXPECT_LT(summaries, count_lines("refusal(s) not logged (rate limit)"));
+}
+
 TEST_F(guard, guard_survives_agent_kill_and_restart)
 {
 	__u32 setuid_link = pinned_link_id(LOGIN_GUARD_LINK_PIN);
