@@ -20,28 +20,6 @@
 /* The audit must follow a change within a second (CRED_SETTLE_MS + audit). */
 #define FOLLOW_MS 1000
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
-/* Milliseconds until sysfs cred_state reads want, or -1 after limit_ms. */
-static long wait_cred_state(const char *want, long limit_ms)
-{
-	long start = now_ms();
-	char buf[32];
-
-	do {
-		if (!sysfs_read("cred_state", buf, sizeof(buf)) && !strcmp(buf, want))
-			return now_ms() - start;
-		usleep(20 * 1000);
-	} while (now_ms() - start < limit_ms);
-	return -1;
-}
-
 /* Replace /etc/shadow the way passwd(1) does: temp file, then rename. */
 static int replace_shadow(const char *text)
 {

@@ -33,23 +33,6 @@
 enum setid_call { CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID, CALL_EXEC_TRUE,
 		  CALL_EXEC_SU };
 
-static __u64 stat_sum(__u32 key)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	__u64 values[256] = { 0 }, sum = 0;
-	int fd = bpf_obj_get(LOGIN_GUARD_STATS_PIN);
-
-	if (fd < 0 || ncpus <= 0 || ncpus > 256)
-		return UINT64_MAX;
-	if (bpf_map_lookup_elem(fd, &key, values))
-		sum = UINT64_MAX;
-	else
-		for (int i = 0; i < ncpus; i++)
-			sum += values[i];
-	close(fd);
-	return sum;
-}
-
 /*
  * In a child: make one call, then exit 0 if it worked or errno if not.
  * Returns that status, or KILLED if the guard killed the child.
@@ -235,7 +218,7 @@ TEST_F(guard, every_setuid_call_into_a_flagged_account_is_refused_and_killed)
 		CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID,
 	};
 	static const char *const names[] = { "setuid", "setreuid", "setresuid", "setfsuid" };
-	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
+	__u64 denied = guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED);
 
 	for (size_t i = 0; i < 4; i++) {
 		EXPECT_EQ(0, child_does(calls[i], TEST_UID, true)) TH_LOG("%s", names[i]);
@@ -244,7 +227,7 @@ TEST_F(guard, every_setuid_call_into_a_flagged_account_is_refused_and_killed)
 	for (size_t i = 0; i < 4; i++) {
 		EXPECT_EQ(KILLED, child_does(calls[i], TEST_UID, true)) TH_LOG("%s", names[i]);
 	}
-	EXPECT_EQ(denied + 4, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));
+	EXPECT_EQ(denied + 4, guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED));
 }
 
 TEST_F(guard, root_to_root_is_refused)
@@ -281,12 +264,12 @@ TEST_F(guard, console_is_the_owners_way_in)
 
 TEST_F(guard, audit_mode_reports_but_allows)
 {
-	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
+	__u64 denied = guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED);
 
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
 	ASSERT_EQ(0, set_config(1, 1));
 	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
-	EXPECT_EQ(denied + 1, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));
+	EXPECT_EQ(denied + 1, guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED));
 }
 
 TEST_F(guard, before_the_first_audit_every_account_counts_as_flagged)
@@ -301,13 +284,7 @@ TEST_F(guard, refusals_are_logged_by_the_agent)
 {
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
 	EXPECT_EQ(KILLED, child_does(CALL_SETRESUID, TEST_UID, true));
-	for (int i = 0; i < 50; i++) {
-		run_capture("grep 'login guard: refused' /var/log/messages", self->out,
-			    sizeof(self->out));
-		if (strstr(self->out, "account 'uid 4242'"))
-			break;
-		usleep(100 * 1000);
-	}
+	wait_for_log("login guard: refused", "account 'uid 4242'", self->out, sizeof(self->out));
 	EXPECT_NE(NULL, strstr(self->out, "refused guard_test (pid ")) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "becoming account 'uid 4242'")) TH_LOG("%s", self->out);
 }
@@ -329,7 +306,7 @@ TEST_F(guard, refusal_log_is_rate_limited)
 {
 	int logged = count_lines("login guard: refused guard_test");
 	int summaries = count_lines("refusal(s) not logged (rate limit)");
-	__u64 denied = stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED);
+	__u64 denied = guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED);
 
 	/* Let earlier tests' refusals drain from the limiter: a full burst. */
 	usleep((GUARD_EVENTS_BURST_SECONDS + 1) * 1000 * 1000);
@@ -340,7 +317,7 @@ TEST_F(guard, refusal_log_is_rate_limited)
 	/* After a pause the next refusal is logged, with the count it skipped. */
 	ASSERT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
 	usleep(500 * 1000);
-	EXPECT_EQ(denied + 101, stat_sum(LOGIN_GUARD_STAT_SETUID_DENIED));	/* all counted */
+	EXPECT_EQ(denied + 101, guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED));	/* all counted */
 	logged = count_lines("login guard: refused guard_test") - logged;
 	TH_LOG("101 refusals, %d logged", logged);
 	EXPECT_LT(logged, 101);

@@ -7,6 +7,10 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "login_guard.h"
 #include "util.h"
 
 int read_text(const char *path, char *buf, size_t len)
@@ -117,4 +121,57 @@ int agentd_pid(void)
 	if (read_text("/run/iotguardd.pid", buf, sizeof(buf)))
 		return -1;
 	return atoi(buf);
+}
+
+uint64_t guard_stat(uint32_t key)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	uint64_t values[256] = { 0 }, sum = 0;
+	int fd = bpf_obj_get(LOGIN_GUARD_STATS_PIN);
+
+	if (fd < 0 || ncpus <= 0 || ncpus > 256)
+		sum = UINT64_MAX;
+	else if (bpf_map_lookup_elem(fd, &key, values))
+		sum = UINT64_MAX;
+	else
+		for (int i = 0; i < ncpus; i++)
+			sum += values[i];
+	if (fd >= 0)
+		close(fd);
+	return sum;
+}
+
+int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "grep '%s' /var/log/messages", grep_pattern);
+	for (int i = 0; i < 50; i++) {
+		run_capture(cmd, out, len);
+		if (strstr(out, want))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+long wait_cred_state(const char *want, long limit_ms)
+{
+	long start = now_ms();
+	char buf[32];
+
+	do {
+		if (!sysfs_read("cred_state", buf, sizeof(buf)) && !strcmp(buf, want))
+			return now_ms() - start;
+		usleep(20 * 1000);
+	} while (now_ms() - start < limit_ms);
+	return -1;
 }

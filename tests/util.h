@@ -34,4 +34,16 @@ void modprobe_restore(const char *saved);
 /* The running iotguardd's pid from its pidfile, or -1. */
 int agentd_pid(void);
 
+/* One login-guard counter summed over all CPUs, or UINT64_MAX. */
+uint64_t guard_stat(uint32_t key);
+
+/*
+ * Wait up to ~5 s for the system log's lines matching grep_pattern to
+ * contain want. 0 if they do; out holds the matching lines either way.
+ */
+int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len);
+
+/* Milliseconds until sysfs cred_state reads want, or -1 after limit_ms. */
+long wait_cred_state(const char *want, long limit_ms);
+
 #endif
