@@ -371,6 +371,13 @@ int main(int argc, char **argv)
 	attach_guard();
 	if (policy_load(agent.policy_path, &agent.policy, error)) {
 		log_err("%s", error);
+		/*
+		 * Fail closed: the guard gets the default login programs and no
+		 * audit, so every account counts as flagged for them.
+		 */
+		policy_defaults(&agent.policy);
+		if (guard_pinned())
+			configure_guard(&agent);
 		log_err("the kernel stays in its closed state until a valid policy is applied");
 		return 1;
 	}

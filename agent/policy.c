@@ -410,26 +410,29 @@ static const struct setting_rule top_level[] = {
 	{ "login_guard", parse_login_guard },
 };
 
+void policy_defaults(struct iotguard_policy *policy)
+{
+	memset(policy, 0, sizeof(*policy));
+	policy->version = POLICY_VERSION;
+	policy->mode = IOTGUARD_MODE_ENFORCE;
+	strcpy(policy->deny_lists, DENYLIST_DEFAULT_DIR);
+	policy->provisioning.method = PROVISION_RANDOM;
+	policy->provisioning.scheme = HASH_SHA512CRYPT;
+	strcpy(policy->provisioning.deliver_file, POLICY_DEFAULT_DELIVER_FILE);
+	policy->provisioning.deliver_console = true;
+	policy->provisioning.first_boot = true;
+	default_login_guard(&policy->login_guard);
+}
+
 int policy_load(const char *path, struct iotguard_policy *policy,
 		char error[POLICY_ERROR_MAX])
 {
 	struct parse_ctx ctx = { .path = path, .error = error };
-	struct iotguard_policy parsed = {
-		.version = POLICY_VERSION,
-		.mode = IOTGUARD_MODE_ENFORCE,
-		.deny_lists = DENYLIST_DEFAULT_DIR,
-		.provisioning = {
-			.method = PROVISION_RANDOM,
-			.scheme = HASH_SHA512CRYPT,
-			.deliver_file = POLICY_DEFAULT_DELIVER_FILE,
-			.deliver_console = true,
-			.first_boot = true,
-		},
-	};
+	struct iotguard_policy parsed;
 	config_t cfg;
 	FILE *f;
 
-	default_login_guard(&parsed.login_guard);
+	policy_defaults(&parsed);
 	error[0] = '\0';
 	f = fopen(path, "r");
 	if (!f) {

@@ -63,6 +63,9 @@ struct iotguard_policy {
 	struct login_guard_policy login_guard;
 };
 
+/* Every setting at its default: what an empty policy file means. */
+void policy_defaults(struct iotguard_policy *policy);
+
 /*
  * Parse and validate path. On success fill *policy and return 0. On failure
  * return -1, leave *policy untouched and write "path:line: message" to

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make demo` is the main job: run its story and check the outcomes it
+# shows. TAP output. Usage: demo_test.sh [KERNEL]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+kernel=${1:-6.1}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$top/scripts/demo" --kernel "$kernel" --no-build > "$out" 2>&1
+status=$?
+n=0
+failed=0
+check() {
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n demo.$1"
+	else
+		echo "not ok $n demo.$1 # expected $3, got $2"
+		failed=1
+	fi
+}
+lines() { grep -cE "$1" "$out"; }
+echo "TAP version 13"
+echo "1..5"
+check runs_to_the_end "$status" 0
+check audit_flags_the_vendor_default "$(lines 'known default  <-- FLAGGED')" 1
+check default_refused_on_every_path "$(lines '^  (pty|su|telnet|ssh) +root / admin: refused')" 7
+check own_password_works_on_every_path "$(lines '^  (pty|su|telnet|ssh) +root / [a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}: logged in')" 4
+check nothing_logged_in_with_the_default "$(lines 'root / admin: logged in')" 0
+[ "$failed" = 0 ] || sed 's/^/# /' "$out" | tail -n 40
+exit "$failed"
