@@ -94,18 +94,12 @@ static struct login_guard_config *guard_settings(void)
 	return bpf_map_lookup_elem(&guard_config, &key);
 }
 
-static bool audit_only(void)
+/*
+ * Is uid flagged? Before the first audit (or with no config at all) every
+ * account counts as flagged: fail closed.
+ */
+static bool denied(const struct login_guard_config *cfg, __u32 uid)
 {
-	struct login_guard_config *cfg = guard_settings();
-
-	return cfg && cfg->audit_only;
-}
-
-/* Before the first audit every account counts as flagged: fail closed. */
-static bool denied(__u32 uid)
-{
-	struct login_guard_config *cfg = guard_settings();
-
 	if (!cfg || !cfg->audited)
 		return true;
 	return bpf_map_lookup_elem(&denied_uids, &uid) != NULL;
@@ -192,10 +186,10 @@ static void report(__u32 reason, __u32 uid, bool allowed,
 }
 
 /* Refuse (and kill), or in audit mode only report. */
-static int refuse(__u32 reason, __u32 stat, __u32 uid,
-		  const struct login_program_key *exe, const char *comm)
+static int refuse(const struct login_guard_config *cfg, __u32 reason, __u32 stat,
+		  __u32 uid, const struct login_program_key *exe, const char *comm)
 {
-	bool allow = audit_only();
+	bool allow = cfg && cfg->audit_only;
 
 	count(stat);
 	report(reason, uid, allow, exe, comm);
@@ -209,6 +203,7 @@ SEC("lsm/task_fix_setuid")
 int BPF_PROG(login_guard_setuid, struct cred *new, const struct cred *old,
 	     int flags, int ret)
 {
+	struct login_guard_config *cfg;
 	char comm[LOGIN_GUARD_COMM_LEN];
 	struct login_program_key exe;
 	__u32 target;
@@ -216,22 +211,26 @@ int BPF_PROG(login_guard_setuid, struct cred *new, const struct cred *old,
 	if (ret)
 		return ret;
 	count(LOGIN_GUARD_STAT_SETUID_SEEN);
-	if (!current_is_login_program(&exe, comm) || on_console())
+	if (!current_is_login_program(&exe, comm))
 		return 0;
 
+	cfg = guard_settings();
 	target = BPF_CORE_READ(new, uid.val);
-	if (!denied(target)) {
+	if (!denied(cfg, target)) {
 		target = BPF_CORE_READ(new, euid.val);
-		if (!denied(target)) {
+		if (!denied(cfg, target)) {
 			target = BPF_CORE_READ(new, suid.val);
-			if (!denied(target)) {
+			if (!denied(cfg, target)) {
 				target = BPF_CORE_READ(new, fsuid.val);
-				if (!denied(target))
+				if (!denied(cfg, target))
 					return 0;
 			}
 		}
 	}
-	return refuse(LOGIN_GUARD_REASON_SETUID, LOGIN_GUARD_STAT_SETUID_DENIED,
+	/* Checked last: reading the tty is the dearest test. */
+	if (on_console())
+		return 0;
+	return refuse(cfg, LOGIN_GUARD_REASON_SETUID, LOGIN_GUARD_STAT_SETUID_DENIED,
 		      target, &exe, comm);
 }
 
@@ -299,25 +298,29 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 {
 	char comm[LOGIN_GUARD_COMM_LEN], new_comm[LOGIN_GUARD_COMM_LEN];
 	struct login_program_key exe, new_exe;
+	struct login_guard_config *cfg;
 	struct task_struct *task;
-	__u32 uid, euid;
+	__u32 target;
 
 	if (ret)
 		return ret;
-	if (!current_is_login_program(&exe, comm) || on_console())
+	if (!current_is_login_program(&exe, comm))
 		return 0;
+	cfg = guard_settings();
 	task = bpf_get_current_task_btf();
-	uid = BPF_CORE_READ(task, cred, uid.val);
-	euid = BPF_CORE_READ(task, cred, euid.val);
-	if (!denied(uid) && !denied(euid))
-		return 0;
+	target = BPF_CORE_READ(task, cred, euid.val);
+	if (!denied(cfg, target)) {
+		target = BPF_CORE_READ(task, cred, uid.val);
+		if (!denied(cfg, target))
+			return 0;
+	}
 	/* A login program may hand over to another (telnetd runs login). */
 	file_key(BPF_CORE_READ(bprm, file), &new_exe);
 	exec_comm(bprm, new_comm);
-	if (is_login_program(&new_exe, new_comm))
+	if (is_login_program(&new_exe, new_comm) || on_console())
 		return 0;
-	return refuse(LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED,
-		      denied(euid) ? euid : uid, &exe, comm);
+	return refuse(cfg, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED,
+		      target, &exe, comm);
 }
 
 char LICENSE[] SEC("license") = "GPL";
