@@ -95,8 +95,9 @@ USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)
 AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
-AGENT_COMMON := log errbuf names policy genl_client guard_loader accounts denylist audit \
-	password shadow_update provision cred_monitor guard_maps guard_events
+AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
+	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
+	guard_maps guard_events
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -108,7 +109,7 @@ $(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 $(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o \
-		$(AGENT_DIR)/ctl_provision.o $(AGENT_COMMON_OBJS)
+		$(AGENT_DIR)/ctl_provision.o $(AGENT_DIR)/ctl_gate.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
@@ -138,7 +139,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,$(wildcard tests/host/*_test.c))
 
-$(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/names.c \
+$(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/policy_gate.c \
+		agent/gate_config.c agent/names.c \
 		$(wildcard agent/*.h) $(KSELFTEST)/.done
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \

@@ -12,8 +12,21 @@ enum exit_code {
 	EXIT_FLAGGED = 5,	/* audit: an empty or known-default password */
 };
 
+struct module_status;
+
 int cmd_audit(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_derive_password(int argc, char **argv);
+
+/* Print why a genetlink request failed; returns the exit code for it. */
+int report_genl_error(int err, const char *what);
+
+/* The network gate's part of `status`. */
+void ctl_gate_print_text(const struct module_status *st);
+#ifdef JSON_C_VERSION
+void ctl_gate_add_json(json_object *root, const struct module_status *st);
+#endif
 
 #endif

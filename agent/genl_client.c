@@ -13,7 +13,7 @@ struct genl_client {
 };
 
 /* libnl reports its own error codes; callers want errno values. */
-static int to_errno(int nl_err)
+int genl_to_errno(int nl_err)
 {
 	switch (-nl_err) {
 	case 0: return 0;
@@ -56,7 +56,7 @@ err_sock:
 	nl_socket_free(client->sock);
 err_free:
 	free(client);
-	return to_errno(ret);
+	return genl_to_errno(ret);
 }
 
 void genl_client_close(struct genl_client *client)
@@ -81,7 +81,7 @@ static int send_cmd(struct genl_client *client, struct nl_msg *msg,
 	if (ret >= 0 && on_reply)
 		ret = 0;
 	nl_socket_modify_cb(client->sock, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
-	return to_errno(ret < 0 ? ret : 0);
+	return genl_to_errno(ret < 0 ? ret : 0);
 }
 
 static struct nl_msg *new_cmd(struct genl_client *client, uint8_t cmd,
@@ -103,7 +103,58 @@ static struct nla_policy status_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_CRED_STATE] = { .type = NLA_U32 },
 	[IOTGUARD_A_POLICY_GENERATION] = { .type = NLA_U64 },
 	[IOTGUARD_A_COUNTERS] = { .type = NLA_NESTED },
+	[IOTGUARD_A_LOCKED] = { .type = NLA_U8 },
+	[IOTGUARD_A_LOGIN_PORTS] = { .type = NLA_NESTED },
+	[IOTGUARD_A_PROV_IFNAME] = { .type = NLA_STRING },
+	[IOTGUARD_A_PROV_NET4] = { .type = NLA_NESTED },
+	[IOTGUARD_A_PROV_NET6] = { .type = NLA_NESTED },
+	[IOTGUARD_A_THROTTLE_BURST] = { .type = NLA_U32 },
+	[IOTGUARD_A_THROTTLE_INTERVAL_MS] = { .type = NLA_U32 },
+	[IOTGUARD_A_THROTTLE_TABLE_SIZE] = { .type = NLA_U32 },
+	[IOTGUARD_A_THROTTLE_ENTRIES] = { .type = NLA_U32 },
 };
+
+static void parse_subnet(struct nlattr *nest, struct gate_subnet *subnet,
+			 size_t addr_len)
+{
+	struct nlattr *tb[IOTGUARD_NET_A_MAX + 1];
+
+	memset(subnet, 0, sizeof(*subnet));
+	if (!nest || nla_parse_nested(tb, IOTGUARD_NET_A_MAX, nest, NULL) ||
+	    !tb[IOTGUARD_NET_A_ADDR] || !tb[IOTGUARD_NET_A_PREFIX_LEN] ||
+	    (size_t)nla_len(tb[IOTGUARD_NET_A_ADDR]) != addr_len)
+		return;
+	memcpy(subnet->addr, nla_data(tb[IOTGUARD_NET_A_ADDR]), addr_len);
+	subnet->prefix_len = nla_get_u8(tb[IOTGUARD_NET_A_PREFIX_LEN]);
+	subnet->set = true;
+}
+
+static void parse_gate(struct nlattr **attrs, struct module_status *status)
+{
+	struct gate_config *gate = &status->gate;
+	struct nlattr *port;
+	int rem;
+
+	if (attrs[IOTGUARD_A_LOCKED])
+		status->locked = nla_get_u8(attrs[IOTGUARD_A_LOCKED]);
+	if (attrs[IOTGUARD_A_LOGIN_PORTS])
+		nla_for_each_nested(port, attrs[IOTGUARD_A_LOGIN_PORTS], rem)
+			if (nla_type(port) == IOTGUARD_A_LOGIN_PORT)
+				gate_config_add_port(gate, nla_get_u16(port));
+	if (attrs[IOTGUARD_A_PROV_IFNAME])
+		nla_strlcpy(gate->prov_ifname, attrs[IOTGUARD_A_PROV_IFNAME],
+			    sizeof(gate->prov_ifname));
+	parse_subnet(attrs[IOTGUARD_A_PROV_NET4], &gate->net4, 4);
+	parse_subnet(attrs[IOTGUARD_A_PROV_NET6], &gate->net6, 16);
+	if (attrs[IOTGUARD_A_THROTTLE_BURST])
+		gate->throttle_burst = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_BURST]);
+	if (attrs[IOTGUARD_A_THROTTLE_INTERVAL_MS])
+		gate->throttle_interval_ms = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_INTERVAL_MS]);
+	if (attrs[IOTGUARD_A_THROTTLE_TABLE_SIZE])
+		status->throttle_table_size = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_TABLE_SIZE]);
+	if (attrs[IOTGUARD_A_THROTTLE_ENTRIES])
+		status->throttle_entries = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_ENTRIES]);
+}
 
 static int parse_status(struct nl_msg *msg, void *arg)
 {
@@ -131,6 +182,7 @@ static int parse_status(struct nl_msg *msg, void *arg)
 			if (ctrs[i])
 				status->counters[i] = nla_get_u64(ctrs[i]);
 	}
+	parse_gate(attrs, status);
 	return NL_OK;
 }
 
@@ -172,6 +224,66 @@ int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state)
 		return ret;
 	if (nla_put_u32(msg, IOTGUARD_A_CRED_STATE, cred_state) == 0)
 		ret = send_cmd(client, msg, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int put_subnet(struct nl_msg *msg, int type, const struct gate_subnet *subnet,
+		      size_t addr_len)
+{
+	struct nlattr *nest = nla_nest_start(msg, type);
+
+	if (!nest)
+		return -1;
+	/* An empty nest clears the exemption. */
+	if (subnet->set &&
+	    (nla_put(msg, IOTGUARD_NET_A_ADDR, (int)addr_len, subnet->addr) ||
+	     nla_put_u8(msg, IOTGUARD_NET_A_PREFIX_LEN, subnet->prefix_len)))
+		return -1;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int put_gate(struct nl_msg *msg, const struct gate_config *gate)
+{
+	struct nlattr *ports = nla_nest_start(msg, IOTGUARD_A_LOGIN_PORTS);
+
+	if (!ports)
+		return -1;
+	for (size_t i = 0; i < gate->port_count; i++)
+		if (nla_put_u16(msg, IOTGUARD_A_LOGIN_PORT, gate->ports[i]))
+			return -1;
+	nla_nest_end(msg, ports);
+	if (nla_put_string(msg, IOTGUARD_A_PROV_IFNAME, gate->prov_ifname) ||
+	    put_subnet(msg, IOTGUARD_A_PROV_NET4, &gate->net4, 4) ||
+	    put_subnet(msg, IOTGUARD_A_PROV_NET6, &gate->net6, 16) ||
+	    nla_put_u32(msg, IOTGUARD_A_THROTTLE_BURST, gate->throttle_burst) ||
+	    nla_put_u32(msg, IOTGUARD_A_THROTTLE_INTERVAL_MS, gate->throttle_interval_ms))
+		return -1;
+	return 0;
+}
+
+int genl_client_set_gate(struct genl_client *client, const struct gate_config *gate)
+{
+	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_SET_GATE, 0);
+	int ret = -ENOMEM;
+
+	if (!msg)
+		return ret;
+	if (put_gate(msg, gate) == 0)
+		ret = send_cmd(client, msg, NULL, NULL);
+	nlmsg_free(msg);
+	return ret;
+}
+
+int genl_client_lock(struct genl_client *client)
+{
+	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_LOCK, 0);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = send_cmd(client, msg, NULL, NULL);
 	nlmsg_free(msg);
 	return ret;
 }
@@ -238,7 +350,7 @@ err_sock:
 	nl_socket_free(watch->sock);
 err_free:
 	free(watch);
-	return to_errno(ret);
+	return genl_to_errno(ret);
 }
 
 void genl_watch_close(struct genl_watch *watch)

@@ -4,6 +4,8 @@
 #define IOTGUARD_GENL_CLIENT_H
 
 #include <stdint.h>
+#include <stdbool.h>
+#include "gate_config.h"
 #include "iotguard.h"
 
 struct genl_client;
@@ -14,6 +16,10 @@ struct module_status {
 	uint32_t cred_state;
 	uint64_t policy_generation;
 	uint64_t counters[__IOTGUARD_CTR_MAX];
+	bool locked;
+	struct gate_config gate;
+	uint32_t throttle_table_size;
+	uint32_t throttle_entries;
 };
 
 /*
@@ -27,8 +33,13 @@ int genl_client_get_status(struct genl_client *client,
 int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 			 uint32_t flags);
 int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state);
+/* Send the whole gate configuration; the kernel applies it at once. */
+int genl_client_set_gate(struct genl_client *client, const struct gate_config *gate);
+/* Refuse every weakening and the module's unload until reboot. */
+int genl_client_lock(struct genl_client *client);
 
-
+/* Shared with genl_events.c: errno from a libnl error. */
+int genl_to_errno(int nl_err);
 
 /*
  * Watch the genetlink controller for the iotguard family appearing, which

@@ -19,6 +19,12 @@ static const char *const counter_names[] = {
 	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",
 	[IOTGUARD_CTR_REFUSED_REQUESTS] = "refused_requests",
 	[IOTGUARD_CTR_CRED_STATE_CHANGES] = "cred_state_changes",
+	[IOTGUARD_CTR_LOCKOUT_REFUSED] = "lockout_refused",
+	[IOTGUARD_CTR_THROTTLE_REFUSED] = "throttle_refused",
+	[IOTGUARD_CTR_THROTTLE_TABLE_FULL] = "throttle_table_full",
+	[IOTGUARD_CTR_THROTTLE_EVICTIONS] = "throttle_evictions",
+	[IOTGUARD_CTR_EVENTS_SENT] = "events_sent",
+	[IOTGUARD_CTR_EVENTS_DROPPED] = "events_dropped",
 };
 _Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == __IOTGUARD_CTR_MAX,
 	       "a name for every counter");
@@ -40,6 +46,11 @@ static void usage(FILE *out)
 		"                           give flagged accounts their own password (root)\n"
 		"  derive-password --secret FILE --device-id ID --account NAME\n"
 		"                           the factory side of derived passwords (labels)\n"
+		"  lock                     until reboot, refuse every weakening (lower mode,\n"
+		"                           fewer login ports, wider exemptions, higher limits,\n"
+		"                           opening remote login) and the module's unload (root)\n"
+		"  events [--follow] [--count N] [--timeout SECONDS] [--json]\n"
+		"                           show the network gate's refusals live (root)\n"
 		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"                           and print file:line for the first error\n"
 		"  help                     show this help\n"
@@ -49,13 +60,30 @@ static void usage(FILE *out)
 		"5 audit found an empty or known-default password.\n");
 }
 
-static int report_genl_error(int err, const char *what)
+static bool module_locked(void)
+{
+	struct genl_client *client = NULL;
+	struct module_status st;
+	int ret = genl_client_open(&client);
+
+	if (!ret)
+		ret = genl_client_get_status(client, &st);
+	genl_client_close(client);
+	return !ret && st.locked;
+}
+
+int report_genl_error(int err, const char *what)
 {
 	if (err == -ENOENT) {
 		fprintf(stderr,
 			"iotguardctl: the iotguard kernel module is not loaded.\n"
 			"  Load it with: modprobe iotguard  (or insmod iotguard.ko)\n");
 		return EXIT_NO_MODULE;
+	}
+	if ((err == -EPERM || err == -EACCES) && geteuid() == 0 && module_locked()) {
+		fprintf(stderr, "iotguardctl: %s: refused: iotguard is locked until reboot "
+			"(no weakening)\n", what);
+		return EXIT_DENIED;
 	}
 	if (err == -EPERM || err == -EACCES) {
 		fprintf(stderr, "iotguardctl: %s: permission denied (needs CAP_NET_ADMIN: run as root)\n",
@@ -102,6 +130,7 @@ static void print_text(const struct module_status *st,
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state(probe));
+	ctl_gate_print_text(st);
 	print_guard_counts();
 	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
 		printf("  %-19s %llu\n", counter_names[i],
@@ -125,6 +154,7 @@ static void print_json(const struct module_status *st,
 		json_object_object_add(counters, counter_names[i],
 				       json_object_new_uint64(st->counters[i]));
 	json_object_object_add(root, "counters", counters);
+	ctl_gate_add_json(root, st);
 	json_object_object_add(guard, "bpf_lsm_active", json_object_new_boolean(probe->lsm_listed));
 	json_object_object_add(guard, "attached", json_object_new_boolean(guard_pinned()));
 	json_object_object_add(guard, "state", json_object_new_string(guard_state(probe)));
@@ -220,6 +250,8 @@ int main(int argc, char **argv)
 		{ "audit", cmd_audit },
 		{ "provision", cmd_provision },
 		{ "derive-password", cmd_derive_password },
+		{ "lock", cmd_lock },
+		{ "events", cmd_events },
 	};
 
 	if (argc < 2) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include "cred_monitor.h"
 #include "genl_client.h"
+#include "genl_events.h"
 #include "guard_events.h"
 #include "guard_loader.h"
 #include "guard_maps.h"
@@ -40,6 +41,8 @@ struct agent {
 	struct cred_monitor creds;
 	bool creds_watched;
 	bool boot_audit_done;	/* first-boot provisioning looks only at it */
+	struct genl_events *gate_events;	/* NULL until the module is there */
+	bool lock_reported;
 };
 
 static void usage(FILE *out)
@@ -49,8 +52,9 @@ static void usage(FILE *out)
 		"The iotguard agent: loads the BPF login guard, applies the policy to the\n"
 		"kernel module, audits the credential store at start and within a second of\n"
 		"any change (flagged accounts go to the kernel's guard), provisions flagged\n"
-		"accounts at first boot if the policy says so, and logs every refused\n"
-		"login (rate-limited). Runs in the foreground; send\n"
+		"accounts at first boot if the policy says so, sets the kernel's network\n"
+		"gate (login ports, exemptions, throttle), and logs every refused login\n"
+		"and every refused connection (rate-limited). Runs in the foreground; send\n"
 		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
 		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
 		"\n"
@@ -121,9 +125,10 @@ static void configure_guard(const struct agent *agent)
  * or -errno. Until an audit has run the module keeps "unknown", which it
  * treats as default.
  */
-static int apply_policy(const struct agent *agent)
+static int apply_policy(struct agent *agent)
 {
 	const struct iotguard_policy *policy = &agent->policy;
+	struct module_status status;
 	struct genl_client *client;
 	int ret;
 
@@ -134,10 +139,43 @@ static int apply_policy(const struct agent *agent)
 	if (ret)
 		return ret;
 	ret = genl_client_set_mode(client, policy->mode, 0);
+	if (!ret)
+		ret = genl_client_set_gate(client, &policy->gate);
 	if (!ret && agent->creds.audited)
 		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
+	/* Locked: the kernel keeps the stronger of the two; say so once. */
+	if (ret == -EPERM && !genl_client_get_status(client, &status) && status.locked) {
+		if (!agent->lock_reported)
+			log_warn("the kernel module is locked until reboot: it keeps its "
+				 "stronger settings (credential state %s)",
+				 cred_state_name(status.cred_state));
+		agent->lock_reported = true;
+		ret = 0;
+	}
 	genl_client_close(client);
 	return ret;
+}
+
+static void log_gate_event(const struct gate_event *event, void *arg)
+{
+	char line[256];
+
+	(void)arg;
+	gate_event_format(event, line, sizeof(line));
+	log_warn("network gate: %s", line);
+}
+
+static void open_gate_events(struct agent *agent)
+{
+	int ret;
+
+	if (agent->gate_events)
+		return;
+	ret = genl_events_open(&agent->gate_events, log_gate_event, agent);
+	if (ret) {
+		log_err("network gate: cannot read its events: %s", strerror(-ret));
+		agent->gate_events = NULL;
+	}
 }
 
 static void try_apply(struct agent *agent)
@@ -155,8 +193,39 @@ static void try_apply(struct agent *agent)
 		return;
 	}
 	if (!agent->policy_applied)
-		log_info("policy applied: mode %s", mode_name(agent->policy.mode));
+		log_info("policy applied: mode %s, %zu login ports", mode_name(agent->policy.mode),
+			 agent->policy.gate.port_count);
 	agent->policy_applied = true;
+	open_gate_events(agent);
+}
+
+/*
+ * Only the verdict: the rest of the policy is sent when it changes, so a
+ * gate setting made by hand (iotguardctl, a test) stays until then.
+ */
+static void push_cred_state(struct agent *agent)
+{
+	struct genl_client *client;
+	int ret;
+
+	if (!agent->policy_applied) {
+		try_apply(agent);
+		return;
+	}
+	if (guard_pinned())
+		configure_guard(agent);
+	ret = genl_client_open(&client);
+	if (!ret) {
+		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
+		genl_client_close(client);
+	}
+	if (ret == -EPERM && !agent->lock_reported) {
+		log_warn("the kernel module is locked until reboot: remote login stays locked");
+		agent->lock_reported = true;
+	} else if (ret && ret != -EPERM) {
+		log_err("telling the kernel module the credential state: %s", strerror(-ret));
+		agent->policy_applied = false;
+	}
 }
 
 static void reload(struct agent *agent)
@@ -209,8 +278,7 @@ static void audit_credentials(struct agent *agent)
 
 	if (changed > 0) {
 		log_info("credential state: %s", cred_state_name(agent->creds.cred_state));
-		agent->policy_applied = false;
-		try_apply(agent);
+		push_cred_state(agent);
 	}
 	first_boot_provision(agent);
 }
@@ -256,12 +324,13 @@ static bool handle_signal(struct agent *agent, int fd)
 
 static int run(struct agent *agent)
 {
-	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, NFDS };
+	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
 		[CRED_WATCH] = { .fd = -1, .events = POLLIN },
 		[GUARD_EVENTS] = { .fd = -1, .events = POLLIN },
+		[GATE_EVENTS] = { .fd = -1, .events = POLLIN },
 	};
 	struct guard_events *events = NULL;
 	struct genl_watch *watch = NULL;
@@ -296,6 +365,7 @@ static int run(struct agent *agent)
 
 		if (agent->creds_watched && agent->creds.audit_due)
 			timeout = CRED_SETTLE_MS;
+		pfd[GATE_EVENTS].fd = agent->gate_events ? genl_events_fd(agent->gate_events) : -1;
 		n = poll(pfd, NFDS, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -314,8 +384,14 @@ static int run(struct agent *agent)
 			cred_monitor_read(&agent->creds);
 		if (pfd[GUARD_EVENTS].revents & POLLIN)
 			guard_events_read(events);
+		if (agent->gate_events && (pfd[GATE_EVENTS].revents & POLLIN))
+			genl_events_read(agent->gate_events);
 		if ((pfd[FAMILY_WATCH].revents & POLLIN) && genl_watch_read(watch)) {
 			log_info("kernel module (re)loaded: applying the policy");
+			/* A new family: its event group is a new one too. */
+			genl_events_close(agent->gate_events);
+			agent->gate_events = NULL;
+			agent->lock_reported = false;
 			agent->policy_applied = false;
 			try_apply(agent);
 		}
@@ -325,6 +401,7 @@ static int run(struct agent *agent)
 	}
 	genl_watch_close(watch);
 	guard_events_close(events);
+	genl_events_close(agent->gate_events);
 	if (agent->creds_watched)
 		cred_monitor_free(&agent->creds);
 	close(pfd[SIGNALS].fd);

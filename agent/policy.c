@@ -10,15 +10,9 @@
 #include "names.h"
 #include "password.h"
 #include "policy.h"
+#include "policy_parse.h"
 
-struct parse_ctx {
-	const char *path;
-	char *error;
-	bool failed;
-};
-
-__attribute__((format(printf, 3, 4)))
-static void fail_at(struct parse_ctx *ctx, const config_setting_t *where,
+void fail_at(struct parse_ctx *ctx, const config_setting_t *where,
 		    const char *fmt, ...)
 {
 	size_t used;
@@ -65,16 +59,7 @@ static void parse_mode(struct parse_ctx *ctx, const config_setting_t *s,
 			name);
 }
 
-typedef void (*parse_fn)(struct parse_ctx *ctx, const config_setting_t *s,
-			 struct iotguard_policy *policy);
-
-struct setting_rule {
-	const char *name;
-	parse_fn parse;
-};
-
-/* Parse every member of group with rules; any other member is an error. */
-static void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
+void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 			  const struct setting_rule *rules, size_t n_rules,
 			  struct iotguard_policy *policy)
 {
@@ -101,7 +86,7 @@ static void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 	}
 }
 
-static bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
+bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
 		      const char *what)
 {
 	if (config_setting_type(s) == type)
@@ -251,11 +236,7 @@ static void parse_device_id_file(struct parse_ctx *ctx, const config_setting_t *
 	copy_path(ctx, s, policy->provisioning.device_id_file, false);
 }
 
-/*
- * A list of strings into out[max][width]. absolute: each must be a path.
- * Returns the count, or -1 after reporting the error.
- */
-static int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
+int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 			     char *out, size_t max, size_t width, bool absolute)
 {
 	int count = config_setting_length(s);
@@ -321,8 +302,6 @@ static void parse_consoles(struct parse_ctx *ctx, const config_setting_t *s,
 	if (n >= 0)
 		g->console_count = (size_t)n;
 }
-
-#define RULES(x) x, sizeof(x) / sizeof(x[0])
 
 static const struct setting_rule login_guard_rules[] = {
 	{ "programs", parse_programs },
@@ -408,6 +387,7 @@ static const struct setting_rule top_level[] = {
 	{ "credentials", parse_credentials },
 	{ "provisioning", parse_provisioning },
 	{ "login_guard", parse_login_guard },
+	{ "network_gate", parse_network_gate },
 };
 
 void policy_defaults(struct iotguard_policy *policy)
@@ -422,6 +402,7 @@ void policy_defaults(struct iotguard_policy *policy)
 	policy->provisioning.deliver_console = true;
 	policy->provisioning.first_boot = true;
 	default_login_guard(&policy->login_guard);
+	gate_config_defaults(&policy->gate);
 }
 
 int policy_load(const char *path, struct iotguard_policy *policy,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "gate_config.h"
 
 #define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
 #define POLICY_VERSION 1
@@ -61,6 +62,7 @@ struct iotguard_policy {
 	char deny_lists[POLICY_PATH_MAX];
 	struct provisioning_policy provisioning;
 	struct login_guard_policy login_guard;
+	struct gate_config gate;		/* network_gate = { ... } */
 };
 
 /* Every setting at its default: what an empty policy file means. */

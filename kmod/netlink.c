@@ -26,7 +26,9 @@ static const struct nla_policy set_cred_state_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_CRED_STATE] = { .type = NLA_U32 },
 };
 
-static struct genl_family genl_family;
+static const struct nla_policy lock_policy[IOTGUARD_A_MAX + 1] = {
+	/* No attributes. */
+};
 
 static int put_counters(struct sk_buff *skb,
 			const struct iotguard_status *status)
@@ -54,7 +56,7 @@ static int fill_status(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 
 	iotguard_state_snapshot(&status);
-	hdr = genlmsg_put_reply(skb, info, &genl_family, 0,
+	hdr = genlmsg_put_reply(skb, info, &iotguard_genl_family, 0,
 				IOTGUARD_CMD_GET_STATUS);
 	if (!hdr)
 		return -EMSGSIZE;
@@ -63,6 +65,8 @@ static int fill_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(skb, IOTGUARD_A_CRED_STATE, status.cred_state) ||
 	    nla_put_u64_64bit(skb, IOTGUARD_A_POLICY_GENERATION,
 			      status.policy_generation, IOTGUARD_A_PAD) ||
+	    nla_put_u8(skb, IOTGUARD_A_LOCKED, status.locked) ||
+	    iotguard_gate_put_status(skb) ||
 	    put_counters(skb, &status)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -107,6 +111,17 @@ static int iotguard_set_cred_state(struct sk_buff *skb, struct genl_info *info)
 					     info->extack);
 }
 
+static int iotguard_set_gate(struct sk_buff *skb, struct genl_info *info)
+{
+	return iotguard_gate_set(info);
+}
+
+static int iotguard_lock(struct sk_buff *skb, struct genl_info *info)
+{
+	iotguard_state_lock();
+	return 0;
+}
+
 static const struct genl_ops genl_ops[] = {
 	{
 		.cmd = IOTGUARD_CMD_GET_STATUS,
@@ -128,25 +143,49 @@ static const struct genl_ops genl_ops[] = {
 		.maxattr = IOTGUARD_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},
+	{
+		.cmd = IOTGUARD_CMD_SET_GATE,
+		.doit = iotguard_set_gate,
+		.policy = iotguard_set_gate_policy,
+		.maxattr = IOTGUARD_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IOTGUARD_CMD_LOCK,
+		.doit = iotguard_lock,
+		.policy = lock_policy,
+		.maxattr = IOTGUARD_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
 };
 
-static struct genl_family genl_family __ro_after_init = {
+/* Events name attacking addresses: only an administrator may listen. */
+static const struct genl_multicast_group genl_mcgrps[] = {
+	[IOTGUARD_MCGRP_EVENTS_ID] = {
+		.name = IOTGUARD_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family iotguard_genl_family __ro_after_init = {
 	.name = IOTGUARD_GENL_NAME,
 	.version = IOTGUARD_GENL_VERSION,
 	.maxattr = IOTGUARD_A_MAX,
 	.module = THIS_MODULE,
 	.ops = genl_ops,
 	.n_ops = ARRAY_SIZE(genl_ops),
+	.mcgrps = genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(genl_mcgrps),
 	.netnsok = true,
 };
 
 int __init iotguard_genl_init(void)
 {
-	return genl_register_family(&genl_family);
+	return genl_register_family(&iotguard_genl_family);
 }
 
 void iotguard_genl_uninit(void)
 {
-	genl_unregister_family(&genl_family);
+	genl_unregister_family(&iotguard_genl_family);
 }
 MODULE_ALIAS_GENL_FAMILY(IOTGUARD_GENL_NAME);

@@ -12,11 +12,13 @@
 #include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include "state.h"
 
 static DEFINE_MUTEX(state_lock);
 static u32 cur_mode;
 static u32 cur_cred_state;
+static bool locked;
 static atomic64_t policy_generation;
 static atomic64_t counters[__IOTGUARD_CTR_MAX];
 
@@ -42,6 +44,7 @@ void iotguard_state_init(void)
 
 	WRITE_ONCE(cur_mode, IOTGUARD_MODE_ENFORCE);
 	WRITE_ONCE(cur_cred_state, IOTGUARD_CRED_UNKNOWN);
+	WRITE_ONCE(locked, false);
 	atomic64_set(&policy_generation, 0);
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		atomic64_set(&counters[i], 0);
@@ -56,6 +59,7 @@ void iotguard_state_snapshot(struct iotguard_status *status)
 	status->mode = READ_ONCE(cur_mode);
 	status->cred_state = READ_ONCE(cur_cred_state);
 	status->policy_generation = atomic64_read(&policy_generation);
+	status->locked = READ_ONCE(locked);
 	mutex_unlock(&state_lock);
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		status->counters[i] = atomic64_read(&counters[i]);
@@ -79,6 +83,12 @@ int iotguard_state_set_mode(u32 mode, u32 flags,
 	}
 
 	mutex_lock(&state_lock);
+	if (locked && mode < cur_mode) {
+		NL_SET_ERR_MSG(extack, IOTGUARD_LOCKED_MSG);
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+		ret = -EPERM;
+		goto out;
+	}
 	if ((flags & IOTGUARD_SET_F_NO_WEAKEN) && mode < cur_mode) {
 		NL_SET_ERR_MSG(extack, "mode would be weakened");
 		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
@@ -108,6 +118,14 @@ int iotguard_state_set_cred_state(u32 cred_state,
 		return -EINVAL;
 	}
 	mutex_lock(&state_lock);
+	if (locked && cred_state == IOTGUARD_CRED_PROVISIONED &&
+	    cur_cred_state != IOTGUARD_CRED_PROVISIONED) {
+		/* Opening the login ports is a weakening like any other. */
+		NL_SET_ERR_MSG(extack, IOTGUARD_LOCKED_MSG);
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+		mutex_unlock(&state_lock);
+		return -EPERM;
+	}
 	if (cred_state != cur_cred_state) {
 		pr_info("credential state %s -> %s\n",
 			iotguard_cred_state_name(cur_cred_state),
@@ -117,4 +135,41 @@ int iotguard_state_set_cred_state(u32 cred_state,
 	}
 	mutex_unlock(&state_lock);
 	return 0;
+}
+
+/*
+ * Until reboot: no weakening, and no unload. The reference taken here is
+ * never put, so delete_module() fails with EWOULDBLOCK.
+ */
+void iotguard_state_lock(void)
+{
+	mutex_lock(&state_lock);
+	if (!locked) {
+		__module_get(THIS_MODULE);
+		WRITE_ONCE(locked, true);
+		pr_info("locked until reboot: no weakening, no unload\n");
+	}
+	mutex_unlock(&state_lock);
+}
+
+bool iotguard_state_locked(void)
+{
+	return READ_ONCE(locked);
+}
+
+/* Lockless reads for the packet path. */
+u32 iotguard_state_mode(void)
+{
+	return READ_ONCE(cur_mode);
+}
+
+bool iotguard_state_provisioned(void)
+{
+	return READ_ONCE(cur_cred_state) == IOTGUARD_CRED_PROVISIONED;
+}
+
+/* A gate configuration change was accepted. */
+void iotguard_state_bump_generation(void)
+{
+	atomic64_inc(&policy_generation);
 }

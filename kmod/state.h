@@ -6,12 +6,14 @@
 #include <linux/netlink.h>
 #include "uapi/iotguard.h"
 
-#define IOTGUARD_VERSION "0.1.0"
+#define IOTGUARD_VERSION "0.2.0"
+#define IOTGUARD_LOCKED_MSG "iotguard is locked until reboot: weakening refused"
 
 struct iotguard_status {
 	u32 mode;
 	u32 cred_state;
 	u64 policy_generation;
+	bool locked;
 	u64 counters[__IOTGUARD_CTR_MAX];
 };
 
@@ -22,6 +24,11 @@ int iotguard_state_set_mode(u32 mode, u32 flags,
 int iotguard_state_set_cred_state(u32 cred_state,
 				  struct netlink_ext_ack *extack);
 void iotguard_state_count(enum iotguard_counter counter);
+void iotguard_state_lock(void);
+void iotguard_state_bump_generation(void);
+bool iotguard_state_locked(void);
+u32 iotguard_state_mode(void);
+bool iotguard_state_provisioned(void);
 
 const char *iotguard_mode_name(u32 mode);
 const char *iotguard_cred_state_name(u32 cred_state);

@@ -66,12 +66,30 @@ static struct kobj_attribute policy_generation_attr =
 COUNTER_ATTR(mode_changes, IOTGUARD_CTR_MODE_CHANGES);
 COUNTER_ATTR(refused_requests, IOTGUARD_CTR_REFUSED_REQUESTS);
 COUNTER_ATTR(cred_state_changes, IOTGUARD_CTR_CRED_STATE_CHANGES);
+COUNTER_ATTR(lockout_refused, IOTGUARD_CTR_LOCKOUT_REFUSED);
+COUNTER_ATTR(throttle_refused, IOTGUARD_CTR_THROTTLE_REFUSED);
+COUNTER_ATTR(throttle_table_full, IOTGUARD_CTR_THROTTLE_TABLE_FULL);
+COUNTER_ATTR(throttle_evictions, IOTGUARD_CTR_THROTTLE_EVICTIONS);
+COUNTER_ATTR(events_sent, IOTGUARD_CTR_EVENTS_SENT);
+COUNTER_ATTR(events_dropped, IOTGUARD_CTR_EVENTS_DROPPED);
+
+static ssize_t locked_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct iotguard_status status;
+
+	iotguard_state_snapshot(&status);
+	return sysfs_emit(buf, "%d\n", status.locked);
+}
+
+static struct kobj_attribute locked_attr = __ATTR_RO(locked);
 
 static struct attribute *state_attrs[] = {
 	&version_attr.attr,
 	&mode_attr.attr,
 	&cred_state_attr.attr,
 	&policy_generation_attr.attr,
+	&locked_attr.attr,
 	NULL,
 };
 
@@ -83,6 +101,12 @@ static struct attribute *counter_attrs[] = {
 	&mode_changes_attr.attr,
 	&refused_requests_attr.attr,
 	&cred_state_changes_attr.attr,
+	&lockout_refused_attr.attr,
+	&throttle_refused_attr.attr,
+	&throttle_table_full_attr.attr,
+	&throttle_evictions_attr.attr,
+	&events_sent_attr.attr,
+	&events_dropped_attr.attr,
 	NULL,
 };
 

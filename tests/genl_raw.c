@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <arpa/inet.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -29,6 +31,31 @@ void raw_put(struct raw_attrs *a, uint16_t type, const void *data, size_t len)
 void raw_put_u32(struct raw_attrs *a, uint16_t type, uint32_t value)
 {
 	raw_put(a, type, &value, sizeof(value));
+}
+
+void raw_put_u16(struct raw_attrs *a, uint16_t type, uint16_t value)
+{
+	raw_put(a, type, &value, sizeof(value));
+}
+
+void raw_put_u8(struct raw_attrs *a, uint16_t type, uint8_t value)
+{
+	raw_put(a, type, &value, sizeof(value));
+}
+
+size_t raw_nest_start(struct raw_attrs *a, uint16_t type)
+{
+	size_t mark = a->len;
+
+	raw_put(a, type | NLA_F_NESTED, NULL, 0);
+	return mark;
+}
+
+void raw_nest_end(struct raw_attrs *a, size_t mark)
+{
+	struct nlattr *nla = (struct nlattr *)(a->buf + mark);
+
+	nla->nla_len = (uint16_t)(a->len - mark);
 }
 
 static int transact(int fd, uint16_t type, uint8_t cmd, uint16_t reserved,
@@ -101,10 +128,39 @@ static const void *payload(const struct nlattr *nla)
 	return (const unsigned char *)nla + NLA_HDRLEN;
 }
 
+struct group_lookup {
+	uint32_t id;
+	int is_events;
+};
+
+static void group_member_attr(const struct nlattr *nla, void *arg)
+{
+	struct group_lookup *lookup = arg;
+
+	if ((nla->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_ID)
+		memcpy(&lookup->id, payload(nla), sizeof(uint32_t));
+	if ((nla->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GRP_NAME)
+		lookup->is_events = !strcmp(payload(nla), IOTGUARD_MCGRP_EVENTS);
+}
+
+static void group_attr(const struct nlattr *nla, void *arg)
+{
+	struct raw_genl *g = arg;
+	struct group_lookup lookup = { 0 };
+
+	for_each_attr(payload(nla), nla->nla_len - NLA_HDRLEN, group_member_attr, &lookup);
+	if (lookup.is_events)
+		g->events_group = lookup.id;
+}
+
 static void family_attr(const struct nlattr *nla, void *arg)
 {
+	struct raw_genl *g = arg;
+
 	if ((nla->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID)
-		memcpy(arg, payload(nla), sizeof(uint16_t));
+		memcpy(&g->family, payload(nla), sizeof(uint16_t));
+	if ((nla->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GROUPS)
+		for_each_attr(payload(nla), nla->nla_len - NLA_HDRLEN, group_attr, g);
 }
 
 int raw_genl_open(struct raw_genl *g, const char *family)
@@ -125,7 +181,7 @@ int raw_genl_open(struct raw_genl *g, const char *family)
 	if (!ret && reply_len > NLMSG_SPACE(GENL_HDRLEN))
 		for_each_attr(reply + NLMSG_SPACE(GENL_HDRLEN),
 			      nlh->nlmsg_len - NLMSG_SPACE(GENL_HDRLEN),
-			      family_attr, &g->family);
+			      family_attr, g);
 	if (!ret && !g->family)
 		ret = -ENOENT;
 	if (ret) {
@@ -158,6 +214,21 @@ static void counter_attr(const struct nlattr *nla, void *arg)
 		memcpy(&st->counters[type], payload(nla), sizeof(uint64_t));
 }
 
+static void port_attr(const struct nlattr *nla, void *arg)
+{
+	struct raw_status *st = arg;
+
+	if ((nla->nla_type & NLA_TYPE_MASK) == IOTGUARD_A_LOGIN_PORT &&
+	    st->port_count < IOTGUARD_MAX_LOGIN_PORTS + 1)
+		memcpy(&st->ports[st->port_count++], payload(nla), sizeof(uint16_t));
+}
+
+static void prefix_attr(const struct nlattr *nla, void *arg)
+{
+	if ((nla->nla_type & NLA_TYPE_MASK) == IOTGUARD_NET_A_PREFIX_LEN)
+		memcpy(arg, payload(nla), 1);
+}
+
 static void status_attr(const struct nlattr *nla, void *arg)
 {
 	struct raw_status *st = arg;
@@ -179,6 +250,34 @@ static void status_attr(const struct nlattr *nla, void *arg)
 		break;
 	case IOTGUARD_A_COUNTERS:
 		for_each_attr(payload(nla), len, counter_attr, st);
+		break;
+	case IOTGUARD_A_LOCKED:
+		memcpy(&st->locked, payload(nla), 1);
+		break;
+	case IOTGUARD_A_LOGIN_PORTS:
+		for_each_attr(payload(nla), len, port_attr, st);
+		break;
+	case IOTGUARD_A_PROV_IFNAME:
+		memcpy(st->prov_ifname, payload(nla),
+		       len < sizeof(st->prov_ifname) ? len : sizeof(st->prov_ifname) - 1);
+		break;
+	case IOTGUARD_A_PROV_NET4:
+		for_each_attr(payload(nla), len, prefix_attr, &st->net4_prefix_len);
+		break;
+	case IOTGUARD_A_PROV_NET6:
+		for_each_attr(payload(nla), len, prefix_attr, &st->net6_prefix_len);
+		break;
+	case IOTGUARD_A_THROTTLE_BURST:
+		memcpy(&st->throttle_burst, payload(nla), sizeof(uint32_t));
+		break;
+	case IOTGUARD_A_THROTTLE_INTERVAL_MS:
+		memcpy(&st->throttle_interval_ms, payload(nla), sizeof(uint32_t));
+		break;
+	case IOTGUARD_A_THROTTLE_TABLE_SIZE:
+		memcpy(&st->throttle_table_size, payload(nla), sizeof(uint32_t));
+		break;
+	case IOTGUARD_A_THROTTLE_ENTRIES:
+		memcpy(&st->throttle_entries, payload(nla), sizeof(uint32_t));
 		break;
 	}
 }
@@ -217,4 +316,104 @@ int raw_genl_set_cred_state(struct raw_genl *g, uint32_t cred_state)
 
 	raw_put_u32(&a, IOTGUARD_A_CRED_STATE, cred_state);
 	return raw_genl_send(g, IOTGUARD_CMD_SET_CRED_STATE, 0, &a, NULL, NULL);
+}
+
+int raw_genl_set_gate(struct raw_genl *g, const struct raw_attrs *attrs)
+{
+	return raw_genl_send(g, IOTGUARD_CMD_SET_GATE, 0, attrs, NULL, NULL);
+}
+
+int raw_genl_set_throttle(struct raw_genl *g, uint32_t burst, uint32_t interval_ms)
+{
+	struct raw_attrs a = { .len = 0 };
+
+	raw_put_u32(&a, IOTGUARD_A_THROTTLE_BURST, burst);
+	raw_put_u32(&a, IOTGUARD_A_THROTTLE_INTERVAL_MS, interval_ms);
+	return raw_genl_set_gate(g, &a);
+}
+
+int raw_genl_set_ports(struct raw_genl *g, const uint16_t *ports, size_t n)
+{
+	struct raw_attrs a = { .len = 0 };
+	size_t nest = raw_nest_start(&a, IOTGUARD_A_LOGIN_PORTS);
+
+	for (size_t i = 0; i < n; i++)
+		raw_put_u16(&a, IOTGUARD_A_LOGIN_PORT, ports[i]);
+	raw_nest_end(&a, nest);
+	return raw_genl_set_gate(g, &a);
+}
+
+int raw_genl_set_subnet(struct raw_genl *g, uint16_t type, const char *addr,
+			uint8_t prefix_len)
+{
+	struct raw_attrs a = { .len = 0 };
+	unsigned char bytes[16];
+	int family = type == IOTGUARD_A_PROV_NET4 ? AF_INET : AF_INET6;
+	size_t nest = raw_nest_start(&a, type);
+
+	if (prefix_len) {
+		if (inet_pton(family, addr, bytes) != 1)
+			return -EINVAL;
+		raw_put(&a, IOTGUARD_NET_A_ADDR, bytes, family == AF_INET ? 4 : 16);
+		raw_put_u8(&a, IOTGUARD_NET_A_PREFIX_LEN, prefix_len);
+	}
+	raw_nest_end(&a, nest);
+	return raw_genl_set_gate(g, &a);
+}
+
+int raw_genl_set_ifname(struct raw_genl *g, const char *ifname)
+{
+	struct raw_attrs a = { .len = 0 };
+
+	raw_put(&a, IOTGUARD_A_PROV_IFNAME, ifname, strlen(ifname) + 1);
+	return raw_genl_set_gate(g, &a);
+}
+
+int raw_genl_lock(struct raw_genl *g)
+{
+	return raw_genl_send(g, IOTGUARD_CMD_LOCK, 0, NULL, NULL, NULL);
+}
+
+int raw_events_open(const struct raw_genl *g)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	int group = (int)g->events_group;
+
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+
+	if (fd < 0)
+		return -errno;
+	/* Unbound, the socket has the kernel's port id 0 and gets nothing. */
+	if (!group || bind(fd, (struct sockaddr *)&local, sizeof(local)) ||
+	    setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group))) {
+		int err = group ? -errno : -ENOENT;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static void kind_attr(const struct nlattr *nla, void *arg)
+{
+	if ((nla->nla_type & NLA_TYPE_MASK) == IOTGUARD_A_EVENT_KIND)
+		memcpy(arg, payload(nla), sizeof(uint32_t));
+}
+
+uint32_t raw_event_next(int fd, int timeout_ms)
+{
+	unsigned char buf[RAW_BUF] __attribute__((aligned(4)));
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	uint32_t kind = 0;
+	ssize_t n;
+
+	if (poll(&pfd, 1, timeout_ms) != 1)
+		return 0;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < (ssize_t)NLMSG_SPACE(GENL_HDRLEN) || !NLMSG_OK(nlh, (size_t)n))
+		return 0;
+	for_each_attr(buf + NLMSG_SPACE(GENL_HDRLEN), nlh->nlmsg_len - NLMSG_SPACE(GENL_HDRLEN),
+		      kind_attr, &kind);
+	return kind;
 }

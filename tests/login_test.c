@@ -5,6 +5,11 @@
  * telnetd) and SSH (dropbear) from a second network namespace over veth.
  * With the default, the kernel refuses each (and the agent logs it); after
  * `iotguardctl provision` the new password works and the default does not.
+ *
+ * The network gate would refuse the remote paths before any login program
+ * runs (gate_test covers that); here the attacker's subnet is a
+ * provisioning exemption, so these tests show the second layer: even from
+ * an exempt network a default password cannot log in.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -26,6 +31,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "kselftest_harness.h"
+#include "genl_raw.h"
 #include "login_guard.h"
 #include "sessions.h"
 #include "util.h"
@@ -50,7 +56,14 @@ FIXTURE_SETUP(login)
 	char line[512];
 	FILE *f;
 
+	struct raw_genl g;
+
 	ASSERT_EQ(0, setup_network());
+	ASSERT_EQ(0, raw_genl_open(&g, IOTGUARD_GENL_NAME));
+	ASSERT_EQ(0, raw_genl_set_subnet(&g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 24));
+	ASSERT_EQ(0, raw_genl_set_throttle(&g, IOTGUARD_MAX_THROTTLE_BURST,
+					   IOTGUARD_MIN_THROTTLE_INTERVAL_MS));
+	raw_genl_close(&g);
 	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/passwd.saved && "
 				 "cp -p /etc/shadow /tmp/shadow.saved", NULL, 0));
 	/* A careless vendor account: the same password on every unit. */
@@ -72,6 +85,7 @@ FIXTURE_TEARDOWN(login)
 	run_capture("cp -p /tmp/passwd.saved /etc/passwd && cp -p /tmp/shadow.saved /etc/shadow",
 		    NULL, 0);
 	wait_cred_state("provisioned", 10000);
+	agent_reapply();	/* the policy's gate settings again */
 }
 
 static void provision(struct __test_metadata *_metadata, FIXTURE_DATA(login) *self)

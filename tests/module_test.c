@@ -7,10 +7,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "genl_raw.h"
+#include "netpath.h"
+#include "sessions.h"
 #include "util.h"
 
 #define CYCLES 100
@@ -21,6 +25,8 @@
  * (100 x >= 2.5 KiB) goes past this.
  */
 #define LEAK_TOLERANCE_KB 256
+#define FLOODERS 4
+#define FLOOD_CYCLES 10
 
 static long meminfo_kb(const char *field)
 {
@@ -115,6 +121,49 @@ TEST_F(module, load_unload_100_times_without_leak)
 	TH_LOG("%d cycles: kernel memory %ld kB -> %ld kB", CYCLES, before, after);
 	ASSERT_GT(before, 0);
 	EXPECT_LT(after - before, LEAK_TOLERANCE_KB);
+}
+
+/*
+ * New connections to login ports from another host, as fast as they go,
+ * while the module comes and goes: the hooks must drain before the module's
+ * memory does. The runner fails the run on any oops or WARN.
+ */
+static pid_t flood(int n)
+{
+	static const int ports[] = { 2323, 23, 22 };
+	pid_t pid = fork();
+	char src[64];
+
+	if (pid)
+		return pid;
+	for (unsigned int i = 0;; i++) {
+		if (n % 2)
+			attacker_connect(source6(src, 0x18 + n), DEVICE_ADDR6, 2323);
+		else
+			attacker_connect(source4(src, 36 + n), DEVICE_ADDR, ports[i % 3]);
+	}
+}
+
+TEST_F(module, unload_during_a_connect_flood)
+{
+	pid_t flooders[FLOODERS];
+	int status;
+
+	ASSERT_EQ(0, setup_network());
+	for (int n = 0; n < FLOODERS; n++)
+		ASSERT_LT(0, flooders[n] = flood(n));
+	usleep(300 * 1000);
+	for (int i = 0; i < FLOOD_CYCLES; i++) {
+		cycle(_metadata);
+		usleep(100 * 1000);
+	}
+	for (int n = 0; n < FLOODERS; n++) {
+		kill(flooders[n], SIGKILL);
+		waitpid(flooders[n], &status, 0);
+	}
+	EXPECT_LT(0, sysfs_u64("counters/lockout_refused") +
+		     sysfs_u64("counters/throttle_refused"))
+		TH_LOG("the flood never reached the gate");
 }
 
 TEST_HARNESS_MAIN

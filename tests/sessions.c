@@ -205,15 +205,35 @@ enum outcome ssh_login(const char *user, const char *password)
 
 int setup_network(void)
 {
+	char cmd[256];
+	FILE *batch;
+	int ret;
+
 	if (!access("/run/netns/" NETNS, F_OK))
 		return 0;
-	return run_capture(IP " netns add " NETNS " && "
-			   IP " link add veth0 type veth peer name veth1 && "
-			   IP " link set veth1 netns " NETNS " && "
-			   IP " addr add " DEVICE_ADDR "/24 dev veth0 && "
-			   IP " link set veth0 up && "
-			   IP " netns exec " NETNS " " IP " addr add " ATTACKER_ADDR "/24 dev veth1 && "
-			   IP " netns exec " NETNS " " IP " link set veth1 up && "
-			   IP " netns exec " NETNS " " IP " link set lo up", NULL, 0);
+	ret = run_capture(IP " netns add " NETNS " && "
+			  IP " link add veth0 type veth peer name veth1 && "
+			  IP " link set veth1 netns " NETNS " && "
+			  IP " addr add " DEVICE_ADDR "/24 dev veth0 && "
+			  IP " addr add fd00:99::1/48 dev veth0 nodad && "
+			  IP " link set veth0 up && "
+			  IP " netns exec " NETNS " " IP " addr add " ATTACKER_ADDR "/24 dev veth1 && "
+			  IP " netns exec " NETNS " " IP " link set veth1 up && "
+			  IP " netns exec " NETNS " " IP " link set lo up", NULL, 0);
+	if (ret)
+		return ret;
+	/* Many sources for the network gate's per-source tests. */
+	batch = fopen("/tmp/attacker-addresses", "w");
+	if (!batch)
+		return -1;
+	for (int n = 3; n <= 40; n++)
+		fprintf(batch, "addr add 10.99.0.%d/24 dev veth1\n", n);
+	for (int n = 2; n <= 0x20; n++)
+		fprintf(batch, "addr add fd00:99::%x/48 dev veth1 nodad\n", n);
+	for (int n = 2; n <= 8; n++)
+		fprintf(batch, "addr add fd00:99:0:1::%x/48 dev veth1 nodad\n", n);
+	fclose(batch);
+	snprintf(cmd, sizeof(cmd), IP " -n " NETNS " -batch /tmp/attacker-addresses");
+	return run_capture(cmd, NULL, 0);
 }
 

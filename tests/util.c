@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,11 @@ int run_capture(const char *cmd, char *out, size_t len)
 
 int module_load(void)
 {
+	return module_load_params("");
+}
+
+int module_load_params(const char *params)
+{
 	struct utsname u;
 	char path[256];
 	int fd, ret;
@@ -87,7 +93,7 @@ int module_load(void)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
 }
@@ -173,5 +179,21 @@ long wait_cred_state(const char *want, long limit_ms)
 			return now_ms() - start;
 		usleep(20 * 1000);
 	} while (now_ms() - start < limit_ms);
+	return -1;
+}
+
+int agent_reapply(void)
+{
+	uint64_t before = sysfs_u64("policy_generation");
+	int agent = agentd_pid();
+
+	if (agent <= 1 || kill(agent, SIGHUP))
+		return -1;
+	/* The agent sets the mode, then the gate: two generations. */
+	for (int i = 0; i < 100; i++) {
+		if (sysfs_u64("policy_generation") >= before + 2)
+			return 0;
+		usleep(50 * 1000);
+	}
 	return -1;
 }

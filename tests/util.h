@@ -21,6 +21,8 @@ int run_capture(const char *cmd, char *out, size_t len);
 
 /* Load or unload iotguard.ko directly (finit_module/delete_module). */
 int module_load(void);
+/* With module parameters, e.g. "throttle_table_size=4". */
+int module_load_params(const char *params);
 int module_unload(void);
 int module_loaded(void);
 
@@ -33,6 +35,12 @@ void modprobe_restore(const char *saved);
 
 /* The running iotguardd's pid from its pidfile, or -1. */
 int agentd_pid(void);
+
+/*
+ * SIGHUP the agent and wait until it has applied its policy again (mode,
+ * gate and credential state): how a test hands the device back.
+ */
+int agent_reapply(void);
 
 /* One login-guard counter summed over all CPUs, or UINT64_MAX. */
 uint64_t guard_stat(uint32_t key);

@@ -7,8 +7,9 @@
  *
  * Every attribute is validated strictly: an attribute not listed for a
  * command, a wrong length, a flag bit not defined here or a missing required
- * attribute is refused with EINVAL and changes nothing. Unknown commands get
- * EOPNOTSUPP. Commands marked [admin] need CAP_NET_ADMIN; anyone may read.
+ * attribute is refused with EINVAL (a value or length outside its range
+ * with ERANGE) and changes nothing. Unknown commands get EOPNOTSUPP.
+ * Commands marked [admin] need CAP_NET_ADMIN; anyone may read.
  *
  * IOTGUARD_CMD_GET_STATUS (anyone)
  *   request: no attributes
@@ -23,6 +24,9 @@
  *       IOTGUARD_CTR_REFUSED_REQUESTS   NLA_U64     mutations refused by a
  *                                                   semantic check
  *       IOTGUARD_CTR_CRED_STATE_CHANGES NLA_U64     set-cred-state that changed it
+ *       IOTGUARD_CTR_LOCKOUT_REFUSED ...            the gate's counters, one
+ *       ... IOTGUARD_CTR_EVENTS_DROPPED             per enum iotguard_counter
+ *                                                   value (see below)
  *
  * IOTGUARD_CMD_SET_MODE [admin]
  *   request:
@@ -35,7 +39,63 @@
  *     IOTGUARD_A_CRED_STATE  NLA_U32  required; enum iotguard_cred_state,
  *                                     "default" or "provisioned" (the audit's
  *                                     verdict; "unknown" is only the boot state)
- *   reply: none (ack).
+ *   reply: none (ack). Refused (EPERM) after IOTGUARD_CMD_LOCK if the state
+ *   would become "provisioned": that lifts the network lockout.
+ *
+ * IOTGUARD_CMD_SET_GATE [admin]: the network gate's configuration. Every
+ *   attribute is optional; those given replace the current value, all at
+ *   once or (on any error) not at all.
+ *   request:
+ *     IOTGUARD_A_LOGIN_PORTS        NLA_NESTED   the whole set of remote-login
+ *                                                TCP ports, at most
+ *                                                IOTGUARD_MAX_LOGIN_PORTS
+ *       IOTGUARD_A_LOGIN_PORT       NLA_U16      one port, 1..65535; repeated
+ *     IOTGUARD_A_PROV_IFNAME        NLA_NUL_STRING  provisioning interface,
+ *                                                exempt from the lockout;
+ *                                                "" for none
+ *     IOTGUARD_A_PROV_NET4          NLA_NESTED   provisioning IPv4 subnet,
+ *                                                exempt from the lockout;
+ *                                                empty nest for none
+ *       IOTGUARD_NET_A_ADDR         NLA_BINARY   4 bytes, network order,
+ *                                                no host bits set
+ *       IOTGUARD_NET_A_PREFIX_LEN   NLA_U8       1..32
+ *     IOTGUARD_A_PROV_NET6          NLA_NESTED   the same for IPv6: 16 bytes,
+ *                                                prefix length 1..128
+ *     IOTGUARD_A_THROTTLE_BURST     NLA_U32      new connections a source may
+ *                                                make at once, 1..
+ *                                                IOTGUARD_MAX_THROTTLE_BURST
+ *     IOTGUARD_A_THROTTLE_INTERVAL_MS NLA_U32    one more connection is
+ *                                                allowed every this many ms,
+ *                                                IOTGUARD_MIN_/MAX_THROTTLE_
+ *                                                INTERVAL_MS
+ *   reply: none (ack). After IOTGUARD_CMD_LOCK, EPERM for any weakening:
+ *   removing a port, adding or widening an exemption, a larger burst or a
+ *   shorter interval.
+ *
+ * IOTGUARD_CMD_LOCK [admin]: no attributes. Until reboot, refuse every
+ *   weakening (a lower mode, and the SET_GATE and SET_CRED_STATE cases
+ *   above) and refuse to unload the module. Idempotent.
+ *
+ * GET_STATUS also reports the gate:
+ *     IOTGUARD_A_LOCKED             NLA_U8       1 after IOTGUARD_CMD_LOCK
+ *     IOTGUARD_A_LOGIN_PORTS, IOTGUARD_A_PROV_IFNAME (if set),
+ *     IOTGUARD_A_PROV_NET4 / _NET6 (if set), IOTGUARD_A_THROTTLE_BURST,
+ *     IOTGUARD_A_THROTTLE_INTERVAL_MS as above
+ *     IOTGUARD_A_THROTTLE_TABLE_SIZE NLA_U32     sources the table can hold
+ *                                                (module parameter
+ *                                                throttle_table_size)
+ *     IOTGUARD_A_THROTTLE_ENTRIES   NLA_U32      sources it holds now
+ *
+ * Multicast group "events" (IOTGUARD_MCGRP_EVENTS; CAP_NET_ADMIN to join):
+ *   IOTGUARD_CMD_EVENT, at most IOTGUARD_EVENTS_PER_SEC a second (bursts of
+ *   IOTGUARD_EVENT_BURST); the rest are counted in IOTGUARD_CTR_EVENTS_DROPPED.
+ *     IOTGUARD_A_EVENT_KIND         NLA_U32      enum iotguard_event_kind
+ *     IOTGUARD_A_MODE               NLA_U32      mode at the time: only
+ *                                                "enforce" refused it
+ *     IOTGUARD_A_EVENT_SADDR        NLA_BINARY   source address, 4 or 16
+ *                                                bytes, network order
+ *     IOTGUARD_A_EVENT_DPORT        NLA_U16      destination port
+ *     IOTGUARD_A_EVENT_IFINDEX      NLA_U32      receiving interface
  *
  * The same values are readable by anyone under /sys/kernel/iotguard/.
  */
@@ -44,12 +104,27 @@
 
 #define IOTGUARD_GENL_NAME "iotguard"
 #define IOTGUARD_GENL_VERSION 1
+#define IOTGUARD_MCGRP_EVENTS "events"
+
+/* The gate's limits and defaults (the module starts with the defaults). */
+#define IOTGUARD_MAX_LOGIN_PORTS 32
+#define IOTGUARD_DEFAULT_LOGIN_PORTS { 22, 23, 2323 }
+#define IOTGUARD_MAX_THROTTLE_BURST 1000
+#define IOTGUARD_MIN_THROTTLE_INTERVAL_MS 10
+#define IOTGUARD_MAX_THROTTLE_INTERVAL_MS (24 * 60 * 60 * 1000)
+#define IOTGUARD_DEFAULT_THROTTLE_BURST 5
+#define IOTGUARD_DEFAULT_THROTTLE_INTERVAL_MS 10000
+#define IOTGUARD_EVENTS_PER_SEC 20
+#define IOTGUARD_EVENT_BURST 50
 
 enum iotguard_cmd {
 	IOTGUARD_CMD_UNSPEC,
 	IOTGUARD_CMD_GET_STATUS,
 	IOTGUARD_CMD_SET_MODE,
 	IOTGUARD_CMD_SET_CRED_STATE,
+	IOTGUARD_CMD_SET_GATE,
+	IOTGUARD_CMD_LOCK,
+	IOTGUARD_CMD_EVENT,
 	__IOTGUARD_CMD_MAX
 };
 #define IOTGUARD_CMD_MAX (__IOTGUARD_CMD_MAX - 1)
@@ -104,6 +179,20 @@ enum iotguard_attr {
 	IOTGUARD_A_CRED_STATE,
 	IOTGUARD_A_POLICY_GENERATION,
 	IOTGUARD_A_COUNTERS,
+	IOTGUARD_A_LOCKED,
+	IOTGUARD_A_LOGIN_PORTS,
+	IOTGUARD_A_LOGIN_PORT,
+	IOTGUARD_A_PROV_IFNAME,
+	IOTGUARD_A_PROV_NET4,
+	IOTGUARD_A_PROV_NET6,
+	IOTGUARD_A_THROTTLE_BURST,
+	IOTGUARD_A_THROTTLE_INTERVAL_MS,
+	IOTGUARD_A_THROTTLE_TABLE_SIZE,
+	IOTGUARD_A_THROTTLE_ENTRIES,
+	IOTGUARD_A_EVENT_KIND,
+	IOTGUARD_A_EVENT_SADDR,
+	IOTGUARD_A_EVENT_DPORT,
+	IOTGUARD_A_EVENT_IFINDEX,
 	__IOTGUARD_A_MAX
 };
 #define IOTGUARD_A_MAX (__IOTGUARD_A_MAX - 1)
@@ -114,8 +203,42 @@ enum iotguard_counter {
 	IOTGUARD_CTR_MODE_CHANGES,
 	IOTGUARD_CTR_REFUSED_REQUESTS,
 	IOTGUARD_CTR_CRED_STATE_CHANGES,
+	IOTGUARD_CTR_LOCKOUT_REFUSED,	/* SYNs refused: credentials default */
+	IOTGUARD_CTR_THROTTLE_REFUSED,	/* SYNs refused: source over its limit */
+	IOTGUARD_CTR_THROTTLE_TABLE_FULL, /* refused: no slot without losing
+					   * an over-limit source
+					   */
+	IOTGUARD_CTR_THROTTLE_EVICTIONS, /* sources dropped from the table
+					  * while under their limit
+					  */
+	IOTGUARD_CTR_EVENTS_SENT,
+	IOTGUARD_CTR_EVENTS_DROPPED,	/* over the rate limit (or no memory) */
 	__IOTGUARD_CTR_MAX
 };
 #define IOTGUARD_CTR_MAX (__IOTGUARD_CTR_MAX - 1)
+
+/* Inside IOTGUARD_A_PROV_NET4 and IOTGUARD_A_PROV_NET6. */
+enum iotguard_net_attr {
+	IOTGUARD_NET_A_UNSPEC,
+	IOTGUARD_NET_A_ADDR,
+	IOTGUARD_NET_A_PREFIX_LEN,
+	__IOTGUARD_NET_A_MAX
+};
+#define IOTGUARD_NET_A_MAX (__IOTGUARD_NET_A_MAX - 1)
+
+/*
+ * lockout:    a new connection to a login port while the credential state
+ *             is not "provisioned", from outside the exemptions.
+ * throttle:   a new connection from a source over its token bucket.
+ * table_full: a new source found every slot of its table set held by a
+ *             source over its limit; it is refused rather than evict one.
+ */
+enum iotguard_event_kind {
+	IOTGUARD_EVENT_LOCKOUT = 1,
+	IOTGUARD_EVENT_THROTTLE,
+	IOTGUARD_EVENT_TABLE_FULL,
+	__IOTGUARD_EVENT_MAX
+};
+#define IOTGUARD_EVENT_NAMES { "none", "lockout", "throttle", "table_full" }
 
 #endif /* _UAPI_IOTGUARD_H */

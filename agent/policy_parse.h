@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy parser's shared pieces, for the files that parse one section
+ * each (policy.c, policy_gate.c). Not an API: only policy_load() is.
+ */
+#ifndef IOTGUARD_POLICY_PARSE_H
+#define IOTGUARD_POLICY_PARSE_H
+
+#include <stdbool.h>
+#include <libconfig.h>
+#include "policy.h"
+
+struct parse_ctx {
+	const char *path;
+	char *error;
+	bool failed;
+};
+
+typedef void (*parse_fn)(struct parse_ctx *ctx, const config_setting_t *s,
+			 struct iotguard_policy *policy);
+
+struct setting_rule {
+	const char *name;
+	parse_fn parse;
+};
+
+#define RULES(x) x, sizeof(x) / sizeof(x[0])
+
+/* Record "path:line: message" unless an earlier error is recorded. */
+__attribute__((format(printf, 3, 4)))
+void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *fmt, ...);
+/* Parse every member of group with rules; any other member is an error. */
+void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
+		   const struct setting_rule *rules, size_t n_rules,
+		   struct iotguard_policy *policy);
+bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
+	       const char *what);
+/*
+ * A list of strings into out[max][width]. absolute: each must be a path.
+ * Returns the count, or -1 after reporting the error.
+ */
+int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
+		      char *out, size_t max, size_t width, bool absolute);
+
+/* The network_gate = { ... } section (policy_gate.c). */
+void parse_network_gate(struct parse_ctx *ctx, const config_setting_t *s,
+			struct iotguard_policy *policy);
+
+#endif

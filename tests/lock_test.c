@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `iotguardctl lock`: until reboot the module refuses every weakening and
+ * its own unload. A lock lasts until reboot, so this program runs in a boot
+ * of its own (scripts/check), not in the main suite; its tests run in order.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "genl_raw.h"
+#include "util.h"
+
+static const uint16_t ports[] = { 22, 23, 2323, 8080 };
+
+FIXTURE(lock) {
+	struct raw_genl g;
+	struct raw_status before;
+};
+
+FIXTURE_SETUP(lock)
+{
+	ASSERT_EQ(0, raw_genl_open(&self->g, IOTGUARD_GENL_NAME));
+}
+
+FIXTURE_TEARDOWN(lock)
+{
+	raw_genl_close(&self->g);
+}
+
+static void expect_unchanged(struct __test_metadata *_metadata, struct raw_genl *g,
+			     const struct raw_status *before, const char *what)
+{
+	struct raw_status now;
+
+	ASSERT_EQ(0, raw_genl_status(g, &now));
+	EXPECT_EQ(before->mode, now.mode) TH_LOG("%s", what);
+	EXPECT_EQ(before->cred_state, now.cred_state) TH_LOG("%s", what);
+	EXPECT_EQ(before->port_count, now.port_count) TH_LOG("%s", what);
+	EXPECT_STREQ(before->prov_ifname, now.prov_ifname) TH_LOG("%s", what);
+	EXPECT_EQ(before->net4_prefix_len, now.net4_prefix_len) TH_LOG("%s", what);
+	EXPECT_EQ(before->net6_prefix_len, now.net6_prefix_len) TH_LOG("%s", what);
+	EXPECT_EQ(before->throttle_burst, now.throttle_burst) TH_LOG("%s", what);
+	EXPECT_EQ(before->throttle_interval_ms, now.throttle_interval_ms) TH_LOG("%s", what);
+}
+
+#define EXPECT_REFUSED(call) do {						\
+	EXPECT_EQ(-EPERM, call) TH_LOG("%s was not refused", #call);		\
+	expect_unchanged(_metadata, &self->g, &self->before, #call);		\
+} while (0)
+
+TEST_F(lock, lock_is_reported)
+{
+	char buf[8];
+
+	ASSERT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE, 0));
+	ASSERT_EQ(0, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_DEFAULT));
+	ASSERT_EQ(0, raw_genl_set_ports(&self->g, ports, 4));
+	ASSERT_EQ(0, raw_genl_set_throttle(&self->g, 5, 10000));
+	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 24));
+	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, "fd00:99::", 64));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &self->before));
+	EXPECT_EQ(0, self->before.locked);
+	ASSERT_EQ(0, sysfs_read("locked", buf, sizeof(buf)));
+	EXPECT_STREQ("0", buf);
+
+	ASSERT_EQ(0, raw_genl_lock(&self->g));
+	EXPECT_EQ(0, raw_genl_lock(&self->g));	/* idempotent */
+	ASSERT_EQ(0, raw_genl_status(&self->g, &self->before));
+	EXPECT_EQ(1, self->before.locked);
+	ASSERT_EQ(0, sysfs_read("locked", buf, sizeof(buf)));
+	EXPECT_STREQ("1", buf);
+}
+
+TEST_F(lock, every_weakening_is_refused)
+{
+	const uint16_t fewer[] = { 22, 23, 2323 };
+
+	ASSERT_EQ(0, raw_genl_status(&self->g, &self->before));
+	ASSERT_EQ(1, self->before.locked);
+	EXPECT_REFUSED(raw_genl_set_mode(&self->g, IOTGUARD_MODE_AUDIT, 0));
+	EXPECT_REFUSED(raw_genl_set_mode(&self->g, IOTGUARD_MODE_OFF, 0));
+	EXPECT_REFUSED(raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_PROVISIONED));
+	EXPECT_REFUSED(raw_genl_set_ports(&self->g, fewer, 3));
+	EXPECT_REFUSED(raw_genl_set_ports(&self->g, NULL, 0));
+	EXPECT_REFUSED(raw_genl_set_ifname(&self->g, "veth0"));
+	EXPECT_REFUSED(raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 16));
+	EXPECT_REFUSED(raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.98.0.0", 24));
+	EXPECT_REFUSED(raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, "fd00:98::", 64));
+	EXPECT_REFUSED(raw_genl_set_throttle(&self->g, 6, 10000));
+	EXPECT_REFUSED(raw_genl_set_throttle(&self->g, 5, 9999));
+}
+
+TEST_F(lock, strengthening_is_still_allowed)
+{
+	const uint16_t more[] = { 22, 23, 2323, 8080, 9090 };
+	struct raw_status st;
+
+	EXPECT_EQ(0, raw_genl_set_ports(&self->g, more, 5));
+	EXPECT_EQ(0, raw_genl_set_throttle(&self->g, 4, 20000));
+	EXPECT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 25));
+	EXPECT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, NULL, 0));
+	EXPECT_EQ(0, raw_genl_set_ifname(&self->g, ""));
+	EXPECT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE, 0));
+	EXPECT_EQ(0, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_DEFAULT));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	EXPECT_EQ(5, st.port_count);
+	EXPECT_EQ(4, st.throttle_burst);
+	EXPECT_EQ(25, st.net4_prefix_len);
+	EXPECT_EQ(0, st.net6_prefix_len);
+}
+
+TEST_F(lock, unload_is_refused)
+{
+	char saved[256];
+
+	ASSERT_EQ(0, modprobe_disable(saved, sizeof(saved)));
+	EXPECT_EQ(-EWOULDBLOCK, module_unload());
+	EXPECT_TRUE(module_loaded());
+	EXPECT_NE(0, run_capture("rmmod iotguard", NULL, 0));
+	EXPECT_TRUE(module_loaded());
+	modprobe_restore(saved);
+}
+
+TEST_F(lock, ctl_names_the_lock)
+{
+	char out[1024];
+
+	EXPECT_EQ(4, run_capture("iotguardctl mode off", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "locked until reboot")) TH_LOG("%s", out);
+	EXPECT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_EQ(0, run_capture("iotguardctl status", out, sizeof(out)));
+	EXPECT_NE(NULL, strstr(out, "locked:             yes")) TH_LOG("%s", out);
+}
+
+TEST_F(lock, agent_reload_cannot_weaken_and_says_why)
+{
+	char out[4096];
+	struct raw_status st;
+	int agent = agentd_pid();
+
+	ASSERT_GT(agent, 1);
+	ASSERT_EQ(0, kill(agent, SIGHUP));
+	EXPECT_EQ(0, wait_for_log("iotguardd", "locked until reboot", out, sizeof(out)))
+		TH_LOG("%s", out);
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	EXPECT_EQ(5, st.port_count);		/* the policy's 3 were refused */
+	EXPECT_EQ(IOTGUARD_CRED_DEFAULT, st.cred_state);
+	EXPECT_EQ(agent, agentd_pid());	/* and it keeps running */
+}
+
+TEST_HARNESS_MAIN
