@@ -178,6 +178,78 @@ TEST_F(policy, login_programs_are_absolute_paths)
 		       "3: invalid entry \"dropbear\" in 'programs' (an absolute path)");
 }
 
+TEST_F(policy, network_gate_defaults_and_additions)
+{
+	const struct gate_config *gate = &self->policy.gate;
+
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error));
+	ASSERT_EQ(3, gate->port_count);
+	EXPECT_EQ(22, gate->ports[0]);
+	EXPECT_EQ(23, gate->ports[1]);
+	EXPECT_EQ(2323, gate->ports[2]);
+	EXPECT_EQ(5, gate->throttle_burst);
+	EXPECT_EQ(10000, gate->throttle_interval_ms);
+	EXPECT_FALSE(gate->net4.set);
+
+	write_file(_metadata, self->path,
+		   "network_gate = {\n  extra_login_ports = [ 8080, 23, 443 ];\n"
+		   "  provisioning_interface = \"usb0\";\n"
+		   "  provisioning_subnets = [ \"192.168.7.0/24\", \"fd00:7::/64\" ];\n"
+		   "  throttle_burst = 3;\n  throttle_per_minute = 30;\n};\n");
+	ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error)) TH_LOG("%s", self->error);
+	/* Sorted, the defaults kept, 23 not twice. */
+	ASSERT_EQ(5, gate->port_count);
+	EXPECT_EQ(443, gate->ports[2]);
+	EXPECT_EQ(2323, gate->ports[3]);
+	EXPECT_EQ(8080, gate->ports[4]);
+	EXPECT_STREQ("usb0", gate->prov_ifname);
+	EXPECT_TRUE(gate->net4.set);
+	EXPECT_EQ(24, gate->net4.prefix_len);
+	EXPECT_EQ(192, gate->net4.addr[0]);
+	EXPECT_EQ(7, gate->net4.addr[2]);
+	EXPECT_TRUE(gate->net6.set);
+	EXPECT_EQ(64, gate->net6.prefix_len);
+	EXPECT_EQ(0xfd, gate->net6.addr[0]);
+	EXPECT_EQ(3, gate->throttle_burst);
+	EXPECT_EQ(2000, gate->throttle_interval_ms);
+}
+
+TEST_F(policy, network_gate_bad_values_name_their_line)
+{
+	expect_refused(_metadata, self, "network_gate = {\n  extra_login_ports = [ 80, 0 ];\n};\n",
+		       "2: port 0 is not a TCP port (1..65535)");
+	expect_refused(_metadata, self, "network_gate = {\n  extra_login_ports = [ 70000 ];\n};\n",
+		       "2: port 70000 is not a TCP port (1..65535)");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_subnets = [\n \"10.0.0.1/24\" ];\n};\n",
+		       "3: provisioning subnet \"10.0.0.1/24\": the address has bits set beyond "
+		       "the prefix length");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_subnets = [ \"10.0.0.0/0\" ];\n};\n",
+		       "2: provisioning subnet \"10.0.0.0/0\": the prefix length must be 1..32");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_subnets = [ \"fd00::/129\" ];\n};\n",
+		       "2: provisioning subnet \"fd00::/129\": the prefix length must be 1..128");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_subnets = [ \"usb0\" ];\n};\n",
+		       "2: provisioning subnet \"usb0\": expected ADDRESS/PREFIX, such as "
+		       "192.168.7.0/24 or fd00:7::/64");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_subnets = [ \"10.1.0.0/16\",\n"
+		       "    \"10.2.0.0/16\" ];\n};\n",
+		       "3: one provisioning subnet per address family");
+	expect_refused(_metadata, self,
+		       "network_gate = {\n  provisioning_interface = \"a-very-long-ifname\";\n};\n",
+		       "2: \"a-very-long-ifname\" is not an interface name (at most 15 characters, "
+		       "no '/', ':' or spaces)");
+	expect_refused(_metadata, self, "network_gate = {\n  throttle_burst = 0;\n};\n",
+		       "2: 'throttle_burst' must be from 1 to 1000");
+	expect_refused(_metadata, self, "network_gate = {\n  throttle_per_minute = 6001;\n};\n",
+		       "2: 'throttle_per_minute' must be from 1 to 6000");
+	expect_refused(_metadata, self, "network_gate = {\n  login_ports = [ 22 ];\n};\n",
+		       "2: unknown setting 'login_ports' in 'network_gate'");
+}
+
 TEST_F(policy, missing_file)
 {
 	char want[POLICY_ERROR_MAX];
