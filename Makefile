@@ -97,7 +97,7 @@ AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
 	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
-	guard_maps guard_events
+	guard_maps guard_events rate_limit
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \

@@ -14,15 +14,14 @@
 #include "guard_maps.h"
 #include "log.h"
 #include "login_guard.h"
+#include "rate_limit.h"
 
 struct guard_events {
 	struct ring_buffer *rb;
 	int map_fd;
 	const struct login_guard_policy *policy;
 	uint64_t seen;
-	uint64_t suppressed;
-	double tokens;
-	struct timespec last;
+	struct rate_limit limit;
 };
 
 /* The policy path of the executable, or its device:inode. */
@@ -43,44 +42,24 @@ static void exe_name(const struct guard_events *ev, __u64 dev, __u64 ino,
 		 (unsigned long long)ino);
 }
 
-static bool take_token(struct guard_events *ev)
-{
-	struct timespec now;
-	double elapsed;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	elapsed = (double)(now.tv_sec - ev->last.tv_sec) +
-		  (double)(now.tv_nsec - ev->last.tv_nsec) / 1e9;
-	ev->last = now;
-	ev->tokens += elapsed * GUARD_EVENTS_PER_SEC;
-	if (ev->tokens > GUARD_EVENTS_BURST)
-		ev->tokens = GUARD_EVENTS_BURST;
-	if (ev->tokens < 1.0)
-		return false;
-	ev->tokens -= 1.0;
-	return true;
-}
-
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct guard_events *ev = ctx;
 	const struct login_guard_event *e = data;
 	char exe[PATH_MAX + 32], comm[LOGIN_GUARD_COMM_LEN + 1], name[64];
 	struct passwd pw, *res = NULL;
+	uint64_t suppressed;
 	char buf[1024];
 
 	if (size < sizeof(*e))
 		return 0;
 	ev->seen++;
-	if (!take_token(ev)) {
-		ev->suppressed++;
+	if (!rate_limit_take(&ev->limit))
 		return 0;
-	}
-	if (ev->suppressed) {
+	suppressed = rate_limit_suppressed(&ev->limit);
+	if (suppressed)
 		log_warn("login guard: %llu more refusal(s) not logged (rate limit)",
-			 (unsigned long long)ev->suppressed);
-		ev->suppressed = 0;
-	}
+			 (unsigned long long)suppressed);
 	exe_name(ev, e->exe_dev, e->exe_ino, exe, sizeof(exe));
 	memcpy(comm, e->comm, LOGIN_GUARD_COMM_LEN);
 	comm[LOGIN_GUARD_COMM_LEN] = '\0';
@@ -104,8 +83,7 @@ int guard_events_open(struct guard_events **out, const struct login_guard_policy
 	if (!ev)
 		return -ENOMEM;
 	ev->policy = policy;
-	ev->tokens = GUARD_EVENTS_BURST;
-	clock_gettime(CLOCK_MONOTONIC, &ev->last);
+	rate_limit_init(&ev->limit, GUARD_EVENTS_PER_SEC, GUARD_EVENTS_BURST);
 	ev->map_fd = bpf_obj_get(LOGIN_GUARD_EVENTS_PIN);
 	if (ev->map_fd < 0) {
 		ret = -errno;

@@ -28,6 +28,7 @@
 #include "names.h"
 #include "policy.h"
 #include "provision.h"
+#include "rate_limit.h"
 
 #define RUN_DIR "/run/iotguard"
 #define READY_FILE RUN_DIR "/ready"
@@ -42,6 +43,7 @@ struct agent {
 	bool creds_watched;
 	bool boot_audit_done;	/* first-boot provisioning looks only at it */
 	struct genl_events *gate_events;	/* NULL until the module is there */
+	struct rate_limit gate_log_limit;
 	bool lock_reported;
 };
 
@@ -156,11 +158,19 @@ static int apply_policy(struct agent *agent)
 	return ret;
 }
 
+/* The kernel limits events already; the log gets fewer still. */
 static void log_gate_event(const struct gate_event *event, void *arg)
 {
+	struct agent *agent = arg;
+	uint64_t suppressed;
 	char line[256];
 
-	(void)arg;
+	if (!rate_limit_take(&agent->gate_log_limit))
+		return;
+	suppressed = rate_limit_suppressed(&agent->gate_log_limit);
+	if (suppressed)
+		log_warn("network gate: %llu more refusal(s) not logged (rate limit)",
+			 (unsigned long long)suppressed);
 	gate_event_format(event, line, sizeof(line));
 	log_warn("network gate: %s", line);
 }
@@ -171,6 +181,7 @@ static void open_gate_events(struct agent *agent)
 
 	if (agent->gate_events)
 		return;
+	rate_limit_init(&agent->gate_log_limit, GUARD_EVENTS_PER_SEC, GUARD_EVENTS_BURST);
 	ret = genl_events_open(&agent->gate_events, log_gate_event, agent);
 	if (ret) {
 		log_err("network gate: cannot read its events: %s", strerror(-ret));

@@ -20,7 +20,14 @@
 #define MARK_CMD "echo MARK$((6*7))\n"	/* the shell answers MARK42 */
 #define DIALOGUE_MS 20000
 
-const char *const outcome_names[] = { "refused", "logged in", "broken" };
+const char *const outcome_names[] = { "refused", "logged in", "broken", "reset by the device" };
+
+static const char *source_addr;
+
+void session_source(const char *addr)
+{
+	source_addr = addr;
+}
 
 static long now_ms(void)
 {
@@ -176,7 +183,16 @@ enum outcome telnet_login(const char *user, const char *password)
 			_exit(BROKEN);
 		}
 		sock = socket(AF_INET, SOCK_STREAM, 0);
+		if (sock >= 0 && source_addr) {
+			struct sockaddr_in local = { .sin_family = AF_INET };
+
+			inet_pton(AF_INET, source_addr, &local.sin_addr);
+			if (bind(sock, (struct sockaddr *)&local, sizeof(local)))
+				_exit(BROKEN);
+		}
 		if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr))) {
+			if (errno == ECONNREFUSED)
+				_exit(RESET);
 			fprintf(stderr, "# telnet connect: %s\n", strerror(errno));
 			_exit(BROKEN);
 		}
@@ -198,9 +214,12 @@ enum outcome ssh_login(const char *user, const char *password)
 
 	snprintf(cmd, sizeof(cmd),
 		 "DROPBEAR_PASSWORD='%s' /usr/bin/timeout 60 " IP " netns exec " NETNS
-		 " dbclient -y -y %s@" DEVICE_ADDR " 'echo MARK$((6*7))'", password, user);
+		 " dbclient -y -y%s%s %s@" DEVICE_ADDR " 'echo MARK$((6*7))'", password,
+		 source_addr ? " -b " : "", source_addr ? source_addr : "", user);
 	run_capture(cmd, out, sizeof(out));
-	return strstr(out, "MARK42") ? LOGGED_IN : REFUSED;
+	if (strstr(out, "MARK42"))
+		return LOGGED_IN;
+	return strstr(out, "Connection refused") ? RESET : REFUSED;
 }
 
 int setup_network(void)

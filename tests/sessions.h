@@ -12,12 +12,16 @@
 #define DEVICE_ADDR "10.99.0.1"
 #define ATTACKER_ADDR "10.99.0.2"
 
-enum outcome { REFUSED, LOGGED_IN, BROKEN };
+/* RESET: the connection itself was refused (the network gate's reset). */
+enum outcome { REFUSED, LOGGED_IN, BROKEN, RESET };
 
 extern const char *const outcome_names[];
 
 /* Create the attacker's namespace and the veth between; idempotent. */
 int setup_network(void);
+
+/* telnet and SSH connect from this attacker address (NULL: ATTACKER_ADDR). */
+void session_source(const char *addr);
 
 enum outcome login_on_pty(const char *user, const char *password);
 enum outcome su_to(const char *user);

@@ -23,11 +23,15 @@ check() {
 }
 lines() { grep -cE "$1" "$out"; }
 echo "TAP version 13"
-echo "1..5"
+echo "1..9"
 check runs_to_the_end "$status" 0
 check audit_flags_the_vendor_default "$(lines 'known default  <-- FLAGGED')" 1
-check default_refused_on_every_path "$(lines '^  (pty|su|telnet|ssh) +root / admin: refused')" 7
+check mirai_bot_reset_while_default "$(lines '^  (telnet|ssh) +61 pairs tried: 0 logged in, 0 refused by login, 61 reset by the device')" 2
+check lockout_took_the_burst "$(lines '^  lockout_refused +5$')" 2
+check throttle_took_the_rest "$(lines '^  throttle_refused +117$')" 1
+check default_refused_on_the_device "$(lines '^  (pty|su) +root / admin: refused')" 3
 check own_password_works_on_every_path "$(lines '^  (pty|su|telnet|ssh) +root / [a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}: logged in')" 4
-check nothing_logged_in_with_the_default "$(lines 'root / admin: logged in')" 0
+check bot_still_throttled_once_open "$(lines '^  (telnet|ssh) +61 pairs tried: 0 logged in, [0-9] refused by login, (5[2-9]|6[01]) reset by the device')" 4
+check nothing_logged_in_with_a_default "$(lines 'root / admin: logged in|[1-9][0-9]* logged in,')" 0
 [ "$failed" = 0 ] || sed 's/^/# /' "$out" | tail -n 40
 exit "$failed"
