@@ -43,8 +43,10 @@ void ctl_gate_print_text(const struct module_status *st)
 	       st->mode == IOTGUARD_MODE_AUDIT ? "would be locked (audit mode)" :
 	       "LOCKED until every account has its own password");
 	printf("  login ports:        tcp %s\n", ports);
-	printf("  lockout exemptions: loopback, interface %s, %s, %s\n",
-	       gate->prov_ifname[0] ? gate->prov_ifname : "none", net4, net6);
+	printf("  lockout exemptions: loopback%s%s%s%s%s%s\n",
+	       gate->prov_ifname[0] ? ", interface " : "", gate->prov_ifname,
+	       gate->net4.set ? ", " : "", gate->net4.set ? net4 : "",
+	       gate->net6.set ? ", " : "", gate->net6.set ? net6 : "");
 	printf("  throttle:           %u new connections at once per source, then one every %.1f s"
 	       " (%u of %u sources tracked)\n", gate->throttle_burst,
 	       gate->throttle_interval_ms / 1000.0, st->throttle_entries, st->throttle_table_size);

@@ -240,7 +240,8 @@ static int put_subnet(struct nl_msg *msg, int type, const struct gate_subnet *su
 	    (nla_put(msg, IOTGUARD_NET_A_ADDR, (int)addr_len, subnet->addr) ||
 	     nla_put_u8(msg, IOTGUARD_NET_A_PREFIX_LEN, subnet->prefix_len)))
 		return -1;
-	nla_nest_end(msg, nest);
+	/* libnl drops an empty nest unless asked to keep it. */
+	nla_nest_end_keep_empty(msg, nest);
 	return 0;
 }
 
@@ -253,7 +254,7 @@ static int put_gate(struct nl_msg *msg, const struct gate_config *gate)
 	for (size_t i = 0; i < gate->port_count; i++)
 		if (nla_put_u16(msg, IOTGUARD_A_LOGIN_PORT, gate->ports[i]))
 			return -1;
-	nla_nest_end(msg, ports);
+	nla_nest_end_keep_empty(msg, ports);
 	if (nla_put_string(msg, IOTGUARD_A_PROV_IFNAME, gate->prov_ifname) ||
 	    put_subnet(msg, IOTGUARD_A_PROV_NET4, &gate->net4, 4) ||
 	    put_subnet(msg, IOTGUARD_A_PROV_NET6, &gate->net6, 16) ||

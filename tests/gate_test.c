@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
@@ -37,6 +38,10 @@ FIXTURE_SETUP(gate)
 	self->other_listener = listen_on(OTHER_PORT);
 	ASSERT_LE(0, self->other_listener);
 	ASSERT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE, 0));
+	/* No exemption but loopback, whatever ran before. */
+	ASSERT_EQ(0, raw_genl_set_ifname(&self->g, ""));
+	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, NULL, 0));
+	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, NULL, 0));
 }
 
 FIXTURE_TEARDOWN(gate)
@@ -275,6 +280,27 @@ TEST_F(gate, ctl_events_follow_shows_refusals_live)
 	EXPECT_NE(NULL, strstr(out, "\"kind\":\"lockout\"")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"source\":\"10.99.0.21\"")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"port\":2323")) TH_LOG("%s", out);
+}
+
+TEST_F(gate, lockout_survives_an_agent_crash)
+{
+	char out[1024];
+	int pid = agentd_pid();
+
+	ASSERT_EQ(0, raw_genl_set_throttle(&self->g, 1000, 10));
+	ASSERT_EQ(0, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_DEFAULT));
+	ASSERT_GT(pid, 1);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		usleep(50 * 1000);
+	ASSERT_NE(0, kill(pid, 0)) TH_LOG("iotguardd survived SIGKILL");
+	/* The state is the kernel's: no agent, still locked. */
+	EXPECT_EQ(-ECONNREFUSED, from4(self, 22, LOGIN_PORT));
+	/* A new agent audits and opens the ports again: the store is clean. */
+	EXPECT_EQ(0, run_capture("rm -f /run/iotguardd.pid; /etc/init.d/S30iotguardd start",
+				 out, sizeof(out))) TH_LOG("%s", out);
+	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+	EXPECT_EQ(0, from4(self, 22, LOGIN_PORT));
 }
 
 /*
