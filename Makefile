@@ -97,7 +97,8 @@ AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 
 AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
 	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
-	guard_maps guard_events rate_limit
+	guard_maps guard_events rate_limit policy_publish dates security_txt support os_release \
+	publish status_json
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -109,7 +110,8 @@ $(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 $(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o \
-		$(AGENT_DIR)/ctl_provision.o $(AGENT_DIR)/ctl_gate.o $(AGENT_COMMON_OBJS)
+		$(AGENT_DIR)/ctl_provision.o $(AGENT_DIR)/ctl_gate.o $(AGENT_DIR)/ctl_report.o \
+		$(AGENT_DIR)/report.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
@@ -140,7 +142,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,$(wildcard tests/host/*_test.c))
 
 $(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/policy_gate.c \
-		agent/gate_config.c agent/names.c \
+		agent/gate_config.c agent/policy_publish.c agent/dates.c agent/security_txt.c \
+		agent/names.c \
 		$(wildcard agent/*.h) $(KSELFTEST)/.done
 	@mkdir -p $(@D)
 	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
@@ -156,6 +159,18 @@ $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audi
 		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
 		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
+
+PUBLISH_SOURCES := agent/dates.c agent/security_txt.c agent/support.c agent/report.c \
+	agent/status_json.c agent/policy.c agent/policy_gate.c agent/policy_publish.c \
+	agent/gate_config.c agent/names.c agent/audit.c agent/denylist.c agent/accounts.c \
+	agent/errbuf.c
+
+$(HOST_TEST_DIR)/publish_test: tests/host/publish_test.c $(PUBLISH_SOURCES) \
+		$(wildcard agent/*.h) $(KSELFTEST)/.done
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt json-c)
 
 PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c agent/errbuf.c \
 	agent/accounts.c agent/audit.c agent/denylist.c

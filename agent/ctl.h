@@ -16,12 +16,20 @@ struct module_status;
 
 int cmd_audit(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_support_end(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_provision(int argc, char **argv);
 int cmd_derive_password(int argc, char **argv);
 
 /* Print why a genetlink request failed; returns the exit code for it. */
 int report_genl_error(int err, const char *what);
+
+struct guard_probe;
+/* The login guard's state in words ("attached", "DEGRADED: ..."). */
+const char *guard_state_text(const struct guard_probe *probe);
+/* The support period and disclosure contact, for `status`. */
+void ctl_publish_print_text(void);
 
 /* The network gate's part of `status`. */
 void ctl_gate_print_text(const struct module_status *st);

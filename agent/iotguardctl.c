@@ -13,6 +13,7 @@
 #include "guard_maps.h"
 #include "names.h"
 #include "policy.h"
+#include "support.h"
 
 
 static const char *const counter_names[] = {
@@ -51,6 +52,14 @@ static void usage(FILE *out)
 		"                           opening remote login) and the module's unload (root)\n"
 		"  events [--follow] [--count N] [--timeout SECONDS] [--json]\n"
 		"                           show the network gate's refusals live (root)\n"
+		"  report [--json] [--config FILE]\n"
+		"                           the device's compliance, one row per requirement of\n"
+		"                           PSTI Sch. 1 and ETSI EN 303 645 with its evidence, and\n"
+		"                           the statement-of-compliance fields; exit 1 if a row\n"
+		"                           fails (run as root: it audits the accounts)\n"
+		"  support-end [--config FILE]\n"
+		"                           print os-release SUPPORT_END= for the policy's support\n"
+		"                           period (the first day without security updates)\n"
 		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"                           and print file:line for the first error\n"
 		"  help                     show this help\n"
@@ -94,7 +103,7 @@ int report_genl_error(int err, const char *what)
 	return EXIT_FAIL;
 }
 
-static const char *guard_state(const struct guard_probe *probe)
+const char *guard_state_text(const struct guard_probe *probe)
 {
 	if (!probe->lsm_listed)
 		return "DEGRADED: BPF LSM is not active in this kernel";
@@ -129,8 +138,9 @@ static void print_text(const struct module_status *st,
 	       " (an account has an empty or known-default password: iotguardctl audit)" : "");
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
-	printf("  login guard (BPF):  %s\n", guard_state(probe));
+	printf("  login guard (BPF):  %s\n", guard_state_text(probe));
 	ctl_gate_print_text(st);
+	ctl_publish_print_text();
 	print_guard_counts();
 	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
 		printf("  %-19s %llu\n", counter_names[i],
@@ -157,7 +167,7 @@ static void print_json(const struct module_status *st,
 	ctl_gate_add_json(root, st);
 	json_object_object_add(guard, "bpf_lsm_active", json_object_new_boolean(probe->lsm_listed));
 	json_object_object_add(guard, "attached", json_object_new_boolean(guard_pinned()));
-	json_object_object_add(guard, "state", json_object_new_string(guard_state(probe)));
+	json_object_object_add(guard, "state", json_object_new_string(guard_state_text(probe)));
 	json_object_object_add(root, "login_guard", guard);
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
@@ -233,6 +243,13 @@ static int cmd_check_policy(int argc, char **argv)
 		fprintf(stderr, "%s\n", error);
 		return EXIT_FAIL;
 	}
+	/* On a device that has published a support period: never shorter. */
+	if (policy.publish.support.set &&
+	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
+				     error)) {
+		fprintf(stderr, "%s: %s\n", path, error);
+		return EXIT_FAIL;
+	}
 	printf("%s: valid (version %d, mode %s)\n", path, policy.version,
 	       mode_name(policy.mode));
 	return EXIT_OK;
@@ -252,6 +269,8 @@ int main(int argc, char **argv)
 		{ "derive-password", cmd_derive_password },
 		{ "lock", cmd_lock },
 		{ "events", cmd_events },
+		{ "report", cmd_report },
+		{ "support-end", cmd_support_end },
 	};
 
 	if (argc < 2) {

@@ -12,9 +12,11 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -28,12 +30,15 @@
 #include "names.h"
 #include "policy.h"
 #include "provision.h"
+#include "publish.h"
 #include "rate_limit.h"
 
 #define RUN_DIR "/run/iotguard"
 #define READY_FILE RUN_DIR "/ready"
 /* How often to retry while the kernel module is missing. */
 #define MODULE_RETRY_MS 2000
+/* How often to refresh what is published (security.txt Expires, days left). */
+#define PUBLISH_INTERVAL_S (6 * 60 * 60)
 
 struct agent {
 	const char *policy_path;
@@ -45,6 +50,7 @@ struct agent {
 	struct genl_events *gate_events;	/* NULL until the module is there */
 	struct rate_limit gate_log_limit;
 	bool lock_reported;
+	time_t next_publish;
 };
 
 static void usage(FILE *out)
@@ -56,7 +62,9 @@ static void usage(FILE *out)
 		"any change (flagged accounts go to the kernel's guard), provisions flagged\n"
 		"accounts at first boot if the policy says so, sets the kernel's network\n"
 		"gate (login ports, exemptions, throttle), and logs every refused login\n"
-		"and every refused connection (rate-limited). Runs in the foreground; send\n"
+		"and every refused connection (rate-limited). It publishes security.txt,\n"
+		"/run/iotguard/status.json and the support period (which it never lets\n"
+		"shrink), refreshed every 6 hours. Runs in the foreground; send\n"
 		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
 		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
 		"\n"
@@ -239,6 +247,23 @@ static void push_cred_state(struct agent *agent)
 	}
 }
 
+/* security.txt, status.json and the support period (never shortened). */
+static void publish(struct agent *agent)
+{
+	struct published published;
+	time_t now = time(NULL);
+
+	publish_write(&agent->policy, now, &published);
+	agent->next_publish = now + PUBLISH_INTERVAL_S;
+}
+
+static int publish_timeout_ms(const struct agent *agent)
+{
+	time_t left = agent->next_publish - time(NULL);
+
+	return left <= 0 ? 0 : left > INT32_MAX / 1000 ? INT32_MAX : (int)left * 1000;
+}
+
 static void reload(struct agent *agent)
 {
 	char error[POLICY_ERROR_MAX];
@@ -248,11 +273,19 @@ static void reload(struct agent *agent)
 		log_err("policy refused, the running policy stays: %s", error);
 		return;
 	}
+	if (policy.publish.support.set &&
+	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
+				     error)) {
+		log_err("policy refused, the running policy stays: %s: %s", agent->policy_path,
+			error);
+		return;
+	}
 	agent->policy = policy;
 	agent->policy_applied = false;
 	if (agent->creds_watched)
 		cred_monitor_reload(&agent->creds, &agent->policy);
 	try_apply(agent);
+	publish(agent);
 }
 
 /*
@@ -376,6 +409,8 @@ static int run(struct agent *agent)
 
 		if (agent->creds_watched && agent->creds.audit_due)
 			timeout = CRED_SETTLE_MS;
+		if (timeout < 0 || timeout > publish_timeout_ms(agent))
+			timeout = publish_timeout_ms(agent);
 		pfd[GATE_EVENTS].fd = agent->gate_events ? genl_events_fd(agent->gate_events) : -1;
 		n = poll(pfd, NFDS, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -387,6 +422,8 @@ static int run(struct agent *agent)
 				audit_credentials(agent);
 			if (!agent->policy_applied)
 				try_apply(agent);
+			if (time(NULL) >= agent->next_publish)
+				publish(agent);
 			continue;
 		}
 		if (n < 0)
@@ -478,5 +515,6 @@ int main(int argc, char **argv)
 	else
 		audit_credentials(&agent);
 	try_apply(&agent);
+	publish(&agent);
 	return run(&agent);
 }

@@ -388,6 +388,10 @@ static const struct setting_rule top_level[] = {
 	{ "provisioning", parse_provisioning },
 	{ "login_guard", parse_login_guard },
 	{ "network_gate", parse_network_gate },
+	{ "product", parse_product },
+	{ "disclosure", parse_disclosure },
+	{ "support", parse_support },
+	{ "compliance", parse_compliance },
 };
 
 void policy_defaults(struct iotguard_policy *policy)
@@ -403,6 +407,7 @@ void policy_defaults(struct iotguard_policy *policy)
 	policy->provisioning.first_boot = true;
 	default_login_guard(&policy->login_guard);
 	gate_config_defaults(&policy->gate);
+	publish_policy_defaults(&policy->publish);
 }
 
 int policy_load(const char *path, struct iotguard_policy *policy,

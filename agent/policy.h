@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "gate_config.h"
+#include "publish_policy.h"
 
 #define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
 #define POLICY_VERSION 1
@@ -63,6 +64,7 @@ struct iotguard_policy {
 	struct provisioning_policy provisioning;
 	struct login_guard_policy login_guard;
 	struct gate_config gate;		/* network_gate = { ... } */
+	struct publish_policy publish;		/* product, disclosure, support, compliance */
 };
 
 /* Every setting at its default: what an empty policy file means. */

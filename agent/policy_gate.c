@@ -88,7 +88,7 @@ static void parse_provisioning_subnets(struct parse_ctx *ctx, const config_setti
 	}
 }
 
-static bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min,
+bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min,
 			 int max, int *value)
 {
 	if (!want_type(ctx, s, CONFIG_TYPE_INT, "an integer"))

@@ -46,4 +46,17 @@ int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 void parse_network_gate(struct parse_ctx *ctx, const config_setting_t *s,
 			struct iotguard_policy *policy);
 
+/* product, disclosure, support, compliance (policy_publish.c). */
+void parse_product(struct parse_ctx *ctx, const config_setting_t *s,
+		   struct iotguard_policy *policy);
+void parse_disclosure(struct parse_ctx *ctx, const config_setting_t *s,
+		      struct iotguard_policy *policy);
+void parse_support(struct parse_ctx *ctx, const config_setting_t *s,
+		   struct iotguard_policy *policy);
+void parse_compliance(struct parse_ctx *ctx, const config_setting_t *s,
+		      struct iotguard_policy *policy);
+/* An integer setting from min to max; false after reporting the error. */
+bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min, int max,
+		  int *value);
+
 #endif

@@ -250,6 +250,46 @@ TEST_F(policy, network_gate_bad_values_name_their_line)
 		       "2: unknown setting 'login_ports' in 'network_gate'");
 }
 
+TEST_F(policy, publish_sections_parse)
+{
+	const struct publish_policy *pub = &self->policy.publish;
+
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error)) TH_LOG("%s", self->error);
+	EXPECT_STREQ("Example Devices Ltd", pub->product.manufacturer);
+	ASSERT_EQ(2, pub->disclosure.contact_count);
+	EXPECT_STREQ("mailto:security@example.com", pub->disclosure.contacts[0]);
+	EXPECT_EQ(7, pub->disclosure.acknowledge_days);
+	EXPECT_TRUE(pub->support.set);
+	EXPECT_EQ(180, pub->support.ending_soon_days);
+	EXPECT_EQ(2, pub->compliance.declared_port_count);
+}
+
+TEST_F(policy, publish_bad_values_name_their_line)
+{
+	expect_refused(_metadata, self,
+		       "disclosure = {\n  contact = [ \"security@example.com\" ];\n};\n",
+		       "2: contact \"security@example.com\" must be a mailto:, tel: or https: URI");
+	expect_refused(_metadata, self,
+		       "disclosure = {\n  policy_url = \"http://example.com/p\";\n};\n",
+		       "2: 'policy_url' must be an https:// URL");
+	expect_refused(_metadata, self,
+		       "disclosure = {\n  encryption = \"-----BEGIN PGP PUBLIC KEY BLOCK-----\";\n};\n",
+		       "2: 'encryption' must be the URI of a key (https:, dns: or openpgp4fpr:), "
+		       "never the key itself");
+	expect_refused(_metadata, self, "disclosure = {\n  expires_days = 400;\n};\n",
+		       "2: 'expires_days' must be from 1 to 365");
+	expect_refused(_metadata, self, "disclosure = {\n  languages = [ \"en GB\" ];\n};\n",
+		       "2: \"en GB\" is not a language tag such as \"en\" or \"de-CH\"");
+	expect_refused(_metadata, self, "support = {\n  updates_until = \"2030-02-30\";\n};\n",
+		       "2: 'updates_until' must be a real date, \"YYYY-MM-DD\" (got \"2030-02-30\")");
+	expect_refused(_metadata, self, "support = {\n  updates_until = 2030;\n};\n",
+		       "2: 'updates_until' must be a date: \"YYYY-MM-DD\"");
+	expect_refused(_metadata, self, "compliance = {\n  declared_ports = [ 22, 0 ];\n};\n",
+		       "2: 'declared_ports' must hold port numbers 1..65535");
+	expect_refused(_metadata, self, "product = {\n  version_file = \"os-release\";\n};\n",
+		       "2: 'version_file' must be an absolute path");
+}
+
 TEST_F(policy, missing_file)
 {
 	char want[POLICY_ERROR_MAX];

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iotguardctl report, support-end, and the published facts in `status`:
+ * the device's compliance, judged live.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <json-c/json.h>
+#include "accounts.h"
+#include "ctl.h"
+#include "dates.h"
+#include "denylist.h"
+#include "guard_loader.h"
+#include "report.h"
+
+#define PASSWD_TOOLS { "/usr/bin/passwd", "/bin/passwd", "/usr/sbin/chpasswd" }
+
+static void gather_accounts(struct device_facts *f)
+{
+	char error[ACCOUNTS_ERROR_MAX > DENYLIST_ERROR_MAX ? ACCOUNTS_ERROR_MAX : DENYLIST_ERROR_MAX];
+	struct audit_verdict *verdicts;
+	struct account_list accounts;
+	struct denylist denylist;
+	struct audit audit;
+
+	if (denylist_load(f->policy->deny_lists, &denylist, error))
+		return;
+	if (accounts_read("/", &accounts, error)) {
+		denylist_free(&denylist);
+		return;
+	}
+	verdicts = calloc(accounts.count ? accounts.count : 1, sizeof(*verdicts));
+	if (verdicts) {
+		audit_init(&audit);
+		audit_accounts(&audit, &accounts, &denylist, verdicts);
+		for (size_t i = 0; i < accounts.count && i < REPORT_MAX_ACCOUNTS; i++) {
+			snprintf(f->accounts[i].name, REPORT_NAME_MAX, "%s", accounts.items[i].name);
+			f->accounts[i].scheme = verdicts[i].scheme;	/* static names */
+			f->accounts[i].class = verdicts[i].class;
+		}
+		f->account_count = accounts.count < REPORT_MAX_ACCOUNTS ? accounts.count :
+				   REPORT_MAX_ACCOUNTS;
+		f->audited = true;
+		audit_free(&audit);
+		free(verdicts);
+	}
+	accounts_free(&accounts);
+	denylist_free(&denylist);
+}
+
+static void add_listener(struct device_facts *f, unsigned int port)
+{
+	size_t i = 0;
+
+	while (i < f->listener_count && f->listeners[i] < port)
+		i++;
+	if ((i < f->listener_count && f->listeners[i] == port) ||
+	    f->listener_count == REPORT_MAX_LISTENERS)
+		return;
+	memmove(&f->listeners[i + 1], &f->listeners[i],
+		(f->listener_count - i) * sizeof(f->listeners[0]));
+	f->listeners[i] = (uint16_t)port;
+	f->listener_count++;
+}
+
+/* Sockets open to the network: TCP in LISTEN, UDP bound; loopback excluded. */
+static void gather_listeners(struct device_facts *f)
+{
+	static const struct {
+		const char *path;
+		unsigned int state;	/* TCP_LISTEN 0x0A; UDP sockets show 0x07 */
+		bool v6;
+	} tables[] = {
+		{ "/proc/net/tcp", 0x0A, false }, { "/proc/net/tcp6", 0x0A, true },
+		{ "/proc/net/udp", 0x07, false }, { "/proc/net/udp6", 0x07, true },
+	};
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		char line[512], addr[64];
+		unsigned int port, state;
+		FILE *in = fopen(tables[t].path, "r");
+
+		if (!in)
+			continue;
+		while (fgets(line, sizeof(line), in)) {
+			if (sscanf(line, " %*d: %63[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", addr, &port,
+				   &state) != 3 || state != tables[t].state)
+				continue;
+			/* 0100007F is 127.0.0.1; the IPv6 form of ::1 ends in 01000000. */
+			if ((!tables[t].v6 && !strcmp(addr + 6, "7F")) ||
+			    (tables[t].v6 && !strcmp(addr, "00000000000000000000000001000000")))
+				continue;
+			add_listener(f, port);
+		}
+		fclose(in);
+	}
+}
+
+static void gather(struct device_facts *f, const struct iotguard_policy *policy)
+{
+	static const char *const tools[] = PASSWD_TOOLS;
+	struct genl_client *client = NULL;
+	struct guard_probe probe;
+
+	memset(f, 0, sizeof(*f));
+	f->policy = policy;
+	if (!genl_client_open(&client) && !genl_client_get_status(client, &f->module))
+		f->module_loaded = true;
+	genl_client_close(client);
+	guard_probe(&probe);
+	f->login_guard = guard_state_text(&probe);
+	gather_accounts(f);
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
+		f->passwd_tool |= access(tools[i], X_OK) == 0;
+	f->secret_present = policy->provisioning.secret_file[0] &&
+			    access(policy->provisioning.secret_file, R_OK) == 0;
+	gather_listeners(f);
+	publish_gather(policy, time(NULL), &f->published);
+}
+
+static int load_policy(const char *path, struct iotguard_policy *policy)
+{
+	char error[POLICY_ERROR_MAX];
+
+	if (policy_load(path, policy, error)) {
+		fprintf(stderr, "iotguardctl: %s\n", error);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_rows(const struct device_facts *f, const struct report_row *rows)
+{
+	const struct product_policy *p = &f->policy->publish.product;
+
+	printf("Compliance of %s%s%s (%s), software %s, batch %s\n",
+	       p->manufacturer[0] ? p->manufacturer : "this device", p->model[0] ? " " : "",
+	       p->model, p->product_type[0] ? p->product_type : "product type not set",
+	       f->published.software_version[0] ? f->published.software_version : "unknown",
+	       p->batch[0] ? p->batch : "not set");
+	for (size_t i = 0; i < REPORT_ROWS; i++)
+		printf("  %-4s  %-15s %s\n        %s\n", row_result_name(rows[i].result), rows[i].id,
+		       rows[i].requirement, rows[i].evidence);
+	printf("%s\n", report_compliant(rows) ? "All requirements pass." :
+	       "Some requirements FAIL: see above.");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = POLICY_DEFAULT_PATH;
+	struct report_row rows[REPORT_ROWS];
+	struct iotguard_policy policy;
+	static struct device_facts facts;
+	bool json = false;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'j') {
+			json = true;
+		} else if (opt == 'c') {
+			path = optarg;
+		} else {
+			fprintf(stderr, "iotguardctl: usage: iotguardctl report [--json] [--config FILE]\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc || load_policy(path, &policy))
+		return optind != argc ? EXIT_USAGE : EXIT_FAIL;
+	gather(&facts, &policy);
+	report_build(&facts, rows);
+	if (json) {
+		json_object *root = report_json(&facts, rows);
+
+		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+		json_object_put(root);
+	} else {
+		print_rows(&facts, rows);
+	}
+	return report_compliant(rows) ? EXIT_OK : EXIT_FAIL;
+}
+
+int cmd_support_end(int argc, char **argv)
+{
+	const char *path = argc == 3 && !strcmp(argv[1], "--config") ? argv[2] : POLICY_DEFAULT_PATH;
+	struct iotguard_policy policy;
+	char end[DATE_ISO_LEN];
+
+	if (argc != 1 && argc != 3) {
+		fprintf(stderr, "iotguardctl: usage: iotguardctl support-end [--config FILE]\n");
+		return EXIT_USAGE;
+	}
+	if (load_policy(path, &policy))
+		return EXIT_FAIL;
+	if (!policy.publish.support.set) {
+		fprintf(stderr, "iotguardctl: %s has no support.updates_until\n", path);
+		return EXIT_FAIL;
+	}
+	date_format_iso(policy.publish.support.updates_until + 1, end);
+	printf("%s\n", end);
+	return EXIT_OK;
+}
+
+void ctl_publish_print_text(void)
+{
+	struct iotguard_policy policy;
+	struct published p;
+	char error[POLICY_ERROR_MAX], line[SUPPORT_TEXT_MAX];
+	const struct disclosure_policy *d = &policy.publish.disclosure;
+
+	if (policy_load(POLICY_DEFAULT_PATH, &policy, error)) {
+		printf("  published:          unknown (%s)\n", error);
+		return;
+	}
+	publish_gather(&policy, time(NULL), &p);
+	if (p.support_set)
+		support_describe(&p.support, line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "no support period is published");
+	printf("  support:            %s\n", line);
+	printf("  report issues to:   ");
+	for (size_t i = 0; i < d->contact_count; i++)
+		printf("%s%s", i ? ", " : "", d->contacts[i]);
+	printf("%s\n", d->contact_count ? "" : "nobody (no disclosure.contact in the policy)");
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "dates.h"
+#include "log.h"
+#include "os_release.h"
+#include "publish.h"
+
+static int read_small_file(const char *path, char *out, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, out, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+/* mkdir -p of path's directory, then an atomic replace with mode. */
+static int write_atomically(const char *path, const char *text, mode_t mode)
+{
+	char tmp[PUBLISH_URI_MAX + 8], dir[PUBLISH_URI_MAX];
+	size_t len = strlen(text);
+	int fd, ret = -1;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0755);
+		*p = '/';
+	}
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
+		ret = 0;
+	close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -1;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+void publish_gather(const struct iotguard_policy *policy, time_t now, struct published *out)
+{
+	const struct publish_policy *pub = &policy->publish;
+	char text[SECURITY_TXT_MAX], end[DATE_ISO_LEN];
+	int64_t until = pub->support.updates_until;
+
+	memset(out, 0, sizeof(*out));
+	out->policy = policy;
+	out->generated = now;
+	software_version(pub->product.version_file, out->software_version,
+			 sizeof(out->software_version));
+	out->support_recorded = support_load(SUPPORT_STATE_FILE, &out->record) == 0;
+	if (out->support_recorded)
+		until = out->record.updates_until;	/* what was published counts */
+	out->support_set = out->support_recorded || pub->support.set;
+	if (out->support_set) {
+		support_evaluate(until, pub->support.ending_soon_days, date_today(now), &out->support);
+		date_format_iso(out->support.support_end, end);
+		if (os_release_get(OS_RELEASE_PATH, "SUPPORT_END", out->os_release_support_end,
+				   sizeof(out->os_release_support_end)) &&
+		    os_release_get(OS_RELEASE_FALLBACK, "SUPPORT_END", out->os_release_support_end,
+				   sizeof(out->os_release_support_end)))
+			out->os_release_support_end[0] = '\0';
+		out->os_release_matches = !strcmp(end, out->os_release_support_end);
+	}
+	if (!pub->disclosure.security_txt[0]) {
+		snprintf(out->security_txt_error, sizeof(out->security_txt_error),
+			 "not published (disclosure.security_txt is \"\")");
+	} else if (read_small_file(pub->disclosure.security_txt, text, sizeof(text))) {
+		snprintf(out->security_txt_error, sizeof(out->security_txt_error), "%.180s: %.60s",
+			 pub->disclosure.security_txt, strerror(errno));
+	} else {
+		out->security_txt_ok = !security_txt_validate(text, now, &out->security_txt,
+							      out->security_txt_error);
+	}
+}
+
+static void reconcile_support(const struct iotguard_policy *policy, time_t now,
+			      enum support_change *change)
+{
+	const struct support_policy *support = &policy->publish.support;
+	char error[SUPPORT_ERROR_MAX], was[DATE_ISO_LEN], asked[DATE_ISO_LEN];
+	struct support_record record;
+
+	*change = SUPPORT_UNCHANGED;
+	if (!support->set)
+		return;
+	if (support_reconcile(SUPPORT_STATE_FILE, support->updates_until, date_today(now),
+			      &record, change, error)) {
+		log_err("support period: %s", error);
+		return;
+	}
+	date_format_iso(record.updates_until, was);
+	date_format_iso(support->updates_until, asked);
+	switch (*change) {
+	case SUPPORT_FIRST:
+		log_info("support period published: security updates until %s", was);
+		break;
+	case SUPPORT_EXTENDED:
+		log_info("support period extended: security updates until %s", was);
+		break;
+	case SUPPORT_SHORTENING_REFUSED:
+		log_err("support period: the policy's updates_until %s is earlier than the "
+			"published %s: a support period may be extended, never shortened; "
+			"%s stays published", asked, was, was);
+		break;
+	case SUPPORT_HISTORY_RESET:
+		log_err("support period: %s was corrupt (kept as .corrupt); published %s again",
+			SUPPORT_STATE_FILE, was);
+		break;
+	default:
+		break;
+	}
+}
+
+static void write_security_txt(const struct iotguard_policy *policy, time_t now)
+{
+	const struct disclosure_policy *d = &policy->publish.disclosure;
+	char text[SECURITY_TXT_MAX], error[SECURITY_TXT_ERROR_MAX];
+	struct security_txt_info info;
+
+	if (!d->security_txt[0])
+		return;
+	if (security_txt_render(&policy->publish, now, text, sizeof(text), error) ||
+	    security_txt_validate(text, now, &info, error)) {
+		log_err("security.txt not published: %s", error);
+		return;
+	}
+	if (write_atomically(d->security_txt, text, 0644))
+		log_err("security.txt: cannot write %s: %s", d->security_txt, strerror(errno));
+}
+
+static void warn_about(const struct published *p)
+{
+	char line[SUPPORT_TEXT_MAX], end[DATE_ISO_LEN];
+
+	if (p->support_set) {
+		support_describe(&p->support, line, sizeof(line));
+		if (p->support.state == SUPPORT_SUPPORTED)
+			log_info("%s", line);
+		else
+			log_warn("%s", line);
+		date_format_iso(p->support.support_end, end);
+		if (!p->os_release_matches)
+			log_warn("os-release SUPPORT_END is %s%s%s, the published period says %s "
+				 "(scripts/os-release-support-end sets it at build time)",
+				 p->os_release_support_end[0] ? "\"" : "",
+				 p->os_release_support_end[0] ? p->os_release_support_end : "missing",
+				 p->os_release_support_end[0] ? "\"" : "", end);
+	} else {
+		log_warn("no support period in the policy (support.updates_until): PSTI and "
+			 "ETSI EN 303 645 5.3-13 require one to be published");
+	}
+	if (!p->security_txt_ok)
+		log_warn("security.txt: %s", p->security_txt_error);
+	else if (p->security_txt.expires - p->generated < SECURITY_TXT_WARN_S)
+		log_warn("security.txt expires within %lld days", SECURITY_TXT_WARN_S / 86400);
+}
+
+void publish_write(const struct iotguard_policy *policy, time_t now, struct published *out)
+{
+	enum support_change change;
+	json_object *status;
+
+	reconcile_support(policy, now, &change);
+	write_security_txt(policy, now);
+	publish_gather(policy, now, out);
+	out->change = change;
+	status = status_json_build(out);
+	if (write_atomically(STATUS_JSON_PATH,
+			     json_object_to_json_string_ext(status, JSON_C_TO_STRING_PRETTY), 0644))
+		log_err("cannot write %s: %s", STATUS_JSON_PATH, strerror(errno));
+	json_object_put(status);
+	warn_about(out);
+}

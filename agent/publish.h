@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Publishing what the law asks a device to make known: the support period
+ * (persisted, never shortened), security.txt, /run/iotguard/status.json and
+ * the check of os-release's SUPPORT_END. iotguardd publishes; iotguardctl
+ * reads the same facts back (publish_gather) for `status` and `report`.
+ */
+#ifndef IOTGUARD_PUBLISH_H
+#define IOTGUARD_PUBLISH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <json-c/json.h>
+#include "policy.h"
+#include "security_txt.h"
+#include "support.h"
+
+#define STATUS_JSON_PATH "/run/iotguard/status.json"
+#define STATUS_JSON_SCHEMA "iotguard-status/1"
+
+struct published {
+	const struct iotguard_policy *policy;
+	time_t generated;
+	char software_version[64];		/* "" unknown */
+	/* The support period as published (the state file), else the policy's. */
+	bool support_set;
+	bool support_recorded;			/* the state file holds it */
+	struct support_record record;
+	struct support_status support;
+	enum support_change change;		/* publish_write only */
+	char support_error[SUPPORT_ERROR_MAX];	/* why a change was refused */
+	char os_release_support_end[16];	/* "" if os-release has none */
+	bool os_release_matches;
+	/* security.txt as found at its path after publishing. */
+	bool security_txt_ok;
+	struct security_txt_info security_txt;
+	char security_txt_error[SECURITY_TXT_ERROR_MAX];
+};
+
+/* Read the published facts without changing anything. */
+void publish_gather(const struct iotguard_policy *policy, time_t now, struct published *out);
+/*
+ * Reconcile the support period, write security.txt and status.json, then
+ * gather. Logs what changed and what is wrong (the agent's log).
+ */
+void publish_write(const struct iotguard_policy *policy, time_t now, struct published *out);
+
+/* status.json's document (schema STATUS_JSON_SCHEMA, see README). */
+json_object *status_json_build(const struct published *p);
+
+#endif
