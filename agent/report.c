@@ -46,8 +46,13 @@ static bool passwords_row(const struct device_facts *f, struct report_row *row)
 
 		if (audit_flagged(a->class))
 			ok = false;
-		say(row, "%s%s: %s, %s%s", i ? "; " : "", a->name, a->scheme,
-		    account_class_name(a->class), audit_flagged(a->class) ? " (FLAGGED)" : "");
+		/* A locked account's "scheme" is "locked" already. */
+		if (!strcmp(a->scheme, account_class_name(a->class)))
+			say(row, "%s%s: %s", i ? "; " : "", a->name, a->scheme);
+		else
+			say(row, "%s%s: %s, %s%s", i ? "; " : "", a->name, a->scheme,
+			    account_class_name(a->class),
+			    audit_flagged(a->class) ? " (FLAGGED)" : "");
 	}
 	if (f->module_loaded) {
 		say(row, "; kernel credential state %s",
