@@ -314,44 +314,53 @@ static int on_ctrl_notification(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int genl_watch_open(struct genl_watch **out)
+int genl_subscribe(const char *family, const char *group, nl_recvmsg_msg_cb_t on_msg,
+		   void *arg, struct nl_sock **out)
 {
-	struct genl_watch *watch;
-	int group, ret;
+	struct nl_sock *sock = nl_socket_alloc();
+	int id, ret;
 
-	watch = calloc(1, sizeof(*watch));
-	if (!watch)
+	if (!sock)
 		return -ENOMEM;
-	watch->sock = nl_socket_alloc();
-	if (!watch->sock) {
-		ret = -NLE_NOMEM;
-		goto err_free;
+	ret = genl_connect(sock);
+	if (ret < 0)
+		goto err;
+	id = genl_ctrl_resolve_grp(sock, family, group);
+	if (id < 0) {
+		ret = id;
+		goto err;
 	}
-	ret = genl_connect(watch->sock);
+	nl_socket_disable_seq_check(sock);
+	nl_socket_modify_cb(sock, NL_CB_VALID, NL_CB_CUSTOM, on_msg, arg);
+	ret = nl_socket_add_membership(sock, id);
 	if (ret < 0)
-		goto err_sock;
-	group = genl_ctrl_resolve_grp(watch->sock, CTRL_FAMILY, CTRL_NOTIFY_GROUP);
-	if (group < 0) {
-		ret = group;
-		goto err_sock;
-	}
-	nl_socket_disable_seq_check(watch->sock);
-	nl_socket_modify_cb(watch->sock, NL_CB_VALID, NL_CB_CUSTOM,
-			    on_ctrl_notification, watch);
-	ret = nl_socket_add_membership(watch->sock, group);
+		goto err;
+	ret = nl_socket_set_nonblocking(sock);
 	if (ret < 0)
-		goto err_sock;
-	ret = nl_socket_set_nonblocking(watch->sock);
-	if (ret < 0)
-		goto err_sock;
-	*out = watch;
+		goto err;
+	*out = sock;
 	return 0;
 
-err_sock:
-	nl_socket_free(watch->sock);
-err_free:
-	free(watch);
+err:
+	nl_socket_free(sock);
 	return genl_to_errno(ret);
+}
+
+int genl_watch_open(struct genl_watch **out)
+{
+	struct genl_watch *watch = calloc(1, sizeof(*watch));
+	int ret;
+
+	if (!watch)
+		return -ENOMEM;
+	ret = genl_subscribe(CTRL_FAMILY, CTRL_NOTIFY_GROUP, on_ctrl_notification, watch,
+			     &watch->sock);
+	if (ret) {
+		free(watch);
+		return ret;
+	}
+	*out = watch;
+	return 0;
 }
 
 void genl_watch_close(struct genl_watch *watch)

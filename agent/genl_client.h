@@ -40,6 +40,15 @@ int genl_client_lock(struct genl_client *client);
 
 /* Shared with genl_events.c: errno from a libnl error. */
 int genl_to_errno(int nl_err);
+/*
+ * A non-blocking socket joined to a family's multicast group, delivering
+ * each message to on_msg(msg, arg). 0 or -errno.
+ */
+struct nl_sock;
+struct nl_msg;
+int genl_subscribe(const char *family, const char *group,
+		   int (*on_msg)(struct nl_msg *msg, void *arg), void *arg,
+		   struct nl_sock **out);
 
 /*
  * Watch the genetlink controller for the iotguard family appearing, which

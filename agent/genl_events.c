@@ -56,43 +56,21 @@ static int on_event(struct nl_msg *msg, void *arg)
 
 int genl_events_open(struct genl_events **out, gate_event_fn fn, void *arg)
 {
-	struct genl_events *events;
-	int group, ret;
+	struct genl_events *events = calloc(1, sizeof(*events));
+	int ret;
 
-	events = calloc(1, sizeof(*events));
 	if (!events)
 		return -ENOMEM;
 	events->fn = fn;
 	events->arg = arg;
-	events->sock = nl_socket_alloc();
-	if (!events->sock) {
-		ret = -NLE_NOMEM;
-		goto err_free;
+	ret = genl_subscribe(IOTGUARD_GENL_NAME, IOTGUARD_MCGRP_EVENTS, on_event, events,
+			     &events->sock);
+	if (ret) {
+		free(events);
+		return ret;
 	}
-	ret = genl_connect(events->sock);
-	if (ret < 0)
-		goto err_sock;
-	group = genl_ctrl_resolve_grp(events->sock, IOTGUARD_GENL_NAME, IOTGUARD_MCGRP_EVENTS);
-	if (group < 0) {
-		ret = group;
-		goto err_sock;
-	}
-	nl_socket_disable_seq_check(events->sock);
-	nl_socket_modify_cb(events->sock, NL_CB_VALID, NL_CB_CUSTOM, on_event, events);
-	ret = nl_socket_add_membership(events->sock, group);
-	if (ret < 0)
-		goto err_sock;
-	ret = nl_socket_set_nonblocking(events->sock);
-	if (ret < 0)
-		goto err_sock;
 	*out = events;
 	return 0;
-
-err_sock:
-	nl_socket_free(events->sock);
-err_free:
-	free(events);
-	return genl_to_errno(ret);
 }
 
 void genl_events_close(struct genl_events *events)

@@ -7,6 +7,7 @@
 #define IOTGUARD_POLICY_PARSE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <libconfig.h>
 #include "policy.h"
 
@@ -41,6 +42,9 @@ bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
  */
 int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 		      char *out, size_t max, size_t width, bool absolute);
+
+/* A list of TCP ports, 1..65535, at most max. The count, or -1 after reporting. */
+int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *out, size_t max);
 
 /* The network_gate = { ... } section (policy_gate.c). */
 void parse_network_gate(struct parse_ctx *ctx, const config_setting_t *s,

@@ -239,27 +239,10 @@ static void parse_declared_ports(struct parse_ctx *ctx, const config_setting_t *
 				 struct iotguard_policy *policy)
 {
 	struct compliance_policy *c = &policy->publish.compliance;
-	int count = config_setting_length(s);
+	int n = parse_port_list(ctx, s, c->declared_ports, PUBLISH_MAX_PORTS);
 
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY && config_setting_type(s) != CONFIG_TYPE_LIST) {
-		fail_at(ctx, s, "'declared_ports' must be a list of ports: [ 22, 80 ]");
-		return;
-	}
-	if (count > PUBLISH_MAX_PORTS) {
-		fail_at(ctx, s, "'declared_ports' holds more than %d entries", PUBLISH_MAX_PORTS);
-		return;
-	}
-	for (int i = 0; i < count; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
-		int port = config_setting_get_int(e);
-
-		if (config_setting_type(e) != CONFIG_TYPE_INT || port < 1 || port > 65535) {
-			fail_at(ctx, e, "'declared_ports' must hold port numbers 1..65535");
-			return;
-		}
-		c->declared_ports[i] = (uint16_t)port;
-	}
-	c->declared_port_count = (size_t)count;
+	if (n >= 0)
+		c->declared_port_count = (size_t)n;
 }
 
 static const struct setting_rule compliance_rules[] = {

@@ -285,7 +285,7 @@ TEST_F(policy, publish_bad_values_name_their_line)
 	expect_refused(_metadata, self, "support = {\n  updates_until = 2030;\n};\n",
 		       "2: 'updates_until' must be a date: \"YYYY-MM-DD\"");
 	expect_refused(_metadata, self, "compliance = {\n  declared_ports = [ 22, 0 ];\n};\n",
-		       "2: 'declared_ports' must hold port numbers 1..65535");
+		       "2: port 0 is not a TCP port (1..65535)");
 	expect_refused(_metadata, self, "product = {\n  version_file = \"os-release\";\n};\n",
 		       "2: 'version_file' must be an absolute path");
 }
