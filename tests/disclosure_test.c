@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
@@ -137,6 +138,33 @@ TEST(support_period_is_never_shortened)
 
 	/* Put the device back as the image had it (test cleanup only). */
 	ASSERT_EQ(0, run_capture("cp -p /tmp/support.saved " SUPPORT_STATE " && cp -p "
+				 "/tmp/policy.saved " POLICY " && kill -HUP $(cat /run/iotguardd.pid)",
+				 NULL, 0));
+	usleep(1500 * 1000);
+}
+
+/* A period that ends in ten days is "ending soon", said at once in the log. */
+TEST(ending_soon_is_warned)
+{
+	char out[4096], date[16];
+	time_t soon = time(NULL) + 10 * 86400;
+	json_object *root;
+	struct tm tm;
+
+	localtime_r(&soon, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	/* A device that has published nothing yet (test setup only). */
+	ASSERT_EQ(0, run_capture("cp -p " POLICY " /tmp/policy.saved && mv " SUPPORT_STATE
+				 " /tmp/support.saved", NULL, 0));
+	set_until(_metadata, date);
+	EXPECT_EQ(0, wait_for_log("iotguardd", "days left: ending soon)", out, sizeof(out)))
+		TH_LOG("%s", out);
+	root = json_object_from_file(STATUS_JSON);
+	ASSERT_NE(NULL, root);
+	EXPECT_STREQ("ending soon", get_string(root, "support.state"));
+	EXPECT_STREQ(date, get_string(root, "support.updates_until"));
+	json_object_put(root);
+	ASSERT_EQ(0, run_capture("mv /tmp/support.saved " SUPPORT_STATE " && cp -p "
 				 "/tmp/policy.saved " POLICY " && kill -HUP $(cat /run/iotguardd.pid)",
 				 NULL, 0));
 	usleep(1500 * 1000);
