@@ -157,7 +157,7 @@ TEST(ending_soon_is_warned)
 	ASSERT_EQ(0, run_capture("cp -p " POLICY " /tmp/policy.saved && mv " SUPPORT_STATE
 				 " /tmp/support.saved", NULL, 0));
 	set_until(_metadata, date);
-	EXPECT_EQ(0, wait_for_log("iotguardd", "days left: ending soon)", out, sizeof(out)))
+	EXPECT_EQ(0, wait_for_log("ending soon", "days left: ending soon)", out, sizeof(out)))
 		TH_LOG("%s", out);
 	root = json_object_from_file(STATUS_JSON);
 	ASSERT_NE(NULL, root);

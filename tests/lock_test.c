@@ -143,7 +143,7 @@ TEST_F(lock, agent_reload_cannot_weaken_and_says_why)
 
 	ASSERT_GT(agent, 1);
 	ASSERT_EQ(0, kill(agent, SIGHUP));
-	EXPECT_EQ(0, wait_for_log("iotguardd", "locked until reboot", out, sizeof(out)))
+	EXPECT_EQ(0, wait_for_log("locked until reboot", "locked until reboot", out, sizeof(out)))
 		TH_LOG("%s", out);
 	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
 	EXPECT_EQ(5, st.port_count);		/* the policy's 3 were refused */

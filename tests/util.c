@@ -151,7 +151,8 @@ int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t l
 {
 	char cmd[256];
 
-	snprintf(cmd, sizeof(cmd), "grep '%s' /var/log/messages", grep_pattern);
+	/* The newest lines: a long log must not push them out of out. */
+	snprintf(cmd, sizeof(cmd), "grep '%s' /var/log/messages | tail -n 30", grep_pattern);
 	for (int i = 0; i < 50; i++) {
 		run_capture(cmd, out, len);
 		if (strstr(out, want))
