@@ -98,7 +98,7 @@ AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
 	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
 	guard_maps guard_events rate_limit policy_publish dates security_txt support os_release \
-	publish status_json
+	publish status_json atomic_file
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
@@ -160,7 +160,8 @@ $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audi
 		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
 
-PUBLISH_SOURCES := agent/dates.c agent/security_txt.c agent/support.c agent/report.c \
+PUBLISH_SOURCES := agent/dates.c agent/security_txt.c agent/support.c agent/atomic_file.c \
+	agent/report.c \
 	agent/status_json.c agent/policy.c agent/policy_gate.c agent/policy_publish.c \
 	agent/gate_config.c agent/names.c agent/audit.c agent/denylist.c agent/accounts.c \
 	agent/errbuf.c

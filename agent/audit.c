@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <crypt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "audit.h"
@@ -169,4 +170,41 @@ size_t audit_accounts(struct audit *audit, const struct account_list *list,
 	}
 	audit->cache_len = kept;
 	return flagged;
+}
+
+int audit_snapshot(const char *root, const char *lists, struct audit_snapshot *snap,
+		   char error[AUDIT_ERROR_MAX])
+{
+	_Static_assert(AUDIT_ERROR_MAX >= ACCOUNTS_ERROR_MAX &&
+		       AUDIT_ERROR_MAX >= DENYLIST_ERROR_MAX, "room for every error");
+	struct denylist denylist;
+	struct audit audit;
+
+	memset(snap, 0, sizeof(*snap));
+	if (denylist_load(lists, &denylist, error))
+		return -1;
+	if (accounts_read(root, &snap->accounts, error)) {
+		denylist_free(&denylist);
+		return -1;
+	}
+	snap->verdicts = calloc(snap->accounts.count + 1, sizeof(*snap->verdicts));
+	if (!snap->verdicts) {
+		snprintf(error, AUDIT_ERROR_MAX, "out of memory");
+		accounts_free(&snap->accounts);
+		denylist_free(&denylist);
+		return -1;
+	}
+	audit_init(&audit);
+	snap->flagged = audit_accounts(&audit, &snap->accounts, &denylist, snap->verdicts);
+	snap->crypt_calls = audit.crypt_calls;
+	audit_free(&audit);
+	denylist_free(&denylist);
+	return 0;
+}
+
+void audit_snapshot_free(struct audit_snapshot *snap)
+{
+	free(snap->verdicts);
+	accounts_free(&snap->accounts);
+	snap->verdicts = NULL;
 }

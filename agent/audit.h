@@ -57,7 +57,25 @@ size_t audit_accounts(struct audit *audit, const struct account_list *list,
 /* Flagged accounts make the device's credential state "default". */
 bool audit_flagged(enum account_class class);
 const char *account_class_name(enum account_class class);
-/* The hash scheme's name, from its prefix. */
+/* The hash scheme's name, from its prefix (a static string). */
 const char *hash_scheme(const char *hash);
+
+#define AUDIT_ERROR_MAX 512
+
+/* One audit of a store, for the one-shot callers (iotguardctl, provisioning). */
+struct audit_snapshot {
+	struct account_list accounts;
+	struct audit_verdict *verdicts;	/* accounts.count of them */
+	size_t flagged;
+	unsigned long crypt_calls;
+};
+
+/*
+ * Read root's store and the deny-lists in lists, and classify every
+ * account. 0, or -1 with the reason in error (and nothing to free).
+ */
+int audit_snapshot(const char *root, const char *lists, struct audit_snapshot *snap,
+		   char error[AUDIT_ERROR_MAX]);
+void audit_snapshot_free(struct audit_snapshot *snap);
 
 #endif

@@ -95,13 +95,9 @@ int cmd_audit(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char error[ACCOUNTS_ERROR_MAX > DENYLIST_ERROR_MAX ? ACCOUNTS_ERROR_MAX : DENYLIST_ERROR_MAX];
 	const char *root = "/", *lists = NULL;
-	char default_lists[512];
-	struct audit_verdict *verdicts;
-	struct account_list accounts;
-	struct denylist denylist;
-	struct audit audit;
+	char default_lists[512], error[AUDIT_ERROR_MAX];
+	struct audit_snapshot snap;
 	bool json = false;
 	size_t flagged;
 	int opt;
@@ -128,35 +124,19 @@ int cmd_audit(int argc, char **argv)
 		}
 		lists = default_lists;
 	}
-	if (denylist_load(lists, &denylist, error)) {
+	if (audit_snapshot(root, lists, &snap, error)) {
 		fprintf(stderr, "iotguardctl: %s\n", error);
 		return EXIT_FAIL;
 	}
-	if (accounts_read(root, &accounts, error)) {
-		fprintf(stderr, "iotguardctl: %s\n", error);
-		denylist_free(&denylist);
-		return EXIT_FAIL;
-	}
-	verdicts = calloc(accounts.count ? accounts.count : 1, sizeof(*verdicts));
-	if (!verdicts) {
-		fprintf(stderr, "iotguardctl: out of memory\n");
-		accounts_free(&accounts);
-		denylist_free(&denylist);
-		return EXIT_FAIL;
-	}
-	audit_init(&audit);
-	flagged = audit_accounts(&audit, &accounts, &denylist, verdicts);
+	flagged = snap.flagged;
 	if (json)
-		print_json(&accounts, verdicts, flagged);
+		print_json(&snap.accounts, snap.verdicts, flagged);
 	else
-		print_table(&accounts, verdicts);
+		print_table(&snap.accounts, snap.verdicts);
 	if (!json && flagged)
 		fprintf(stderr, "iotguardctl: %zu account(s) with an empty or known-default password: "
 			"the device must not ship like this (iotguardctl provision)\n", flagged);
-	audit_free(&audit);
-	free(verdicts);
-	accounts_free(&accounts);
-	denylist_free(&denylist);
+	audit_snapshot_free(&snap);
 	if (strcmp(root, "/") && image_holds_secret(root))
 		flagged++;
 	return flagged ? EXIT_FLAGGED : EXIT_OK;

@@ -14,7 +14,6 @@
 #include "accounts.h"
 #include "ctl.h"
 #include "dates.h"
-#include "denylist.h"
 #include "guard_loader.h"
 #include "report.h"
 
@@ -22,35 +21,20 @@
 
 static void gather_accounts(struct device_facts *f)
 {
-	char error[ACCOUNTS_ERROR_MAX > DENYLIST_ERROR_MAX ? ACCOUNTS_ERROR_MAX : DENYLIST_ERROR_MAX];
-	struct audit_verdict *verdicts;
-	struct account_list accounts;
-	struct denylist denylist;
-	struct audit audit;
+	char error[AUDIT_ERROR_MAX];
+	struct audit_snapshot snap;
 
-	if (denylist_load(f->policy->deny_lists, &denylist, error))
+	if (audit_snapshot("/", f->policy->deny_lists, &snap, error))
 		return;
-	if (accounts_read("/", &accounts, error)) {
-		denylist_free(&denylist);
-		return;
+	f->account_count = snap.accounts.count < REPORT_MAX_ACCOUNTS ? snap.accounts.count :
+			   REPORT_MAX_ACCOUNTS;
+	for (size_t i = 0; i < f->account_count; i++) {
+		snprintf(f->accounts[i].name, REPORT_NAME_MAX, "%s", snap.accounts.items[i].name);
+		f->accounts[i].scheme = snap.verdicts[i].scheme;	/* static names */
+		f->accounts[i].class = snap.verdicts[i].class;
 	}
-	verdicts = calloc(accounts.count ? accounts.count : 1, sizeof(*verdicts));
-	if (verdicts) {
-		audit_init(&audit);
-		audit_accounts(&audit, &accounts, &denylist, verdicts);
-		for (size_t i = 0; i < accounts.count && i < REPORT_MAX_ACCOUNTS; i++) {
-			snprintf(f->accounts[i].name, REPORT_NAME_MAX, "%s", accounts.items[i].name);
-			f->accounts[i].scheme = verdicts[i].scheme;	/* static names */
-			f->accounts[i].class = verdicts[i].class;
-		}
-		f->account_count = accounts.count < REPORT_MAX_ACCOUNTS ? accounts.count :
-				   REPORT_MAX_ACCOUNTS;
-		f->audited = true;
-		audit_free(&audit);
-		free(verdicts);
-	}
-	accounts_free(&accounts);
-	denylist_free(&denylist);
+	f->audited = true;
+	audit_snapshot_free(&snap);
 }
 
 static void add_listener(struct device_facts *f, unsigned int port)

@@ -141,45 +141,40 @@ fail:
 int provision(const char *root, const struct iotguard_policy *policy, bool force,
 	      struct provision_result *result, char error[PROVISION_ERROR_MAX])
 {
-	char lists[512], derr[DENYLIST_ERROR_MAX], aerr[ACCOUNTS_ERROR_MAX];
+	char lists[512], aerr[AUDIT_ERROR_MAX];
 	char serr[SHADOW_ERROR_MAX], deliver_path[512];
 	const struct provisioning_policy *p = &policy->provisioning;
 	struct shadow_change *changes = NULL;
-	struct audit_verdict *verdicts = NULL;
+	struct audit_snapshot snap = { 0 };
 	struct target *targets = NULL;
-	struct account_list accounts = { 0 };
-	struct denylist denylist = { 0 };
-	struct audit audit;
 	size_t n = 0;
 	int ret = -1;
 
 	memset(result, 0, sizeof(*result));
-	audit_init(&audit);
-	if (root_path(lists, sizeof(lists), root, policy->deny_lists + 1) ||
-	    denylist_load(lists, &denylist, derr)) {
-		set_error(error, "%s", derr);
-		goto out;
+	if (root_path(lists, sizeof(lists), root, policy->deny_lists + 1)) {
+		set_error(error, "%s: path too long", root);
+		return -1;
 	}
-	if (accounts_read(root, &accounts, aerr)) {
+	if (audit_snapshot(root, lists, &snap, aerr)) {
 		set_error(error, "%s", aerr);
-		goto out;
+		return -1;
 	}
-	verdicts = calloc(accounts.count + 1, sizeof(*verdicts));
-	targets = calloc(accounts.count + 1, sizeof(*targets));
-	changes = calloc(accounts.count + 1, sizeof(*changes));
-	if (!verdicts || !targets || !changes) {
+	targets = calloc(snap.accounts.count + 1, sizeof(*targets));
+	changes = calloc(snap.accounts.count + 1, sizeof(*changes));
+	if (!targets || !changes) {
 		set_error(error, "out of memory");
 		goto out;
 	}
-	audit_accounts(&audit, &accounts, &denylist, verdicts);
-	for (size_t i = 0; i < accounts.count; i++) {
-		if (!listed(p, accounts.items[i].name) || !needs_password(verdicts[i].class, force))
+	for (size_t i = 0; i < snap.accounts.count; i++) {
+		const char *name = snap.accounts.items[i].name;
+
+		if (!listed(p, name) || !needs_password(snap.verdicts[i].class, force))
 			continue;
 		if (p->method == PROVISION_USER) {
 			result->waiting++;
 			continue;
 		}
-		targets[n].account = accounts.items[i].name;
+		targets[n].account = name;
 		if (make_password(policy, root, &targets[n], error))
 			goto out;
 		changes[n].account = targets[n].account;
@@ -210,12 +205,9 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 	ret = 0;
 out:
 	if (targets)
-		explicit_bzero(targets, (accounts.count + 1) * sizeof(*targets));
+		explicit_bzero(targets, (snap.accounts.count + 1) * sizeof(*targets));
 	free(targets);
 	free(changes);
-	free(verdicts);
-	audit_free(&audit);
-	accounts_free(&accounts);
-	denylist_free(&denylist);
+	audit_snapshot_free(&snap);
 	return ret;
 }

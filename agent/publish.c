@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "atomic_file.h"
 #include "dates.h"
 #include "log.h"
 #include "os_release.h"
@@ -24,35 +25,6 @@ static int read_small_file(const char *path, char *out, size_t len)
 		return -1;
 	out[n] = '\0';
 	return 0;
-}
-
-/* mkdir -p of path's directory, then an atomic replace with mode. */
-static int write_atomically(const char *path, const char *text, mode_t mode)
-{
-	char tmp[PUBLISH_URI_MAX + 8], dir[PUBLISH_URI_MAX];
-	size_t len = strlen(text);
-	int fd, ret = -1;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -1;
-	if (fchmod(fd, mode) == 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
-		ret = 0;
-	close(fd);
-	if (!ret && rename(tmp, path))
-		ret = -1;
-	if (ret)
-		unlink(tmp);
-	return ret;
 }
 
 void publish_gather(const struct iotguard_policy *policy, time_t now, struct published *out)
@@ -143,7 +115,7 @@ static void write_security_txt(const struct iotguard_policy *policy, time_t now)
 		log_err("security.txt not published: %s", error);
 		return;
 	}
-	if (write_atomically(d->security_txt, text, 0644))
+	if (atomic_file_write(d->security_txt, text, 0644))
 		log_err("security.txt: cannot write %s: %s", d->security_txt, strerror(errno));
 }
 
@@ -184,7 +156,7 @@ void publish_write(const struct iotguard_policy *policy, time_t now, struct publ
 	publish_gather(policy, now, out);
 	out->change = change;
 	status = status_json_build(out);
-	if (write_atomically(STATUS_JSON_PATH,
+	if (atomic_file_write(STATUS_JSON_PATH,
 			     json_object_to_json_string_ext(status, JSON_C_TO_STRING_PRETTY), 0644))
 		log_err("cannot write %s: %s", STATUS_JSON_PATH, strerror(errno));
 	json_object_put(status);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
+#include "atomic_file.h"
 #include "dates.h"
 #include "support.h"
 
@@ -64,9 +65,8 @@ static int save(const char *path, const struct support_record *record,
 		char error[SUPPORT_ERROR_MAX])
 {
 	json_object *root = json_object_new_object(), *history = json_object_new_array();
-	char tmp[512], dir[512], *slash;
-	int fd, ret = -1;
-	const char *text;
+	char text[8192];
+	int ret = 0;
 
 	json_object_object_add(root, "updates_until", date_json(record->updates_until));
 	for (size_t i = 0; i < record->history_count; i++) {
@@ -77,26 +77,11 @@ static int save(const char *path, const struct support_record *record,
 		json_object_array_add(history, h);
 	}
 	json_object_object_add(root, "history", history);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
-	/* mkdir -p of the state directory. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (slash = dir + 1; *slash; slash++) {
-		if (*slash != '/')
-			continue;
-		*slash = '\0';
-		mkdir(dir, 0755);
-		*slash = '/';
-	}
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
-	    write(fd, "\n", 1) == 1 && !fsync(fd) && !close(fd) && !rename(tmp, path)) {
-		ret = 0;
-	} else {
+	snprintf(text, sizeof(text), "%s\n",
+		 json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
+	if (atomic_file_write(path, text, 0644)) {
 		snprintf(error, SUPPORT_ERROR_MAX, "cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
+		ret = -1;
 	}
 	json_object_put(root);
 	return ret;

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include "gate.h"
+#include "gate_internal.h"
 #include "netlink.h"
 #include "state.h"
 #include "throttle.h"
@@ -176,14 +177,14 @@ static int put_subnet(struct sk_buff *skb, int type, const struct iotguard_subne
 
 int iotguard_gate_put_status(struct sk_buff *skb)
 {
-	struct iotguard_gate_config *config;
+	const struct iotguard_gate_config *config;
 	struct nlattr *ports;
 	unsigned int i;
 	int ret = -EMSGSIZE;
 
-	config = iotguard_gate_config_copy();
-	if (!config)
-		return -ENOMEM;
+	/* Read in place: nothing below sleeps (the table scan takes BH locks). */
+	rcu_read_lock();
+	config = rcu_dereference(iotguard_gate_config);
 	ports = nla_nest_start(skb, IOTGUARD_A_LOGIN_PORTS);
 	if (!ports)
 		goto out;
@@ -206,6 +207,6 @@ int iotguard_gate_put_status(struct sk_buff *skb)
 		goto out;
 	ret = 0;
 out:
-	kfree(config);
+	rcu_read_unlock();
 	return ret;
 }
