@@ -18,6 +18,8 @@
 #include "ctl.h"
 #include "genl_client.h"
 #include "genl_events.h"
+#include "guard_loader.h"
+#include "guard_maps.h"
 
 static void format_ports(const struct gate_config *gate, char *out, size_t len)
 {
@@ -90,23 +92,48 @@ void ctl_gate_add_json(json_object *root, const struct module_status *st)
 	json_object_object_add(root, "locked", json_object_new_boolean(st->locked));
 }
 
+/*
+ * The guard first (its settings frozen, its links handed to the module),
+ * then the module. Without the guard (no BPF LSM) the module still locks,
+ * and we say loudly what is not covered.
+ */
 int cmd_lock(int argc, char **argv)
 {
+	int fds[IOTGUARD_MAX_HELD_LINKS], n_fds = 0, ret;
 	struct genl_client *client = NULL;
-	int ret;
+	bool guard = guard_pinned();
 
 	(void)argv;
 	if (argc != 1) {
 		fprintf(stderr, "iotguardctl: usage: iotguardctl lock\n");
 		return EXIT_USAGE;
 	}
+	if (guard) {
+		ret = guard_lock();
+		if (ret) {
+			fprintf(stderr, "iotguardctl: locking the login guard's maps: %s\n",
+				strerror(-ret));
+			return EXIT_FAIL;
+		}
+		n_fds = guard_link_fds(fds, sizeof(fds) / sizeof(fds[0]));
+		if (n_fds < 0) {
+			fprintf(stderr, "iotguardctl: opening the login guard's links: %s\n",
+				strerror(-n_fds));
+			return EXIT_FAIL;
+		}
+	}
 	ret = genl_client_open(&client);
 	if (!ret)
-		ret = genl_client_lock(client);
+		ret = genl_client_lock(client, fds, (size_t)n_fds);
 	genl_client_close(client);
+	while (n_fds > 0)
+		close(fds[--n_fds]);
 	if (ret)
 		return report_genl_error(ret, "locking");
 	printf("iotguard is locked until reboot: every weakening and the module's unload are refused\n");
+	if (!guard)
+		fprintf(stderr, "iotguardctl: DEGRADED: the BPF login guard is not attached; "
+			"only the network gate is locked\n");
 	return EXIT_OK;
 }
 

@@ -112,6 +112,7 @@ static struct nla_policy status_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_THROTTLE_INTERVAL_MS] = { .type = NLA_U32 },
 	[IOTGUARD_A_THROTTLE_TABLE_SIZE] = { .type = NLA_U32 },
 	[IOTGUARD_A_THROTTLE_ENTRIES] = { .type = NLA_U32 },
+	[IOTGUARD_A_HELD_LINKS] = { .type = NLA_U32 },
 };
 
 static void parse_subnet(struct nlattr *nest, struct gate_subnet *subnet,
@@ -137,6 +138,8 @@ static void parse_gate(struct nlattr **attrs, struct module_status *status)
 
 	if (attrs[IOTGUARD_A_LOCKED])
 		status->locked = nla_get_u8(attrs[IOTGUARD_A_LOCKED]);
+	if (attrs[IOTGUARD_A_HELD_LINKS])
+		status->held_links = nla_get_u32(attrs[IOTGUARD_A_HELD_LINKS]);
 	if (attrs[IOTGUARD_A_LOGIN_PORTS])
 		nla_for_each_nested(port, attrs[IOTGUARD_A_LOGIN_PORTS], rem)
 			if (nla_type(port) == IOTGUARD_A_LOGIN_PORT)
@@ -277,14 +280,25 @@ int genl_client_set_gate(struct genl_client *client, const struct gate_config *g
 	return ret;
 }
 
-int genl_client_lock(struct genl_client *client)
+int genl_client_lock(struct genl_client *client, const int *link_fds, size_t n_links)
 {
 	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_LOCK, 0);
-	int ret;
+	struct nlattr *nest;
+	int ret = -ENOMEM;
 
 	if (!msg)
 		return -ENOMEM;
+	if (n_links) {
+		nest = nla_nest_start(msg, IOTGUARD_A_LINKS);
+		if (!nest)
+			goto out;
+		for (size_t i = 0; i < n_links; i++)
+			if (nla_put_u32(msg, IOTGUARD_A_LINK_FD, (uint32_t)link_fds[i]))
+				goto out;
+		nla_nest_end(msg, nest);
+	}
 	ret = send_cmd(client, msg, NULL, NULL);
+out:
 	nlmsg_free(msg);
 	return ret;
 }

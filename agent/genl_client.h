@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include "gate_config.h"
 #include "iotguard.h"
 
@@ -17,6 +18,7 @@ struct module_status {
 	uint64_t policy_generation;
 	uint64_t counters[__IOTGUARD_CTR_MAX];
 	bool locked;
+	uint32_t held_links;	/* BPF links the module holds since the lock */
 	struct gate_config gate;
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
@@ -35,8 +37,11 @@ int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state);
 /* Send the whole gate configuration; the kernel applies it at once. */
 int genl_client_set_gate(struct genl_client *client, const struct gate_config *gate);
-/* Refuse every weakening and the module's unload until reboot. */
-int genl_client_lock(struct genl_client *client);
+/*
+ * Refuse every weakening and the module's unload until reboot, and hold the
+ * BPF LSM links link_fds[0..n_links) until then (all or none).
+ */
+int genl_client_lock(struct genl_client *client, const int *link_fds, size_t n_links);
 
 /* Shared with genl_events.c: errno from a libnl error. */
 int genl_to_errno(int nl_err);

@@ -67,11 +67,17 @@ static int on_event(void *ctx, void *data, size_t size)
 		snprintf(name, sizeof(name), "uid %u", e->uid);
 	else
 		snprintf(name, sizeof(name), "%s", pw.pw_name);
-	log_warn("login guard: %s %s (pid %u, %s) %s account '%s': its password is empty or a known default",
-		 e->allowed ? "AUDIT: would refuse" : "refused",
-		 comm, e->pid, exe,
-		 e->reason == LOGIN_GUARD_REASON_EXEC ? "running a program as" : "becoming",
-		 name);
+	if (e->reason == LOGIN_GUARD_REASON_RELAY)
+		log_warn("login guard: %s %s (pid %u, %s, as '%s') a connection or listening "
+			 "socket: a login session may not relay while an account has an empty "
+			 "or known-default password",
+			 e->allowed ? "AUDIT: would refuse" : "refused", comm, e->pid, exe, name);
+	else
+		log_warn("login guard: %s %s (pid %u, %s) %s account '%s': its password is empty or a known default",
+			 e->allowed ? "AUDIT: would refuse" : "refused",
+			 comm, e->pid, exe,
+			 e->reason == LOGIN_GUARD_REASON_EXEC ? "running a program as" : "becoming",
+			 name);
 	return 0;
 }
 

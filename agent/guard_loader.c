@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -91,41 +93,17 @@ static bool same_program_pinned(struct bpf_program *prog, const char *pin)
 	       !memcmp(old_tag, new_tag, BPF_TAG_SIZE);
 }
 
-static const struct {
-	const char *pin;
-	size_t offset;		/* of the struct bpf_map * in skel->maps */
-} map_pins[] = {
-	{ LOGIN_GUARD_CONFIG_PIN, offsetof(struct login_guard_bpf, maps.guard_config) },
-	{ LOGIN_GUARD_DENIED_PIN, offsetof(struct login_guard_bpf, maps.denied_uids) },
-	{ LOGIN_GUARD_PROGRAMS_PIN, offsetof(struct login_guard_bpf, maps.login_programs) },
-	{ LOGIN_GUARD_COMMS_PIN, offsetof(struct login_guard_bpf, maps.login_comms) },
-	{ LOGIN_GUARD_CONSOLES_PIN, offsetof(struct login_guard_bpf, maps.console_ttys) },
-	{ LOGIN_GUARD_STATS_PIN, offsetof(struct login_guard_bpf, maps.stats) },
-	{ LOGIN_GUARD_EVENTS_PIN, offsetof(struct login_guard_bpf, maps.events) },
-};
-
-static struct bpf_map *skel_map(struct login_guard_bpf *skel, size_t offset)
-{
-	return *(struct bpf_map **)((char *)skel + offset);
-}
-
-static int set_map_pins(struct login_guard_bpf *skel)
-{
-	/* libbpf reuses a compatible map already pinned at each path. */
-	for (size_t i = 0; i < sizeof(map_pins) / sizeof(map_pins[0]); i++)
-		if (bpf_map__set_pin_path(skel_map(skel, map_pins[i].offset), map_pins[i].pin))
-			return -ENOMEM;
-	return 0;
-}
-
 /*
  * Pinned maps of an older, incompatible version: drop their names. The old
  * links keep their maps alive, and enforcing, until replaced.
  */
-static void unpin_maps(void)
+static void unpin_maps(struct login_guard_bpf *skel)
 {
-	for (size_t i = 0; i < sizeof(map_pins) / sizeof(map_pins[0]); i++)
-		unlink(map_pins[i].pin);
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, skel->obj)
+		if (bpf_map__pin_path(map))
+			unlink(bpf_map__pin_path(map));
 }
 
 static struct login_guard_bpf *load(char *error)
@@ -133,21 +111,22 @@ static struct login_guard_bpf *load(char *error)
 	struct login_guard_bpf *skel;
 	int ret;
 
+	/* Maps marked LIBBPF_PIN_BY_NAME are reused from, or pinned at, here. */
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = LOGIN_GUARD_PIN_DIR);
+
 	for (int attempt = 0; attempt < 2; attempt++) {
-		skel = login_guard_bpf__open();
+		skel = login_guard_bpf__open_opts(&opts);
 		if (!skel) {
 			snprintf(error, GUARD_ERROR_MAX, "opening the BPF skeleton: %s",
 				 strerror(errno));
 			return NULL;
 		}
-		ret = set_map_pins(skel);
-		if (!ret)
-			ret = login_guard_bpf__load(skel);
+		ret = login_guard_bpf__load(skel);
 		if (!ret)
 			return skel;
-		login_guard_bpf__destroy(skel);
 		snprintf(error, GUARD_ERROR_MAX, "loading the BPF login guard: %s", strerror(-ret));
-		unpin_maps();
+		unpin_maps(skel);
+		login_guard_bpf__destroy(skel);
 	}
 	return NULL;
 }
@@ -175,7 +154,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error
 	if (!ret && rename(tmp, pin))
 		ret = -errno;
 	if (ret) {
-		snprintf(error, GUARD_ERROR_MAX, "pinning the guard link at %s: %s", pin,
+		snprintf(error, GUARD_ERROR_MAX, "pinning the guard link at %.100s: %s", pin,
 			 strerror(-ret));
 		unlink(tmp);
 	}
@@ -187,12 +166,10 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error
 int guard_attach(char error[GUARD_ERROR_MAX])
 {
 	struct login_guard_bpf *skel;
-	struct {
-		struct bpf_program *prog;
-		const char *pin;
-	} links[2];
+	struct bpf_program *prog;
 	int ret = GUARD_KEPT;
 	bool had_any = false;
+	char pin[128];
 
 	error[0] = '\0';
 	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST) {
@@ -204,15 +181,13 @@ int guard_attach(char error[GUARD_ERROR_MAX])
 	skel = load(error);
 	if (!skel)
 		return -EINVAL;
-	links[0].prog = skel->progs.login_guard_setuid;
-	links[0].pin = LOGIN_GUARD_LINK_PIN;
-	links[1].prog = skel->progs.login_guard_exec;
-	links[1].pin = LOGIN_GUARD_EXEC_LINK_PIN;
-	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		had_any |= access(links[i].pin, F_OK) == 0;
-		if (same_program_pinned(links[i].prog, links[i].pin))
+	/* Each link is pinned under its program's name. */
+	bpf_object__for_each_program(prog, skel->obj) {
+		snprintf(pin, sizeof(pin), "%s/%s", LOGIN_GUARD_PIN_DIR, bpf_program__name(prog));
+		had_any |= access(pin, F_OK) == 0;
+		if (same_program_pinned(prog, pin))
 			continue;
-		if (attach_and_pin(links[i].prog, links[i].pin, error)) {
+		if (attach_and_pin(prog, pin, error)) {
 			ret = -EIO;
 			break;
 		}
@@ -222,4 +197,58 @@ int guard_attach(char error[GUARD_ERROR_MAX])
 		ret = GUARD_ATTACHED;
 	login_guard_bpf__destroy(skel);
 	return ret;
+}
+
+/* Is fd a BPF link? The anonymous inode says so: "anon_inode:bpf-link". */
+static bool is_link_fd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:bpf-link");
+}
+
+int guard_link_fds(int *fds, size_t max)
+{
+	struct dirent *entry;
+	size_t n = 0;
+	int ret = 0;
+	char pin[128];
+	DIR *dir;
+
+	dir = opendir(LOGIN_GUARD_PIN_DIR);
+	if (!dir)
+		return -errno;
+	while ((entry = readdir(dir))) {
+		int fd;
+
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%.64s", LOGIN_GUARD_PIN_DIR, entry->d_name);
+		fd = bpf_obj_get(pin);
+		if (fd < 0)
+			continue;
+		if (!is_link_fd(fd)) {
+			close(fd);
+			continue;
+		}
+		if (n == max) {
+			close(fd);
+			ret = -E2BIG;
+			break;
+		}
+		fds[n++] = fd;
+	}
+	closedir(dir);
+	if (ret) {
+		while (n)
+			close(fds[--n]);
+		return ret;
+	}
+	return (int)n;
 }

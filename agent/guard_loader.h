@@ -38,4 +38,11 @@ int guard_attach(char error[GUARD_ERROR_MAX]);
 /* True if the guard's links are pinned (they are then attached). */
 bool guard_pinned(void);
 
+/*
+ * Open every link pinned under LOGIN_GUARD_PIN_DIR into fds[0..max), for
+ * the module to hold at lock. Returns how many (the caller closes them), or
+ * -errno.
+ */
+int guard_link_fds(int *fds, size_t max);
+
 #endif

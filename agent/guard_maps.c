@@ -20,9 +20,11 @@ __u64 kernel_dev(dev_t dev)
 	return ((__u64)major(dev) << KERNEL_MINORBITS) | minor(dev);
 }
 
-int guard_set_config(bool audit_only, bool audited)
+int guard_set_config(bool audit_only, bool audited, bool flagged)
 {
-	struct login_guard_config cfg = { .audit_only = audit_only, .audited = audited };
+	struct login_guard_config cfg = {
+		.audit_only = audit_only, .audited = audited, .flagged = flagged
+	};
 	__u32 key = 0;
 	int fd, ret;
 
@@ -44,7 +46,9 @@ static bool in_set(const void *keys, size_t n, size_t key_size, const void *key)
 
 /*
  * Make the pinned hash map hold exactly keys[0..n) with values[i]: add and
- * update first, then delete what is no longer wanted.
+ * update first, then delete what is no longer wanted. Entries already right
+ * are not written, so syncing a map frozen at lock with what it holds
+ * succeeds, and any change to it fails with EPERM.
  */
 static int sync_set(const char *pin, const void *keys, const __u32 *values,
 		    size_t n, size_t key_size)
@@ -52,19 +56,28 @@ static int sync_set(const char *pin, const void *keys, const __u32 *values,
 	char cur[64], next[64];
 	bool have_cur = false;
 	int fd, ret = 0;
+	__u32 value;
 
 	if (key_size > sizeof(cur))
 		return -EINVAL;
 	fd = bpf_obj_get(pin);
 	if (fd < 0)
 		return -errno;
-	for (size_t i = 0; i < n && !ret; i++)
-		if (bpf_map_update_elem(fd, (const char *)keys + i * key_size, &values[i], BPF_ANY))
+	for (size_t i = 0; i < n && !ret; i++) {
+		const void *key = (const char *)keys + i * key_size;
+
+		if (!bpf_map_lookup_elem(fd, key, &value) && value == values[i])
+			continue;
+		if (bpf_map_update_elem(fd, key, &values[i], BPF_ANY))
 			ret = -errno;
+	}
 	while (!ret && !bpf_map_get_next_key(fd, have_cur ? cur : NULL, next)) {
 		if (!in_set(keys, n, key_size, next)) {
 			/* Deleting the current key restarts the walk. */
-			bpf_map_delete_elem(fd, next);
+			if (bpf_map_delete_elem(fd, next)) {
+				ret = -errno;
+				break;
+			}
 			have_cur = false;
 			continue;
 		}
@@ -108,11 +121,16 @@ int guard_set_programs(const struct login_guard_policy *policy)
 {
 	struct login_program_key progs[POLICY_MAX_LOGIN_PROGRAMS];
 	struct login_comm_key comms[POLICY_MAX_LOGIN_PROGRAMS], consoles[POLICY_MAX_CONSOLES];
-	__u32 prog_flags[POLICY_MAX_LOGIN_PROGRAMS], ones[POLICY_MAX_LOGIN_PROGRAMS];
+	__u32 prog_flags[POLICY_MAX_LOGIN_PROGRAMS];
+	__u32 ones[POLICY_MAX_LOGIN_PROGRAMS > POLICY_MAX_CONSOLES ?
+		   POLICY_MAX_LOGIN_PROGRAMS : POLICY_MAX_CONSOLES];
 	size_t n_progs = 0, n_comms = 0;
 	char real[PATH_MAX];
 	struct stat st;
 	int ret;
+
+	for (size_t i = 0; i < sizeof(ones) / sizeof(ones[0]); i++)
+		ones[i] = 1;
 
 	for (size_t i = 0; i < policy->program_count; i++) {
 		const char *path = policy->programs[i], *name = strrchr(path, '/');
@@ -127,8 +145,7 @@ int guard_set_programs(const struct login_guard_policy *policy)
 		/* busybox and friends: only the login applets, by the name they run under. */
 		flags = is_multi_call(policy, real) ? LOGIN_PROGRAM_MULTI_CALL : LOGIN_PROGRAM_WHOLE;
 		if (flags == LOGIN_PROGRAM_MULTI_CALL) {
-			comm_key(&comms[n_comms], name ? name + 1 : path);
-			ones[n_comms++] = 1;
+			comm_key(&comms[n_comms++], name ? name + 1 : path);
 		}
 		for (k = 0; k < n_progs; k++)
 			if (!memcmp(&progs[k], &key, sizeof(key)))
@@ -148,6 +165,112 @@ int guard_set_programs(const struct login_guard_policy *policy)
 		ret = sync_set(LOGIN_GUARD_CONSOLES_PIN, consoles, ones, policy->console_count,
 			       sizeof(consoles[0]));
 	return ret ? ret : (int)n_progs;
+}
+
+/* Copy every entry of one pinned map into another (key and __u32 value). */
+static int copy_map(const char *from_pin, const char *to_pin)
+{
+	char cur[64], next[64];
+	bool have_cur = false;
+	int from, to, ret = 0;
+	__u32 value, old;
+
+	from = bpf_obj_get(from_pin);
+	if (from < 0)
+		return -errno;
+	to = bpf_obj_get(to_pin);
+	if (to < 0) {
+		ret = -errno;
+		close(from);
+		return ret;
+	}
+	while (!ret && !bpf_map_get_next_key(from, have_cur ? cur : NULL, next)) {
+		memcpy(cur, next, sizeof(cur));
+		have_cur = true;
+		if (bpf_map_lookup_elem(from, next, &value))
+			continue;	/* deleted meanwhile */
+		/* Already there (a repeated lock): a frozen map takes no write. */
+		if (!bpf_map_lookup_elem(to, next, &old) && old == value)
+			continue;
+		if (bpf_map_update_elem(to, next, &value, BPF_ANY))
+			ret = -errno;
+	}
+	close(to);
+	close(from);
+	return ret;
+}
+
+static int freeze(const char *pin)
+{
+	int fd = bpf_obj_get(pin), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* EBUSY: frozen already, by an earlier lock. */
+	if (bpf_map_freeze(fd) && errno != EBUSY)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int guard_lock_state(struct login_guard_lock *lock)
+{
+	__u32 key = 0;
+	int fd, ret = 0;
+
+	fd = bpf_obj_get(LOGIN_GUARD_LOCK_PIN);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_lookup_elem(fd, &key, lock))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int guard_lock(void)
+{
+	static const char *const frozen[] = {
+		LOGIN_GUARD_DENIED_LOCKED_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN,
+		LOGIN_GUARD_COMMS_PIN, LOGIN_GUARD_CONSOLES_PIN,
+	};
+	struct login_guard_config cfg = {};
+	struct login_guard_lock lock = {};
+	__u32 key = 0;
+	int fd, ret;
+
+	ret = guard_lock_state(&lock);
+	if (ret)
+		return ret;
+	if (lock.locked)
+		return 0;
+	fd = bpf_obj_get(LOGIN_GUARD_CONFIG_PIN);
+	if (fd < 0)
+		return -errno;
+	ret = bpf_map_lookup_elem(fd, &key, &cfg) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+
+	ret = copy_map(LOGIN_GUARD_DENIED_PIN, LOGIN_GUARD_DENIED_LOCKED_PIN);
+	if (!ret)
+		ret = copy_map(LOGIN_GUARD_PROGRAMS_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN);
+	for (size_t i = 0; !ret && i < sizeof(frozen) / sizeof(frozen[0]); i++)
+		ret = freeze(frozen[i]);
+	if (ret)
+		return ret;
+	/* Last: the guard consults the frozen copies once this says locked. */
+	lock.locked = 1;
+	lock.audit_only = cfg.audit_only;
+	lock.audited = cfg.audited;
+	lock.flagged = cfg.flagged;
+	fd = bpf_obj_get(LOGIN_GUARD_LOCK_PIN);
+	if (fd < 0)
+		return -errno;
+	ret = bpf_map_update_elem(fd, &key, &lock, BPF_ANY) ? -errno : 0;
+	if (!ret && bpf_map_freeze(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
 }
 
 int guard_read_stats(__u64 stats[__LOGIN_GUARD_STAT_MAX])

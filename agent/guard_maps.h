@@ -18,9 +18,22 @@
 /*
  * audit_only: mode "audit" and "off" only report denials; "enforce"
  * refuses them. audited: the denied set holds an audit's verdict (until
- * then the guard treats every account as flagged).
+ * then the guard treats every account as flagged). flagged: the denied set
+ * is not empty (sessions of login programs may not relay).
  */
-int guard_set_config(bool audit_only, bool audited);
+int guard_set_config(bool audit_only, bool audited, bool flagged);
+
+/*
+ * The guard's half of `iotguardctl lock`: copy the flagged uids and login
+ * programs into their frozen twins, freeze those and the applet and console
+ * lists, then record and freeze the settings (struct login_guard_lock).
+ * From then on no syscall can weaken what the guard enforces, root's
+ * included. Idempotent. Returns 0 or -errno.
+ */
+int guard_lock(void);
+
+/* The settings frozen at lock (locked 0 before). Returns 0 or -errno. */
+int guard_lock_state(struct login_guard_lock *lock);
 
 /* Make uids[0..n) exactly the denied set. Returns 0 or -errno. */
 int guard_set_denied(const uid_t *uids, size_t n);

@@ -116,6 +116,9 @@ static void configure_guard(const struct agent *agent)
 	ret = guard_set_programs(&policy->login_guard);
 	if (ret == 0)
 		log_warn("login guard: none of the policy's login programs exists on this device");
+	else if (ret == -EPERM)
+		log_warn("login guard: locked until reboot: its applet and console lists stay "
+			 "as they were at the lock");
 	else if (ret < 0)
 		log_err("login guard: cannot load the login programs: %s", strerror(-ret));
 	if (audited) {
@@ -125,7 +128,8 @@ static void configure_guard(const struct agent *agent)
 			audited = false;	/* keep treating every account as flagged */
 		}
 	}
-	ret = guard_set_config(policy->mode != IOTGUARD_MODE_ENFORCE, audited);
+	ret = guard_set_config(policy->mode != IOTGUARD_MODE_ENFORCE, audited,
+			       agent->creds.flagged_count > 0);
 	if (ret)
 		log_err("login guard: cannot set its mode: %s", strerror(-ret));
 }
@@ -264,6 +268,38 @@ static int publish_timeout_ms(const struct agent *agent)
 	return left <= 0 ? 0 : left > INT32_MAX / 1000 ? INT32_MAX : (int)left * 1000;
 }
 
+/*
+ * After `iotguardctl lock`, a policy whose mode is weaker than the one the
+ * kernel enforces is refused whole, as the module and the guard refuse it.
+ * (The gate's own weakenings are refused by the module when applied.)
+ */
+static bool weakens_lock(const struct iotguard_policy *policy)
+{
+	struct login_guard_lock lock = {};
+	struct module_status status;
+	struct genl_client *client;
+	bool weakens = false;
+
+	if (!genl_client_open(&client)) {
+		if (!genl_client_get_status(client, &status) && status.locked &&
+		    policy->mode < status.mode) {
+			log_err("policy refused, the running policy stays: iotguard is locked "
+				"until reboot: mode %s would weaken %s", mode_name(policy->mode),
+				mode_name(status.mode));
+			weakens = true;
+		}
+		genl_client_close(client);
+	}
+	if (!weakens && !guard_lock_state(&lock) && lock.locked && !lock.audit_only &&
+	    policy->mode != IOTGUARD_MODE_ENFORCE) {
+		log_err("policy refused, the running policy stays: the login guard is locked "
+			"until reboot in mode enforce; mode %s would weaken it",
+			mode_name(policy->mode));
+		weakens = true;
+	}
+	return weakens;
+}
+
 static void reload(struct agent *agent)
 {
 	char error[POLICY_ERROR_MAX];
@@ -273,6 +309,8 @@ static void reload(struct agent *agent)
 		log_err("policy refused, the running policy stays: %s", error);
 		return;
 	}
+	if (weakens_lock(&policy))
+		return;
 	if (policy.publish.support.set &&
 	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
 				     error)) {

@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include "events.h"
 #include "gate.h"
+#include "links.h"
 #include "netlink.h"
 #include "state.h"
 #include "sysfs.h"
@@ -64,6 +65,7 @@ static void __exit iotguard_exit(void)
 	rcu_barrier();
 	iotguard_gate_config_uninit();
 	iotguard_throttle_uninit();
+	iotguard_links_release();
 	pr_info("unloaded\n");
 }
 

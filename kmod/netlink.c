@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include "links.h"
 #include "netlink.h"
 #include "state.h"
 
@@ -27,7 +28,8 @@ static const struct nla_policy set_cred_state_policy[IOTGUARD_A_MAX + 1] = {
 };
 
 static const struct nla_policy lock_policy[IOTGUARD_A_MAX + 1] = {
-	/* No attributes. */
+	/* The nest's entries are checked by iotguard_links_hold(). */
+	[IOTGUARD_A_LINKS] = { .type = NLA_NESTED },
 };
 
 static int put_counters(struct sk_buff *skb,
@@ -66,6 +68,7 @@ static int fill_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(skb, IOTGUARD_A_POLICY_GENERATION,
 			      status.policy_generation, IOTGUARD_A_PAD) ||
 	    nla_put_u8(skb, IOTGUARD_A_LOCKED, status.locked) ||
+	    nla_put_u32(skb, IOTGUARD_A_HELD_LINKS, iotguard_links_held()) ||
 	    iotguard_gate_put_status(skb) ||
 	    put_counters(skb, &status)) {
 		genlmsg_cancel(skb, hdr);
@@ -116,8 +119,18 @@ static int iotguard_set_gate(struct sk_buff *skb, struct genl_info *info)
 	return iotguard_gate_set(info);
 }
 
+/* The links first: a lock that cannot hold them is not taken. */
 static int iotguard_lock(struct sk_buff *skb, struct genl_info *info)
 {
+	int ret;
+
+	if (info->attrs[IOTGUARD_A_LINKS]) {
+		ret = iotguard_links_hold(info->attrs[IOTGUARD_A_LINKS], info->extack);
+		if (ret) {
+			iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+			return ret;
+		}
+	}
 	iotguard_state_lock();
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -182,6 +183,158 @@ TEST_F(login, root_with_a_default_on_a_pty)
 	before = refusals();
 	EXPECT_OUTCOME(REFUSED, login_on_pty("root", VENDOR_PASSWORD));
 	EXPECT_LT(before, refusals());
+}
+
+/* Buildroot installs busybox setuid root: any user's `busybox su` runs as root. */
+static int setuid_busybox(bool on)
+{
+	return chmod("/bin/busybox", on ? 04755 : 0755) ? -errno : 0;
+}
+
+#define ECHO_MARK "echo MARK$((6*7))"
+
+static const struct su_way {
+	const char *path;
+	char *const argv[8];
+} su_ways[] = {
+	{ "/bin/su", { "su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/bin/busybox", { "busybox", "su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/bin/busybox", { "su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/bin/busybox", { "-su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/bin/busybox", { "/no/such/dir/su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/bin/busybox", { "busybox", "busybox", "su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/tmp/innocent", { "su", USER, "-c", ECHO_MARK, NULL } },
+	{ "/tmp/innocent", { "busybox", "su", USER, "-c", ECHO_MARK, NULL } },
+};
+
+/* Each way of running the su applet, as nobody with the default: refused and killed. */
+static void su_every_way(struct __test_metadata *_metadata, const char *password,
+			 enum outcome want)
+{
+	for (size_t i = 0; i < sizeof(su_ways) / sizeof(su_ways[0]); i++) {
+		const struct su_way *way = &su_ways[i];
+		enum outcome got;
+		int status;
+
+		got = su_as_nobody(way->path, way->argv, password, &status);
+		EXPECT_EQ(want, got) TH_LOG("%s as %s %s: %s", way->path, way->argv[0],
+					    way->argv[1], outcome_names[got]);
+		if (want == REFUSED)
+			EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+				TH_LOG("%s as %s %s: not killed (status %#x)", way->path,
+				       way->argv[0], way->argv[1], status);
+	}
+}
+
+/* A non-login applet of the same binary, as nobody: it runs. */
+static int busybox_id_as_nobody(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		if (setgid(65534) || setuid(65534))
+			_exit(126);
+		execl("/bin/busybox", "busybox", "id", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+TEST_F_TIMEOUT(login, su_applet_however_invoked, 180)
+{
+	__u64 before = refusals();
+
+	ASSERT_EQ(0, setuid_busybox(true));
+	ASSERT_EQ(0, symlink("/bin/busybox", "/tmp/innocent"));
+	su_every_way(_metadata, VENDOR_PASSWORD, REFUSED);
+	EXPECT_LE(before + sizeof(su_ways) / sizeof(su_ways[0]), refusals());
+	EXPECT_EQ(0, busybox_id_as_nobody());
+	provision(_metadata, self);
+	su_every_way(_metadata, self->password, LOGGED_IN);
+	unlink("/tmp/innocent");
+	setuid_busybox(false);
+}
+
+/* A software update replaces busybox by rename: the new inode is guarded at once. */
+TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
+{
+	ASSERT_EQ(0, run_capture("cp -p /bin/busybox /bin/busybox.new && "
+				 "chmod 4755 /bin/busybox.new && mv /bin/busybox.new /bin/busybox",
+				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, symlink("/bin/busybox", "/tmp/innocent"));
+	su_every_way(_metadata, VENDOR_PASSWORD, REFUSED);
+	EXPECT_EQ(0, busybox_id_as_nobody());
+	unlink("/tmp/innocent");
+	setuid_busybox(false);
+}
+
+static __u64 relay_refusals(void)
+{
+	return guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED);
+}
+
+#define TARGET_PORT 7777
+#define LOCAL_FWD_PORT 9999
+#define REMOTE_FWD_PORT 8888
+#define FORWARD_WAIT_MS 30000
+
+static void stop(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
+}
+
+/* Wait until the guard has refused one more relay than before, at most wait_ms. */
+static bool relay_refused_since(__u64 before, long wait_ms)
+{
+	for (long waited = 0; waited < wait_ms; waited += 100) {
+		if (relay_refusals() > before)
+			return true;
+		usleep(100 * 1000);
+	}
+	return false;
+}
+
+/*
+ * dropbear runs -L and -R inside the session process, which never calls
+ * setuid: with the default password it must still relay nothing.
+ */
+TEST_F_TIMEOUT(login, ssh_forwarding_relays_nothing_while_flagged, 240)
+{
+	pid_t target = greeter(TARGET_PORT), client;
+	__u64 before;
+
+	ASSERT_LT(0, target);
+	/* -L: the attacker reaches the device's loopback service through the session. */
+	before = relay_refusals();
+	client = ssh_forward(USER, VENDOR_PASSWORD, "-L 127.0.0.1:9999:127.0.0.1:7777");
+	EXPECT_EQ(0, local_greeting(true, LOCAL_FWD_PORT, FORWARD_WAIT_MS));
+	EXPECT_TRUE(relay_refused_since(before, 5000));
+	stop(client);
+	/* -R: the device listens for the attacker. */
+	before = relay_refusals();
+	client = ssh_forward(USER, VENDOR_PASSWORD, "-R 8888:" DEVICE_ADDR ":7777");
+	EXPECT_TRUE(relay_refused_since(before, FORWARD_WAIT_MS));
+	EXPECT_EQ(-1, local_greeting(false, REMOTE_FWD_PORT, 1000));
+	stop(client);
+
+	/* Provisioned: the same forwarding with the new password works. */
+	provision(_metadata, self);
+	client = ssh_forward(USER, self->password, "-L 127.0.0.1:9999:127.0.0.1:7777");
+	EXPECT_EQ(1, local_greeting(true, LOCAL_FWD_PORT, FORWARD_WAIT_MS));
+	stop(client);
+	client = ssh_forward(USER, self->password, "-R 8888:" DEVICE_ADDR ":7777");
+	EXPECT_EQ(1, local_greeting(false, REMOTE_FWD_PORT, FORWARD_WAIT_MS));
+	stop(client);
+	stop(target);
 }
 
 TEST_F(login, refusals_reach_the_log)

@@ -150,8 +150,66 @@ enum outcome su_to(const char *user)
 	return strstr(out, "MARK42") ? LOGGED_IN : REFUSED;
 }
 
+/*
+ * A local unprivileged user (nobody) runs path with argv on a fresh pty and
+ * answers its password prompt; argv must ask for `echo MARK$((6*7))`.
+ * *status is the program's wait status (the guard kills what it refuses).
+ */
+enum outcome su_as_nobody(const char *path, char *const argv[], const char *password,
+			  int *status)
+{
+	long deadline = now_ms() + DIALOGUE_MS;
+	char buf[4096] = "", line[128];
+	enum outcome result = REFUSED;
+	size_t used = 0;
+	int master;
+	pid_t pid;
+
+	*status = -1;
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master))
+		return BROKEN;
+	pid = fork();
+	if (pid == 0) {
+		int slave;
+
+		setsid();
+		slave = open(ptsname(master), O_RDWR);
+		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0))
+			_exit(127);
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		close(master);
+		if (setgid(65534) || setuid(65534))
+			_exit(126);
+		execv(path, argv);
+		_exit(127);
+	}
+	if (read_until(master, buf, sizeof(buf), &used, "assword:", deadline)) {
+		fprintf(stderr, "# no password prompt from %s; got: [%s]\n", path, buf);
+		result = BROKEN;
+	} else {
+		snprintf(line, sizeof(line), "%s\n", password);
+		if (write(master, line, strlen(line)) < 0 ||
+		    read_until(master, buf, sizeof(buf), &used, "MARK42", deadline))
+			result = REFUSED;
+		else
+			result = LOGGED_IN;
+	}
+	/* A refused program is dead already; one that is not gets SIGTERM, never SIGKILL. */
+	for (int i = 0; i < 50 && waitpid(pid, status, WNOHANG) == 0; i++)
+		usleep(100 * 1000);
+	if (*status == -1) {
+		kill(pid, SIGTERM);
+		waitpid(pid, status, 0);
+	}
+	close(master);
+	return result;
+}
+
 /* Enter the attacker's network namespace (in a child). */
-static int enter_attacker(void)
+int enter_attacker(void)
 {
 	int fd = open("/run/netns/" NETNS, O_RDONLY | O_CLOEXEC);
 
@@ -220,6 +278,103 @@ enum outcome ssh_login(const char *user, const char *password)
 	if (strstr(out, "MARK42"))
 		return LOGGED_IN;
 	return strstr(out, "Connection refused") ? RESET : REFUSED;
+}
+
+/*
+ * An SSH client in the attacker's namespace holding forwardings open
+ * (dbclient -N with spec, e.g. "-L 9999:127.0.0.1:7777"). Returns its pid.
+ */
+pid_t ssh_forward(const char *user, const char *password, const char *spec)
+{
+	char cmd[512];
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		snprintf(cmd, sizeof(cmd),
+			 "DROPBEAR_PASSWORD='%s' exec " IP " netns exec " NETNS
+			 " dbclient -y -y -N %s %s@" DEVICE_ADDR " >/dev/null 2>&1",
+			 password, spec, user);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Connect to 127.0.0.1:port (in the attacker's namespace if asked). */
+static int connect_local(uint16_t port)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (sock < 0)
+		return -1;
+	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr))) {
+		close(sock);
+		return -1;
+	}
+	return sock;
+}
+
+/*
+ * Connect to 127.0.0.1:port, retrying until something listens (at most
+ * wait_ms), and read what comes back. 1 if it was GREETING, 0 if the
+ * connection carried something else or nothing, -1 if nothing listened.
+ */
+int local_greeting(bool in_attacker_ns, uint16_t port, long wait_ms)
+{
+	int pipefd[2], status, result = -1;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long deadline = now_ms() + wait_ms;
+		char buf[64] = "";
+		size_t used = 0;
+		int sock;
+
+		if (in_attacker_ns && enter_attacker())
+			_exit(3);
+		while ((sock = connect_local(port)) < 0 && now_ms() < deadline)
+			usleep(100 * 1000);
+		if (sock < 0)
+			_exit(2);
+		_exit(read_until(sock, buf, sizeof(buf), &used, GREETING, now_ms() + 5000) ? 0 : 1);
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		result = WEXITSTATUS(status) == 1 ? 1 : WEXITSTATUS(status) == 0 ? 0 : -1;
+	return result;
+}
+
+/* A service on the device, 0.0.0.0:port, that writes GREETING to each client. */
+pid_t greeter(uint16_t port)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, sock;
+	pid_t pid;
+
+	sock = socket(AF_INET, SOCK_STREAM, 0);
+	if (sock < 0 || setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(sock, (struct sockaddr *)&addr, sizeof(addr)) || listen(sock, 16))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			int client = accept(sock, NULL, NULL);
+
+			if (client >= 0) {
+				if (write(client, GREETING "\n", strlen(GREETING) + 1) < 0)
+					_exit(1);
+				close(client);
+			}
+		}
+	}
+	close(sock);
+	return pid;
 }
 
 int setup_network(void)

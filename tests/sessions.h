@@ -7,6 +7,10 @@
 #ifndef IOTGUARD_TEST_SESSIONS_H
 #define IOTGUARD_TEST_SESSIONS_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
 #define IP "/sbin/ip"
 #define NETNS "attacker"
 #define DEVICE_ADDR "10.99.0.1"
@@ -25,7 +29,18 @@ void session_source(const char *addr);
 
 enum outcome login_on_pty(const char *user, const char *password);
 enum outcome su_to(const char *user);
+enum outcome su_as_nobody(const char *path, char *const argv[], const char *password,
+			  int *status);
 enum outcome telnet_login(const char *user, const char *password);
 enum outcome ssh_login(const char *user, const char *password);
+
+/* Enter the attacker's network namespace (in a child process). */
+int enter_attacker(void);
+
+/* SSH forwarding from the attacker's namespace; see sessions.c. */
+#define GREETING "RELAYED-BY-THE-DEVICE"
+pid_t ssh_forward(const char *user, const char *password, const char *spec);
+pid_t greeter(uint16_t port);
+int local_greeting(bool in_attacker_ns, uint16_t port, long wait_ms);
 
 #endif

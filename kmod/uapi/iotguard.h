@@ -72,9 +72,18 @@
  *   removing a port, adding or widening an exemption, a larger burst or a
  *   shorter interval.
  *
- * IOTGUARD_CMD_LOCK [admin]: no attributes. Until reboot, refuse every
- *   weakening (a lower mode, and the SET_GATE and SET_CRED_STATE cases
- *   above) and refuse to unload the module. Idempotent.
+ * IOTGUARD_CMD_LOCK [admin]: until reboot, refuse every weakening (a lower
+ *   mode, and the SET_GATE and SET_CRED_STATE cases above) and refuse to
+ *   unload the module. Idempotent.
+ *     IOTGUARD_A_LINKS              NLA_NESTED   optional: BPF LSM links (the
+ *                                                login guard's) to hold until
+ *                                                reboot, so that removing
+ *                                                their bpffs pins cannot
+ *                                                detach them; all or none
+ *       IOTGUARD_A_LINK_FD          NLA_U32      an fd of the sender's for a
+ *                                                BPF LSM link; at most
+ *                                                IOTGUARD_MAX_HELD_LINKS in
+ *                                                all. EINVAL for any other fd
  *
  * GET_STATUS also reports the gate:
  *     IOTGUARD_A_LOCKED             NLA_U8       1 after IOTGUARD_CMD_LOCK
@@ -85,6 +94,7 @@
  *                                                (module parameter
  *                                                throttle_table_size)
  *     IOTGUARD_A_THROTTLE_ENTRIES   NLA_U32      sources it holds now
+ *     IOTGUARD_A_HELD_LINKS         NLA_U32      BPF links held since LOCK
  *
  * Multicast group "events" (IOTGUARD_MCGRP_EVENTS; CAP_NET_ADMIN to join):
  *   IOTGUARD_CMD_EVENT, at most IOTGUARD_EVENTS_PER_SEC a second (bursts of
@@ -116,6 +126,7 @@
 #define IOTGUARD_DEFAULT_THROTTLE_INTERVAL_MS 10000
 #define IOTGUARD_EVENTS_PER_SEC 20
 #define IOTGUARD_EVENT_BURST 50
+#define IOTGUARD_MAX_HELD_LINKS 16
 
 enum iotguard_cmd {
 	IOTGUARD_CMD_UNSPEC,
@@ -193,6 +204,9 @@ enum iotguard_attr {
 	IOTGUARD_A_EVENT_SADDR,
 	IOTGUARD_A_EVENT_DPORT,
 	IOTGUARD_A_EVENT_IFINDEX,
+	IOTGUARD_A_LINKS,
+	IOTGUARD_A_LINK_FD,
+	IOTGUARD_A_HELD_LINKS,
 	__IOTGUARD_A_MAX
 };
 #define IOTGUARD_A_MAX (__IOTGUARD_A_MAX - 1)
