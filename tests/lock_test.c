@@ -4,14 +4,23 @@
  * its own unload. A lock lasts until reboot, so this program runs in a boot
  * of its own (scripts/check), not in the main suite; its tests run in order.
  */
+#include <crypt.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
+#include <bpf/bpf.h>
+#include <linux/types.h>
 #include "kselftest_harness.h"
 #include "genl_raw.h"
+#include "login_guard.h"
+#include "sessions.h"
 #include "util.h"
+
+#define USER "tester"
+#define VENDOR_PASSWORD "admin"
 
 static const uint16_t ports[] = { 22, 23, 2323, 8080 };
 
@@ -50,6 +59,27 @@ static void expect_unchanged(struct __test_metadata *_metadata, struct raw_genl 
 	EXPECT_EQ(-EPERM, call) TH_LOG("%s was not refused", #call);		\
 	expect_unchanged(_metadata, &self->g, &self->before, #call);		\
 } while (0)
+
+/* Before anything is locked: an account with the vendor's default password. */
+TEST(a_vendor_account_is_flagged)
+{
+	char line[512];
+	FILE *f;
+
+	f = fopen("/etc/passwd", "a");
+	ASSERT_NE(NULL, f);
+	fputs(USER ":x:1000:1000:" USER ":/tmp:/bin/sh\n", f);
+	fclose(f);
+	snprintf(line, sizeof(line), USER ":%s:19000:0:99999:7:::\n",
+		 crypt(VENDOR_PASSWORD, "$6$vendorsalt$"));
+	f = fopen("/etc/shadow", "a");
+	ASSERT_NE(NULL, f);
+	fputs(line, f);
+	fclose(f);
+	ASSERT_LE(0, wait_cred_state("default", 10000));
+	EXPECT_EQ(REFUSED, su_to(USER));
+	EXPECT_EQ(LOGGED_IN, su_to("root"));
+}
 
 TEST_F(lock, lock_is_reported)
 {
@@ -149,6 +179,92 @@ TEST_F(lock, agent_reload_cannot_weaken_and_says_why)
 	EXPECT_EQ(5, st.port_count);		/* the policy's 3 were refused */
 	EXPECT_EQ(IOTGUARD_CRED_DEFAULT, st.cred_state);
 	EXPECT_EQ(agent, agentd_pid());	/* and it keeps running */
+}
+
+/* The guarantee after each attack: su to the flagged account is refused, to root works. */
+#define EXPECT_SU_STILL_GUARDED(what) do {					\
+	EXPECT_EQ(REFUSED, su_to(USER)) TH_LOG("after %s", what);		\
+	EXPECT_EQ(LOGGED_IN, su_to("root")) TH_LOG("after %s", what);		\
+} while (0)
+
+static int pinned_map_update(const char *pin, const void *key, const void *value)
+{
+	int fd = bpf_obj_get(pin), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static int pinned_map_delete(const char *pin, const void *key)
+{
+	int fd = bpf_obj_get(pin), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = bpf_map_delete_elem(fd, key) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* (a) A policy in audit mode, sent with SIGHUP: refused whole, and said so. */
+TEST_F(lock, audit_policy_is_refused_and_the_guard_still_refuses)
+{
+	char out[4096];
+	int agent = agentd_pid();
+
+	ASSERT_GT(agent, 1);
+	ASSERT_EQ(0, run_capture("cp -p /etc/iotguard/iotguard.conf /tmp/policy.saved && "
+				 "sed -i 's/^mode = .*/mode = \"audit\";/' /etc/iotguard/iotguard.conf",
+				 out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, kill(agent, SIGHUP));
+	EXPECT_EQ(0, wait_for_log("policy refused", "mode audit would weaken", out, sizeof(out)))
+		TH_LOG("%s", out);
+	run_capture("cp -p /tmp/policy.saved /etc/iotguard/iotguard.conf", NULL, 0);
+	EXPECT_SU_STILL_GUARDED("an audit-mode policy");
+}
+
+/* Root writes the guard's maps by hand, as bpftool would. */
+TEST_F(lock, the_guard_maps_cannot_weaken_it)
+{
+	struct login_guard_config weak = { .audit_only = 1, .audited = 1, .flagged = 0 };
+	struct login_comm_key tty = { .comm = "pts0" };
+	__u32 key = 0, one = 1, uid = 1000;
+
+	ASSERT_EQ(0, pinned_map_update(LOGIN_GUARD_CONFIG_PIN, &key, &weak));
+	EXPECT_SU_STILL_GUARDED("guard_config set to audit");
+	ASSERT_EQ(0, pinned_map_delete(LOGIN_GUARD_DENIED_PIN, &uid));
+	EXPECT_SU_STILL_GUARDED("the flagged uid deleted");
+	/* Frozen at lock: no syscall may change them. */
+	EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_CONSOLES_PIN, &tty, &one));
+	EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_LOCK_PIN, &key,
+					    &(struct login_guard_lock){ 0 }));
+	EXPECT_EQ(-EPERM, pinned_map_delete(LOGIN_GUARD_DENIED_LOCKED_PIN, &uid));
+	EXPECT_SU_STILL_GUARDED("writes to the frozen maps");
+}
+
+/* (b) The pins removed, bpffs unmounted, the links asked to detach: still attached. */
+TEST_F(lock, removing_the_pins_does_not_detach_the_guard)
+{
+	__u32 id = 0;
+	int detached = 0;
+
+	EXPECT_EQ(0, run_capture("rm -rf " LOGIN_GUARD_PIN_DIR, NULL, 0));
+	EXPECT_EQ(0, umount2("/sys/fs/bpf", MNT_DETACH)) TH_LOG("%s", strerror(errno));
+	EXPECT_SU_STILL_GUARDED("the pins were removed");
+	while (!bpf_link_get_next_id(id, &id)) {
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_link_detach(fd))
+			detached++;
+		close(fd);
+	}
+	EXPECT_EQ(0, detached);
+	EXPECT_SU_STILL_GUARDED("BPF_LINK_DETACH on every link");
 }
 
 TEST_HARNESS_MAIN
