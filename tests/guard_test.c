@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -31,7 +34,7 @@
 #define KILLED (-SIGKILL)
 
 enum setid_call { CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID, CALL_EXEC_TRUE,
-		  CALL_EXEC_SU };
+		  CALL_EXEC_SU, CALL_EXEC_SH, CALL_EXEC_SH_BY_SU_LINK };
 
 /*
  * In a child: make one call, then exit 0 if it worked or errno if not.
@@ -68,6 +71,13 @@ static int child_does(enum setid_call call, uid_t uid, bool leave_console)
 		case CALL_EXEC_SU:
 			/* Another login program: a usage message, status 0 or 1. */
 			execl("/bin/su", "su", "--help", (char *)NULL);
+			_exit(100);
+		case CALL_EXEC_SH:
+			execl("/bin/sh", "sh", "-c", "true", (char *)NULL);
+			_exit(100);
+		case CALL_EXEC_SH_BY_SU_LINK:
+			/* The file is su's link, but busybox runs the applet argv names. */
+			execl("/bin/su", "sh", "-c", "true", (char *)NULL);
 			_exit(100);
 		}
 		_exit(ret ? errno : 0);
@@ -111,9 +121,11 @@ static int flag_uid(__u32 uid, bool flag)
 	return map_update(LOGIN_GUARD_DENIED_PIN, &uid, &one, flag);
 }
 
-static int set_config(__u32 audit_only, __u32 audited)
+static int set_config(__u32 audit_only, __u32 audited, __u32 flagged)
 {
-	struct login_guard_config cfg = { .audit_only = audit_only, .audited = audited };
+	struct login_guard_config cfg = {
+		.audit_only = audit_only, .audited = audited, .flagged = flagged
+	};
 	__u32 key = 0;
 
 	return map_update(LOGIN_GUARD_CONFIG_PIN, &key, &cfg, true);
@@ -161,7 +173,7 @@ FIXTURE_TEARDOWN(guard)
 {
 	flag_uid(TEST_UID, false);
 	flag_uid(0, false);
-	set_config(0, 1);
+	set_config(0, 1, 0);
 	register_self(false);
 }
 
@@ -244,6 +256,9 @@ TEST_F(guard, root_to_root_is_refused)
 	/* Handing over to another login program is fine (telnetd runs login). */
 	status = child_does(CALL_EXEC_SU, 0, true);
 	EXPECT_TRUE(status == 0 || status == 1) TH_LOG("su --help: %d", status);
+	/* busybox's shell, by its own link or by su's link with argv[0] "sh". */
+	EXPECT_EQ(KILLED, child_does(CALL_EXEC_SH, 0, true));
+	EXPECT_EQ(KILLED, child_does(CALL_EXEC_SH_BY_SU_LINK, 0, true));
 }
 
 TEST_F(guard, other_programs_are_not_guarded)
@@ -267,16 +282,16 @@ TEST_F(guard, audit_mode_reports_but_allows)
 	__u64 denied = guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED);
 
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
-	ASSERT_EQ(0, set_config(1, 1));
+	ASSERT_EQ(0, set_config(1, 1, 0));
 	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
 	EXPECT_EQ(denied + 1, guard_stat(LOGIN_GUARD_STAT_SETUID_DENIED));
 }
 
 TEST_F(guard, before_the_first_audit_every_account_counts_as_flagged)
 {
-	ASSERT_EQ(0, set_config(0, 0));
+	ASSERT_EQ(0, set_config(0, 0, 0));
 	EXPECT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
-	ASSERT_EQ(0, set_config(0, 1));
+	ASSERT_EQ(0, set_config(0, 1, 0));
 	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
 }
 
@@ -352,6 +367,189 @@ TEST_F(guard, guard_survives_agent_kill_and_restart)
 	EXPECT_GT(agentd_pid(), 1);
 	/* The restarted agent re-synced the flagged set from its own audit. */
 	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, true));
+}
+
+/* guard_probe, installed beside this test. */
+static void probe_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	buf[n > 0 ? n : 0] = '\0';
+	slash = strrchr(buf, '/');
+	snprintf(slash ? slash + 1 : buf, len - (size_t)(slash ? slash + 1 - buf : 0),
+		 "guard_probe");
+}
+
+static int file_key(const char *path, struct login_program_key *key)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	key->dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	key->ino = st.st_ino;
+	return 0;
+}
+
+static int register_file(const char *path, __u32 flags, bool add)
+{
+	struct login_program_key key;
+	int ret = file_key(path, &key);
+
+	return ret ? ret : map_update(LOGIN_GUARD_PROGRAMS_PIN, &key, &flags, add);
+}
+
+static int login_applet(const char *name, bool add)
+{
+	struct login_comm_key key = {};
+	__u32 one = 1;
+
+	strncpy(key.comm, name, sizeof(key.comm) - 1);
+	return map_update(LOGIN_GUARD_COMMS_PIN, &key, &one, add);
+}
+
+/*
+ * Run path with argv (and PROBE=action) in its own session, stdin from
+ * stdin_fd if >= 0. Its exit status, or KILLED.
+ */
+static int run_probe(const char *path, char *const argv[], const char *action, int stdin_fd)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setsid();
+		if (stdin_fd >= 0)
+			dup2(stdin_fd, 0);
+		setenv("PROBE", action, 1);
+		execv(path, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+#define SETUID_TEST_UID "setuid:4242"
+
+/*
+ * A multi-call binary runs the applet its argv names, whatever the file is
+ * called: busybox takes argv[0], or the next argument behind "busybox";
+ * dropbearmulti tries argv[1] whatever argv[0] is. Unreadable or too deep:
+ * judged a login applet (fails closed).
+ */
+TEST_F(guard, multi_call_applet_is_judged_from_argv)
+{
+	static char long_name[300];
+	char *const login_ways[][12] = {
+		{ "dropbear", NULL },
+		{ "/usr/sbin/dropbear", NULL },
+		{ "-dropbear", NULL },
+		{ "anything", "dropbear", NULL },
+		{ "busybox", "dropbear", NULL },
+		{ "busybox", "busybox", "dropbear", NULL },
+		{ "busybox-x", "busybox", "/x/dropbear", NULL },
+		{ long_name, NULL },
+		{ "busybox", "busybox", "busybox", "busybox", "busybox", "busybox", "busybox",
+		  "busybox", "busybox", "sh", NULL },
+	};
+	char *const other_ways[][6] = {
+		{ "sh", NULL },
+		{ "sh", "id", NULL },
+		{ "sh", "ls", "dropbear", NULL },
+		{ "anything", "dropbear/", NULL },
+		{ "dropbearx", NULL },
+	};
+	char probe[512];
+
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	probe_path(probe, sizeof(probe));
+	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_MULTI_CALL, true));
+	ASSERT_EQ(0, login_applet("dropbear", true));
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	/* Braces: the harness's EXPECT and TH_LOG are two statements. */
+	for (size_t i = 0; i < sizeof(login_ways) / sizeof(login_ways[0]); i++) {
+		EXPECT_EQ(KILLED, run_probe(probe, login_ways[i], SETUID_TEST_UID, -1))
+			TH_LOG("argv %.20s %s", login_ways[i][0],
+			       login_ways[i][1] ? login_ways[i][1] : "");
+	}
+	for (size_t i = 0; i < sizeof(other_ways) / sizeof(other_ways[0]); i++) {
+		EXPECT_EQ(0, run_probe(probe, other_ways[i], SETUID_TEST_UID, -1))
+			TH_LOG("argv %s %s", other_ways[i][0],
+			       other_ways[i][1] ? other_ways[i][1] : "");
+	}
+	login_applet("dropbear", false);
+	register_file(probe, 0, false);
+}
+
+/*
+ * A login program's child (a session) and one started with a socket on
+ * stdin (inetd) may not connect or listen while any account is flagged or
+ * before the first audit; the server itself may; audit mode only counts.
+ */
+TEST_F(guard, a_session_relays_nothing_while_an_account_is_flagged)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	char *const argv[] = { "sshd", NULL };
+	socklen_t len = sizeof(addr);
+	char probe[512], connect_to[32], fork_connect[40];
+	int sock, pair[2];
+	__u64 relays;
+
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sock = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(0, bind(sock, (struct sockaddr *)&addr, sizeof(addr)));
+	ASSERT_EQ(0, listen(sock, 64));
+	ASSERT_EQ(0, getsockname(sock, (struct sockaddr *)&addr, &len));
+	snprintf(connect_to, sizeof(connect_to), "connect:%u", ntohs(addr.sin_port));
+	snprintf(fork_connect, sizeof(fork_connect), "fork-%s", connect_to);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
+	probe_path(probe, sizeof(probe));
+	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_WHOLE, true));
+
+	ASSERT_EQ(0, set_config(0, 1, 1));
+	relays = guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED);
+	EXPECT_EQ(0, run_probe(probe, argv, connect_to, -1));
+	EXPECT_EQ(0, run_probe(probe, argv, "listen", -1));
+	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_connect, -1));
+	EXPECT_EQ(EPERM, run_probe(probe, argv, "fork-listen", -1));
+	EXPECT_EQ(EPERM, run_probe(probe, argv, connect_to, pair[1]));
+	EXPECT_EQ(relays + 3, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
+	ASSERT_EQ(0, set_config(0, 0, 0));	/* before the first audit */
+	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_connect, -1));
+	ASSERT_EQ(0, set_config(1, 1, 1));	/* audit mode: counted, allowed */
+	EXPECT_EQ(0, run_probe(probe, argv, fork_connect, -1));
+	EXPECT_EQ(relays + 5, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
+	ASSERT_EQ(0, set_config(0, 1, 0));	/* every account provisioned */
+	EXPECT_EQ(0, run_probe(probe, argv, fork_connect, -1));
+	EXPECT_EQ(0, run_probe(probe, argv, "fork-listen", -1));
+	register_file(probe, 0, false);
+	close(pair[0]);
+	close(pair[1]);
+	close(sock);
+}
+
+/* A package manager replaces a login program by rename: the new file is one too. */
+TEST_F(guard, a_login_program_replaced_by_rename_stays_one)
+{
+	char *const argv[] = { "gp", NULL };
+	char probe[512], cmd[1200];
+	__u64 followed = guard_stat(LOGIN_GUARD_STAT_PROGRAMS_FOLLOWED);
+
+	probe_path(probe, sizeof(probe));
+	snprintf(cmd, sizeof(cmd), "cp %s /tmp/gp && cp %s /tmp/gp.new", probe, probe);
+	ASSERT_EQ(0, run_capture(cmd, NULL, 0));
+	ASSERT_EQ(0, register_file("/tmp/gp", LOGIN_PROGRAM_WHOLE, true));
+	ASSERT_EQ(0, flag_uid(TEST_UID, true));
+	EXPECT_EQ(KILLED, run_probe("/tmp/gp", argv, SETUID_TEST_UID, -1));
+	ASSERT_EQ(0, rename("/tmp/gp.new", "/tmp/gp"));
+	EXPECT_EQ(KILLED, run_probe("/tmp/gp", argv, SETUID_TEST_UID, -1));
+	EXPECT_EQ(followed + 1, guard_stat(LOGIN_GUARD_STAT_PROGRAMS_FOLLOWED));
+	register_file("/tmp/gp", 0, false);
+	unlink("/tmp/gp");
 }
 
 TEST_HARNESS_MAIN
