@@ -125,6 +125,19 @@ static void print_guard_counts(void)
 	printf("  logins refused:     %llu (setuid family), %llu (exec as a flagged account)\n",
 	       (unsigned long long)stats[LOGIN_GUARD_STAT_SETUID_DENIED],
 	       (unsigned long long)stats[LOGIN_GUARD_STAT_EXEC_DENIED]);
+	printf("  relays refused:     %llu (a login session connecting or listening)\n",
+	       (unsigned long long)stats[LOGIN_GUARD_STAT_RELAY_DENIED]);
+}
+
+/* The guard's lock: its frozen settings and the links the module holds. */
+static void print_guard_lock(const struct module_status *st)
+{
+	struct login_guard_lock lock = {};
+
+	if (guard_lock_state(&lock) || !lock.locked)
+		return;
+	printf("  login guard lock:   frozen until reboot (%s), %u link(s) held by the module\n",
+	       lock.audit_only ? "audit" : "enforce", st->held_links);
 }
 
 static void print_text(const struct module_status *st,
@@ -139,6 +152,7 @@ static void print_text(const struct module_status *st,
 	printf("  policy generation:  %llu\n",
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state_text(probe));
+	print_guard_lock(st);
 	ctl_gate_print_text(st);
 	ctl_publish_print_text();
 	print_guard_counts();
