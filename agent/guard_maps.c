@@ -231,7 +231,8 @@ int guard_lock(void)
 {
 	static const char *const frozen[] = {
 		LOGIN_GUARD_DENIED_LOCKED_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN,
-		LOGIN_GUARD_COMMS_PIN, LOGIN_GUARD_CONSOLES_PIN,
+		LOGIN_GUARD_COMMS_PIN, LOGIN_GUARD_CONSOLES_PIN, LOGIN_GUARD_TASKS_PIN,
+		LOGIN_GUARD_SCRATCH_PIN, LOGIN_GUARD_STATS_PIN,
 	};
 	struct login_guard_config cfg = {};
 	struct login_guard_lock lock = {};

@@ -152,11 +152,13 @@ struct arg_buf {
 	char s[LOGIN_GUARD_ARG_SCAN];
 };
 
+/* Pinned only so that `iotguardctl lock` can freeze it against syscall writes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct arg_buf);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } arg_scratch SEC(".maps");
 
 static void count(__u32 stat)

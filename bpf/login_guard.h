@@ -31,6 +31,7 @@
 #define LOGIN_GUARD_LOCK_PIN LOGIN_GUARD_PIN_DIR "/guard_lock"
 #define LOGIN_GUARD_DENIED_LOCKED_PIN LOGIN_GUARD_PIN_DIR "/denied_locked"
 #define LOGIN_GUARD_PROGRAMS_LOCKED_PIN LOGIN_GUARD_PIN_DIR "/programs_locked"
+#define LOGIN_GUARD_SCRATCH_PIN LOGIN_GUARD_PIN_DIR "/arg_scratch"
 
 /*
  * The single entry of the config map. All zero is the safe default: not
@@ -48,8 +49,10 @@ struct login_guard_config {
  * that programs may only read (BPF_F_RDONLY_PROG). Until reboot the guard
  * never enforces less than this: guard_config may only strengthen it.
  * denied_locked and programs_locked, frozen at the same time, keep the
- * flagged uids and login programs of that moment; login_comms and
- * console_ttys are frozen as they are.
+ * flagged uids and login programs of that moment; login_comms,
+ * console_ttys, the per-task decisions (task_login), the argv scratch space
+ * and the counters are frozen as they are (programs still write the last
+ * three; no syscall can).
  */
 struct login_guard_lock {
 	__u32 locked;

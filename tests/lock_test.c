@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <linux/types.h>
 #include "kselftest_harness.h"
@@ -242,6 +243,15 @@ TEST_F(lock, the_guard_maps_cannot_weaken_it)
 	EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_LOCK_PIN, &key,
 					    &(struct login_guard_lock){ 0 }));
 	EXPECT_EQ(-EPERM, pinned_map_delete(LOGIN_GUARD_DENIED_LOCKED_PIN, &uid));
+	/* A task's decision is keyed by a pidfd: clearing a session's is refused too. */
+	{
+		struct login_task none = {};
+		int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+
+		ASSERT_LE(0, pidfd);
+		EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_TASKS_PIN, &pidfd, &none));
+		close(pidfd);
+	}
 	EXPECT_SU_STILL_GUARDED("writes to the frozen maps");
 }
 
