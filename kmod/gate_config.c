@@ -218,6 +218,14 @@ int __init iotguard_gate_config_init(void)
 
 void iotguard_gate_config_uninit(void)
 {
+	/*
+	 * Unregistering replays NETDEV_UNREGISTER for every device: forget the
+	 * exempt one first, so the replay does not report it as gone.
+	 */
+	mutex_lock(&config_lock);
+	WRITE_ONCE(rcu_dereference_protected(iotguard_gate_config,
+					     lockdep_is_held(&config_lock))->prov_ifindex, 0);
+	mutex_unlock(&config_lock);
 	unregister_netdevice_notifier(&netdev_notifier);
 	/* The hooks and the control plane are gone: nobody else holds it. */
 	kfree(rcu_dereference_protected(iotguard_gate_config, true));
