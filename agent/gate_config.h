@@ -24,6 +24,7 @@ struct gate_config {
 	uint16_t ports[IOTGUARD_MAX_LOGIN_PORTS];	/* sorted, unique */
 	size_t port_count;
 	char prov_ifname[GATE_IFNAME_MAX];		/* "" for none */
+	uint32_t prov_ifindex;		/* read back: the device it resolved to; 0 none */
 	struct gate_subnet net4;
 	struct gate_subnet net6;
 	uint32_t throttle_burst;

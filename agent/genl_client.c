@@ -113,6 +113,8 @@ static struct nla_policy status_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_THROTTLE_TABLE_SIZE] = { .type = NLA_U32 },
 	[IOTGUARD_A_THROTTLE_ENTRIES] = { .type = NLA_U32 },
 	[IOTGUARD_A_HELD_LINKS] = { .type = NLA_U32 },
+	[IOTGUARD_A_PROV_IFINDEX] = { .type = NLA_U32 },
+	[IOTGUARD_A_THROTTLE_PRESSURE] = { .type = NLA_U8 },
 };
 
 static void parse_subnet(struct nlattr *nest, struct gate_subnet *subnet,
@@ -147,6 +149,8 @@ static void parse_gate(struct nlattr **attrs, struct module_status *status)
 	if (attrs[IOTGUARD_A_PROV_IFNAME])
 		nla_strlcpy(gate->prov_ifname, attrs[IOTGUARD_A_PROV_IFNAME],
 			    sizeof(gate->prov_ifname));
+	if (attrs[IOTGUARD_A_PROV_IFINDEX])
+		gate->prov_ifindex = nla_get_u32(attrs[IOTGUARD_A_PROV_IFINDEX]);
 	parse_subnet(attrs[IOTGUARD_A_PROV_NET4], &gate->net4, 4);
 	parse_subnet(attrs[IOTGUARD_A_PROV_NET6], &gate->net6, 16);
 	if (attrs[IOTGUARD_A_THROTTLE_BURST])
@@ -157,6 +161,8 @@ static void parse_gate(struct nlattr **attrs, struct module_status *status)
 		status->throttle_table_size = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_TABLE_SIZE]);
 	if (attrs[IOTGUARD_A_THROTTLE_ENTRIES])
 		status->throttle_entries = nla_get_u32(attrs[IOTGUARD_A_THROTTLE_ENTRIES]);
+	if (attrs[IOTGUARD_A_THROTTLE_PRESSURE])
+		status->throttle_pressure = nla_get_u8(attrs[IOTGUARD_A_THROTTLE_PRESSURE]);
 }
 
 static int parse_status(struct nl_msg *msg, void *arg)

@@ -22,6 +22,7 @@ struct module_status {
 	struct gate_config gate;
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
+	bool throttle_pressure;		/* a table-full refusal lately */
 };
 
 /*

@@ -110,6 +110,10 @@ void gate_event_format(const struct gate_event *event, char *out, size_t len)
 	case IOTGUARD_EVENT_TABLE_FULL:
 		what = "throttle table full of over-limit sources";
 		break;
+	case IOTGUARD_EVENT_TABLE_PRESSURE:
+		what = "throttle table under pressure: newcomers from outside the provisioning "
+		       "paths are refused while it lasts";
+		break;
 	default:
 		what = "unknown reason";
 		break;

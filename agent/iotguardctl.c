@@ -26,6 +26,7 @@ static const char *const counter_names[] = {
 	[IOTGUARD_CTR_THROTTLE_EVICTIONS] = "throttle_evictions",
 	[IOTGUARD_CTR_EVENTS_SENT] = "events_sent",
 	[IOTGUARD_CTR_EVENTS_DROPPED] = "events_dropped",
+	[IOTGUARD_CTR_THROTTLE_PRESSURE] = "throttle_pressure",
 };
 _Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == __IOTGUARD_CTR_MAX,
 	       "a name for every counter");

@@ -155,6 +155,11 @@ static int apply_policy(struct agent *agent)
 	ret = genl_client_set_mode(client, policy->mode, 0);
 	if (!ret)
 		ret = genl_client_set_gate(client, &policy->gate);
+	/* The kernel resolves the name now; a miss exempts nothing. Say so. */
+	if (!ret && policy->gate.prov_ifname[0] && !genl_client_get_status(client, &status) &&
+	    !status.gate.prov_ifindex)
+		log_warn("provisioning_interface %s does not exist: it exempts nothing until "
+			 "the policy is applied again (SIGHUP)", policy->gate.prov_ifname);
 	if (!ret && agent->creds.audited)
 		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
 	/* Locked: the kernel keeps the stronger of the two; say so once. */

@@ -44,17 +44,11 @@ static bool within_rate_limit(void)
 	return ok;
 }
 
-void iotguard_event_send(struct net *net, const struct iotguard_event *event)
+static void send_event(struct net *net, const struct iotguard_event *event)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	if (!genl_has_listeners(&iotguard_genl_family, net, IOTGUARD_MCGRP_EVENTS_ID))
-		return;
-	if (!within_rate_limit()) {
-		iotguard_state_count(IOTGUARD_CTR_EVENTS_DROPPED);
-		return;
-	}
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!skb)
 		goto dropped;
@@ -79,4 +73,21 @@ dropped_free:
 	nlmsg_free(skb);
 dropped:
 	iotguard_state_count(IOTGUARD_CTR_EVENTS_DROPPED);
+}
+
+void iotguard_event_send(struct net *net, const struct iotguard_event *event)
+{
+	if (!genl_has_listeners(&iotguard_genl_family, net, IOTGUARD_MCGRP_EVENTS_ID))
+		return;
+	if (!within_rate_limit()) {
+		iotguard_state_count(IOTGUARD_CTR_EVENTS_DROPPED);
+		return;
+	}
+	send_event(net, event);
+}
+
+void iotguard_event_send_rare(struct net *net, const struct iotguard_event *event)
+{
+	if (genl_has_listeners(&iotguard_genl_family, net, IOTGUARD_MCGRP_EVENTS_ID))
+		send_event(net, event);
 }

@@ -19,5 +19,10 @@ struct iotguard_event {
 void iotguard_events_init(void);
 /* Rate-limited multicast to the "events" group; softirq-safe. */
 void iotguard_event_send(struct net *net, const struct iotguard_event *event);
+/*
+ * The same without the shared rate limit, for an event its caller already
+ * limits (one per episode): a flood's own refusals cannot crowd it out.
+ */
+void iotguard_event_send_rare(struct net *net, const struct iotguard_event *event);
 
 #endif /* _IOTGUARD_EVENTS_H */

@@ -8,6 +8,10 @@
  *      so a locked-out attacker is throttled too;
  *   2. the lockout: while the credential state is not "provisioned", only
  *      the provisioning interface and subnets may connect.
+ * The provisioning paths have a throttle table of their own, so that a flood
+ * from elsewhere (spoofed sources need no handshake) cannot shut them out.
+ * The interface is matched by ifindex and namespace, never by name: root
+ * can rename any interface, even after lock.
  * A refusal is a TCP reset (clients fail fast), a counter and an event. In
  * audit mode it is only counted and reported; in mode off the gate is open.
  */
@@ -38,12 +42,14 @@ struct gate_packet {
 };
 
 static bool exempt(const struct iotguard_gate_config *config,
-		   const struct net_device *in, const struct gate_packet *pkt)
+		   const struct nf_hook_state *state, const struct gate_packet *pkt)
 {
 	const struct iotguard_subnet *net;
 
-	if (config->prov_ifname[0] &&
-	    !strncmp(in->name, config->prov_ifname, IFNAMSIZ))
+	int ifindex = READ_ONCE(config->prov_ifindex);	/* see gate_config.c */
+
+	if (ifindex && state->in->ifindex == ifindex &&
+	    state->net->net_cookie == config->prov_net_cookie)
 		return true;
 	if (pkt->family == AF_INET) {
 		net = &config->prov_net4;
@@ -85,11 +91,31 @@ static unsigned int refuse(struct sk_buff *skb, const struct nf_hook_state *stat
 	return NF_DROP;
 }
 
+/* The first table-full refusal of an episode is reported on its own. */
+static void table_pressure(const struct nf_hook_state *state,
+			   const struct gate_packet *pkt, u32 mode)
+{
+	struct iotguard_event event = {
+		.kind = IOTGUARD_EVENT_TABLE_PRESSURE,
+		.mode = mode,
+		.family = pkt->family,
+		.saddr = pkt->saddr,
+		.dport = pkt->dport,
+		.ifindex = state->in->ifindex,
+	};
+
+	if (!iotguard_throttle_note_full())
+		return;
+	iotguard_state_count(IOTGUARD_CTR_THROTTLE_PRESSURE);
+	iotguard_event_send_rare(state->net, &event);
+}
+
 static unsigned int gate_tcp(struct sk_buff *skb, const struct nf_hook_state *state,
 			     const struct tcphdr *th, struct gate_packet *pkt)
 {
 	const struct iotguard_gate_config *config;
 	enum iotguard_throttle_verdict throttled;
+	bool provisioning;
 	u32 mode;
 
 	/* Hooks run under rcu_read_lock(). */
@@ -103,14 +129,19 @@ static unsigned int gate_tcp(struct sk_buff *skb, const struct nf_hook_state *st
 		return NF_ACCEPT;
 
 	pkt->dport = ntohs(th->dest);
-	throttled = iotguard_throttle_take(pkt->family, pkt->source,
+	provisioning = exempt(config, state, pkt);
+	throttled = iotguard_throttle_take(provisioning ? IOTGUARD_THROTTLE_PROVISIONING :
+							  IOTGUARD_THROTTLE_OPEN,
+					   pkt->family, pkt->source,
 					   config->throttle_burst,
 					   config->throttle_interval_ms);
 	if (throttled == IOTGUARD_THROTTLE_OVER)
 		return refuse(skb, state, pkt, mode, IOTGUARD_EVENT_THROTTLE);
-	if (throttled == IOTGUARD_THROTTLE_FULL)
+	if (throttled == IOTGUARD_THROTTLE_FULL) {
+		table_pressure(state, pkt, mode);
 		return refuse(skb, state, pkt, mode, IOTGUARD_EVENT_TABLE_FULL);
-	if (!iotguard_state_provisioned() && !exempt(config, state->in, pkt))
+	}
+	if (!iotguard_state_provisioned() && !provisioning)
 		return refuse(skb, state, pkt, mode, IOTGUARD_EVENT_LOCKOUT);
 	return NF_ACCEPT;
 }

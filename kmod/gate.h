@@ -27,7 +27,13 @@ struct iotguard_gate_config {
 	DECLARE_BITMAP(login_port_map, IOTGUARD_PORT_SPACE);
 	u16 login_ports[IOTGUARD_MAX_LOGIN_PORTS];	/* sorted */
 	unsigned int n_login_ports;
-	char prov_ifname[IFNAMSIZ];			/* "" = none */
+	/*
+	 * The exempt interface: a device, not a name (a rename must not move
+	 * the exemption). Resolved when set; ifindex 0 exempts nothing.
+	 */
+	char prov_ifname[IFNAMSIZ];			/* as given; "" = none */
+	int prov_ifindex;
+	u64 prov_net_cookie;				/* its namespace */
 	struct iotguard_subnet prov_net4;
 	struct iotguard_subnet prov_net6;
 	u32 throttle_burst;
@@ -43,10 +49,13 @@ void iotguard_gate_uninit(void);
 /* A private copy of the current configuration to edit; NULL on ENOMEM. */
 struct iotguard_gate_config *iotguard_gate_config_copy(void);
 /*
- * Publish an edited copy (consumed either way). EPERM if the module is
- * locked and the copy is weaker than the current configuration.
+ * Publish an edited copy (consumed either way). With net, its prov_ifname
+ * is resolved there to a device; without, the current interface is kept.
+ * EPERM if the module is locked and the copy is weaker than the current
+ * configuration.
  */
-int iotguard_gate_config_apply(struct iotguard_gate_config *next,
+struct net;
+int iotguard_gate_config_apply(struct iotguard_gate_config *next, struct net *net,
 			       struct netlink_ext_ack *extack);
 /* Sets the sorted port list and the bitmap together. */
 void iotguard_gate_config_set_ports(struct iotguard_gate_config *config,

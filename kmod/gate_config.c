@@ -4,10 +4,17 @@
  * parameters. Changes are made on a private copy and published whole under
  * RCU; once the module is locked, a copy weaker than the current one in any
  * respect is refused.
+ *
+ * The exempt interface is resolved from its name when it is set, under
+ * config_lock, to an ifindex and a namespace. When that device is
+ * unregistered (deleted, or moved to another namespace) the exemption is
+ * cleared, so that no later device inherits it by taking the same ifindex
+ * (root may choose one).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -80,8 +87,10 @@ static bool weakening(const struct iotguard_gate_config *cur,
 			return true;
 		}
 	}
-	if (next->prov_ifname[0] &&
-	    strncmp(next->prov_ifname, cur->prov_ifname, IFNAMSIZ)) {
+	/* By device, not name: it may be cleared, never moved. */
+	if (next->prov_ifindex &&
+	    (next->prov_ifindex != cur->prov_ifindex ||
+	     next->prov_net_cookie != cur->prov_net_cookie)) {
 		NL_SET_ERR_MSG(extack, "locked: an interface would be exempted");
 		return true;
 	}
@@ -98,7 +107,31 @@ static bool weakening(const struct iotguard_gate_config *cur,
 	return false;
 }
 
-int iotguard_gate_config_apply(struct iotguard_gate_config *next,
+/* A name that does not resolve exempts nothing: fail closed. */
+static void resolve_ifname(struct iotguard_gate_config *config, struct net *net,
+			   struct netlink_ext_ack *extack)
+{
+	struct net_device *dev;
+
+	config->prov_ifindex = 0;
+	config->prov_net_cookie = 0;
+	if (!config->prov_ifname[0])
+		return;
+	rcu_read_lock();
+	dev = dev_get_by_name_rcu(net, config->prov_ifname);
+	if (dev) {
+		config->prov_ifindex = dev->ifindex;
+		config->prov_net_cookie = net->net_cookie;
+	}
+	rcu_read_unlock();
+	if (!dev) {
+		NL_SET_ERR_MSG(extack, "no such provisioning interface: it exempts nothing");
+		pr_notice("provisioning interface %s not found: it exempts nothing until set again\n",
+			  config->prov_ifname);
+	}
+}
+
+int iotguard_gate_config_apply(struct iotguard_gate_config *next, struct net *net,
 			       struct netlink_ext_ack *extack)
 {
 	struct iotguard_gate_config *cur;
@@ -106,6 +139,18 @@ int iotguard_gate_config_apply(struct iotguard_gate_config *next,
 	mutex_lock(&config_lock);
 	cur = rcu_dereference_protected(iotguard_gate_config,
 					lockdep_is_held(&config_lock));
+	/*
+	 * Under config_lock, so the device cannot go away unnoticed between
+	 * its lookup and the publication; a copy that keeps the interface
+	 * takes it as it is now (the notifier may have cleared it).
+	 */
+	if (net) {
+		resolve_ifname(next, net, extack);
+	} else {
+		memcpy(next->prov_ifname, cur->prov_ifname, sizeof(next->prov_ifname));
+		next->prov_ifindex = cur->prov_ifindex;
+		next->prov_net_cookie = cur->prov_net_cookie;
+	}
 	if (iotguard_state_locked() && weakening(cur, next, extack)) {
 		mutex_unlock(&config_lock);
 		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
@@ -119,10 +164,41 @@ int iotguard_gate_config_apply(struct iotguard_gate_config *next,
 	return 0;
 }
 
+/*
+ * The exempt device is being unregistered. The one change made in place:
+ * a single word, and it only takes an exemption away. Runs under RTNL;
+ * nothing takes RTNL under config_lock.
+ */
+static int netdev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct iotguard_gate_config *cur;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&config_lock);
+	cur = rcu_dereference_protected(iotguard_gate_config,
+					lockdep_is_held(&config_lock));
+	if (cur->prov_ifindex && cur->prov_ifindex == dev->ifindex &&
+	    cur->prov_net_cookie == dev_net(dev)->net_cookie) {
+		WRITE_ONCE(cur->prov_ifindex, 0);
+		iotguard_state_bump_generation();
+		pr_info("provisioning interface %s (ifindex %d) unregistered: no longer exempt\n",
+			dev->name, dev->ifindex);
+	}
+	mutex_unlock(&config_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block netdev_notifier = {
+	.notifier_call = netdev_event,
+};
+
 int __init iotguard_gate_config_init(void)
 {
 	static const u16 default_ports[] = IOTGUARD_DEFAULT_LOGIN_PORTS;
 	struct iotguard_gate_config *config;
+	int ret;
 
 	config = kzalloc(sizeof(*config), GFP_KERNEL);
 	if (!config)
@@ -132,11 +208,25 @@ int __init iotguard_gate_config_init(void)
 	config->throttle_burst = IOTGUARD_DEFAULT_THROTTLE_BURST;
 	config->throttle_interval_ms = IOTGUARD_DEFAULT_THROTTLE_INTERVAL_MS;
 	RCU_INIT_POINTER(iotguard_gate_config, config);
-	return 0;
+	ret = register_netdevice_notifier(&netdev_notifier);
+	if (ret) {
+		RCU_INIT_POINTER(iotguard_gate_config, NULL);
+		kfree(config);
+	}
+	return ret;
 }
 
 void iotguard_gate_config_uninit(void)
 {
+	/*
+	 * Unregistering replays NETDEV_UNREGISTER for every device: forget the
+	 * exempt one first, so the replay does not report it as gone.
+	 */
+	mutex_lock(&config_lock);
+	WRITE_ONCE(rcu_dereference_protected(iotguard_gate_config,
+					     lockdep_is_held(&config_lock))->prov_ifindex, 0);
+	mutex_unlock(&config_lock);
+	unregister_netdevice_notifier(&netdev_notifier);
 	/* The hooks and the control plane are gone: nobody else holds it. */
 	kfree(rcu_dereference_protected(iotguard_gate_config, true));
 	RCU_INIT_POINTER(iotguard_gate_config, NULL);

@@ -109,7 +109,9 @@ static int parse_subnet(const struct nlattr *nest, const struct nla_policy *poli
 	return 0;
 }
 
-static int parse_gate(struct genl_info *info, struct iotguard_gate_config *config)
+/* *resolve_net: where to resolve the interface name, if one was given. */
+static int parse_gate(struct genl_info *info, struct iotguard_gate_config *config,
+		      struct net **resolve_net)
 {
 	struct nlattr **attrs = info->attrs;
 	int ret;
@@ -119,9 +121,12 @@ static int parse_gate(struct genl_info *info, struct iotguard_gate_config *confi
 		if (ret)
 			return ret;
 	}
-	if (attrs[IOTGUARD_A_PROV_IFNAME])
+	if (attrs[IOTGUARD_A_PROV_IFNAME]) {
 		nla_strscpy(config->prov_ifname, attrs[IOTGUARD_A_PROV_IFNAME],
 			    sizeof(config->prov_ifname));
+		/* The requester's namespace: where its names mean something. */
+		*resolve_net = genl_info_net(info);
+	}
 	if (attrs[IOTGUARD_A_PROV_NET4]) {
 		ret = parse_subnet(attrs[IOTGUARD_A_PROV_NET4], net4_policy, 4,
 				   &config->prov_net4, info->extack);
@@ -145,18 +150,19 @@ static int parse_gate(struct genl_info *info, struct iotguard_gate_config *confi
 int iotguard_gate_set(struct genl_info *info)
 {
 	struct iotguard_gate_config *next;
+	struct net *resolve_net = NULL;
 	int ret;
 
 	next = iotguard_gate_config_copy();
 	if (!next)
 		return -ENOMEM;
-	ret = parse_gate(info, next);
+	ret = parse_gate(info, next, &resolve_net);
 	if (ret) {
 		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
 		kfree(next);
 		return ret;
 	}
-	return iotguard_gate_config_apply(next, info->extack);
+	return iotguard_gate_config_apply(next, resolve_net, info->extack);
 }
 
 static int put_subnet(struct sk_buff *skb, int type, const struct iotguard_subnet *subnet,
@@ -193,7 +199,9 @@ int iotguard_gate_put_status(struct sk_buff *skb)
 			goto out;
 	nla_nest_end(skb, ports);
 	if ((config->prov_ifname[0] &&
-	     nla_put_string(skb, IOTGUARD_A_PROV_IFNAME, config->prov_ifname)) ||
+	     (nla_put_string(skb, IOTGUARD_A_PROV_IFNAME, config->prov_ifname) ||
+	      nla_put_u32(skb, IOTGUARD_A_PROV_IFINDEX,
+			  READ_ONCE(config->prov_ifindex)))) ||
 	    put_subnet(skb, IOTGUARD_A_PROV_NET4, &config->prov_net4, 4) ||
 	    put_subnet(skb, IOTGUARD_A_PROV_NET6, &config->prov_net6, 16) ||
 	    nla_put_u32(skb, IOTGUARD_A_THROTTLE_BURST, config->throttle_burst) ||
@@ -203,7 +211,9 @@ int iotguard_gate_put_status(struct sk_buff *skb)
 			iotguard_throttle_table_size()) ||
 	    nla_put_u32(skb, IOTGUARD_A_THROTTLE_ENTRIES,
 			iotguard_throttle_entries(config->throttle_burst,
-						  config->throttle_interval_ms)))
+						  config->throttle_interval_ms)) ||
+	    nla_put_u8(skb, IOTGUARD_A_THROTTLE_PRESSURE,
+		       iotguard_throttle_under_pressure()))
 		goto out;
 	ret = 0;
 out:

@@ -72,6 +72,7 @@ COUNTER_ATTR(throttle_table_full, IOTGUARD_CTR_THROTTLE_TABLE_FULL);
 COUNTER_ATTR(throttle_evictions, IOTGUARD_CTR_THROTTLE_EVICTIONS);
 COUNTER_ATTR(events_sent, IOTGUARD_CTR_EVENTS_SENT);
 COUNTER_ATTR(events_dropped, IOTGUARD_CTR_EVENTS_DROPPED);
+COUNTER_ATTR(throttle_pressure, IOTGUARD_CTR_THROTTLE_PRESSURE);
 
 static ssize_t locked_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
@@ -107,6 +108,7 @@ static struct attribute *counter_attrs[] = {
 	&throttle_evictions_attr.attr,
 	&events_sent_attr.attr,
 	&events_dropped_attr.attr,
+	&throttle_pressure_attr.attr,
 	NULL,
 };
 

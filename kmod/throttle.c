@@ -11,9 +11,19 @@
  * evicted, but never one that is over its limit: forgetting it would hand
  * it a fresh burst. If every slot holds an over-limit source, the newcomer
  * is refused instead (fail closed; the console and loopback are exempt).
+ *
+ * Failing closed lets anyone who can send packets from enough sources (a
+ * spoofed SYN flood from a thousand IPv6 /64s of one /48) refuse every
+ * newcomer. So the provisioning paths (interface and subnets) get a table
+ * of their own: no source outside them can take a slot one of theirs needs,
+ * and each table still keeps every source to its budget. A table-full
+ * refusal starts an episode of "pressure" (a counter and one event) unless
+ * another came within IOTGUARD_THROTTLE_PRESSURE_QUIET_MS, so a flood is
+ * reported once rather than lost among its own events.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
@@ -31,6 +41,8 @@
 #define IOTGUARD_THROTTLE_MIN_SIZE IOTGUARD_THROTTLE_WAYS
 #define IOTGUARD_THROTTLE_MAX_SIZE 65536
 #define IOTGUARD_THROTTLE_DEFAULT_SIZE 1024
+/* The provisioning paths' table: 1/8 of the other, at least one set. */
+#define IOTGUARD_THROTTLE_PROV_DIVISOR 8
 
 static unsigned int throttle_table_size = IOTGUARD_THROTTLE_DEFAULT_SIZE;
 module_param(throttle_table_size, uint, 0444);
@@ -49,9 +61,15 @@ struct throttle_set {
 	struct throttle_entry way[IOTGUARD_THROTTLE_WAYS];
 };
 
-static struct throttle_set *sets;
-static unsigned int n_sets;
+struct throttle_table {
+	struct throttle_set *sets;
+	unsigned int n_sets;	/* a power of two */
+};
+
+static struct throttle_table tables[__IOTGUARD_THROTTLE_TABLES];
 static siphash_key_t hash_key;
+/* The last table-full refusal (ktime ns); 0: none yet. */
+static atomic64_t last_full_ns;
 
 /* Bring a bucket up to date: one token per interval, up to the burst. */
 static void refill(struct throttle_entry *e, u64 now, u32 burst, u64 interval_ns)
@@ -76,8 +94,10 @@ static void refill(struct throttle_entry *e, u64 now, u32 burst, u64 interval_ns
 }
 
 enum iotguard_throttle_verdict
-iotguard_throttle_take(u8 family, u64 prefix, u32 burst, u32 interval_ms)
+iotguard_throttle_take(enum iotguard_throttle_table which, u8 family, u64 prefix,
+		       u32 burst, u32 interval_ms)
 {
+	const struct throttle_table *table = &tables[which];
 	u64 interval_ns = (u64)interval_ms * NSEC_PER_MSEC;
 	struct throttle_entry *victim = NULL, *e;
 	enum iotguard_throttle_verdict verdict;
@@ -85,7 +105,8 @@ iotguard_throttle_take(u8 family, u64 prefix, u32 burst, u32 interval_ms)
 	u64 now = ktime_get_ns();
 	unsigned int i;
 
-	set = &sets[siphash_2u64(prefix, family, &hash_key) & (n_sets - 1)];
+	set = &table->sets[siphash_2u64(prefix, family, &hash_key) &
+			   (table->n_sets - 1)];
 	spin_lock(&set->lock);
 	for (i = 0; i < IOTGUARD_THROTTLE_WAYS; i++) {
 		e = &set->way[i];
@@ -130,6 +151,24 @@ out:
 	return verdict;
 }
 
+bool iotguard_throttle_note_full(void)
+{
+	u64 now = ktime_get_ns();
+	u64 last = atomic64_xchg(&last_full_ns, now);
+
+	/* The exchange hands the stale stamp to exactly one caller. */
+	return !last ||
+	       now - last >= (u64)IOTGUARD_THROTTLE_PRESSURE_QUIET_MS * NSEC_PER_MSEC;
+}
+
+bool iotguard_throttle_under_pressure(void)
+{
+	u64 last = atomic64_read(&last_full_ns);
+
+	return last && ktime_get_ns() - last <
+		       (u64)IOTGUARD_THROTTLE_PRESSURE_QUIET_MS * NSEC_PER_MSEC;
+}
+
 unsigned int iotguard_throttle_table_size(void)
 {
 	return throttle_table_size;
@@ -139,27 +178,44 @@ unsigned int iotguard_throttle_entries(u32 burst, u32 interval_ms)
 {
 	u64 interval_ns = (u64)interval_ms * NSEC_PER_MSEC;
 	u64 now = ktime_get_ns();
-	unsigned int s, i, n = 0;
+	unsigned int t, s, i, n = 0;
 
-	for (s = 0; s < n_sets; s++) {
-		spin_lock_bh(&sets[s].lock);
-		for (i = 0; i < IOTGUARD_THROTTLE_WAYS; i++) {
-			struct throttle_entry *e = &sets[s].way[i];
+	for (t = 0; t < ARRAY_SIZE(tables); t++) {
+		struct throttle_set *sets = tables[t].sets;
 
-			if (!e->family)
-				continue;
-			refill(e, now, burst, interval_ns);
-			if (e->tokens < burst)
-				n++;
+		for (s = 0; s < tables[t].n_sets; s++) {
+			spin_lock_bh(&sets[s].lock);
+			for (i = 0; i < IOTGUARD_THROTTLE_WAYS; i++) {
+				struct throttle_entry *e = &sets[s].way[i];
+
+				if (!e->family)
+					continue;
+				refill(e, now, burst, interval_ns);
+				if (e->tokens < burst)
+					n++;
+			}
+			spin_unlock_bh(&sets[s].lock);
 		}
-		spin_unlock_bh(&sets[s].lock);
 	}
 	return n;
 }
 
-int __init iotguard_throttle_init(void)
+static int table_init(struct throttle_table *table, unsigned int size)
 {
 	unsigned int s;
+
+	table->n_sets = size / IOTGUARD_THROTTLE_WAYS;
+	table->sets = kvcalloc(table->n_sets, sizeof(*table->sets), GFP_KERNEL);
+	if (!table->sets)
+		return -ENOMEM;
+	for (s = 0; s < table->n_sets; s++)
+		spin_lock_init(&table->sets[s].lock);
+	return 0;
+}
+
+int __init iotguard_throttle_init(void)
+{
+	int ret;
 
 	if (throttle_table_size < IOTGUARD_THROTTLE_MIN_SIZE ||
 	    throttle_table_size > IOTGUARD_THROTTLE_MAX_SIZE ||
@@ -169,18 +225,31 @@ int __init iotguard_throttle_init(void)
 		       IOTGUARD_THROTTLE_MAX_SIZE);
 		return -EINVAL;
 	}
-	n_sets = throttle_table_size / IOTGUARD_THROTTLE_WAYS;
-	sets = kvcalloc(n_sets, sizeof(*sets), GFP_KERNEL);
-	if (!sets)
-		return -ENOMEM;
-	for (s = 0; s < n_sets; s++)
-		spin_lock_init(&sets[s].lock);
+	ret = table_init(&tables[IOTGUARD_THROTTLE_OPEN], throttle_table_size);
+	if (ret)
+		goto err_open;
+	ret = table_init(&tables[IOTGUARD_THROTTLE_PROVISIONING],
+			 max_t(unsigned int, IOTGUARD_THROTTLE_WAYS,
+			       throttle_table_size / IOTGUARD_THROTTLE_PROV_DIVISOR));
+	if (ret)
+		goto err_prov;
 	get_random_bytes(&hash_key, sizeof(hash_key));
+	atomic64_set(&last_full_ns, 0);
 	return 0;
+
+err_prov:
+	kvfree(tables[IOTGUARD_THROTTLE_OPEN].sets);
+	tables[IOTGUARD_THROTTLE_OPEN].sets = NULL;
+err_open:
+	return ret;
 }
 
 void iotguard_throttle_uninit(void)
 {
-	kvfree(sets);
-	sets = NULL;
+	unsigned int t;
+
+	for (t = 0; t < ARRAY_SIZE(tables); t++) {
+		kvfree(tables[t].sets);
+		tables[t].sets = NULL;
+	}
 }

@@ -279,6 +279,12 @@ static void status_attr(const struct nlattr *nla, void *arg)
 	case IOTGUARD_A_THROTTLE_ENTRIES:
 		memcpy(&st->throttle_entries, payload(nla), sizeof(uint32_t));
 		break;
+	case IOTGUARD_A_PROV_IFINDEX:
+		memcpy(&st->prov_ifindex, payload(nla), sizeof(uint32_t));
+		break;
+	case IOTGUARD_A_THROTTLE_PRESSURE:
+		memcpy(&st->throttle_pressure, payload(nla), 1);
+		break;
 	}
 }
 

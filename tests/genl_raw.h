@@ -27,12 +27,14 @@ struct raw_status {
 	uint16_t ports[IOTGUARD_MAX_LOGIN_PORTS + 1];
 	size_t port_count;
 	char prov_ifname[16];
+	uint32_t prov_ifindex;		/* the device the name resolved to; 0: none */
 	uint8_t net4_prefix_len;	/* 0: no IPv4 exemption */
 	uint8_t net6_prefix_len;
 	uint32_t throttle_burst;
 	uint32_t throttle_interval_ms;
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
+	uint8_t throttle_pressure;
 };
 
 /* Attribute payloads are built into a caller's buffer with raw_put(). */

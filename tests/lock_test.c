@@ -18,6 +18,7 @@
 #include "genl_raw.h"
 #include "login_guard.h"
 #include "sessions.h"
+#include "netpath.h"
 #include "util.h"
 
 #define USER "tester"
@@ -92,6 +93,9 @@ TEST_F(lock, lock_is_reported)
 	ASSERT_EQ(0, raw_genl_set_throttle(&self->g, 5, 10000));
 	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 24));
 	ASSERT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, "fd00:99::", 64));
+	/* An exempt interface, for renamed_interface_is_not_exempt. */
+	ASSERT_EQ(0, setup_rename_paths());
+	ASSERT_EQ(0, raw_genl_set_ifname(&self->g, PROV_IF));
 	ASSERT_EQ(0, raw_genl_status(&self->g, &self->before));
 	EXPECT_EQ(0, self->before.locked);
 	ASSERT_EQ(0, sysfs_read("locked", buf, sizeof(buf)));
@@ -133,7 +137,8 @@ TEST_F(lock, strengthening_is_still_allowed)
 	EXPECT_EQ(0, raw_genl_set_throttle(&self->g, 4, 20000));
 	EXPECT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 25));
 	EXPECT_EQ(0, raw_genl_set_subnet(&self->g, IOTGUARD_A_PROV_NET6, NULL, 0));
-	EXPECT_EQ(0, raw_genl_set_ifname(&self->g, ""));
+	/* The same device again is no move (clearing: see the last test). */
+	EXPECT_EQ(0, raw_genl_set_ifname(&self->g, PROV_IF));
 	EXPECT_EQ(0, raw_genl_set_mode(&self->g, IOTGUARD_MODE_ENFORCE, 0));
 	EXPECT_EQ(0, raw_genl_set_cred_state(&self->g, IOTGUARD_CRED_DEFAULT));
 	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
@@ -180,6 +185,49 @@ TEST_F(lock, agent_reload_cannot_weaken_and_says_why)
 	EXPECT_EQ(5, st.port_count);		/* the policy's 3 were refused */
 	EXPECT_EQ(IOTGUARD_CRED_DEFAULT, st.cred_state);
 	EXPECT_EQ(agent, agentd_pid());	/* and it keeps running */
+}
+
+/*
+ * Root renames the attacker's interface to the exempt name. The exemption
+ * is the device it was set on, so a connection over the renamed interface
+ * to a login port is still reset by the lockout, and the exemption cannot
+ * be moved to it either.
+ */
+TEST_F(lock, renamed_interface_is_not_exempt)
+{
+	uint64_t refused = 0;
+	struct raw_status st;
+	int listener;
+
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	ASSERT_EQ(1, st.locked);
+	ASSERT_EQ(IOTGUARD_CRED_DEFAULT, st.cred_state);
+	ASSERT_STREQ(PROV_IF, st.prov_ifname);
+	EXPECT_NE(0, st.prov_ifindex);
+	listener = listen_on(2323);
+	ASSERT_LE(0, listener);
+	refused = st.counters[IOTGUARD_CTR_LOCKOUT_REFUSED];
+	EXPECT_EQ(-ECONNREFUSED, attacker_connect(PATH2_ATTACKER_ADDR, PATH2_DEVICE_ADDR, 2323));
+
+	ASSERT_EQ(0, rename_link(PROV_IF, "provold"));
+	ASSERT_EQ(0, rename_link(PATH2_DEVICE_IF, PROV_IF));
+	EXPECT_EQ(-ECONNREFUSED, attacker_connect(PATH2_ATTACKER_ADDR, PATH2_DEVICE_ADDR, 2323))
+		TH_LOG("the rename opened the lockout");
+	/* Applying the policy again would move the exemption: refused. */
+	EXPECT_EQ(-EPERM, raw_genl_set_ifname(&self->g, PROV_IF));
+	EXPECT_EQ(-ECONNREFUSED, attacker_connect(PATH2_ATTACKER_ADDR, PATH2_DEVICE_ADDR, 2323));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	/* Refused by the lockout, not the throttle: burst 4 covers these. */
+	EXPECT_LE(refused + 3, st.counters[IOTGUARD_CTR_LOCKOUT_REFUSED]);
+	drain(listener);
+	close(listener);
+
+	ASSERT_EQ(0, rename_link(PROV_IF, PATH2_DEVICE_IF));
+	ASSERT_EQ(0, rename_link("provold", PROV_IF));
+	/* Clearing the exemption is strengthening, allowed while locked. */
+	EXPECT_EQ(0, raw_genl_set_ifname(&self->g, ""));
+	ASSERT_EQ(0, raw_genl_status(&self->g, &st));
+	EXPECT_EQ(0, st.prov_ifindex);
 }
 
 /* The guarantee after each attack: su to the flagged account is refused, to root works. */

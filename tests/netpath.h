@@ -31,4 +31,33 @@ int attacker_connect(const char *src, const char *dst, int port);
 /* The same from the device itself (e.g. over loopback). */
 int local_connect(const char *dst, int port);
 
+/*
+ * A second path to the attacker, for renaming an interface without taking
+ * veth0 down: PATH2_DEVICE_IF (PATH2_DEVICE_ADDR) to PATH2_ATTACKER_ADDR in
+ * the attacker namespace. And PROV_IF, an interface of the device's own (a
+ * veth pair with both ends here) to exempt by name. Idempotent; 0 or the
+ * failing command's status.
+ */
+#define PATH2_DEVICE_IF "veth2"
+#define PATH2_DEVICE_ADDR "10.98.0.1"
+#define PATH2_ATTACKER_ADDR "10.98.0.2"
+#define PROV_IF "prov0"
+int setup_rename_paths(void);
+/* Rename an interface: down for the rename (the kernel wants it), then up. */
+int rename_link(const char *from, const char *to);
+
+/*
+ * Spoofed SYNs from the attacker namespace, by raw socket: no handshake and
+ * no state on the sending side. per_source SYNs from each of n sources to
+ * dst:port; the sources are 10.66.0.0/16 (FLOOD_NET4) for IPv4, and one
+ * address in each of n /64s of the /48 FLOOD_NET6 for IPv6. The device
+ * should route those prefixes to a blackhole. Returns the packets sent, or
+ * -errno.
+ */
+#define FLOOD_NET4 "10.66.0.0/16"
+#define FLOOD_NET6 "fd00:66::/48"
+#define FLOOD_MAX_SOURCES 65534
+long syn_flood(int family, const char *dst, int port, unsigned int n,
+	       unsigned int per_source);
+
 #endif

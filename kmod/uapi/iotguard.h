@@ -52,7 +52,18 @@
  *       IOTGUARD_A_LOGIN_PORT       NLA_U16      one port, 1..65535; repeated
  *     IOTGUARD_A_PROV_IFNAME        NLA_NUL_STRING  provisioning interface,
  *                                                exempt from the lockout;
- *                                                "" for none
+ *                                                "" for none. Resolved now,
+ *                                                in the requester's network
+ *                                                namespace, to that device
+ *                                                (ifindex and namespace): a
+ *                                                later rename neither moves
+ *                                                nor lifts the exemption. A
+ *                                                name that does not resolve
+ *                                                exempts nothing (status
+ *                                                shows ifindex 0); a device
+ *                                                that goes away or leaves
+ *                                                the namespace stops being
+ *                                                exempt until set again
  *     IOTGUARD_A_PROV_NET4          NLA_NESTED   provisioning IPv4 subnet,
  *                                                exempt from the lockout;
  *                                                empty nest for none
@@ -69,8 +80,9 @@
  *                                                IOTGUARD_MIN_/MAX_THROTTLE_
  *                                                INTERVAL_MS
  *   reply: none (ack). After IOTGUARD_CMD_LOCK, EPERM for any weakening:
- *   removing a port, adding or widening an exemption, a larger burst or a
- *   shorter interval.
+ *   removing a port, adding or widening an exemption (an interface name
+ *   that resolves to any device but the one exempt now: the exemption can
+ *   be cleared, never moved), a larger burst or a shorter interval.
  *
  * IOTGUARD_CMD_LOCK [admin]: until reboot, refuse every weakening (a lower
  *   mode, and the SET_GATE and SET_CRED_STATE cases above) and refuse to
@@ -87,13 +99,24 @@
  *
  * GET_STATUS also reports the gate:
  *     IOTGUARD_A_LOCKED             NLA_U8       1 after IOTGUARD_CMD_LOCK
- *     IOTGUARD_A_LOGIN_PORTS, IOTGUARD_A_PROV_IFNAME (if set),
+ *     IOTGUARD_A_LOGIN_PORTS, IOTGUARD_A_PROV_IFNAME (if set, as given),
+ *     IOTGUARD_A_PROV_IFINDEX       NLA_U32      (with the name) the exempt
+ *                                                device's ifindex in the
+ *                                                namespace it was set from;
+ *                                                0: it exempts nothing
  *     IOTGUARD_A_PROV_NET4 / _NET6 (if set), IOTGUARD_A_THROTTLE_BURST,
  *     IOTGUARD_A_THROTTLE_INTERVAL_MS as above
- *     IOTGUARD_A_THROTTLE_TABLE_SIZE NLA_U32     sources the table can hold
- *                                                (module parameter
- *                                                throttle_table_size)
- *     IOTGUARD_A_THROTTLE_ENTRIES   NLA_U32      sources it holds now
+ *     IOTGUARD_A_THROTTLE_TABLE_SIZE NLA_U32     sources from outside the
+ *                                                provisioning paths the table
+ *                                                can hold (module parameter
+ *                                                throttle_table_size); the
+ *                                                provisioning paths have their
+ *                                                own table, 1/8 of that size
+ *     IOTGUARD_A_THROTTLE_ENTRIES   NLA_U32      sources both hold now
+ *     IOTGUARD_A_THROTTLE_PRESSURE  NLA_U8       1 if a newcomer was refused
+ *                                                for a full table within the
+ *                                                last IOTGUARD_THROTTLE_
+ *                                                PRESSURE_QUIET_MS
  *     IOTGUARD_A_HELD_LINKS         NLA_U32      BPF links held since LOCK
  *
  * Multicast group "events" (IOTGUARD_MCGRP_EVENTS; CAP_NET_ADMIN to join):
@@ -127,6 +150,8 @@
 #define IOTGUARD_EVENTS_PER_SEC 20
 #define IOTGUARD_EVENT_BURST 50
 #define IOTGUARD_MAX_HELD_LINKS 16
+/* A table-full refusal this long after the last one starts a new episode. */
+#define IOTGUARD_THROTTLE_PRESSURE_QUIET_MS 10000
 
 enum iotguard_cmd {
 	IOTGUARD_CMD_UNSPEC,
@@ -207,6 +232,8 @@ enum iotguard_attr {
 	IOTGUARD_A_LINKS,
 	IOTGUARD_A_LINK_FD,
 	IOTGUARD_A_HELD_LINKS,
+	IOTGUARD_A_PROV_IFINDEX,
+	IOTGUARD_A_THROTTLE_PRESSURE,
 	__IOTGUARD_A_MAX
 };
 #define IOTGUARD_A_MAX (__IOTGUARD_A_MAX - 1)
@@ -227,6 +254,10 @@ enum iotguard_counter {
 					  */
 	IOTGUARD_CTR_EVENTS_SENT,
 	IOTGUARD_CTR_EVENTS_DROPPED,	/* over the rate limit (or no memory) */
+	IOTGUARD_CTR_THROTTLE_PRESSURE,	/* episodes of table-full refusals,
+					 * each the first after a quiet
+					 * IOTGUARD_THROTTLE_PRESSURE_QUIET_MS
+					 */
 	__IOTGUARD_CTR_MAX
 };
 #define IOTGUARD_CTR_MAX (__IOTGUARD_CTR_MAX - 1)
@@ -246,13 +277,19 @@ enum iotguard_net_attr {
  * throttle:   a new connection from a source over its token bucket.
  * table_full: a new source found every slot of its table set held by a
  *             source over its limit; it is refused rather than evict one.
+ * table_pressure: the first table_full of an episode (see
+ *             IOTGUARD_CTR_THROTTLE_PRESSURE), naming that source. Sent
+ *             once per episode, outside the events' rate limit, so that a
+ *             flood cannot hide it among its own refusals.
  */
 enum iotguard_event_kind {
 	IOTGUARD_EVENT_LOCKOUT = 1,
 	IOTGUARD_EVENT_THROTTLE,
 	IOTGUARD_EVENT_TABLE_FULL,
+	IOTGUARD_EVENT_TABLE_PRESSURE,
 	__IOTGUARD_EVENT_MAX
 };
-#define IOTGUARD_EVENT_NAMES { "none", "lockout", "throttle", "table_full" }
+#define IOTGUARD_EVENT_NAMES { "none", "lockout", "throttle", "table_full", \
+			       "table_pressure" }
 
 #endif /* _UAPI_IOTGUARD_H */
