@@ -107,7 +107,7 @@ int cred_monitor_audit(struct cred_monitor *m)
 	struct audit_verdict *verdicts;
 	struct account_list list;
 	unsigned long calls = m->audit.crypt_calls;
-	size_t n = 0;
+	size_t n = 0, flagged_accounts = 0;
 	uint32_t state;
 	int changed;
 
@@ -129,15 +129,22 @@ int cred_monitor_audit(struct cred_monitor *m)
 	for (size_t i = 0; i < list.count; i++) {
 		if (!audit_flagged(verdicts[i].class))
 			continue;
-		log_warn("account '%s' (uid %u) has %s",
-			 list.items[i].name, (unsigned int)list.items[i].uid,
-			 verdicts[i].class == ACCOUNT_EMPTY ? "an empty password" :
-			 "a known default password");
-		if (n < CRED_MAX_FLAGGED)
+		flagged_accounts++;
+		if (verdicts[i].class == ACCOUNT_UNJUDGEABLE)
+			log_warn("account '%s' cannot be judged as the login programs would: %s",
+				 list.items[i].name, list.items[i].problem);
+		else
+			log_warn("account '%s' (uid %u) has %s",
+				 list.items[i].name, (unsigned int)list.items[i].uid,
+				 verdicts[i].class == ACCOUNT_EMPTY ? "an empty password" :
+				 "a known default password");
+		/* An entry with no usable uid is no uid a login program can become. */
+		if (n < CRED_MAX_FLAGGED && list.items[i].uid != ACCOUNT_NO_UID)
 			flagged[n++] = list.items[i].uid;
 	}
 	qsort(flagged, n, sizeof(flagged[0]), cmp_uid);
-	state = n ? IOTGUARD_CRED_DEFAULT : IOTGUARD_CRED_PROVISIONED;
+	/* Counted apart from the uids: a flagged entry without one still counts. */
+	state = flagged_accounts ? IOTGUARD_CRED_DEFAULT : IOTGUARD_CRED_PROVISIONED;
 	changed = !m->audited || state != m->cred_state || n != m->flagged_count ||
 		  memcmp(flagged, m->flagged, n * sizeof(flagged[0]));
 	m->cred_state = state;
@@ -146,7 +153,7 @@ int cred_monitor_audit(struct cred_monitor *m)
 	m->accounts = list.count;
 	m->audited = true;
 	log_info("credential audit: %zu account(s), %zu flagged, %lu crypt call(s)",
-		 list.count, n, m->audit.crypt_calls - calls);
+		 list.count, flagged_accounts, m->audit.crypt_calls - calls);
 	free(verdicts);
 	accounts_free(&list);
 	return changed;
