@@ -89,7 +89,7 @@ static bool image_holds_secret(const char *root)
 	char conf[512], secret[512], error[POLICY_ERROR_MAX];
 	struct iotguard_policy policy;
 
-	if (root_path(conf, sizeof(conf), root, POLICY_DEFAULT_PATH + 1) ||
+	if (root_path(conf, sizeof(conf), root, &POLICY_DEFAULT_PATH[1]) ||
 	    access(conf, F_OK) || policy_load(conf, &policy, error))
 		return false;
 	if (!policy.provisioning.secret_file[0] ||
@@ -135,7 +135,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (!lists) {
 		if (root_path(default_lists, sizeof(default_lists), root,
-			      DENYLIST_DEFAULT_DIR + 1)) {
+			      &DENYLIST_DEFAULT_DIR[1])) {
 			fprintf(stderr, "iotguardctl: %s: path too long\n", root);
 			return EXIT_FAIL;
 		}

@@ -45,7 +45,7 @@ bool provisioned_before(const char *root)
 {
 	char path[512];
 
-	return !root_path(path, sizeof(path), root, PROVISION_STATE_FILE + 1) &&
+	return !root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]) &&
 	       access(path, F_OK) == 0;
 }
 
@@ -55,7 +55,7 @@ static void mark_provisioned(const char *root)
 	char path[512], dir[512];
 	int fd;
 
-	if (root_path(path, sizeof(path), root, PROVISION_STATE_FILE + 1))
+	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]))
 		return;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (!root_path(dir, sizeof(dir), root, dirs[i]))
