@@ -32,28 +32,40 @@ const char *row_result_name(enum row_result result)
 	return result == ROW_PASS ? "pass" : result == ROW_FAIL ? "fail" : "n/a";
 }
 
-/* Accounts and their schemes; flagged ones first named as such. */
+static void say_account(struct report_row *row, const struct account_fact *a)
+{
+	/* A locked account's "scheme" is "locked" already. */
+	if (!strcmp(a->scheme, account_class_name(a->class)))
+		say(row, "; %s: %s", a->name, a->scheme);
+	else
+		say(row, "; %s: %s, %s%s", a->name, a->scheme, account_class_name(a->class),
+		    audit_flagged(a->class) ? " (FLAGGED)" : "");
+}
+
+/*
+ * Accounts and their schemes: the counts first and the flagged accounts
+ * next, so that a long list cut short at the end of the evidence never
+ * hides one.
+ */
 static bool passwords_row(const struct device_facts *f, struct report_row *row)
 {
+	size_t flagged = 0;
 	bool ok = f->audited;
 
 	if (!f->audited) {
 		say(row, "the credential store could not be read (run as root); ");
 		return false;
 	}
-	for (size_t i = 0; i < f->account_count; i++) {
-		const struct account_fact *a = &f->accounts[i];
-
-		if (audit_flagged(a->class))
-			ok = false;
-		/* A locked account's "scheme" is "locked" already. */
-		if (!strcmp(a->scheme, account_class_name(a->class)))
-			say(row, "%s%s: %s", i ? "; " : "", a->name, a->scheme);
-		else
-			say(row, "%s%s: %s, %s%s", i ? "; " : "", a->name, a->scheme,
-			    account_class_name(a->class),
-			    audit_flagged(a->class) ? " (FLAGGED)" : "");
-	}
+	for (size_t i = 0; i < f->account_count; i++)
+		flagged += audit_flagged(f->accounts[i].class);
+	say(row, "%zu account(s), %zu flagged", f->account_count, flagged);
+	for (size_t i = 0; i < f->account_count; i++)
+		if (audit_flagged(f->accounts[i].class))
+			say_account(row, &f->accounts[i]);
+	for (size_t i = 0; i < f->account_count; i++)
+		if (!audit_flagged(f->accounts[i].class))
+			say_account(row, &f->accounts[i]);
+	ok = ok && !flagged;
 	if (f->module_loaded) {
 		say(row, "; kernel credential state %s",
 		    f->module.cred_state == IOTGUARD_CRED_PROVISIONED ? "provisioned" :
