@@ -109,6 +109,7 @@ static void gather(struct device_facts *f, const struct iotguard_policy *policy)
 	f->secret_present = policy->provisioning.secret_file[0] &&
 			    access(policy->provisioning.secret_file, R_OK) == 0;
 	gather_listeners(f);
+	f->force_unload = kconfig_running("CONFIG_MODULE_FORCE_UNLOAD", f->force_unload_source);
 	publish_gather(policy, time(NULL), &f->published);
 }
 

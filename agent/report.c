@@ -169,6 +169,30 @@ static void row_brute_force(const struct device_facts *f, struct report_row *row
 	    f->module.locked ? "; locked until reboot" : "");
 }
 
+/*
+ * A module cannot refuse a forced unload: say so where the lock is
+ * claimed. A warning, not a failure: the kernel is the integrator's to
+ * change, and every other guarantee of the row still holds until then.
+ */
+static void force_unload_evidence(const struct device_facts *f, struct report_row *row)
+{
+	switch (f->force_unload) {
+	case KCONFIG_SET:
+		say(row, "; WARNING: the kernel has CONFIG_MODULE_FORCE_UNLOAD (%s): `rmmod -f` "
+		    "unloads iotguard even after `iotguardctl lock`; build the kernel without it",
+		    f->force_unload_source);
+		break;
+	case KCONFIG_NOT_SET:
+		say(row, "; the kernel has no CONFIG_MODULE_FORCE_UNLOAD (%s): lock holds the module",
+		    f->force_unload_source);
+		break;
+	default:
+		say(row, "; WARNING: whether the kernel has CONFIG_MODULE_FORCE_UNLOAD is unknown "
+		    "(%s): if it has, `rmmod -f` unloads iotguard even after lock",
+		    f->force_unload_source);
+	}
+}
+
 static bool support_published(const struct device_facts *f, struct report_row *row)
 {
 	const struct published *p = &f->published;
@@ -297,6 +321,7 @@ void report_build(const struct device_facts *f, struct report_row rows[REPORT_RO
 	row_crypto(f, &rows[ROW_ETSI_5_1_3]);
 	row_change(f, &rows[ROW_ETSI_5_1_4]);
 	row_brute_force(f, &rows[ROW_ETSI_5_1_5]);
+	force_unload_evidence(f, &rows[ROW_ETSI_5_1_5]);
 	row_disclosure_policy(f, &rows[ROW_ETSI_5_2_1]);
 	row_support(f, &rows[ROW_ETSI_5_3_13], "ETSI 5.3-13",
 		    "The support period is published clearly and accessibly");

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include "audit.h"
 #include "genl_client.h"
+#include "kconfig.h"
 #include "publish.h"
 
 #define REPORT_SCHEMA "iotguard-report/1"
@@ -50,6 +51,9 @@ struct device_facts {
 	uint16_t listeners[REPORT_MAX_LISTENERS];	/* non-loopback TCP/UDP ports */
 	size_t listener_count;
 	struct published published;
+	/* CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` ignores lock's module reference. */
+	enum kconfig_answer force_unload;
+	char force_unload_source[KCONFIG_SOURCE_MAX];
 };
 
 enum report_row_index {
