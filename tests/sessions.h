@@ -25,6 +25,7 @@ void session_source(const char *addr);
 
 enum outcome login_on_pty(const char *user, const char *password);
 enum outcome su_to(const char *user);
+/* password NULL: the account's password field is empty, none is asked. */
 enum outcome telnet_login(const char *user, const char *password);
 enum outcome ssh_login(const char *user, const char *password);
 
