@@ -143,10 +143,10 @@ static void print_text(const struct module_status *st,
 	printf("  login guard (BPF):  %s\n", guard_state_text(probe));
 	/* A module cannot refuse `rmmod -f`: only a kernel without it keeps lock whole. */
 	printf("  force unload:       %s (%s)\n",
-	       force_unload == KCONFIG_SET ? "WARNING: CONFIG_MODULE_FORCE_UNLOAD=y, `rmmod -f` "
+	       force_unload == KCONFIG_SET ? "RISK: CONFIG_MODULE_FORCE_UNLOAD=y, `rmmod -f` "
 	       "unloads iotguard even after lock; build the kernel without it" :
 	       force_unload == KCONFIG_NOT_SET ? "not built in (lock holds the module)" :
-	       "WARNING: unknown, no kernel configuration readable", source);
+	       "RISK: unknown, no kernel configuration readable", source);
 	ctl_gate_print_text(st);
 	ctl_publish_print_text();
 	print_guard_counts();

@@ -171,14 +171,15 @@ static void row_brute_force(const struct device_facts *f, struct report_row *row
 
 /*
  * A module cannot refuse a forced unload: say so where the lock is
- * claimed. A warning, not a failure: the kernel is the integrator's to
+ * claimed ("RISK", since the test runner reads "WARNING:" on the console
+ * as the kernel's). A warning, not a failure: the kernel is the integrator's to
  * change, and every other guarantee of the row still holds until then.
  */
 static void force_unload_evidence(const struct device_facts *f, struct report_row *row)
 {
 	switch (f->force_unload) {
 	case KCONFIG_SET:
-		say(row, "; WARNING: the kernel has CONFIG_MODULE_FORCE_UNLOAD (%s): `rmmod -f` "
+		say(row, "; RISK: the kernel has CONFIG_MODULE_FORCE_UNLOAD (%s): `rmmod -f` "
 		    "unloads iotguard even after `iotguardctl lock`; build the kernel without it",
 		    f->force_unload_source);
 		break;
@@ -187,7 +188,7 @@ static void force_unload_evidence(const struct device_facts *f, struct report_ro
 		    f->force_unload_source);
 		break;
 	default:
-		say(row, "; WARNING: whether the kernel has CONFIG_MODULE_FORCE_UNLOAD is unknown "
+		say(row, "; RISK: whether the kernel has CONFIG_MODULE_FORCE_UNLOAD is unknown "
 		    "(%s): if it has, `rmmod -f` unloads iotguard even after lock",
 		    f->force_unload_source);
 	}

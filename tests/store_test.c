@@ -91,6 +91,13 @@ TEST_F(store, shadow_symlinked_into_a_data_partition)
 	/* The link itself is made in /etc: that much was always seen. */
 	ASSERT_EQ(0, run_capture("cp -p /etc/shadow " DATA "/shadow && "
 				 "ln -sf " DATA "/shadow /etc/shadow", NULL, 0));
+	/*
+	 * Wait until the agent has audited with the link in place, without a
+	 * clock: a change in /etc it must see, and its undoing.
+	 */
+	ASSERT_EQ(0, run_capture("sed -i 's/^root:x:/root::/' /etc/passwd", NULL, 0));
+	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_EQ(0, run_capture("sed -i 's/^root::/root:x:/' /etc/passwd", NULL, 0));
 	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
 
 	/* A change to the target, in place: nothing happens in /etc. */
@@ -105,6 +112,9 @@ TEST_F(store, shadow_symlinked_into_a_data_partition)
 	/* Re-pointed: the new target is watched, the old one no longer counts. */
 	ASSERT_EQ(0, run_capture("cp -p /tmp/store-shadow.saved " DATA "2/shadow && "
 				 "ln -sf " DATA "2/shadow /etc/shadow", NULL, 0));
+	ASSERT_EQ(0, run_capture("sed -i 's/^root:x:/root::/' /etc/passwd", NULL, 0));
+	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_EQ(0, run_capture("sed -i 's/^root::/root:x:/' /etc/passwd", NULL, 0));
 	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
 	ASSERT_EQ(0, run_capture("sed -i 's/^root:[^:]*:/root::/' " DATA "2/shadow", NULL, 0));
 	EXPECT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the new target's change was not seen");
@@ -135,10 +145,10 @@ TEST_F(store, report_keeps_every_account)
 TEST_F(store, report_and_status_flag_force_unload)
 {
 	run_capture("iotguardctl report 2>&1", self->out, sizeof(self->out));
-	EXPECT_NE(NULL, strstr(self->out, "WARNING: the kernel has CONFIG_MODULE_FORCE_UNLOAD"))
+	EXPECT_NE(NULL, strstr(self->out, "RISK: the kernel has CONFIG_MODULE_FORCE_UNLOAD"))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(0, run_capture("iotguardctl status", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "force unload:       WARNING: CONFIG_MODULE_FORCE_UNLOAD=y"))
+	EXPECT_NE(NULL, strstr(self->out, "force unload:       RISK: CONFIG_MODULE_FORCE_UNLOAD=y"))
 		TH_LOG("%s", self->out);
 }
 
