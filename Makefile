@@ -83,7 +83,7 @@ bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
 
 # -------------------------------------------------------------- agent ----
 AGENT_DIR := $(BUILD)/agent
-AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt libcrypto
+AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt libcrypto zlib
 AGENT_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
 AGENT_PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
@@ -111,7 +111,7 @@ $(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
 
 $(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o \
 		$(AGENT_DIR)/ctl_provision.o $(AGENT_DIR)/ctl_gate.o $(AGENT_DIR)/ctl_report.o \
-		$(AGENT_DIR)/report.o $(AGENT_COMMON_OBJS)
+		$(AGENT_DIR)/report.o $(AGENT_DIR)/kconfig.o $(AGENT_COMMON_OBJS)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
 agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
@@ -159,6 +159,12 @@ $(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audi
 		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
 		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
+
+$(HOST_TEST_DIR)/kconfig_test: tests/host/kconfig_test.c agent/kconfig.c agent/kconfig.h \
+		$(KSELFTEST)/.done
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs zlib)
 
 PUBLISH_SOURCES := agent/dates.c agent/security_txt.c agent/support.c agent/atomic_file.c \
 	agent/report.c \

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include "errbuf.h"
 #include "accounts.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define set_error(error, ...) errbuf_set(error, ACCOUNTS_ERROR_MAX, __VA_ARGS__)
 
 int root_path(char *out, size_t len, const char *root, const char *rel)
@@ -49,6 +52,23 @@ static bool blank_or_comment(const char *line)
 	return *line == '\0' || *line == '\n' || *line == '#';
 }
 
+/* One shadow line, kept until every line is read: the first one counts. */
+struct shadow_line {
+	char *name;
+	char *field;
+	unsigned int lineno;
+};
+
+/* What the walk over both files builds. */
+struct store {
+	struct account_list *list;
+	size_t capacity;
+	struct shadow_line *shadow;
+	size_t shadow_count, shadow_capacity;
+	const char *path;	/* the file being read, for file:line */
+	unsigned int lineno;
+};
+
 static struct account *find(struct account_list *list, const char *name)
 {
 	for (size_t i = 0; i < list->count; i++)
@@ -72,41 +92,137 @@ static int parse_passwd_line(const char *line, struct passwd *pw, char *buf,
 	return ret || !res ? -1 : 0;
 }
 
-/*
- * Call parse(line) for every line of path that is not blank or a comment.
- * parse returns an error message (formatted into msg) or NULL; the first
- * error stops the walk and becomes "path:line: message".
- */
-typedef const char *(*line_fn)(char *line, struct account_list *list,
-			       char *msg, size_t msg_len);
-
-static int each_line(const char *path, struct account_list *list, line_fn parse,
-		     char *error)
+/* The text before the first colon: how a login program would name the line. */
+static char *first_field(const char *line)
 {
-	char line[ACCOUNTS_MAX_LINE], msg[256];
-	unsigned int lineno = 0;
+	size_t n = strcspn(line, ":");
+
+	return strndup(line, n ? n : strlen(line));
+}
+
+/* A third field of digits only, as the login programs' parsers demand. */
+static uid_t raw_uid(const char *line)
+{
+	const char *p = strchr(line, ':');
+	unsigned long uid;
+	char *end;
+
+	if (!p || !(p = strchr(p + 1, ':')) || !(p[1] >= '0' && p[1] <= '9'))
+		return ACCOUNT_NO_UID;
+	uid = strtoul(p + 1, &end, 10);
+	if ((*end != ':' && *end != '\0') || uid >= ACCOUNT_NO_UID)
+		return ACCOUNT_NO_UID;
+	return (uid_t)uid;
+}
+
+/* The first problem found stays: it is the one with the earliest line. */
+__attribute__((format(printf, 2, 3)))
+static int set_problem(struct account *acct, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	if (acct->problem)
+		return 0;
+	va_start(ap, fmt);
+	ret = vasprintf(&acct->problem, fmt, ap);
+	va_end(ap);
+	if (ret < 0) {
+		acct->problem = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Append an account; its strings are owned by the list from here on. */
+static struct account *add(struct store *st, char *name, uid_t uid, char *shell, char *hash,
+			   const char **msg)
+{
+	struct account *acct;
+
+	if (!name || !shell || !hash) {
+		free(name);
+		free(shell);
+		free(hash);
+		*msg = "out of memory";
+		return NULL;
+	}
+	if (st->list->count == ACCOUNTS_MAX) {
+		free(name);
+		free(shell);
+		free(hash);
+		*msg = "more than " STR(ACCOUNTS_MAX) " accounts";
+		return NULL;
+	}
+	if (st->list->count == st->capacity) {
+		size_t cap = st->capacity ? st->capacity * 2 : 64;
+		struct account *grown = realloc(st->list->items, cap * sizeof(*grown));
+
+		if (!grown) {
+			free(name);
+			free(shell);
+			free(hash);
+			*msg = "out of memory";
+			return NULL;
+		}
+		st->list->items = grown;
+		st->capacity = cap;
+	}
+	acct = &st->list->items[st->list->count++];
+	*acct = (struct account){
+		.name = name, .uid = uid, .shell = shell, .hash = hash,
+	};
+	return acct;
+}
+
+/* An entry the audit must flag, named by its line's first field. */
+static const char *add_unjudgeable(struct store *st, const char *line, uid_t uid,
+				   const char *why)
+{
+	const char *msg = NULL;
+	struct account *acct = add(st, first_field(line), uid, strdup(""), strdup(""), &msg);
+
+	if (!acct)
+		return msg;
+	if (set_problem(acct, "%s:%u: %s", st->path, st->lineno, why))
+		return "out of memory";
+	return NULL;
+}
+
+/*
+ * Parse line with the walk's parser. Returns NULL, or a message that makes
+ * the whole store unreadable (out of memory, too many accounts).
+ */
+typedef const char *(*line_fn)(struct store *st, char *line);
+
+static int each_line(struct store *st, const char *path, line_fn parse, char *error)
+{
+	char line[ACCOUNTS_MAX_LINE], msg[64];
 	const char *problem;
 	long n;
 	FILE *f;
 
+	st->path = path;
+	st->lineno = 0;
 	f = fopen(path, "re");
 	if (!f) {
 		set_error(error, "%s: cannot open: %s", path, strerror(errno));
 		return -1;
 	}
 	while ((n = read_line(f, line, sizeof(line))) != 0) {
-		lineno++;
+		st->lineno++;
 		if (n < 0) {
+			/* Cut short, it might read as another entry: the file is unusable. */
 			snprintf(msg, sizeof(msg), "line longer than %d bytes", ACCOUNTS_MAX_LINE - 2);
 			problem = msg;
 		} else if (blank_or_comment(line)) {
 			continue;
 		} else {
 			line[strcspn(line, "\n")] = '\0';
-			problem = parse(line, list, msg, sizeof(msg));
+			problem = parse(st, line);
 		}
 		if (problem) {
-			set_error(error, "%s:%u: %s", path, lineno, problem);
+			set_error(error, "%s:%u: %s", path, st->lineno, problem);
 			fclose(f);
 			return -1;
 		}
@@ -115,48 +231,118 @@ static int each_line(const char *path, struct account_list *list, line_fn parse,
 	return 0;
 }
 
-static const char *passwd_line(char *line, struct account_list *list, char *msg,
-			       size_t msg_len)
+static bool nis_line(const char *line)
+{
+	return line[0] == '+' || line[0] == '-';
+}
+
+static const char *passwd_line(struct store *st, char *line)
 {
 	char buf[ACCOUNTS_MAX_LINE];
+	struct account *acct, *first;
+	const char *msg = NULL;
 	struct passwd pw;
 
+	/*
+	 * glibc's compat mode takes such an entry (and its password) from NIS
+	 * or another source: nothing in the file says what login will check.
+	 */
+	if (nis_line(line))
+		return add_unjudgeable(st, line, raw_uid(line),
+				       "NIS compat entry ('+' or '-'): its password is not in this file");
 	if (parse_passwd_line(line, &pw, buf, sizeof(buf)))
-		return "not a valid passwd entry";
-	if (find(list, pw.pw_name)) {
-		snprintf(msg, msg_len, "account '%s' listed twice", pw.pw_name);
+		return add_unjudgeable(st, line, raw_uid(line), "not a valid passwd entry");
+	first = find(st->list, pw.pw_name);
+	acct = add(st, strdup(pw.pw_name), pw.pw_uid, strdup(pw.pw_shell ? pw.pw_shell : ""),
+		   strdup(pw.pw_passwd ? pw.pw_passwd : ""), &msg);
+	if (!acct)
 		return msg;
-	}
-	if (list->count == ACCOUNTS_MAX) {
-		snprintf(msg, msg_len, "more than %d accounts", ACCOUNTS_MAX);
-		return msg;
-	}
-	list->items[list->count++] = (struct account){
-		.name = strdup(pw.pw_name),
-		.uid = pw.pw_uid,
-		.shell = strdup(pw.pw_shell ? pw.pw_shell : ""),
-		.hash = strdup(pw.pw_passwd ? pw.pw_passwd : ""),
-	};
+	acct->hash_from = "passwd";
+	/* getpwnam finds the first, getpwuid may find either: judge neither. */
+	if (first && (set_problem(first, "%s:%u: account '%s' listed twice in passwd",
+				  st->path, st->lineno, pw.pw_name) ||
+		      set_problem(acct, "%s:%u: account '%s' listed twice in passwd",
+				  st->path, st->lineno, pw.pw_name)))
+		return "out of memory";
 	return NULL;
 }
 
-static const char *shadow_line(char *line, struct account_list *list, char *msg,
-			       size_t msg_len)
+static const char *shadow_line(struct store *st, char *line)
 {
 	char buf[ACCOUNTS_MAX_LINE];
 	struct spwd sp, *res = NULL;
+	struct shadow_line *kept;
 	struct account *acct;
 
-	if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) || !res)
-		return "not a valid shadow entry";
-	acct = find(list, sp.sp_namp);
-	if (!acct) {
-		snprintf(msg, msg_len, "account '%s' is not in passwd", sp.sp_namp);
-		return msg;
+	if (nis_line(line))
+		return add_unjudgeable(st, line, ACCOUNT_NO_UID,
+				       "NIS compat entry ('+' or '-') in shadow: its password is "
+				       "not in this file");
+	if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) || !res) {
+		char *name = first_field(line);
+
+		if (!name)
+			return "out of memory";
+		acct = find(st->list, name);
+		free(name);
+		if (!acct)
+			return add_unjudgeable(st, line, ACCOUNT_NO_UID, "not a valid shadow entry");
+		return set_problem(acct, "%s:%u: not a valid shadow entry", st->path, st->lineno) ?
+		       "out of memory" : NULL;
 	}
-	free(acct->hash);
-	acct->hash = strdup(sp.sp_pwdp ? sp.sp_pwdp : "");
-	return NULL;
+	acct = find(st->list, sp.sp_namp);
+	if (!acct)
+		return add_unjudgeable(st, line, ACCOUNT_NO_UID,
+				       "in shadow but not in passwd: no login program can use it, "
+				       "and a passwd line added later would");
+	for (size_t i = 0; i < st->shadow_count; i++) {
+		if (strcmp(st->shadow[i].name, sp.sp_namp))
+			continue;
+		/* getspnam returns the first; a tool that edits by name may change either. */
+		return set_problem(acct, "%s:%u: account '%s' listed twice in shadow (first at "
+				   "line %u)", st->path, st->lineno, sp.sp_namp,
+				   st->shadow[i].lineno) ? "out of memory" : NULL;
+	}
+	if (st->shadow_count == st->shadow_capacity) {
+		size_t cap = st->shadow_capacity ? st->shadow_capacity * 2 : 64;
+		struct shadow_line *grown = realloc(st->shadow, cap * sizeof(*grown));
+
+		if (!grown)
+			return "out of memory";
+		st->shadow = grown;
+		st->shadow_capacity = cap;
+	}
+	kept = &st->shadow[st->shadow_count];
+	kept->name = strdup(sp.sp_namp);
+	kept->field = strdup(sp.sp_pwdp ? sp.sp_pwdp : "");
+	kept->lineno = st->lineno;
+	st->shadow_count++;
+	return kept->name && kept->field ? NULL : "out of memory";
+}
+
+/* The login programs' precedence: passwd's field unless "x" or "*". */
+static int resolve(struct store *st)
+{
+	for (size_t i = 0; i < st->list->count; i++) {
+		struct account *acct = &st->list->items[i];
+		char *field;
+
+		if (!acct->hash_from ||
+		    (strcmp(acct->hash, "x") && strcmp(acct->hash, "*")))
+			continue;
+		for (size_t j = 0; j < st->shadow_count; j++) {
+			if (strcmp(st->shadow[j].name, acct->name))
+				continue;
+			field = strdup(st->shadow[j].field);
+			if (!field)
+				return -1;
+			free(acct->hash);
+			acct->hash = field;
+			acct->hash_from = "shadow";
+			break;
+		}
+	}
+	return 0;
 }
 
 int accounts_read(const char *root, struct account_list *list,
@@ -164,15 +350,12 @@ int accounts_read(const char *root, struct account_list *list,
 {
 	char passwd_path[512], shadow_path[512];
 	bool live = !strcmp(root, "/");
+	struct store st = { .list = list };
 	int ret = -1;
 
 	error[0] = '\0';
 	list->count = 0;
-	list->items = calloc(ACCOUNTS_MAX, sizeof(*list->items));
-	if (!list->items) {
-		set_error(error, "out of memory");
-		return -1;
-	}
+	list->items = NULL;
 	if (root_path(passwd_path, sizeof(passwd_path), root, "etc/passwd") ||
 	    root_path(shadow_path, sizeof(shadow_path), root, "etc/shadow")) {
 		set_error(error, "%s: path too long", root);
@@ -184,18 +367,21 @@ int accounts_read(const char *root, struct account_list *list,
 			 strerror(errno));
 		goto out;
 	}
-	ret = each_line(passwd_path, list, passwd_line, error);
+	ret = each_line(&st, passwd_path, passwd_line, error);
 	if (!ret)
-		ret = each_line(shadow_path, list, shadow_line, error);
+		ret = each_line(&st, shadow_path, shadow_line, error);
 	if (live)
 		ulckpwdf();
-	for (size_t i = 0; !ret && i < list->count; i++) {
-		if (!list->items[i].name || !list->items[i].shell || !list->items[i].hash) {
-			set_error(error, "out of memory");
-			ret = -1;
-		}
+	if (!ret && resolve(&st)) {
+		set_error(error, "out of memory");
+		ret = -1;
 	}
 out:
+	for (size_t i = 0; i < st.shadow_count; i++) {
+		free(st.shadow[i].name);
+		free(st.shadow[i].field);
+	}
+	free(st.shadow);
 	if (ret)
 		accounts_free(list);
 	return ret;
@@ -207,6 +393,7 @@ void accounts_free(struct account_list *list)
 		free(list->items[i].name);
 		free(list->items[i].shell);
 		free(list->items[i].hash);
+		free(list->items[i].problem);
 	}
 	free(list->items);
 	list->items = NULL;

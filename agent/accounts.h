@@ -2,8 +2,16 @@
 /*
  * The credential store (passwd + shadow) of a root filesystem: "/" on the
  * device, or an unpacked image at build time. Every line is parsed with the
- * C library's own parsers (fgetpwent_r, sgetspent_r); a line they refuse is
- * an error with its file:line, never silently skipped.
+ * C library's own parsers (fgetpwent_r, sgetspent_r).
+ *
+ * Each account carries the password field its login programs will check,
+ * with their precedence: busybox login/su and pam_unix use passwd's field
+ * unless it is "x" (busybox: also "*"), and only then shadow's, through
+ * getspnam, which returns the first of duplicate lines. An entry that
+ * cannot be judged exactly as they would (a duplicate name in either file,
+ * a shadow line without a passwd line, a NIS "+"/"-" line, a line the
+ * parsers refuse) is kept with its reason and file:line in `problem`,
+ * never skipped: the audit flags it.
  */
 #ifndef IOTGUARD_ACCOUNTS_H
 #define IOTGUARD_ACCOUNTS_H
@@ -21,9 +29,15 @@ struct account {
 	char *name;
 	uid_t uid;
 	char *shell;
-	/* The shadow hash, or passwd's field if it has no shadow entry. */
+	/* The field the login programs check (see above); "" if none. */
 	char *hash;
+	const char *hash_from;	/* "passwd" or "shadow" (static), NULL if none */
+	/* NULL, or why it cannot be judged as the login programs would. */
+	char *problem;
 };
+
+/* The uid of an entry whose line gave none that can be trusted. */
+#define ACCOUNT_NO_UID ((uid_t)-1)
 
 struct account_list {
 	struct account *items;
@@ -32,7 +46,9 @@ struct account_list {
 
 /*
  * Read root's etc/passwd and etc/shadow. On "/" the shadow lock
- * (lckpwdf) is held while reading. Returns 0, or -1 with error filled.
+ * (lckpwdf) is held while reading. Returns 0, or -1 with error filled
+ * when a file cannot be read at all (missing, a line longer than
+ * ACCOUNTS_MAX_LINE, more than ACCOUNTS_MAX entries, out of memory).
  */
 int accounts_read(const char *root, struct account_list *list,
 		  char error[ACCOUNTS_ERROR_MAX]);

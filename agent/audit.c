@@ -128,7 +128,8 @@ struct audit_verdict audit_hash(struct audit *audit, const char *hash,
 
 bool audit_flagged(enum account_class class)
 {
-	return class == ACCOUNT_EMPTY || class == ACCOUNT_DEFAULT;
+	return class == ACCOUNT_EMPTY || class == ACCOUNT_DEFAULT ||
+	       class == ACCOUNT_UNJUDGEABLE;
 }
 
 const char *account_class_name(enum account_class class)
@@ -139,9 +140,10 @@ const char *account_class_name(enum account_class class)
 		[ACCOUNT_WEAK_HASH] = "weak hash scheme",
 		[ACCOUNT_LOCKED] = "locked",
 		[ACCOUNT_PROVISIONED] = "provisioned",
+		[ACCOUNT_UNJUDGEABLE] = "cannot be judged",
 	};
 
-	return class <= ACCOUNT_PROVISIONED ? names[class] : "invalid";
+	return class <= ACCOUNT_UNJUDGEABLE ? names[class] : "invalid";
 }
 
 static bool carried(const struct account_list *list, const char *hash)
@@ -159,6 +161,15 @@ size_t audit_accounts(struct audit *audit, const struct account_list *list,
 	size_t flagged = 0, kept = 0;
 
 	for (size_t i = 0; i < list->count; i++) {
+		if (list->items[i].problem) {
+			/* Not hashed: whatever the field says, login may check another. */
+			verdicts[i] = (struct audit_verdict){
+				.class = ACCOUNT_UNJUDGEABLE, .scheme = "unknown",
+				.default_index = -1,
+			};
+			flagged++;
+			continue;
+		}
 		verdicts[i] = audit_hash(audit, list->items[i].hash, denylist);
 		flagged += audit_flagged(verdicts[i].class);
 	}

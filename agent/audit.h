@@ -19,6 +19,11 @@ enum account_class {
 	ACCOUNT_WEAK_HASH,	/* DES, MD5 and other broken schemes */
 	ACCOUNT_LOCKED,		/* "!", "*", or no usable hash: no password login */
 	ACCOUNT_PROVISIONED,	/* a unique password under a strong scheme */
+	/*
+	 * The entry cannot be judged as the login programs would (duplicate,
+	 * NIS, malformed, see accounts.h): flagged, since it might let anyone in.
+	 */
+	ACCOUNT_UNJUDGEABLE,
 };
 
 struct audit_verdict {

@@ -2,12 +2,16 @@
 /*
  * iotguardd's watch over the credential store: audits at start and again
  * within a second of any change to /etc/passwd or /etc/shadow (watched
- * through their directory, since tools replace them by rename), keeps the
+ * through their directory, since tools replace them by rename; a file that
+ * is a symlink, e.g. into a data partition of a read-only root, is also
+ * watched through its target's directory, re-resolved whenever the link
+ * changes), keeps the
  * verdict cache between audits, and hands the result to the kernel.
  */
 #ifndef IOTGUARD_CRED_MONITOR_H
 #define IOTGUARD_CRED_MONITOR_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -19,9 +23,18 @@
 #define CRED_SETTLE_MS 200
 #define CRED_MAX_FLAGGED 1024
 
+/* Where passwd or shadow really is, when that is not etc itself. */
+struct cred_store_target {
+	int wd;				/* -1: not a symlink out of etc */
+	char dir[PATH_MAX];
+	char name[NAME_MAX + 1];
+};
+
 struct cred_monitor {
 	const char *root;
 	int inotify_fd;
+	int etc_wd;
+	struct cred_store_target targets[2];	/* passwd, shadow */
 	struct denylist denylist;
 	struct audit audit;
 	bool audit_due;

@@ -17,7 +17,11 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: iotguardctl audit [--root DIR] [--lists DIR] [--json]\n"
 		"Classify every account of the credential store: empty password, known\n"
-		"default, weak hash scheme, locked, or provisioned.\n"
+		"default, weak hash scheme, locked, or provisioned, from the field the login\n"
+		"programs check (passwd's unless it is x or *, then shadow's first line).\n"
+		"An entry they might read differently (a duplicate name, a shadow line\n"
+		"without a passwd line, NIS +/- lines, a malformed line) cannot be judged\n"
+		"and is flagged, with its file:line.\n"
 		"  --root DIR   audit an unpacked root filesystem (image build time)\n"
 		"  --lists DIR  deny-lists to use (default: <root>" DENYLIST_DEFAULT_DIR ")\n"
 		"  --json       machine-readable output\n"
@@ -31,11 +35,17 @@ static void print_table(const struct account_list *list,
 			const struct audit_verdict *verdicts)
 {
 	printf("%-16s %6s  %-16s %s\n", "ACCOUNT", "UID", "SCHEME", "VERDICT");
-	for (size_t i = 0; i < list->count; i++)
-		printf("%-16s %6u  %-16s %s%s\n", list->items[i].name,
-		       (unsigned int)list->items[i].uid, verdicts[i].scheme,
+	for (size_t i = 0; i < list->count; i++) {
+		char uid[16] = "?";
+
+		if (list->items[i].uid != ACCOUNT_NO_UID)
+			snprintf(uid, sizeof(uid), "%u", (unsigned int)list->items[i].uid);
+		printf("%-16s %6s  %-16s %s%s\n", list->items[i].name, uid, verdicts[i].scheme,
 		       account_class_name(verdicts[i].class),
 		       audit_flagged(verdicts[i].class) ? "  <-- FLAGGED" : "");
+		if (list->items[i].problem)
+			printf("    %s\n", list->items[i].problem);
+	}
 }
 
 static void print_json(const struct account_list *list,
@@ -48,12 +58,19 @@ static void print_json(const struct account_list *list,
 		json_object *a = json_object_new_object();
 
 		json_object_object_add(a, "account", json_object_new_string(list->items[i].name));
-		json_object_object_add(a, "uid", json_object_new_int64(list->items[i].uid));
+		json_object_object_add(a, "uid", list->items[i].uid == ACCOUNT_NO_UID ? NULL :
+				       json_object_new_int64(list->items[i].uid));
 		json_object_object_add(a, "scheme", json_object_new_string(verdicts[i].scheme));
 		json_object_object_add(a, "verdict",
 				       json_object_new_string(account_class_name(verdicts[i].class)));
 		json_object_object_add(a, "flagged",
 				       json_object_new_boolean(audit_flagged(verdicts[i].class)));
+		/* Which file's field the login programs check, and why it cannot be judged. */
+		json_object_object_add(a, "password_from", list->items[i].hash_from ?
+				       json_object_new_string(list->items[i].hash_from) : NULL);
+		if (list->items[i].problem)
+			json_object_object_add(a, "reason",
+					       json_object_new_string(list->items[i].problem));
 		json_object_array_add(accounts, a);
 	}
 	json_object_object_add(root, "accounts", accounts);
@@ -72,7 +89,7 @@ static bool image_holds_secret(const char *root)
 	char conf[512], secret[512], error[POLICY_ERROR_MAX];
 	struct iotguard_policy policy;
 
-	if (root_path(conf, sizeof(conf), root, POLICY_DEFAULT_PATH + 1) ||
+	if (root_path(conf, sizeof(conf), root, &POLICY_DEFAULT_PATH[1]) ||
 	    access(conf, F_OK) || policy_load(conf, &policy, error))
 		return false;
 	if (!policy.provisioning.secret_file[0] ||
@@ -118,7 +135,7 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (!lists) {
 		if (root_path(default_lists, sizeof(default_lists), root,
-			      DENYLIST_DEFAULT_DIR + 1)) {
+			      &DENYLIST_DEFAULT_DIR[1])) {
 			fprintf(stderr, "iotguardctl: %s: path too long\n", root);
 			return EXIT_FAIL;
 		}
@@ -134,7 +151,8 @@ int cmd_audit(int argc, char **argv)
 	else
 		print_table(&snap.accounts, snap.verdicts);
 	if (!json && flagged)
-		fprintf(stderr, "iotguardctl: %zu account(s) with an empty or known-default password: "
+		fprintf(stderr, "iotguardctl: %zu account(s) with an empty or known-default password, or that "
+			"cannot be judged: "
 			"the device must not ship like this (iotguardctl provision)\n", flagged);
 	audit_snapshot_free(&snap);
 	if (strcmp(root, "/") && image_holds_secret(root))

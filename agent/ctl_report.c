@@ -26,8 +26,13 @@ static void gather_accounts(struct device_facts *f)
 
 	if (audit_snapshot("/", f->policy->deny_lists, &snap, error))
 		return;
-	f->account_count = snap.accounts.count < REPORT_MAX_ACCOUNTS ? snap.accounts.count :
-			   REPORT_MAX_ACCOUNTS;
+	/* Every account; without memory, audited stays false and the rows fail. */
+	f->accounts = calloc(snap.accounts.count + 1, sizeof(*f->accounts));
+	if (!f->accounts) {
+		audit_snapshot_free(&snap);
+		return;
+	}
+	f->account_count = snap.accounts.count;
 	for (size_t i = 0; i < f->account_count; i++) {
 		snprintf(f->accounts[i].name, REPORT_NAME_MAX, "%s", snap.accounts.items[i].name);
 		f->accounts[i].scheme = snap.verdicts[i].scheme;	/* static names */
@@ -104,6 +109,7 @@ static void gather(struct device_facts *f, const struct iotguard_policy *policy)
 	f->secret_present = policy->provisioning.secret_file[0] &&
 			    access(policy->provisioning.secret_file, R_OK) == 0;
 	gather_listeners(f);
+	f->force_unload = kconfig_running("CONFIG_MODULE_FORCE_UNLOAD", f->force_unload_source);
 	publish_gather(policy, time(NULL), &f->published);
 }
 
@@ -171,6 +177,7 @@ int cmd_report(int argc, char **argv)
 	} else {
 		print_rows(&facts, rows);
 	}
+	free(facts.accounts);
 	return report_compliant(rows) ? EXIT_OK : EXIT_FAIL;
 }
 

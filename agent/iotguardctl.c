@@ -11,6 +11,7 @@
 #include "genl_client.h"
 #include "guard_loader.h"
 #include "guard_maps.h"
+#include "kconfig.h"
 #include "names.h"
 #include "policy.h"
 #include "support.h"
@@ -144,7 +145,8 @@ static void print_guard_lock(const struct module_status *st)
 }
 
 static void print_text(const struct module_status *st,
-		       const struct guard_probe *probe)
+		       const struct guard_probe *probe, enum kconfig_answer force_unload,
+		       const char *source)
 {
 	printf("iotguard %s\n", st->version);
 	printf("  mode:               %s\n", mode_name(st->mode));
@@ -156,6 +158,12 @@ static void print_text(const struct module_status *st,
 	       (unsigned long long)st->policy_generation);
 	printf("  login guard (BPF):  %s\n", guard_state_text(probe));
 	print_guard_lock(st);
+	/* A module cannot refuse `rmmod -f`: only a kernel without it keeps lock whole. */
+	printf("  force unload:       %s (%s)\n",
+	       force_unload == KCONFIG_SET ? "RISK: CONFIG_MODULE_FORCE_UNLOAD=y, `rmmod -f` "
+	       "unloads iotguard even after lock; build the kernel without it" :
+	       force_unload == KCONFIG_NOT_SET ? "not built in (lock holds the module)" :
+	       "RISK: unknown, no kernel configuration readable", source);
 	ctl_gate_print_text(st);
 	ctl_publish_print_text();
 	print_guard_counts();
@@ -165,7 +173,7 @@ static void print_text(const struct module_status *st,
 }
 
 static void print_json(const struct module_status *st,
-		       const struct guard_probe *probe)
+		       const struct guard_probe *probe, enum kconfig_answer force_unload)
 {
 	json_object *root = json_object_new_object();
 	json_object *counters = json_object_new_object();
@@ -186,6 +194,9 @@ static void print_json(const struct module_status *st,
 	json_object_object_add(guard, "attached", json_object_new_boolean(guard_pinned()));
 	json_object_object_add(guard, "state", json_object_new_string(guard_state_text(probe)));
 	json_object_object_add(root, "login_guard", guard);
+	/* true, false, or null when no kernel configuration is readable. */
+	json_object_object_add(root, "kernel_force_unload", force_unload == KCONFIG_UNKNOWN ? NULL :
+			       json_object_new_boolean(force_unload == KCONFIG_SET));
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
 	json_object_put(root);
 }
@@ -195,6 +206,8 @@ static int cmd_status(int argc, char **argv)
 	struct genl_client *client = NULL;
 	struct module_status st;
 	struct guard_probe probe;
+	char source[KCONFIG_SOURCE_MAX];
+	enum kconfig_answer force_unload;
 	bool json = false;
 	int ret;
 
@@ -212,10 +225,11 @@ static int cmd_status(int argc, char **argv)
 	if (ret)
 		return report_genl_error(ret, "reading the status");
 	guard_probe(&probe);
+	force_unload = kconfig_running("CONFIG_MODULE_FORCE_UNLOAD", source);
 	if (json)
-		print_json(&st, &probe);
+		print_json(&st, &probe, force_unload);
 	else
-		print_text(&st, &probe);
+		print_text(&st, &probe, force_unload, source);
 	return EXIT_OK;
 }
 

@@ -36,7 +36,7 @@ static bool listed(const struct provisioning_policy *p, const char *name)
 
 static bool needs_password(enum account_class class, bool force)
 {
-	if (class == ACCOUNT_LOCKED)
+	if (class == ACCOUNT_LOCKED || class == ACCOUNT_UNJUDGEABLE)
 		return false;
 	return force || class != ACCOUNT_PROVISIONED;
 }
@@ -45,7 +45,7 @@ bool provisioned_before(const char *root)
 {
 	char path[512];
 
-	return !root_path(path, sizeof(path), root, PROVISION_STATE_FILE + 1) &&
+	return !root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]) &&
 	       access(path, F_OK) == 0;
 }
 
@@ -55,7 +55,7 @@ static void mark_provisioned(const char *root)
 	char path[512], dir[512];
 	int fd;
 
-	if (root_path(path, sizeof(path), root, PROVISION_STATE_FILE + 1))
+	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]))
 		return;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (!root_path(dir, sizeof(dir), root, dirs[i]))
@@ -168,8 +168,22 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 	for (size_t i = 0; i < snap.accounts.count; i++) {
 		const char *name = snap.accounts.items[i].name;
 
+		/* Which line would we change? The owner must fix the store first. */
+		if (listed(p, name) && snap.verdicts[i].class == ACCOUNT_UNJUDGEABLE) {
+			set_error(error, "%s: cannot be judged as the login programs would (%s); "
+				  "nothing was changed", name, snap.accounts.items[i].problem);
+			goto out;
+		}
 		if (!listed(p, name) || !needs_password(snap.verdicts[i].class, force))
 			continue;
+		/* The login programs check passwd's field first: a new shadow hash changes nothing. */
+		if (strcmp(snap.accounts.items[i].hash_from ? snap.accounts.items[i].hash_from : "",
+			   "shadow")) {
+			set_error(error, "%s: its password is in /etc/passwd, which the login programs "
+				  "check before /etc/shadow; set that field to x and give the hash to "
+				  "/etc/shadow", name);
+			goto out;
+		}
 		if (p->method == PROVISION_USER) {
 			result->waiting++;
 			continue;

@@ -14,10 +14,10 @@
 #include <json-c/json.h>
 #include "audit.h"
 #include "genl_client.h"
+#include "kconfig.h"
 #include "publish.h"
 
 #define REPORT_SCHEMA "iotguard-report/1"
-#define REPORT_MAX_ACCOUNTS 64
 #define REPORT_MAX_LISTENERS 64
 #define REPORT_EVIDENCE_MAX 512
 #define REPORT_NAME_MAX 32
@@ -43,13 +43,17 @@ struct device_facts {
 	struct module_status module;
 	const char *login_guard;	/* "attached" or "DEGRADED: ..." */
 	bool audited;			/* the credential store could be read */
-	struct account_fact accounts[REPORT_MAX_ACCOUNTS];
+	/* Every account of the store (no cap: a flagged one must never be dropped). */
+	struct account_fact *accounts;
 	size_t account_count;
 	bool passwd_tool;		/* a way for the owner to change a password */
 	bool secret_present;		/* derived: the device secret file exists */
 	uint16_t listeners[REPORT_MAX_LISTENERS];	/* non-loopback TCP/UDP ports */
 	size_t listener_count;
 	struct published published;
+	/* CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` ignores lock's module reference. */
+	enum kconfig_answer force_unload;
+	char force_unload_source[KCONFIG_SOURCE_MAX];
 };
 
 enum report_row_index {

@@ -66,7 +66,43 @@ static int read_until(int fd, char *buf, size_t len, size_t *used, const char *w
 	return 0;
 }
 
-/* The login: / Password: dialogue, then a command whose answer proves a shell. */
+/*
+ * An account with an empty password field: login asks for no password.
+ * The name is typed until it is echoed (see below), then a shell answers,
+ * or the connection ends (refused), or a password is asked after all.
+ */
+static enum outcome dialogue_no_password(int fd, const char *user, char *buf, size_t len,
+					 size_t *used, long deadline)
+{
+	char line[128], echo[160];
+
+	snprintf(line, sizeof(line), "%s\n", user);
+	snprintf(echo, sizeof(echo), "login: %s", user);
+	for (int tries = 0;; tries++) {
+		if (write(fd, line, strlen(line)) < 0)
+			return REFUSED;
+		if (!read_until(fd, buf, len, used, echo, now_ms() + 2000))
+			break;
+		if (tries == 5 || now_ms() > deadline) {
+			fprintf(stderr, "# the name was not echoed; got: [%s]\n", buf);
+			return BROKEN;
+		}
+	}
+	for (int i = 0; i < 20; i++) {
+		if (write(fd, MARK_CMD, strlen(MARK_CMD)) < 0)
+			return REFUSED;
+		if (!read_until(fd, buf, len, used, "MARK42", now_ms() + 500))
+			return LOGGED_IN;
+		if (strstr(buf, "assword:") || now_ms() > deadline)
+			return REFUSED;
+	}
+	return REFUSED;
+}
+
+/*
+ * The login: / Password: dialogue, then a command whose answer proves a
+ * shell. password NULL: the account's field is empty, no password is asked.
+ */
 static enum outcome dialogue(int fd, const char *user, const char *password)
 {
 	long deadline = now_ms() + DIALOGUE_MS;
@@ -77,6 +113,8 @@ static enum outcome dialogue(int fd, const char *user, const char *password)
 		fprintf(stderr, "# no login prompt; got: [%s] (%s)\n", buf, strerror(errno));
 		return BROKEN;
 	}
+	if (!password)
+		return dialogue_no_password(fd, user, buf, sizeof(buf), &used, deadline);
 	/*
 	 * A telnet server may still be negotiating options when its prompt
 	 * shows, and drop what is typed meanwhile: type the name again until

@@ -31,6 +31,7 @@ enum outcome login_on_pty(const char *user, const char *password);
 enum outcome su_to(const char *user);
 enum outcome su_as_nobody(const char *path, char *const argv[], const char *password,
 			  int *status);
+/* password NULL: the account's password field is empty, none is asked. */
 enum outcome telnet_login(const char *user, const char *password);
 enum outcome ssh_login(const char *user, const char *password);
 

@@ -350,7 +350,10 @@ TEST_F(state, corrupt_or_tampered_state_is_kept_aside)
 static void facts(struct device_facts *f, const struct iotguard_policy *policy,
 		  enum account_class root_class)
 {
+	static struct account_fact root;
+
 	memset(f, 0, sizeof(*f));
+	f->accounts = &root;
 	f->policy = policy;
 	f->module_loaded = true;
 	f->module.mode = IOTGUARD_MODE_ENFORCE;
@@ -387,6 +390,34 @@ static const char *row_field(json_object *row, const char *key)
 
 	return json_object_object_get_ex(row, key, &v) && json_object_is_type(v, json_type_string) ?
 	       json_object_get_string(v) : NULL;
+}
+
+/* No cap: the 65th of 65 accounts, the only flagged one, still fails §1. */
+TEST(report_flags_the_last_of_many_accounts)
+{
+	static struct iotguard_policy policy;
+	static struct account_fact many[65];
+	static struct device_facts f;
+	struct report_row rows[REPORT_ROWS];
+
+	example_policy(&policy);
+	facts(&f, &policy, ACCOUNT_PROVISIONED);
+	for (size_t i = 0; i < 65; i++) {
+		snprintf(many[i].name, sizeof(many[i].name), "user%zu", i);
+		many[i].scheme = "locked";
+		many[i].class = ACCOUNT_LOCKED;
+	}
+	many[64].scheme = "none";
+	many[64].class = ACCOUNT_EMPTY;
+	f.accounts = many;
+	f.account_count = 65;
+	report_build(&f, rows);
+	EXPECT_EQ(ROW_FAIL, rows[ROW_PSTI_1].result);
+	EXPECT_EQ(ROW_FAIL, rows[ROW_ETSI_5_1_1].result);
+	EXPECT_NE(NULL, strstr(rows[ROW_PSTI_1].evidence,
+			       "65 account(s), 1 flagged; user64: none, empty password (FLAGGED)"))
+		TH_LOG("%s", rows[ROW_PSTI_1].evidence);
+	EXPECT_FALSE(report_compliant(rows));
 }
 
 TEST(report_json_schema_and_verdicts)
