@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <shadow.h>
@@ -181,6 +182,27 @@ int shadow_update(const char *root, const struct shadow_change *changes,
 	    root_path(dir, sizeof(dir), root, "etc")) {
 		set_error(error, "%s: path too long", root);
 		return -1;
+	}
+	/*
+	 * A read-only root often links /etc/shadow into a data partition:
+	 * rewrite the file it names, beside it, and keep the link. In an
+	 * image (--root) the link would resolve on the build host: refuse.
+	 */
+	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
+		char real[PATH_MAX], *slash;
+
+		if (!live) {
+			set_error(error, "%s: a symbolic link; provision on the device", path);
+			return -1;
+		}
+		if (!realpath(path, real) || strlen(real) >= sizeof(path)) {
+			set_error(error, "%s: cannot resolve the link: %s", path, strerror(errno));
+			return -1;
+		}
+		strcpy(path, real);
+		slash = strrchr(real, '/');
+		*slash = '\0';
+		strcpy(dir, slash == real ? "/" : real);	/* shorter than path */
 	}
 	for (size_t i = 0; i < count; i++) {
 		if (!valid_hash(changes[i].hash)) {

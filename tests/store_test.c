@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/types.h>
+#include <sys/stat.h>
 #include "kselftest_harness.h"
 #include "genl_raw.h"
 #include "login_guard.h"
@@ -124,6 +125,23 @@ TEST_F(store, shadow_symlinked_into_a_data_partition)
 	ASSERT_EQ(0, audited_after_now());
 	ASSERT_EQ(0, run_capture("sed -i 's/^root:[^:]*:/root::/' " DATA "2/shadow", NULL, 0));
 	EXPECT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the new target's change was not seen");
+}
+
+/* Provisioning through the link rewrites the data partition's file and keeps the link. */
+TEST_F(store, provisioning_writes_through_a_symlinked_shadow)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, run_capture("cp -p /etc/shadow " DATA "/shadow && "
+				 "ln -sf " DATA "/shadow /etc/shadow && "
+				 "sed -i 's/^root:[^:]*:/root::/' " DATA "/shadow", NULL, 0));
+	ASSERT_LE(0, wait_cred_state("default", 10000));
+	EXPECT_EQ(0, run_capture("iotguardctl provision", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+	ASSERT_EQ(0, lstat("/etc/shadow", &st));
+	EXPECT_TRUE(S_ISLNK(st.st_mode)) TH_LOG("the link was replaced by a file");
+	EXPECT_NE(0, run_capture("grep -q '^root::' " DATA "/shadow", NULL, 0));
 }
 
 /* The 65th account of a store, the only flagged one, still fails PSTI §1. */

@@ -318,6 +318,22 @@ TEST_F(prov, bad_input_changes_nothing)
 	}
 }
 
+/* In an image, a symlinked shadow would resolve on the build host: refused. */
+TEST_F(prov, symlinked_shadow_in_an_image_is_refused)
+{
+	struct provision_result result;
+	char target[512], shadow[512];
+
+	rooted(self, "etc/shadow");
+	strcpy(shadow, self->path);
+	rooted(self, "etc/shadow.data");
+	strcpy(target, self->path);
+	ASSERT_EQ(0, rename(shadow, target));
+	ASSERT_EQ(0, symlink(target, shadow));
+	EXPECT_EQ(-1, provision(self->root, &self->policy, false, &result, self->error));
+	EXPECT_NE(NULL, strstr(self->error, "a symbolic link")) TH_LOG("%s", self->error);
+}
+
 TEST_F(prov, read_only_etc_is_named_and_changes_nothing)
 {
 	struct provision_result result;
