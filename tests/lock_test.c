@@ -65,19 +65,7 @@ static void expect_unchanged(struct __test_metadata *_metadata, struct raw_genl 
 /* Before anything is locked: an account with the vendor's default password. */
 TEST(a_vendor_account_is_flagged)
 {
-	char line[512];
-	FILE *f;
-
-	f = fopen("/etc/passwd", "a");
-	ASSERT_NE(NULL, f);
-	fputs(USER ":x:1000:1000:" USER ":/tmp:/bin/sh\n", f);
-	fclose(f);
-	snprintf(line, sizeof(line), USER ":%s:19000:0:99999:7:::\n",
-		 crypt(VENDOR_PASSWORD, "$6$vendorsalt$"));
-	f = fopen("/etc/shadow", "a");
-	ASSERT_NE(NULL, f);
-	fputs(line, f);
-	fclose(f);
+	ASSERT_EQ(0, add_vendor_account(USER, 1000, VENDOR_PASSWORD));
 	ASSERT_LE(0, wait_cred_state("default", 10000));
 	EXPECT_EQ(REFUSED, su_to(USER));
 	EXPECT_EQ(LOGGED_IN, su_to("root"));

@@ -54,30 +54,10 @@ FIXTURE(login) {
 
 FIXTURE_SETUP(login)
 {
-	char line[512];
-	FILE *f;
-
-	struct raw_genl g;
-
-	ASSERT_EQ(0, setup_network());
-	ASSERT_EQ(0, raw_genl_open(&g, IOTGUARD_GENL_NAME));
-	ASSERT_EQ(0, raw_genl_set_subnet(&g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 24));
-	ASSERT_EQ(0, raw_genl_set_throttle(&g, IOTGUARD_MAX_THROTTLE_BURST,
-					   IOTGUARD_MIN_THROTTLE_INTERVAL_MS));
-	raw_genl_close(&g);
+	ASSERT_EQ(0, exempt_attacker_subnet());
 	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/passwd.saved && "
 				 "cp -p /etc/shadow /tmp/shadow.saved", NULL, 0));
-	/* A careless vendor account: the same password on every unit. */
-	f = fopen("/etc/passwd", "a");
-	ASSERT_NE(NULL, f);
-	fputs(USER ":x:1000:1000:" USER ":/tmp:/bin/sh\n", f);
-	fclose(f);
-	snprintf(line, sizeof(line), USER ":%s:19000:0:99999:7:::\n",
-		 crypt(VENDOR_PASSWORD, "$6$vendorsalt$"));
-	f = fopen("/etc/shadow", "a");
-	ASSERT_NE(NULL, f);
-	fputs(line, f);
-	fclose(f);
+	ASSERT_EQ(0, add_vendor_account(USER, 1000, VENDOR_PASSWORD));
 	ASSERT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the agent did not flag " USER);
 }
 

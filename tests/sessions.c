@@ -14,6 +14,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <crypt.h>
+#include "genl_raw.h"
 #include "sessions.h"
 #include "util.h"
 
@@ -146,18 +148,19 @@ static enum outcome dialogue(int fd, const char *user, const char *password)
 	return REFUSED;
 }
 
-/* busybox login on a fresh pty, as getty would run it (not a console). */
-enum outcome login_on_pty(const char *user, const char *password)
+/*
+ * Start path with argv on a fresh pty as its controlling terminal, in a
+ * session of its own (not the console), as nobody if asked. Returns the
+ * pty's master side, or -1.
+ */
+static int pty_spawn(const char *path, char *const argv[], bool as_nobody, pid_t *pid)
 {
-	enum outcome result;
-	int master, status;
-	pid_t pid;
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
 
-	master = posix_openpt(O_RDWR | O_NOCTTY);
 	if (master < 0 || grantpt(master) || unlockpt(master))
-		return BROKEN;
-	pid = fork();
-	if (pid == 0) {
+		return -1;
+	*pid = fork();
+	if (*pid == 0) {
 		int slave;
 
 		setsid();
@@ -168,9 +171,29 @@ enum outcome login_on_pty(const char *user, const char *password)
 		dup2(slave, 1);
 		dup2(slave, 2);
 		close(master);
-		execl("/bin/login", "login", (char *)NULL);
+		if (as_nobody && (setgid(65534) || setuid(65534)))
+			_exit(126);
+		execv(path, argv);
 		_exit(127);
 	}
+	if (*pid < 0) {
+		close(master);
+		return -1;
+	}
+	return master;
+}
+
+/* busybox login on a fresh pty, as getty would run it (not a console). */
+enum outcome login_on_pty(const char *user, const char *password)
+{
+	char *const argv[] = { "login", NULL };
+	enum outcome result;
+	int master, status;
+	pid_t pid;
+
+	master = pty_spawn("/bin/login", argv, false, &pid);
+	if (master < 0)
+		return BROKEN;
 	result = dialogue(master, user, password);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -204,26 +227,9 @@ enum outcome su_as_nobody(const char *path, char *const argv[], const char *pass
 	pid_t pid;
 
 	*status = -1;
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	if (master < 0 || grantpt(master) || unlockpt(master))
+	master = pty_spawn(path, argv, true, &pid);
+	if (master < 0)
 		return BROKEN;
-	pid = fork();
-	if (pid == 0) {
-		int slave;
-
-		setsid();
-		slave = open(ptsname(master), O_RDWR);
-		if (slave < 0 || ioctl(slave, TIOCSCTTY, 0))
-			_exit(127);
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		close(master);
-		if (setgid(65534) || setuid(65534))
-			_exit(126);
-		execv(path, argv);
-		_exit(127);
-	}
 	if (read_until(master, buf, sizeof(buf), &used, "assword:", deadline)) {
 		fprintf(stderr, "# no password prompt from %s; got: [%s]\n", path, buf);
 		result = BROKEN;
@@ -413,6 +419,46 @@ pid_t greeter(uint16_t port)
 	}
 	close(sock);
 	return pid;
+}
+
+/* A careless vendor account: the same password on every unit. */
+int add_vendor_account(const char *user, uid_t uid, const char *password)
+{
+	FILE *f = fopen("/etc/passwd", "a");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%s:x:%u:%u:%s:/tmp:/bin/sh\n", user, uid, uid, user);
+	fclose(f);
+	f = fopen("/etc/shadow", "a");
+	if (!f)
+		return -1;
+	fprintf(f, "%s:%s:19000:0:99999:7:::\n", user, crypt(password, "$6$vendorsalt$"));
+	fclose(f);
+	return 0;
+}
+
+/*
+ * The attacker's subnet exempt from the lockout and the throttle wide open:
+ * what a test then sees is the login guard, not the network gate.
+ */
+int exempt_attacker_subnet(void)
+{
+	struct raw_genl g;
+	int ret;
+
+	ret = setup_network();
+	if (ret)
+		return ret;
+	ret = raw_genl_open(&g, IOTGUARD_GENL_NAME);
+	if (ret)
+		return ret;
+	ret = raw_genl_set_subnet(&g, IOTGUARD_A_PROV_NET4, "10.99.0.0", 24);
+	if (!ret)
+		ret = raw_genl_set_throttle(&g, IOTGUARD_MAX_THROTTLE_BURST,
+					    IOTGUARD_MIN_THROTTLE_INTERVAL_MS);
+	raw_genl_close(&g);
+	return ret;
 }
 
 int setup_network(void)

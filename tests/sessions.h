@@ -23,6 +23,10 @@ extern const char *const outcome_names[];
 
 /* Create the attacker's namespace and the veth between; idempotent. */
 int setup_network(void);
+/* setup_network(), then its subnet exempt from the lockout, the throttle wide open. */
+int exempt_attacker_subnet(void);
+/* Append user (uid) with password's sha512crypt hash to /etc/passwd and shadow. */
+int add_vendor_account(const char *user, uid_t uid, const char *password);
 
 /* telnet and SSH connect from this attacker address (NULL: ATTACKER_ADDR). */
 void session_source(const char *addr);
