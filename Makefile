@@ -98,7 +98,7 @@ AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
 	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
 	guard_maps guard_events rate_limit policy_publish dates security_txt support os_release \
-	publish status_json atomic_file
+	publish status_json atomic_file program_watch
 AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
 
 $(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \

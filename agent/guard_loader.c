@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "guard_loader.h"
+#include "guard_maps.h"
 #include "login_guard.h"
 #include "login_guard.skel.h"
 
@@ -165,6 +166,7 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error
 
 int guard_attach(char error[GUARD_ERROR_MAX])
 {
+	struct login_guard_lock lock = {};
 	struct login_guard_bpf *skel;
 	struct bpf_program *prog;
 	int ret = GUARD_KEPT;
@@ -172,6 +174,12 @@ int guard_attach(char error[GUARD_ERROR_MAX])
 	char pin[128];
 
 	error[0] = '\0';
+	/*
+	 * Locked until reboot: the module holds the guard's links and its maps
+	 * are sealed. Loading another copy could only fail; keep the guard.
+	 */
+	if (!guard_lock_state(&lock) && lock.locked)
+		return GUARD_KEPT;
 	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST) {
 		ret = -errno;
 		snprintf(error, GUARD_ERROR_MAX, "creating %s: %s (is bpffs mounted on /sys/fs/bpf?)",

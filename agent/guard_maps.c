@@ -111,6 +111,13 @@ static bool is_multi_call(const struct login_guard_policy *policy, const char *r
 	return false;
 }
 
+static const char *basename_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static void comm_key(struct login_comm_key *key, const char *name)
 {
 	memset(key, 0, sizeof(*key));
@@ -142,8 +149,11 @@ int guard_set_programs(const struct login_guard_policy *policy)
 			continue;
 		key.dev = kernel_dev(st.st_dev);
 		key.ino = st.st_ino;
-		/* busybox and friends: only the login applets, by the name they run under. */
+		/* busybox and friends: only the login applets, judged from argv. */
 		flags = is_multi_call(policy, real) ? LOGIN_PROGRAM_MULTI_CALL : LOGIN_PROGRAM_WHOLE;
+		/* dropbearmulti also tries argv[1]; busybox only behind "busybox". */
+		if (flags == LOGIN_PROGRAM_MULTI_CALL && !strncmp(basename_of(real), "dropbearmulti", 13))
+			flags |= LOGIN_PROGRAM_ARGV1;
 		if (flags == LOGIN_PROGRAM_MULTI_CALL) {
 			comm_key(&comms[n_comms++], name ? name + 1 : path);
 		}
@@ -227,6 +237,21 @@ int guard_lock_state(struct login_guard_lock *lock)
 	return ret;
 }
 
+static int pinned_map_id(const char *pin, __u32 *id)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(pin), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		ret = -errno;
+	close(fd);
+	*id = info.id;
+	return ret;
+}
+
 int guard_lock(void)
 {
 	static const char *const frozen[] = {
@@ -257,6 +282,12 @@ int guard_lock(void)
 		ret = copy_map(LOGIN_GUARD_PROGRAMS_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN);
 	for (size_t i = 0; !ret && i < sizeof(frozen) / sizeof(frozen[0]); i++)
 		ret = freeze(frozen[i]);
+	if (ret)
+		return ret;
+	if (!ret)
+		ret = pinned_map_id(LOGIN_GUARD_TASKS_PIN, &lock.sealed_map_ids[0]);
+	if (!ret)
+		ret = pinned_map_id(LOGIN_GUARD_SCRATCH_PIN, &lock.sealed_map_ids[1]);
 	if (ret)
 		return ret;
 	/* Last: the guard consults the frozen copies once this says locked. */

@@ -26,6 +26,7 @@
 #include "guard_events.h"
 #include "guard_loader.h"
 #include "guard_maps.h"
+#include "program_watch.h"
 #include "log.h"
 #include "names.h"
 #include "policy.h"
@@ -51,6 +52,8 @@ struct agent {
 	struct rate_limit gate_log_limit;
 	bool lock_reported;
 	time_t next_publish;
+	struct program_watch programs;	/* where the login programs live */
+	bool programs_due;		/* changed there: reload once settled */
 };
 
 static void usage(FILE *out)
@@ -305,6 +308,18 @@ static bool weakens_lock(const struct iotguard_policy *policy)
 	return weakens;
 }
 
+static void open_program_watch(struct agent *agent)
+{
+	int ret;
+
+	program_watch_close(&agent->programs);
+	ret = program_watch_open(&agent->programs, &agent->policy.login_guard);
+	if (ret)
+		log_err("login guard: cannot watch the login programs' directories: %s; a "
+			"program replaced other than by rename is guarded again at SIGHUP",
+			strerror(-ret));
+}
+
 static void reload(struct agent *agent)
 {
 	char error[POLICY_ERROR_MAX];
@@ -325,6 +340,7 @@ static void reload(struct agent *agent)
 	}
 	agent->policy = policy;
 	agent->policy_applied = false;
+	open_program_watch(agent);
 	if (agent->creds_watched)
 		cred_monitor_reload(&agent->creds, &agent->policy);
 	try_apply(agent);
@@ -411,13 +427,14 @@ static bool handle_signal(struct agent *agent, int fd)
 
 static int run(struct agent *agent)
 {
-	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, NFDS };
+	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, PROGRAM_WATCH, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
 		[CRED_WATCH] = { .fd = -1, .events = POLLIN },
 		[GUARD_EVENTS] = { .fd = -1, .events = POLLIN },
 		[GATE_EVENTS] = { .fd = -1, .events = POLLIN },
+		[PROGRAM_WATCH] = { .fd = -1, .events = POLLIN },
 	};
 	struct guard_events *events = NULL;
 	struct genl_watch *watch = NULL;
@@ -437,6 +454,7 @@ static int run(struct agent *agent)
 
 	if (agent->creds_watched)
 		pfd[CRED_WATCH].fd = cred_monitor_fd(&agent->creds);
+	open_program_watch(agent);
 	if (guard_pinned()) {
 		ret = guard_events_open(&events, &agent->policy.login_guard);
 		if (ret)
@@ -450,11 +468,12 @@ static int run(struct agent *agent)
 		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
 		int n;
 
-		if (agent->creds_watched && agent->creds.audit_due)
+		if ((agent->creds_watched && agent->creds.audit_due) || agent->programs_due)
 			timeout = CRED_SETTLE_MS;
 		if (timeout < 0 || timeout > publish_timeout_ms(agent))
 			timeout = publish_timeout_ms(agent);
 		pfd[GATE_EVENTS].fd = agent->gate_events ? genl_events_fd(agent->gate_events) : -1;
+		pfd[PROGRAM_WATCH].fd = program_watch_fd(&agent->programs);
 		n = poll(pfd, NFDS, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
@@ -463,6 +482,11 @@ static int run(struct agent *agent)
 		if (n == 0) {
 			if (agent->creds_watched && agent->creds.audit_due)
 				audit_credentials(agent);
+			if (agent->programs_due) {
+				agent->programs_due = false;
+				if (guard_pinned())
+					configure_guard(agent);
+			}
 			if (!agent->policy_applied)
 				try_apply(agent);
 			if (time(NULL) >= agent->next_publish)
@@ -475,6 +499,12 @@ static int run(struct agent *agent)
 			cred_monitor_read(&agent->creds);
 		if (pfd[GUARD_EVENTS].revents & POLLIN)
 			guard_events_read(events);
+		/* At once, and again once a burst of changes has settled. */
+		if ((pfd[PROGRAM_WATCH].revents & POLLIN) && program_watch_read(&agent->programs)) {
+			if (guard_pinned())
+				configure_guard(agent);
+			agent->programs_due = true;
+		}
 		if (agent->gate_events && (pfd[GATE_EVENTS].revents & POLLIN))
 			genl_events_read(agent->gate_events);
 		if ((pfd[FAMILY_WATCH].revents & POLLIN) && genl_watch_read(watch)) {
@@ -491,6 +521,7 @@ static int run(struct agent *agent)
 			break;
 	}
 	genl_watch_close(watch);
+	program_watch_close(&agent->programs);
 	guard_events_close(events);
 	genl_events_close(agent->gate_events);
 	if (agent->creds_watched)
@@ -508,7 +539,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH };
+	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH, .programs = { .fd = -1 } };
 	char error[POLICY_ERROR_MAX];
 	bool use_syslog = false;
 	int opt;

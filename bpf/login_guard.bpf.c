@@ -277,14 +277,19 @@ static bool current_is_login(const struct settings *s, struct login_program_key 
 	return (flags & LOGIN_PROGRAM_MULTI_CALL) && comm_is_login(comm);
 }
 
-/* The owner's local console is the way in when everything else is locked. */
+/*
+ * The owner's local console is the way in when everything else is locked:
+ * a login program started by root (init, getty) whose controlling terminal
+ * is a console tty. Started by anyone else it gains nothing from the tty:
+ * an unprivileged process that got hold of a console's fd cannot use it.
+ */
 static bool on_console(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
 	struct login_comm_key key = {};
 
-	if (!tty)
+	if (!tty || BPF_CORE_READ(task, real_cred, uid.val) != 0)
 		return false;
 	BPF_CORE_READ_STR_INTO(&key.comm, tty, name);
 	return bpf_map_lookup_elem(&console_ttys, &key) != NULL;
@@ -406,18 +411,27 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 struct scan {
 	struct arg_buf *arg;
 	int len;
-	int start;
+	int start;	/* after the last '/': busybox's name */
+	int seg_start;	/* the last run of characters that are not '/': */
+	int seg_end;	/* POSIX basename(), which ignores trailing slashes */
 };
 
-/* bpf_loop body: remember where the last path component starts. */
-static long find_last_slash(__u32 i, void *ctx)
+/* bpf_loop body: where the last path component starts, both ways. */
+static long scan_path(__u32 i, void *ctx)
 {
 	struct scan *scan = ctx;
+	char c;
 
-	if ((int)i >= scan->len)
+	if ((int)i >= scan->len - 1)
 		return 1;
-	if (scan->arg->s[i & SCAN_MASK] == '/')
+	c = scan->arg->s[i & SCAN_MASK];
+	if (c == '/') {
 		scan->start = i + 1;
+		return 0;
+	}
+	if (i == 0 || scan->arg->s[(i - 1) & SCAN_MASK] == '/')
+		scan->seg_start = i;
+	scan->seg_end = i + 1;
 	return 0;
 }
 
@@ -433,17 +447,21 @@ static bool names_busybox(const char *name)
 }
 
 /*
- * Does argv select a login applet of a multi-call binary? busybox takes the
- * last path component of argv[0] (a leading '-' removed), and when that
- * begins with "busybox" it does the same with argv[1], and so on;
- * dropbearmulti tries argv[0], then argv[1] whatever argv[0] is. So: argv[0]
- * and argv[1] are always judged, each later argument only behind a
- * "busybox..." one. An argument that cannot be read, or is too long to
- * judge, or a chain deeper than we follow, counts as a login applet: wrong
- * only towards refusing.
+ * Does argv select a login applet of a multi-call binary?
+ * - busybox: the part of argv[0] after its last '/' (one leading '-'
+ *   removed); while that begins with "busybox", the next argument's.
+ * - dropbearmulti (LOGIN_PROGRAM_ARGV1): argv[0]'s basename(), and if that
+ *   names none of its programs, argv[1]'s.
+ * broad: "is this process a login program?" Where the binary's choice
+ * cannot be known here (dropbearmulti's argv[1], an argument too long to
+ * read, a chain deeper than we follow), it counts as a login applet: the
+ * guard then watches a process it need not have.
+ * !broad: "may a flagged login program hand over to it?" Only a certain
+ * login applet counts: dropbearmulti's argv[0], and nothing unreadable.
  */
-static bool argv_selects_login(struct linux_binprm *bprm)
+static bool argv_selects_login(struct linux_binprm *bprm, __u32 flags, bool broad)
 {
+	bool argv1 = flags & LOGIN_PROGRAM_ARGV1;
 	unsigned long p = BPF_CORE_READ(bprm, p);
 	int argc = BPF_CORE_READ(bprm, argc);
 	struct scan scan = {};
@@ -451,35 +469,50 @@ static bool argv_selects_login(struct linux_binprm *bprm)
 
 	scan.arg = bpf_map_lookup_elem(&arg_scratch, &zero);
 	if (!scan.arg)
-		return true;
+		return broad;
 	for (int i = 0; i < LOGIN_GUARD_MAX_ARGV_DEPTH; i++) {
 		struct login_comm_key key = {};
-		int name_len;
+		int name_start, name_len;
 
 		if (i >= argc)
 			return false;
 		/* The strings lie one after another from bprm->p, argv first. */
 		scan.len = bpf_probe_read_user_str(scan.arg->s, sizeof(scan.arg->s), (void *)p);
 		if (scan.len <= 0 || scan.len >= LOGIN_GUARD_ARG_SCAN)
-			return true;
+			return broad;
 		p += scan.len;
 		scan.start = 0;
-		bpf_loop(LOGIN_GUARD_ARG_SCAN, find_last_slash, &scan, 0);
-		if (scan.arg->s[scan.start & SCAN_MASK] == '-')
-			scan.start++;
-		name_len = scan.len - 1 - scan.start;
+		scan.seg_start = 0;
+		scan.seg_end = 0;
+		bpf_loop(LOGIN_GUARD_ARG_SCAN, scan_path, &scan, 0);
+		if (argv1) {
+			name_start = scan.seg_start;
+			name_len = scan.seg_end - scan.seg_start;
+		} else {
+			name_start = scan.start;
+			name_len = scan.len - 1 - scan.start;
+			if (i == 0 && name_len > 0 && scan.arg->s[name_start & SCAN_MASK] == '-') {
+				name_start++;
+				name_len--;
+			}
+		}
 		for (int k = 0; k < LOGIN_GUARD_COMM_LEN - 1; k++) {
 			if (k >= name_len)
 				break;
-			key.comm[k] = scan.arg->s[(scan.start + k) & SCAN_MASK];
+			key.comm[k] = scan.arg->s[(name_start + k) & SCAN_MASK];
 		}
 		if (name_len > 0 && name_len < LOGIN_GUARD_COMM_LEN &&
 		    bpf_map_lookup_elem(&login_comms, &key))
 			return true;
-		if (i > 0 && !names_busybox(key.comm))
+		if (argv1) {
+			if (i == 0 && broad)
+				continue;
+			return false;
+		}
+		if (!names_busybox(key.comm))
 			return false;
 	}
-	return true;
+	return broad;
 }
 
 /* A socket on stdin: started by inetd for one connection. */
@@ -521,9 +554,10 @@ int BPF_PROG(login_guard_committed, struct linux_binprm *bprm)
 	if (flags & LOGIN_PROGRAM_WHOLE)
 		login = true;
 	else if (flags & LOGIN_PROGRAM_MULTI_CALL)
-		login = argv_selects_login(bprm);
+		login = argv_selects_login(bprm, flags, true);
 
-	if ((old_flags & LOGIN_TASK_EXEC_PENDING) && !login) {
+	if ((old_flags & LOGIN_TASK_EXEC_PENDING) &&
+	    !(login && ((flags & LOGIN_PROGRAM_WHOLE) || argv_selects_login(bprm, flags, false)))) {
 		/* A flagged login program exec'd a multi-call binary's shell. */
 		bpf_get_current_comm(comm, sizeof(comm));
 		refuse(&s, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED,
@@ -688,6 +722,28 @@ int BPF_PROG(login_guard_rename, struct inode *old_dir, struct dentry *old_dentr
 	if (ret)
 		return ret;
 	return follow(old_dentry, new_dentry);
+}
+
+/*
+ * After lock, no new fd to the maps that only the guard's own programs may
+ * write: a BPF program loaded by root could otherwise clear a task's
+ * decision. Their fds were all closed when the lock was taken.
+ */
+SEC("lsm/bpf_map")
+int BPF_PROG(login_guard_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	struct login_guard_lock *lock;
+	__u32 key = 0, id;
+
+	if (ret)
+		return ret;
+	lock = bpf_map_lookup_elem(&guard_lock, &key);
+	if (!lock || !lock->locked)
+		return 0;
+	id = BPF_CORE_READ(map, id);
+	if (id && (id == lock->sealed_map_ids[0] || id == lock->sealed_map_ids[1]))
+		return -EPERM;
+	return 0;
 }
 
 char LICENSE[] SEC("license") = "GPL";

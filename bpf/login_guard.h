@@ -59,6 +59,12 @@ struct login_guard_lock {
 	__u32 audit_only;
 	__u32 audited;
 	__u32 flagged;
+	/*
+	 * Maps the guard's programs write and nothing bounds (task_login,
+	 * arg_scratch): after lock no new fd to them is handed out, so no
+	 * other BPF program can be loaded against them.
+	 */
+	__u32 sealed_map_ids[2];
 };
 
 /*
@@ -93,6 +99,9 @@ struct login_program_key {
 enum login_program_flags {
 	LOGIN_PROGRAM_WHOLE = 1 << 0,		/* every invocation */
 	LOGIN_PROGRAM_MULTI_CALL = 1 << 1,	/* only applets in login_comms */
+	LOGIN_PROGRAM_ARGV1 = 1 << 2,		/* with MULTI_CALL: like dropbearmulti,
+						 * argv[1] names the program when
+						 * argv[0] names none of its own */
 };
 
 struct login_comm_key {

@@ -34,7 +34,8 @@
 #define KILLED (-SIGKILL)
 
 enum setid_call { CALL_SETUID, CALL_SETREUID, CALL_SETRESUID, CALL_SETFSUID, CALL_EXEC_TRUE,
-		  CALL_EXEC_SU, CALL_EXEC_SH, CALL_EXEC_SH_BY_SU_LINK };
+		  CALL_EXEC_SU, CALL_EXEC_SH, CALL_EXEC_SH_BY_SU_LINK, CALL_EXEC_SH_OF_A_FILE_NAMED_SU,
+		  CALL_SETUID_STARTED_BY_NOBODY };
 
 /*
  * In a child: make one call, then exit 0 if it worked or errno if not.
@@ -79,6 +80,16 @@ static int child_does(enum setid_call call, uid_t uid, bool leave_console)
 			/* The file is su's link, but busybox runs the applet argv names. */
 			execl("/bin/su", "sh", "-c", "true", (char *)NULL);
 			_exit(100);
+		case CALL_EXEC_SH_OF_A_FILE_NAMED_SU:
+			/* busybox reads argv[1] only behind "busybox": this is sh. */
+			execl("/bin/busybox", "sh", "/tmp/no/such/su", (char *)NULL);
+			_exit(100);
+		case CALL_SETUID_STARTED_BY_NOBODY:
+			/* Real uid nobody, as a setuid program run by nobody has. */
+			if (setresuid(65534, (uid_t)-1, (uid_t)-1))
+				_exit(errno);
+			ret = setuid(uid);
+			break;
 		}
 		_exit(ret ? errno : 0);
 	}
@@ -259,6 +270,7 @@ TEST_F(guard, root_to_root_is_refused)
 	/* busybox's shell, by its own link or by su's link with argv[0] "sh". */
 	EXPECT_EQ(KILLED, child_does(CALL_EXEC_SH, 0, true));
 	EXPECT_EQ(KILLED, child_does(CALL_EXEC_SH_BY_SU_LINK, 0, true));
+	EXPECT_EQ(KILLED, child_does(CALL_EXEC_SH_OF_A_FILE_NAMED_SU, 0, true));
 }
 
 TEST_F(guard, other_programs_are_not_guarded)
@@ -275,6 +287,8 @@ TEST_F(guard, console_is_the_owners_way_in)
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
 	EXPECT_EQ(0, child_does(CALL_SETUID, TEST_UID, false));
 	EXPECT_EQ(KILLED, child_does(CALL_SETUID, TEST_UID, true));
+	/* Only for what root started: a user holding the console's fd gains nothing. */
+	EXPECT_EQ(KILLED, child_does(CALL_SETUID_STARTED_BY_NOBODY, TEST_UID, false));
 }
 
 TEST_F(guard, audit_mode_reports_but_allows)
@@ -444,11 +458,10 @@ static int run_probe(const char *path, char *const argv[], const char *action, i
 TEST_F(guard, multi_call_applet_is_judged_from_argv)
 {
 	static char long_name[300];
-	char *const login_ways[][12] = {
+	char *const busybox_login[][12] = {
 		{ "dropbear", NULL },
 		{ "/usr/sbin/dropbear", NULL },
 		{ "-dropbear", NULL },
-		{ "anything", "dropbear", NULL },
 		{ "busybox", "dropbear", NULL },
 		{ "busybox", "busybox", "dropbear", NULL },
 		{ "busybox-x", "busybox", "/x/dropbear", NULL },
@@ -456,12 +469,27 @@ TEST_F(guard, multi_call_applet_is_judged_from_argv)
 		{ "busybox", "busybox", "busybox", "busybox", "busybox", "busybox", "busybox",
 		  "busybox", "busybox", "sh", NULL },
 	};
-	char *const other_ways[][6] = {
+	char *const busybox_other[][6] = {
+		{ "sh", NULL },
+		{ "sh", "id", NULL },
+		{ "sh", "dropbear", NULL },
+		{ "sh", "/x/dropbear", NULL },
+		{ "sh", long_name, NULL },
+		{ "anything", "dropbear", NULL },
+		{ "dropbear/", NULL },
+		{ "dropbearx", NULL },
+	};
+	/* dropbearmulti: argv[1] counts too, named as POSIX basename() does. */
+	char *const argv1_login[][6] = {
+		{ "dropbear", NULL },
+		{ "anything", "dropbear", NULL },
+		{ "anything", "/x/dropbear/", NULL },
+		{ "dropbear/", NULL },
+	};
+	char *const argv1_other[][6] = {
 		{ "sh", NULL },
 		{ "sh", "id", NULL },
 		{ "sh", "ls", "dropbear", NULL },
-		{ "anything", "dropbear/", NULL },
-		{ "dropbearx", NULL },
 	};
 	char probe[512];
 
@@ -471,15 +499,26 @@ TEST_F(guard, multi_call_applet_is_judged_from_argv)
 	ASSERT_EQ(0, login_applet("dropbear", true));
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
 	/* Braces: the harness's EXPECT and TH_LOG are two statements. */
-	for (size_t i = 0; i < sizeof(login_ways) / sizeof(login_ways[0]); i++) {
-		EXPECT_EQ(KILLED, run_probe(probe, login_ways[i], SETUID_TEST_UID, -1))
-			TH_LOG("argv %.20s %s", login_ways[i][0],
-			       login_ways[i][1] ? login_ways[i][1] : "");
+	for (size_t i = 0; i < sizeof(busybox_login) / sizeof(busybox_login[0]); i++) {
+		EXPECT_EQ(KILLED, run_probe(probe, busybox_login[i], SETUID_TEST_UID, -1))
+			TH_LOG("busybox argv %.20s %s", busybox_login[i][0],
+			       busybox_login[i][1] ? busybox_login[i][1] : "");
 	}
-	for (size_t i = 0; i < sizeof(other_ways) / sizeof(other_ways[0]); i++) {
-		EXPECT_EQ(0, run_probe(probe, other_ways[i], SETUID_TEST_UID, -1))
-			TH_LOG("argv %s %s", other_ways[i][0],
-			       other_ways[i][1] ? other_ways[i][1] : "");
+	for (size_t i = 0; i < sizeof(busybox_other) / sizeof(busybox_other[0]); i++) {
+		EXPECT_EQ(0, run_probe(probe, busybox_other[i], SETUID_TEST_UID, -1))
+			TH_LOG("busybox argv %s %.20s", busybox_other[i][0],
+			       busybox_other[i][1] ? busybox_other[i][1] : "");
+	}
+	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_MULTI_CALL | LOGIN_PROGRAM_ARGV1, true));
+	for (size_t i = 0; i < sizeof(argv1_login) / sizeof(argv1_login[0]); i++) {
+		EXPECT_EQ(KILLED, run_probe(probe, argv1_login[i], SETUID_TEST_UID, -1))
+			TH_LOG("dropbearmulti argv %s %s", argv1_login[i][0],
+			       argv1_login[i][1] ? argv1_login[i][1] : "");
+	}
+	for (size_t i = 0; i < sizeof(argv1_other) / sizeof(argv1_other[0]); i++) {
+		EXPECT_EQ(0, run_probe(probe, argv1_other[i], SETUID_TEST_UID, -1))
+			TH_LOG("dropbearmulti argv %s %s", argv1_other[i][0],
+			       argv1_other[i][1] ? argv1_other[i][1] : "");
 	}
 	login_applet("dropbear", false);
 	register_file(probe, 0, false);

@@ -291,6 +291,33 @@ TEST_F(lock, the_guard_maps_cannot_weaken_it)
 	EXPECT_SU_STILL_GUARDED("writes to the frozen maps");
 }
 
+/*
+ * The maps only the guard's programs write get no new fd, by pin or by id:
+ * no BPF program of root's can be loaded against them to clear a decision.
+ */
+TEST_F(lock, sealed_maps_give_no_fd)
+{
+	__u32 id = 0;
+	int sealed = 0;
+
+	EXPECT_GT(0, bpf_obj_get(LOGIN_GUARD_TASKS_PIN));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_GT(0, bpf_obj_get(LOGIN_GUARD_SCRATCH_PIN));
+	EXPECT_EQ(EPERM, errno);
+	while (!bpf_map_get_next_id(id, &id)) {
+		int fd = bpf_map_get_fd_by_id(id);
+
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EPERM)
+			sealed++;
+	}
+	EXPECT_EQ(2, sealed);
+	/* The agent's own maps still open: it keeps flagging accounts. */
+	EXPECT_LE(0, bpf_obj_get(LOGIN_GUARD_DENIED_PIN));
+	EXPECT_SU_STILL_GUARDED("asking for the sealed maps");
+}
+
 /* (b) The pins removed, bpffs unmounted, the links asked to detach: still attached. */
 TEST_F(lock, removing_the_pins_does_not_detach_the_guard)
 {

@@ -27,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -252,6 +253,48 @@ TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
 	EXPECT_EQ(0, busybox_id_as_nobody());
 	unlink("/tmp/innocent");
 	setuid_busybox(false);
+}
+
+/* Is path's inode in the guard's programs (the agent loads them)? */
+static bool registered(const char *path)
+{
+	struct login_program_key key;
+	struct stat st;
+	__u32 flags;
+	int fd;
+	bool found;
+
+	if (stat(path, &st))
+		return false;
+	key.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	key.ino = st.st_ino;
+	fd = bpf_obj_get(LOGIN_GUARD_PROGRAMS_PIN);
+	if (fd < 0)
+		return false;
+	found = !bpf_map_lookup_elem(fd, &key, &flags);
+	close(fd);
+	return found;
+}
+
+/*
+ * A symlink replaced by a real binary: no rename over the old inode for the
+ * kernel to follow; the agent, watching the directory, loads the new one.
+ */
+TEST_F_TIMEOUT(login, su_link_replaced_by_a_binary, 120)
+{
+	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
+	int status, waited;
+
+	ASSERT_EQ(0, run_capture("cp -p /bin/busybox /bin/su.new && chmod 4755 /bin/su.new && "
+				 "mv -f /bin/su.new /bin/su", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	/* The agent reacts to the directory's change; bounded by its settle time. */
+	for (waited = 0; waited < 5000 && !registered("/bin/su"); waited += 50)
+		usleep(50 * 1000);
+	EXPECT_TRUE(registered("/bin/su")) TH_LOG("the new /bin/su was not loaded in 5 s");
+	EXPECT_EQ(REFUSED, su_as_nobody("/bin/su", argv, VENDOR_PASSWORD, &status));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	run_capture("rm -f /bin/su && ln -s /bin/busybox /bin/su", NULL, 0);
 }
 
 static __u64 relay_refusals(void)
