@@ -17,7 +17,8 @@
  * ancestor is owned by a user other than root and the agent, or writable
  * by group or others without the sticky bit. path itself may not be a
  * symbolic link. 0, or -1 with errno set and error naming the path and
- * the reason; on failure nothing was written.
+ * the reason: then path is as it was (unless only the directory's final
+ * fsync failed, which the error says).
  */
 int atomic_file_write(const char *path, const char *text, mode_t mode,
 		      char error[ATOMIC_FILE_ERROR_MAX]);
