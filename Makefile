@@ -179,6 +179,15 @@ $(HOST_TEST_DIR)/publish_test: tests/host/publish_test.c $(PUBLISH_SOURCES) \
 		-Wno-shadow -O1 -g $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
 		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt json-c)
 
+ATOMIC_FILE_SOURCES := agent/atomic_file.c agent/errbuf.c agent/support.c agent/dates.c
+
+$(HOST_TEST_DIR)/atomic_file_test: tests/host/atomic_file_test.c $(ATOMIC_FILE_SOURCES) \
+		$(wildcard agent/*.h) $(KSELFTEST)/.done
+	@mkdir -p $(@D)
+	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
+		-Wno-shadow -O1 -g $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
+		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs json-c)
+
 PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c agent/errbuf.c \
 	agent/accounts.c agent/audit.c agent/denylist.c
 

@@ -1,49 +1,271 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The agent writes as root into directories that may belong to someone
+ * else (/var/www). A path resolved by the kernel in one go would follow a
+ * symbolic link planted in any component, and a check on a path can be
+ * raced by a rename. So the destination's directory is reached one
+ * component at a time from "/", never through a symbolic link, and each
+ * directory is checked on the descriptor that is then used: the temporary
+ * file is created, written, synced and renamed inside that descriptor.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
 #include "atomic_file.h"
+#include "errbuf.h"
 
-static void make_parents(const char *path)
+bool atomic_file_use_openat2 = true;
+
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+
+static int open_component(int dirfd, const char *name)
 {
-	char dir[PATH_MAX];
+#ifdef SYS_openat2
+	if (atomic_file_use_openat2) {
+		/* The kernel refuses every kind of link here, magic ones too. */
+		struct open_how how = {
+			.flags = DIR_FLAGS,
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH,
+		};
+		long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
+		if (fd >= 0 || errno != ENOSYS)
+			return (int)fd;
+		/* Before Linux 5.6: O_NOFOLLOW on a single component is as strict. */
 	}
+#endif
+	return openat(dirfd, name, DIR_FLAGS);
 }
 
-int atomic_file_write(const char *path, const char *text, mode_t mode)
+/* One component, never a symbolic link (ELOOP), always a directory. */
+static int open_dir_at(int dirfd, const char *name)
 {
-	size_t len = strlen(text);
-	char tmp[PATH_MAX];
-	int fd, err = 0;
+	int fd = open_component(dirfd, name);
+	struct stat st;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)) {
+	/* O_DIRECTORY wins over O_NOFOLLOW: a link is "not a directory". Say what it is. */
+	if (fd < 0 && errno == ENOTDIR && !fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    S_ISLNK(st.st_mode))
+		errno = ELOOP;
+	return fd;
+}
+
+/*
+ * A directory whose owner (other than root and us) or whose group or
+ * others may add and rename entries could swap a symbolic link or their
+ * own file in under the name we write. The sticky bit forbids renaming or
+ * removing others' entries, so a sticky directory is safe.
+ */
+static int check_dir(int fd, const char *path, const char *shown, char *error, size_t len)
+{
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		errbuf_set(error, len, "%s not written: %s: %s", path, shown, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		errbuf_set(error, len, "%s not written: %s is owned by uid %u, neither root nor "
+			   "the agent", path, shown, (unsigned int)st.st_uid);
+		errno = EPERM;
+		return -1;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
+		errbuf_set(error, len, "%s not written: %s is writable by group or others "
+			   "without the sticky bit (mode %04o)", path, shown,
+			   (unsigned int)(st.st_mode & 07777));
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+static void open_failed(const char *path, const char *shown, char *error, size_t len)
+{
+	int err = errno;
+
+	if (err == ELOOP)
+		errbuf_set(error, len, "%s not written: %s is a symbolic link (not followed: "
+			   "give the real path)", path, shown);
+	else
+		errbuf_set(error, len, "%s not written: %s: %s", path, shown, strerror(err));
+	errno = err;
+}
+
+/*
+ * Open the directory that will hold path's last component, creating
+ * missing directories (0755). Returns the descriptor and points *name at
+ * the last component (inside buf), or -1 with errno and error set.
+ */
+static int open_parent(const char *path, char *buf, size_t buflen, const char **name,
+		       char *error, size_t len)
+{
+	char shown[PATH_MAX] = "";
+	char *component, *next;
+	int fd, nfd;
+
+	if (path[0] != '/' || path[strlen(path) - 1] == '/') {
+		errbuf_set(error, len, "%s not written: not an absolute path to a file", path);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((size_t)snprintf(buf, buflen, "%s", path) >= buflen) {
+		errbuf_set(error, len, "%.64s... not written: path too long", path);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	make_parents(path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd < 0)
+	fd = open("/", DIR_FLAGS);
+	if (fd < 0) {
+		open_failed(path, "/", error, len);
 		return -1;
-	if (fchmod(fd, mode) || write(fd, text, len) != (ssize_t)len || fsync(fd))
+	}
+	if (check_dir(fd, path, "/", error, len))
+		goto fail;
+	for (component = buf + 1;; component = next) {
+		while (*component == '/')
+			component++;
+		next = strchr(component, '/');
+		if (!next)
+			break;
+		*next++ = '\0';
+		/* Appended in step with buf: never longer than path, which fits. */
+		strcat(strcat(shown, "/"), component);
+		if (!strcmp(component, ".") || !strcmp(component, "..")) {
+			errbuf_set(error, len, "%s not written: '.' and '..' are not allowed", path);
+			errno = EINVAL;
+			goto fail;
+		}
+		nfd = open_dir_at(fd, component);
+		if (nfd < 0 && errno == ENOENT) {
+			if (mkdirat(fd, component, 0755) && errno != EEXIST) {
+				open_failed(path, shown, error, len);
+				goto fail;
+			}
+			nfd = open_dir_at(fd, component);
+		}
+		if (nfd < 0) {
+			open_failed(path, shown, error, len);
+			goto fail;
+		}
+		close(fd);
+		fd = nfd;
+		if (check_dir(fd, path, shown, error, len))
+			goto fail;
+	}
+	if (!strcmp(component, ".") || !strcmp(component, "..")) {
+		errbuf_set(error, len, "%s not written: '.' and '..' are not allowed", path);
+		errno = EINVAL;
+		goto fail;
+	}
+	*name = component;
+	return fd;
+fail:
+	{
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return -1;
+}
+
+/* O_EXCL on a fresh name: never write into a file someone left for us. */
+static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size_t tmplen)
+{
+	static unsigned int counter;
+	struct timespec ts;
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		int fd;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((size_t)snprintf(tmp, tmplen, ".%s.%x%lx", name, (unsigned int)getpid() ^ counter++,
+				     (unsigned long)ts.tv_nsec) >= tmplen) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	return -1;
+}
+
+static int write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, text, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		text += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int atomic_file_write(const char *path, const char *text, mode_t mode,
+		      char error[ATOMIC_FILE_ERROR_MAX])
+{
+	char buf[PATH_MAX], tmp[NAME_MAX + 1];
+	const char *name;
+	struct stat st;
+	int dirfd, fd, err = 0;
+
+	dirfd = open_parent(path, buf, sizeof(buf), &name, error, ATOMIC_FILE_ERROR_MAX);
+	if (dirfd < 0)
+		return -1;
+	/* rename() would replace a link, but one there means someone meant us to follow it. */
+	if (!fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
+		err = S_ISLNK(st.st_mode) ? ELOOP : EEXIST;
+		if (S_ISLNK(st.st_mode))
+			errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: it is a symbolic "
+				   "link (not followed: give the real path)", path);
+		else
+			errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: it exists and "
+				   "is not a regular file", path);
+		goto out;
+	}
+	fd = create_temp(dirfd, name, mode, tmp, sizeof(tmp));
+	if (fd < 0) {
+		err = errno;
+		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: cannot create a "
+			   "temporary file beside it: %s", path, strerror(err));
+		goto out;
+	}
+	/* fchmod: the mode asked for, whatever the umask. */
+	if (fchmod(fd, mode) || write_all(fd, text, strlen(text)) || fsync(fd))
 		err = errno ? errno : EIO;
 	if (close(fd) && !err)
 		err = errno;
-	if (!err && rename(tmp, path))
+	if (!err && renameat(dirfd, tmp, dirfd, name))
 		err = errno;
 	if (err) {
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
+		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: %s", path, strerror(err));
+		goto out;
+	}
+	/* The rename itself must survive a power cut: sync the directory. */
+	if (fsync(dirfd)) {
+		err = errno;
+		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s written, but syncing its directory "
+			   "failed: %s", path, strerror(err));
+	}
+out:
+	close(dirfd);
+	if (err) {
 		errno = err;
 		return -1;
 	}

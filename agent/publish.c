@@ -14,7 +14,8 @@
 
 static int read_small_file(const char *path, char *out, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* The writer never publishes a link here: one is someone else's, not read as root. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
@@ -106,6 +107,7 @@ static void write_security_txt(const struct iotguard_policy *policy, time_t now)
 {
 	const struct disclosure_policy *d = &policy->publish.disclosure;
 	char text[SECURITY_TXT_MAX], error[SECURITY_TXT_ERROR_MAX];
+	char write_error[ATOMIC_FILE_ERROR_MAX];
 	struct security_txt_info info;
 
 	if (!d->security_txt[0])
@@ -115,8 +117,8 @@ static void write_security_txt(const struct iotguard_policy *policy, time_t now)
 		log_err("security.txt not published: %s", error);
 		return;
 	}
-	if (atomic_file_write(d->security_txt, text, 0644))
-		log_err("security.txt: cannot write %s: %s", d->security_txt, strerror(errno));
+	if (atomic_file_write(d->security_txt, text, 0644, write_error))
+		log_err("security.txt: %s", write_error);
 }
 
 static void warn_about(const struct published *p)
@@ -148,6 +150,7 @@ static void warn_about(const struct published *p)
 
 void publish_write(const struct iotguard_policy *policy, time_t now, struct published *out)
 {
+	char error[ATOMIC_FILE_ERROR_MAX];
 	enum support_change change;
 	json_object *status;
 
@@ -157,8 +160,9 @@ void publish_write(const struct iotguard_policy *policy, time_t now, struct publ
 	out->change = change;
 	status = status_json_build(out);
 	if (atomic_file_write(STATUS_JSON_PATH,
-			     json_object_to_json_string_ext(status, JSON_C_TO_STRING_PRETTY), 0644))
-		log_err("cannot write %s: %s", STATUS_JSON_PATH, strerror(errno));
+			     json_object_to_json_string_ext(status, JSON_C_TO_STRING_PRETTY), 0644,
+			     error))
+		log_err("status.json: %s", error);
 	json_object_put(status);
 	warn_about(out);
 }

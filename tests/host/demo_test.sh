@@ -8,8 +8,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${1:-6.1}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$top/scripts/demo" --kernel "$kernel" --no-build > "$out" 2>&1
-status=$?
+if [ -n "${DEMO_OUTPUT:-}" ]; then
+	# Re-check a saved run: DEMO_OUTPUT=FILE (its status is taken as 0).
+	cp "$DEMO_OUTPUT" "$out"
+	status=0
+else
+	"$top/scripts/demo" --kernel "$kernel" --no-build > "$out" 2>&1
+	status=$?
+fi
 n=0
 failed=0
 check() {
@@ -29,15 +35,67 @@ check audit_flags_the_vendor_default "$(lines 'known default  <-- FLAGGED')" 1
 # The bot's first round (before provisioning): every connection reset.
 check mirai_bot_reset_while_default "$(grep -E '^  (telnet|ssh) +61 pairs tried:' "$out" | head -2 |
 	grep -cE '0 logged in, 0 refused by login, 61 reset by the device')" 2
-check lockout_took_the_burst "$(lines '^  lockout_refused +5$')" 2
-check throttle_took_the_rest "$(lines '^  throttle_refused +117$')" 1
+# The bot's connections meet the throttle (a bucket of `burst` tokens, one
+# more every `interval`) before anything else. In any attack the throttle lets
+# through at least nothing and at most the burst plus the tokens refilled while
+# the attack lasted, so each count is bounded by the attack's duration, never
+# fixed: a slower or busier machine attacks for longer. The device prints its
+# burst and interval, and how long each attack took by /proc/uptime (10 ms
+# ticks: up to 10 ms longer than shown).
+burst=$(sed -n 's/^  throttle: *\([0-9]*\) new connections at once.*/\1/p' "$out" | head -1)
+interval_ds=$(sed -n 's/^  throttle: .*then one every \([0-9]*\)\.\([0-9]\) s.*/\1\2/p' "$out" | head -1)
+# Per round r (1: locked, 2: open): duration, the bot's tallies (which come
+# before "took"), and the gate's counters (after it).
+round=1
+declare -A r
+while IFS= read -r line; do
+	if [[ $line =~ ^\ \ the\ attack\ took\ ([0-9]+)\.([0-9][0-9])\ s$ ]]; then
+		r[elapsed_cs$round]=$((10#${BASH_REMATCH[1]}${BASH_REMATCH[2]}))
+		round=$((round + 1))
+	elif [[ $line =~ ^\ \ (telnet|ssh)\ +([0-9]+)\ pairs\ tried:\ ([0-9]+)\ logged\ in,\ ([0-9]+)\ refused\ by\ login,\ ([0-9]+)\ reset\ by\ the\ device,\ ([0-9]+)\ broken$ ]]; then
+		r[tried$round]=$(( ${r[tried$round]:-0} + BASH_REMATCH[2] ))
+		r[logged_in$round]=$(( ${r[logged_in$round]:-0} + BASH_REMATCH[3] ))
+		# Past the throttle: refused by login, or broken by a slow login.
+		r[passed$round]=$(( ${r[passed$round]:-0} + BASH_REMATCH[4] + BASH_REMATCH[6] ))
+		r[reset$round]=$(( ${r[reset$round]:-0} + BASH_REMATCH[5] ))
+	elif [[ $line =~ ^\ \ (lockout|throttle)_refused\ +([0-9]+)$ ]] && [ "$round" -gt 1 ]; then
+		r[${BASH_REMATCH[1]}$((round - 1))]=${BASH_REMATCH[2]}
+	fi
+done < "$out"
+# The most tokens the bot can have taken in round r.
+most() {
+	local e=${r[elapsed_cs$1]:-}
+	[ -n "$burst" ] && [ -n "$interval_ds" ] && [ -n "$e" ] || { echo -1; return; }
+	echo $(( burst + (e + 1) * 10 / (10#$interval_ds * 100) ))
+}
+most1=$(most 1)
+most2=$(most 2)
+for k in "${!r[@]}"; do printf '%s=%s\n' "$k" "${r[$k]}"; done | sort | tr '\n' ' ' |
+	sed "s/^/# burst=${burst:-?} interval=${interval_ds:-?}00ms most1=$most1 most2=$most2 /; s/ *$/\n/"
+# Round 1, locked: the throttle passed a full bucket to the lockout (a new
+# source starts with the burst), plus what refilled; it refused every other.
+# The lockout counts no more once the device is provisioned.
+in_bounds=no
+if [ -n "${r[lockout1]:-}" ] && [ "${r[lockout1]}" = "${r[lockout2]:-}" ] &&
+	[ "${r[lockout1]}" -ge "${burst:-1}" ] && [ "${r[lockout1]}" -le "$most1" ]; then
+	in_bounds=yes
+fi
+check lockout_took_the_burst "$in_bounds" yes
+check throttle_took_the_rest "$(( ${r[lockout1]:-0} + ${r[throttle1]:-0} ))" "${r[tried1]:--1}"
 check default_refused_on_the_device "$(lines '^  (pty|su) +root / admin: refused')" 3
 check own_password_works_on_every_path "$(lines '^  (pty|su|telnet|ssh) +root / [a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}-[a-z0-9]{5}: logged in')" 4
-check bot_still_throttled_once_open "$(lines '^  (telnet|ssh) +61 pairs tried: 0 logged in, [0-9] refused by login, (5[2-9]|6[01]) reset by the device')" 4
+# Round 2, open: no more reached a login than the throttle's budget for the
+# attack's duration, none logged in, and every other connection was reset.
+in_bounds=no
+if [ "${r[tried2]:-0}" -gt 0 ] && [ "${r[logged_in2]}" = 0 ] &&
+	[ "${r[passed2]}" -le "$most2" ] && [ $(( r[passed2] + r[reset2] )) = "${r[tried2]}" ]; then
+	in_bounds=yes
+fi
+check bot_still_throttled_once_open "$in_bounds" yes
 check security_txt_printed "$(lines '^Contact: mailto:security@example.com$')" 1
 check report_fails_only_the_password_rows_before "$(lines '^  fail  ')" 2
 check the_failing_rows_are_the_password_rows "$(lines '^  fail  (PSTI Sch.1 §1|ETSI 5.1-1) ')" 2
 check report_passes_every_row_after "$(lines '^All requirements pass\.$')" 1
 check nothing_logged_in_with_a_default "$(lines 'root / admin: logged in|[1-9][0-9]* logged in,')" 0
-[ "$failed" = 0 ] || sed 's/^/# /' "$out" | tail -n 40
+[ "$failed" = 0 ] || sed 's/^/# /' "$out"
 exit "$failed"
