@@ -99,9 +99,8 @@ struct login_program_key {
 enum login_program_flags {
 	LOGIN_PROGRAM_WHOLE = 1 << 0,		/* every invocation */
 	LOGIN_PROGRAM_MULTI_CALL = 1 << 1,	/* only applets in login_comms */
-	LOGIN_PROGRAM_ARGV1 = 1 << 2,		/* with MULTI_CALL: like dropbearmulti,
-						 * argv[1] names the program when
-						 * argv[0] names none of its own */
+	/* with MULTI_CALL, like dropbearmulti: argv[1] when argv[0] is none of its own */
+	LOGIN_PROGRAM_ARGV1 = 1 << 2,
 };
 
 struct login_comm_key {
