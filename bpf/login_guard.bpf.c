@@ -279,17 +279,22 @@ static bool current_is_login(const struct settings *s, struct login_program_key 
 
 /*
  * The owner's local console is the way in when everything else is locked:
- * a login program started by root (init, getty) whose controlling terminal
- * is a console tty. Started by anyone else it gains nothing from the tty:
- * an unprivileged process that got hold of a console's fd cannot use it.
+ * a login program started by root (init, getty; its real uid was 0 when it
+ * was exec'd, whatever it has become since) whose controlling terminal is a
+ * console tty. Started by anyone else it gains nothing from the tty: an
+ * unprivileged process that got hold of a console's fd cannot use it.
  */
 static bool on_console(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	struct login_task *t = task_state(task);
 	struct login_comm_key key = {};
 
-	if (!tty || BPF_CORE_READ(task, real_cred, uid.val) != 0)
+	if (!tty)
+		return false;
+	if (t ? !(t->flags & LOGIN_TASK_ROOT_STARTED) :
+		BPF_CORE_READ(task, real_cred, uid.val) != 0)
 		return false;
 	BPF_CORE_READ_STR_INTO(&key.comm, tty, name);
 	return bpf_map_lookup_elem(&console_ttys, &key) != NULL;
@@ -396,8 +401,13 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 		 * Its applet is in argv, which can be read only once the new
 		 * image is committed: login_guard_committed decides.
 		 */
+		bool judged = task_state(task);
+
 		t = bpf_task_storage_get(&task_login, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (t) {
+			/* Judged by its executable until now: as on_console() did. */
+			if (!judged && BPF_CORE_READ(task, real_cred, uid.val) == 0)
+				t->flags |= LOGIN_TASK_ROOT_STARTED;
 			t->flags |= LOGIN_TASK_LOGIN | LOGIN_TASK_EXEC_PENDING;
 			t->pending_uid = target;
 			return 0;
@@ -590,6 +600,9 @@ int BPF_PROG(login_guard_committed, struct linux_binprm *bprm)
 		t->flags = LOGIN_TASK_LOGIN | LOGIN_TASK_SESSION;
 	else
 		t->flags = LOGIN_TASK_LOGIN;
+	/* A setuid program keeps its caller's real uid: who started it. */
+	if (BPF_CORE_READ(task, real_cred, uid.val) == 0)
+		t->flags |= LOGIN_TASK_ROOT_STARTED;
 	return 0;
 }
 

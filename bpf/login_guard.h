@@ -78,6 +78,8 @@ enum login_task_flags {
 	LOGIN_TASK_SESSION = 1 << 1,
 	/* a flagged login program exec'ing a multi-call binary: judged on argv */
 	LOGIN_TASK_EXEC_PENDING = 1 << 2,
+	/* the login program was started by root (real uid 0 at its exec) */
+	LOGIN_TASK_ROOT_STARTED = 1 << 3,
 };
 
 struct login_task {
