@@ -190,8 +190,13 @@ int agent_reapply(void)
 
 	if (agent <= 1 || kill(agent, SIGHUP))
 		return -1;
-	/* The agent sets the mode, then the gate: two generations. */
-	for (int i = 0; i < 100; i++) {
+	/*
+	 * The agent sets the mode, then the gate: two generations. It may still
+	 * be busy with an earlier reload's audit (110 deny-listed passwords per
+	 * account under TCG); a reload landing in the next test would reset its
+	 * gate: wait up to 60 s.
+	 */
+	for (int i = 0; i < 1200; i++) {
 		if (sysfs_u64("policy_generation") >= before + 2)
 			return 0;
 		usleep(50 * 1000);
