@@ -45,13 +45,13 @@ static bool in_set(const void *keys, size_t n, size_t key_size, const void *key)
 }
 
 /*
- * Make the pinned hash map hold exactly keys[0..n) with values[i]: add and
- * update first, then delete what is no longer wanted. Entries already right
- * are not written, so syncing a map frozen at lock with what it holds
+ * Make the pinned hash map hold keys[0..n) with values[i]: add and update
+ * first, then (prune) delete what is no longer wanted. Entries already
+ * right are not written, so syncing a map frozen at lock with what it holds
  * succeeds, and any change to it fails with EPERM.
  */
 static int sync_set(const char *pin, const void *keys, const __u32 *values,
-		    size_t n, size_t key_size)
+		    size_t n, size_t key_size, bool prune)
 {
 	char cur[64], next[64];
 	bool have_cur = false;
@@ -71,7 +71,7 @@ static int sync_set(const char *pin, const void *keys, const __u32 *values,
 		if (bpf_map_update_elem(fd, key, &values[i], BPF_ANY))
 			ret = -errno;
 	}
-	while (!ret && !bpf_map_get_next_key(fd, have_cur ? cur : NULL, next)) {
+	while (prune && !ret && !bpf_map_get_next_key(fd, have_cur ? cur : NULL, next)) {
 		if (!in_set(keys, n, key_size, next)) {
 			/* Deleting the current key restarts the walk. */
 			if (bpf_map_delete_elem(fd, next)) {
@@ -98,7 +98,7 @@ int guard_set_denied(const uid_t *uids, size_t n)
 		keys[i] = (__u32)uids[i];
 		values[i] = 1;
 	}
-	return sync_set(LOGIN_GUARD_DENIED_PIN, keys, values, n, sizeof(keys[0]));
+	return sync_set(LOGIN_GUARD_DENIED_PIN, keys, values, n, sizeof(keys[0]), true);
 }
 
 static bool is_multi_call(const struct login_guard_policy *policy, const char *real)
@@ -168,12 +168,19 @@ int guard_set_programs(const struct login_guard_policy *policy)
 	for (size_t i = 0; i < policy->console_count; i++)
 		comm_key(&consoles[i], policy->consoles[i]);
 
-	ret = sync_set(LOGIN_GUARD_PROGRAMS_PIN, progs, prog_flags, n_progs, sizeof(progs[0]));
+	/*
+	 * Never prune programs: a replaced login program's old inode lives on
+	 * in running shells (busybox runs applets through /proc/self/exe) and
+	 * in fds held open, still setuid. Stale entries go at reboot; an inode
+	 * number reused meanwhile is only guarded more than it need be.
+	 */
+	ret = sync_set(LOGIN_GUARD_PROGRAMS_PIN, progs, prog_flags, n_progs, sizeof(progs[0]),
+		       false);
 	if (!ret)
-		ret = sync_set(LOGIN_GUARD_COMMS_PIN, comms, ones, n_comms, sizeof(comms[0]));
+		ret = sync_set(LOGIN_GUARD_COMMS_PIN, comms, ones, n_comms, sizeof(comms[0]), true);
 	if (!ret)
 		ret = sync_set(LOGIN_GUARD_CONSOLES_PIN, consoles, ones, policy->console_count,
-			       sizeof(consoles[0]));
+			       sizeof(consoles[0]), true);
 	return ret ? ret : (int)n_progs;
 }
 

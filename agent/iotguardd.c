@@ -484,6 +484,7 @@ static int run(struct agent *agent)
 				audit_credentials(agent);
 			if (agent->programs_due) {
 				agent->programs_due = false;
+				open_program_watch(agent);
 				if (guard_pinned())
 					configure_guard(agent);
 			}
@@ -503,6 +504,7 @@ static int run(struct agent *agent)
 		if ((pfd[PROGRAM_WATCH].revents & POLLIN) && program_watch_read(&agent->programs)) {
 			if (guard_pinned())
 				configure_guard(agent);
+			open_program_watch(agent);
 			agent->programs_due = true;
 		}
 		if (agent->gate_events && (pfd[GATE_EVENTS].revents & POLLIN))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/inotify.h>
@@ -38,6 +39,15 @@ static void add_dirs(char dirs[][PATH_MAX], size_t *n, const char *path)
 	}
 }
 
+static void add_path(char dirs[][PATH_MAX], size_t *n, const char *path)
+{
+	char real[PATH_MAX];
+
+	add_dirs(dirs, n, path);
+	if (realpath(path, real))
+		add_dirs(dirs, n, real);
+}
+
 int program_watch_open(struct program_watch *w, const struct login_guard_policy *policy)
 {
 	static char dirs[PROGRAM_WATCH_MAX_DIRS][PATH_MAX];
@@ -46,10 +56,11 @@ int program_watch_open(struct program_watch *w, const struct login_guard_policy 
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0)
 		return -errno;
+	/* The paths as written and as resolved: a link re-pointed anywhere on the way is seen. */
 	for (size_t i = 0; i < policy->program_count; i++)
-		add_dirs(dirs, &n, policy->programs[i]);
+		add_path(dirs, &n, policy->programs[i]);
 	for (size_t i = 0; i < policy->multi_call_count; i++)
-		add_dirs(dirs, &n, policy->multi_call[i]);
+		add_path(dirs, &n, policy->multi_call[i]);
 	/* A directory that does not exist holds no program: nothing to watch. */
 	for (size_t i = 0; i < n; i++)
 		inotify_add_watch(w->fd, dirs[i], WATCH_EVENTS);

@@ -5,8 +5,10 @@
  * over the old one is followed in the kernel, but a replaced symlink, a
  * versioned install (a new target, the link re-pointed) or an exchanged
  * directory gives a path a new inode the kernel cannot connect to the old
- * one. Any change in the directories on the way to a program's path
- * reloads the guard's programs from the policy's paths.
+ * one. Any change in the directories on the way to a program's path, as
+ * written and as resolved through its links, reloads the guard's programs
+ * from the policy's paths; the watch itself is then set up again, since a
+ * directory exchanged or a link re-pointed moves what must be watched.
  */
 #ifndef IOTGUARD_PROGRAM_WATCH_H
 #define IOTGUARD_PROGRAM_WATCH_H

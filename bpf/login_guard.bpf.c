@@ -92,7 +92,7 @@ struct {
 /* Writable by the program: a rename over a login program adds the new inode. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LOGIN_GUARD_MAX_PROGRAMS);
+	__uint(max_entries, LOGIN_GUARD_MAX_PROGRAM_INODES);
 	__type(key, struct login_program_key);
 	__type(value, __u32);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -100,7 +100,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, LOGIN_GUARD_MAX_PROGRAMS);
+	__uint(max_entries, LOGIN_GUARD_MAX_PROGRAM_INODES);
 	__uint(map_flags, BPF_F_RDONLY_PROG);
 	__type(key, struct login_program_key);
 	__type(value, __u32);
@@ -219,19 +219,22 @@ static void file_key(struct file *file, struct login_program_key *key)
 	inode_key(BPF_CORE_READ(file, f_inode), key);
 }
 
-/* enum login_program_flags of an executable; 0 if it is no login program. */
+/*
+ * enum login_program_flags of an executable; 0 if it is no login program.
+ * After lock, what was a login program then is judged as it was then,
+ * whatever login_programs now says of it.
+ */
 static __u32 program_flags(const struct settings *s, struct login_program_key *key)
 {
-	__u32 *flags = bpf_map_lookup_elem(&login_programs, key);
+	__u32 *flags;
 
-	if (flags)
-		return *flags;
 	if (s->locked) {
 		flags = bpf_map_lookup_elem(&programs_locked, key);
-		if (flags)
+		if (flags && *flags)
 			return *flags;
 	}
-	return 0;
+	flags = bpf_map_lookup_elem(&login_programs, key);
+	return flags ? *flags : 0;
 }
 
 static bool comm_is_login(const char *comm)
@@ -757,6 +760,41 @@ int BPF_PROG(login_guard_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
 	if (id && (id == lock->sealed_map_ids[0] || id == lock->sealed_map_ids[1]))
 		return -EPERM;
 	return 0;
+}
+
+/*
+ * After lock, no new BPF program of a kind that can change what the guard
+ * sees or decides: tracing (fentry/fexit/fmod_ret, which can rewrite argv
+ * with bpf_probe_write_user or skip a security hook), kprobes, tracepoints,
+ * perf events, LSM programs and extensions. Programs for cgroups, sockets
+ * and networking (what systemd and firewalls load) are not affected.
+ */
+SEC("lsm/bpf")
+int BPF_PROG(login_guard_bpf_load, int cmd, union bpf_attr *attr)
+{
+	struct login_guard_lock *lock;
+	__u32 key = 0, type;
+
+	/* Not the previous verdict: its position differs between kernels. */
+	if (cmd != BPF_PROG_LOAD)
+		return 0;
+	lock = bpf_map_lookup_elem(&guard_lock, &key);
+	if (!lock || !lock->locked)
+		return 0;
+	type = BPF_CORE_READ(attr, prog_type);
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+	case BPF_PROG_TYPE_LSM:
+	case BPF_PROG_TYPE_EXT:
+		return -EPERM;
+	default:
+		return 0;
+	}
 }
 
 char LICENSE[] SEC("license") = "GPL";

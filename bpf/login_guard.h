@@ -5,6 +5,8 @@
 
 #define LOGIN_GUARD_MAX_DENIED_UIDS 1024
 #define LOGIN_GUARD_MAX_PROGRAMS 64
+/* Login programs' inodes: never pruned until reboot (updates add more). */
+#define LOGIN_GUARD_MAX_PROGRAM_INODES 1024
 #define LOGIN_GUARD_MAX_CONSOLES 16
 #define LOGIN_GUARD_COMM_LEN 16
 #define LOGIN_GUARD_EVENTS_BYTES (64 * 1024)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <linux/types.h>
@@ -274,6 +276,23 @@ TEST_F(lock, the_guard_maps_cannot_weaken_it)
 	EXPECT_SU_STILL_GUARDED("guard_config set to audit");
 	ASSERT_EQ(0, pinned_map_delete(LOGIN_GUARD_DENIED_PIN, &uid));
 	EXPECT_SU_STILL_GUARDED("the flagged uid deleted");
+	{
+		struct login_program_key bb;
+		struct stat st;
+		__u32 flags;
+
+		ASSERT_EQ(0, stat("/bin/busybox", &st));
+		bb.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+		bb.ino = st.st_ino;
+		flags = 0;
+		ASSERT_EQ(0, pinned_map_update(LOGIN_GUARD_PROGRAMS_PIN, &bb, &flags));
+		EXPECT_SU_STILL_GUARDED("busybox's entry set to 0");
+		flags = LOGIN_PROGRAM_MULTI_CALL | LOGIN_PROGRAM_ARGV1;
+		ASSERT_EQ(0, pinned_map_update(LOGIN_GUARD_PROGRAMS_PIN, &bb, &flags));
+		EXPECT_SU_STILL_GUARDED("busybox's entry given other rules");
+		ASSERT_EQ(0, pinned_map_delete(LOGIN_GUARD_PROGRAMS_PIN, &bb));
+		EXPECT_SU_STILL_GUARDED("busybox's entry deleted");
+	}
 	/* Frozen at lock: no syscall may change them. */
 	EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_CONSOLES_PIN, &tty, &one));
 	EXPECT_EQ(-EPERM, pinned_map_update(LOGIN_GUARD_LOCK_PIN, &key,
@@ -316,6 +335,31 @@ TEST_F(lock, sealed_maps_give_no_fd)
 	/* The agent's own maps still open: it keeps flagging accounts. */
 	EXPECT_LE(0, bpf_obj_get(LOGIN_GUARD_DENIED_PIN));
 	EXPECT_SU_STILL_GUARDED("asking for the sealed maps");
+}
+
+/*
+ * No new tracing, kprobe or LSM program after lock (one could rewrite argv
+ * as the guard reads it, or skip a hook); a cgroup program still loads.
+ */
+TEST_F(lock, no_new_tracing_programs)
+{
+	struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "probe", "GPL", ret0, 2, NULL);
+	EXPECT_GT(0, fd);
+	EXPECT_EQ(EPERM, errno);
+	fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, "tp", "GPL", ret0, 2, NULL);
+	EXPECT_GT(0, fd);
+	EXPECT_EQ(EPERM, errno);
+	fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, "skb", "GPL", ret0, 2, NULL);
+	EXPECT_LE(0, fd) TH_LOG("a cgroup program: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	EXPECT_SU_STILL_GUARDED("loading BPF programs");
 }
 
 /* (b) The pins removed, bpffs unmounted, the links asked to detach: still attached. */

@@ -246,18 +246,6 @@ TEST_F_TIMEOUT(login, su_applet_however_invoked, 180)
 }
 
 /* A software update replaces busybox by rename: the new inode is guarded at once. */
-TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
-{
-	ASSERT_EQ(0, run_capture("cp -p /bin/busybox /bin/busybox.new && "
-				 "chmod 4755 /bin/busybox.new && mv /bin/busybox.new /bin/busybox",
-				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
-	ASSERT_EQ(0, symlink("/bin/busybox", "/tmp/innocent"));
-	su_every_way(_metadata, VENDOR_PASSWORD, REFUSED);
-	EXPECT_EQ(0, busybox_id_as_nobody());
-	unlink("/tmp/innocent");
-	setuid_busybox(false);
-}
-
 /* Is path's inode in the guard's programs (the agent loads them)? */
 static bool registered(const char *path)
 {
@@ -277,6 +265,69 @@ static bool registered(const char *path)
 	found = !bpf_map_lookup_elem(fd, &key, &flags);
 	close(fd);
 	return found;
+}
+
+/*
+ * The agent reloads the programs on the directory's change, at once and
+ * again CRED_SETTLE_MS (200 ms) later: 2 s is ten times that.
+ */
+#define AGENT_RELOAD_SETTLE_US (2000 * 1000)
+
+TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
+{
+	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
+	char old_path[64];
+	int old, status;
+
+	/* An fd on the old, still setuid, inode: held by nobody's shell, say. */
+	ASSERT_EQ(0, setuid_busybox(true));
+	old = open("/bin/busybox", O_PATH);
+	ASSERT_LE(0, old);
+	ASSERT_EQ(0, run_capture("cp -p /bin/busybox /bin/busybox.new && "
+				 "chmod 4755 /bin/busybox.new && mv /bin/busybox.new /bin/busybox",
+				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_TRUE(registered("/bin/busybox"));
+	usleep(AGENT_RELOAD_SETTLE_US);
+	ASSERT_EQ(0, symlink("/bin/busybox", "/tmp/innocent"));
+	su_every_way(_metadata, VENDOR_PASSWORD, REFUSED);
+	EXPECT_EQ(0, busybox_id_as_nobody());
+	/* The old inode is still a login program after the agent's reload. */
+	snprintf(old_path, sizeof(old_path), "/proc/self/fd/%d", old);
+	EXPECT_EQ(REFUSED, su_as_nobody(old_path, argv, VENDOR_PASSWORD, &status));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	close(old);
+	unlink("/tmp/innocent");
+	setuid_busybox(false);
+}
+
+/*
+ * A versioned install: /bin/su -> /opt/su/current/su, current -> v1, then
+ * re-pointed to v2. The agent watches where the links lead.
+ */
+TEST_F_TIMEOUT(login, versioned_install_is_followed, 120)
+{
+	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
+	int status, waited;
+
+	ASSERT_EQ(0, run_capture("mkdir -p /opt/su/v1 /opt/su/v2 && "
+				 "cp -p /bin/busybox /opt/su/v1/su && chmod 4755 /opt/su/v1/su && "
+				 "cp -p /bin/busybox /opt/su/v2/su && chmod 4755 /opt/su/v2/su && "
+				 "ln -sfn v1 /opt/su/current && ln -sfn /opt/su/current/su /bin/su.new && "
+				 "mv -f /bin/su.new /bin/su", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	for (waited = 0; waited < 5000 && !registered("/opt/su/v1/su"); waited += 50)
+		usleep(50 * 1000);
+	ASSERT_TRUE(registered("/opt/su/v1/su")) TH_LOG("v1 was not loaded in 5 s");
+	usleep(AGENT_RELOAD_SETTLE_US);	/* and the watch moved to /opt/su */
+	ASSERT_EQ(0, run_capture("ln -sfn v2 /opt/su/current.new && "
+				 "mv -fT /opt/su/current.new /opt/su/current", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	for (waited = 0; waited < 5000 && !registered("/opt/su/v2/su"); waited += 50)
+		usleep(50 * 1000);
+	EXPECT_TRUE(registered("/opt/su/v2/su")) TH_LOG("v2 was not loaded in 5 s");
+	EXPECT_EQ(REFUSED, su_as_nobody("/bin/su", argv, VENDOR_PASSWORD, &status));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	run_capture("rm -f /bin/su && ln -s /bin/busybox /bin/su && rm -rf /opt/su", NULL, 0);
 }
 
 /*
