@@ -267,6 +267,25 @@ static bool registered(const char *path)
 	return found;
 }
 
+/* Wait until the agent has loaded path's inode: 5 s is 25 times its settle time. */
+static bool wait_registered(const char *path)
+{
+	for (int waited = 0; waited < 5000 && !registered(path); waited += 50)
+		usleep(50 * 1000);
+	return registered(path);
+}
+
+/* nobody runs path as su to USER with the default: refused, and killed. */
+static void expect_su_killed(struct __test_metadata *_metadata, const char *path)
+{
+	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
+	int status;
+
+	EXPECT_EQ(REFUSED, su_as_nobody(path, argv, VENDOR_PASSWORD, &status)) TH_LOG("%s", path);
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("%s: status %#x", path, status);
+}
+
 /*
  * The agent reloads the programs on the directory's change, at once and
  * again CRED_SETTLE_MS (200 ms) later: 2 s is ten times that.
@@ -275,9 +294,8 @@ static bool registered(const char *path)
 
 TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
 {
-	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
 	char old_path[64];
-	int old, status;
+	int old;
 
 	/* An fd on the old, still setuid, inode: held by nobody's shell, say. */
 	ASSERT_EQ(0, setuid_busybox(true));
@@ -293,8 +311,7 @@ TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
 	EXPECT_EQ(0, busybox_id_as_nobody());
 	/* The old inode is still a login program after the agent's reload. */
 	snprintf(old_path, sizeof(old_path), "/proc/self/fd/%d", old);
-	EXPECT_EQ(REFUSED, su_as_nobody(old_path, argv, VENDOR_PASSWORD, &status));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	expect_su_killed(_metadata, old_path);
 	close(old);
 	unlink("/tmp/innocent");
 	setuid_busybox(false);
@@ -306,27 +323,19 @@ TEST_F_TIMEOUT(login, busybox_replaced_by_rename, 120)
  */
 TEST_F_TIMEOUT(login, versioned_install_is_followed, 120)
 {
-	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
-	int status, waited;
-
 	ASSERT_EQ(0, run_capture("mkdir -p /opt/su/v1 /opt/su/v2 && "
 				 "cp -p /bin/busybox /opt/su/v1/su && chmod 4755 /opt/su/v1/su && "
 				 "cp -p /bin/busybox /opt/su/v2/su && chmod 4755 /opt/su/v2/su && "
 				 "ln -sfn v1 /opt/su/current && ln -sfn /opt/su/current/su /bin/su.new && "
 				 "mv -f /bin/su.new /bin/su", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
-	for (waited = 0; waited < 5000 && !registered("/opt/su/v1/su"); waited += 50)
-		usleep(50 * 1000);
-	ASSERT_TRUE(registered("/opt/su/v1/su")) TH_LOG("v1 was not loaded in 5 s");
+	ASSERT_TRUE(wait_registered("/opt/su/v1/su")) TH_LOG("v1 was not loaded in 5 s");
 	usleep(AGENT_RELOAD_SETTLE_US);	/* and the watch moved to /opt/su */
 	ASSERT_EQ(0, run_capture("ln -sfn v2 /opt/su/current.new && "
 				 "mv -fT /opt/su/current.new /opt/su/current", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
-	for (waited = 0; waited < 5000 && !registered("/opt/su/v2/su"); waited += 50)
-		usleep(50 * 1000);
-	EXPECT_TRUE(registered("/opt/su/v2/su")) TH_LOG("v2 was not loaded in 5 s");
-	EXPECT_EQ(REFUSED, su_as_nobody("/bin/su", argv, VENDOR_PASSWORD, &status));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	EXPECT_TRUE(wait_registered("/opt/su/v2/su")) TH_LOG("v2 was not loaded in 5 s");
+	expect_su_killed(_metadata, "/bin/su");
 	run_capture("rm -f /bin/su && ln -s /bin/busybox /bin/su && rm -rf /opt/su", NULL, 0);
 }
 
@@ -336,18 +345,11 @@ TEST_F_TIMEOUT(login, versioned_install_is_followed, 120)
  */
 TEST_F_TIMEOUT(login, su_link_replaced_by_a_binary, 120)
 {
-	char *const argv[] = { "su", USER, "-c", ECHO_MARK, NULL };
-	int status, waited;
-
 	ASSERT_EQ(0, run_capture("cp -p /bin/busybox /bin/su.new && chmod 4755 /bin/su.new && "
 				 "mv -f /bin/su.new /bin/su", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
-	/* The agent reacts to the directory's change; bounded by its settle time. */
-	for (waited = 0; waited < 5000 && !registered("/bin/su"); waited += 50)
-		usleep(50 * 1000);
-	EXPECT_TRUE(registered("/bin/su")) TH_LOG("the new /bin/su was not loaded in 5 s");
-	EXPECT_EQ(REFUSED, su_as_nobody("/bin/su", argv, VENDOR_PASSWORD, &status));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) TH_LOG("status %#x", status);
+	EXPECT_TRUE(wait_registered("/bin/su")) TH_LOG("the new /bin/su was not loaded in 5 s");
+	expect_su_killed(_metadata, "/bin/su");
 	run_capture("rm -f /bin/su && ln -s /bin/busybox /bin/su", NULL, 0);
 }
 
