@@ -251,33 +251,46 @@ static struct login_task *task_state(struct task_struct *task)
 }
 
 /*
- * Is the current task a login program? Its exe and comm are filled in for
- * events. A task with no decision in task storage was running before the
- * guard was attached: it is judged by its executable, and for a multi-call
- * binary by its name, as before.
+ * Is the current task a login program? A task with no decision in task
+ * storage was running before the guard was attached: it is judged by its
+ * executable, and for a multi-call binary by its name, as before. Nothing
+ * else is read on this path, which every setuid() and exec takes.
  */
-static bool current_is_login(const struct settings *s, struct login_program_key *exe,
-			     char comm[LOGIN_GUARD_COMM_LEN])
+static bool current_is_login(const struct settings *s)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct file *exe_file = BPF_CORE_READ(task, mm, exe_file);
 	struct login_task *t = task_state(task);
+	char comm[LOGIN_GUARD_COMM_LEN] = {};
+	struct login_program_key exe;
+	struct file *exe_file;
 	__u32 flags;
 
-	/* bpf_get_current_comm() does not pad: zero the buffer first. */
+	if (t)
+		return t->flags & LOGIN_TASK_LOGIN;
+	exe_file = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe_file)
+		return false;
+	file_key(exe_file, &exe);
+	flags = program_flags(s, &exe);
+	if (flags & LOGIN_PROGRAM_WHOLE)
+		return true;
+	if (!(flags & LOGIN_PROGRAM_MULTI_CALL))
+		return false;
+	/* bpf_get_current_comm() does not pad: the buffer starts zeroed. */
+	bpf_get_current_comm(comm, sizeof(comm));
+	return comm_is_login(comm);
+}
+
+/* For an event: the current task's executable and name. */
+static void describe_current(struct login_program_key *exe, char comm[LOGIN_GUARD_COMM_LEN])
+{
+	struct file *exe_file = BPF_CORE_READ(bpf_get_current_task_btf(), mm, exe_file);
+
 	__builtin_memset(exe, 0, sizeof(*exe));
 	__builtin_memset(comm, 0, LOGIN_GUARD_COMM_LEN);
 	bpf_get_current_comm(comm, LOGIN_GUARD_COMM_LEN);
 	if (exe_file)
 		file_key(exe_file, exe);
-	if (t)
-		return t->flags & LOGIN_TASK_LOGIN;
-	if (!exe_file)
-		return false;
-	flags = program_flags(s, exe);
-	if (flags & LOGIN_PROGRAM_WHOLE)
-		return true;
-	return (flags & LOGIN_PROGRAM_MULTI_CALL) && comm_is_login(comm);
 }
 
 /*
@@ -324,11 +337,14 @@ static void report(__u32 reason, __u32 uid, bool allowed,
 }
 
 /* Refuse (and kill), or in audit mode only report. */
-static int refuse(const struct settings *s, __u32 reason, __u32 stat,
-		  __u32 uid, const struct login_program_key *exe, const char *comm)
+static int refuse(const struct settings *s, __u32 reason, __u32 stat, __u32 uid)
 {
+	char comm[LOGIN_GUARD_COMM_LEN];
+	struct login_program_key exe;
+
+	describe_current(&exe, comm);
 	count(stat);
-	report(reason, uid, s->audit_only, exe, comm);
+	report(reason, uid, s->audit_only, &exe, comm);
 	if (s->audit_only)
 		return 0;
 	bpf_send_signal(SIGKILL);
@@ -339,8 +355,6 @@ SEC("lsm/task_fix_setuid")
 int BPF_PROG(login_guard_setuid, struct cred *new, const struct cred *old,
 	     int flags, int ret)
 {
-	char comm[LOGIN_GUARD_COMM_LEN];
-	struct login_program_key exe;
 	struct settings s;
 	__u32 target;
 
@@ -348,7 +362,7 @@ int BPF_PROG(login_guard_setuid, struct cred *new, const struct cred *old,
 		return ret;
 	count(LOGIN_GUARD_STAT_SETUID_SEEN);
 	read_settings(&s);
-	if (!current_is_login(&s, &exe, comm))
+	if (!current_is_login(&s))
 		return 0;
 
 	target = BPF_CORE_READ(new, uid.val);
@@ -366,16 +380,14 @@ int BPF_PROG(login_guard_setuid, struct cred *new, const struct cred *old,
 	/* Checked last: reading the tty is the dearest test. */
 	if (on_console())
 		return 0;
-	return refuse(&s, LOGIN_GUARD_REASON_SETUID, LOGIN_GUARD_STAT_SETUID_DENIED,
-		      target, &exe, comm);
+	return refuse(&s, LOGIN_GUARD_REASON_SETUID, LOGIN_GUARD_STAT_SETUID_DENIED, target);
 }
 
 SEC("lsm/bprm_check_security")
 int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	char comm[LOGIN_GUARD_COMM_LEN];
-	struct login_program_key exe, new_exe;
+	struct login_program_key new_exe;
 	struct login_task *t;
 	struct settings s;
 	__u32 target, new_flags;
@@ -386,7 +398,7 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 	if (t)
 		t->flags &= ~LOGIN_TASK_EXEC_PENDING;
 	read_settings(&s);
-	if (!current_is_login(&s, &exe, comm))
+	if (!current_is_login(&s))
 		return 0;
 	target = BPF_CORE_READ(task, cred, euid.val);
 	if (!denied(&s, target)) {
@@ -404,7 +416,7 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 		 * Its applet is in argv, which can be read only once the new
 		 * image is committed: login_guard_committed decides.
 		 */
-		bool judged = task_state(task);
+		bool judged = t;
 
 		t = bpf_task_storage_get(&task_login, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (t) {
@@ -416,8 +428,7 @@ int BPF_PROG(login_guard_exec, struct linux_binprm *bprm, int ret)
 			return 0;
 		}
 	}
-	return refuse(&s, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED,
-		      target, &exe, comm);
+	return refuse(&s, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED, target);
 }
 
 /* bpf_loop's context must live on the stack (6.1). */
@@ -550,7 +561,6 @@ int BPF_PROG(login_guard_committed, struct linux_binprm *bprm)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 flags, old_flags = 0, pending_uid = 0;
-	char comm[LOGIN_GUARD_COMM_LEN] = {};
 	struct login_program_key exe;
 	struct login_task *t;
 	struct settings s;
@@ -572,9 +582,7 @@ int BPF_PROG(login_guard_committed, struct linux_binprm *bprm)
 	if ((old_flags & LOGIN_TASK_EXEC_PENDING) &&
 	    !(login && ((flags & LOGIN_PROGRAM_WHOLE) || argv_selects_login(bprm, flags, false)))) {
 		/* A flagged login program exec'd a multi-call binary's shell. */
-		bpf_get_current_comm(comm, sizeof(comm));
-		refuse(&s, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED,
-		       pending_uid, &exe, comm);
+		refuse(&s, LOGIN_GUARD_REASON_EXEC, LOGIN_GUARD_STAT_EXEC_DENIED, pending_uid);
 	}
 	if (!flags) {
 		/* Not a login program's executable: nothing to remember. */
@@ -658,7 +666,7 @@ static int relay_check(void)
 		return 0;
 	if (on_console())
 		return 0;
-	current_is_login(&s, &exe, comm);
+	describe_current(&exe, comm);
 	uid = BPF_CORE_READ(task, cred, uid.val);
 	count(LOGIN_GUARD_STAT_RELAY_DENIED);
 	report(LOGIN_GUARD_REASON_RELAY, uid, s.audit_only, &exe, comm);
