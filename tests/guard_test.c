@@ -114,22 +114,11 @@ static __u32 pinned_link_id(const char *pin)
 	return info.id;
 }
 
-static int map_update(const char *pin, const void *key, const void *value, bool add)
-{
-	int fd = bpf_obj_get(pin), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = add ? bpf_map_update_elem(fd, key, value, BPF_ANY) : bpf_map_delete_elem(fd, key);
-	close(fd);
-	return ret ? -errno : 0;
-}
-
 static int flag_uid(__u32 uid, bool flag)
 {
 	__u32 one = 1;
 
-	return map_update(LOGIN_GUARD_DENIED_PIN, &uid, &one, flag);
+	return pinned_map_set(LOGIN_GUARD_DENIED_PIN, &uid, &one, flag);
 }
 
 static int set_config(__u32 audit_only, __u32 audited, __u32 flagged)
@@ -139,21 +128,23 @@ static int set_config(__u32 audit_only, __u32 audited, __u32 flagged)
 	};
 	__u32 key = 0;
 
-	return map_update(LOGIN_GUARD_CONFIG_PIN, &key, &cfg, true);
+	return pinned_map_set(LOGIN_GUARD_CONFIG_PIN, &key, &cfg, true);
+}
+
+static int register_file(const char *path, __u32 flags, bool add)
+{
+	struct login_program_key key;
+	int ret = program_key(path, &key);
+
+	return ret ? ret : pinned_map_set(LOGIN_GUARD_PROGRAMS_PIN, &key, &flags, add);
 }
 
 /* Register (or not) this test's own executable as a login program. */
 static int register_self(bool add)
 {
-	struct login_program_key key;
 	__u32 flags = LOGIN_PROGRAM_WHOLE;
-	struct stat st;
 
-	if (stat("/proc/self/exe", &st))
-		return -errno;
-	key.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
-	key.ino = st.st_ino;
-	return map_update(LOGIN_GUARD_PROGRAMS_PIN, &key, &flags, add);
+	return register_file("/proc/self/exe", flags, add);
 }
 
 /* Is our controlling tty one the guard treats as the console (ttyS0)? */
@@ -220,14 +211,11 @@ TEST(guard_is_attached_as_lsm_links)
 TEST_F(guard, agent_loaded_the_login_programs)
 {
 	struct login_program_key key;
-	struct stat st;
 	__u32 flags = 0;
 	int fd;
 
 	/* /bin/login is busybox here: a multi-call binary, by applet name. */
-	ASSERT_EQ(0, stat("/bin/busybox", &st));
-	key.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
-	key.ino = st.st_ino;
+	ASSERT_EQ(0, program_key("/bin/busybox", &key));
 	fd = bpf_obj_get(LOGIN_GUARD_PROGRAMS_PIN);
 	ASSERT_GE(fd, 0);
 	EXPECT_EQ(0, bpf_map_lookup_elem(fd, &key, &flags));
@@ -396,32 +384,13 @@ static void probe_path(char *buf, size_t len)
 		 "guard_probe");
 }
 
-static int file_key(const char *path, struct login_program_key *key)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return -errno;
-	key->dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
-	key->ino = st.st_ino;
-	return 0;
-}
-
-static int register_file(const char *path, __u32 flags, bool add)
-{
-	struct login_program_key key;
-	int ret = file_key(path, &key);
-
-	return ret ? ret : map_update(LOGIN_GUARD_PROGRAMS_PIN, &key, &flags, add);
-}
-
 static int login_applet(const char *name, bool add)
 {
 	struct login_comm_key key = {};
 	__u32 one = 1;
 
 	strncpy(key.comm, name, sizeof(key.comm) - 1);
-	return map_update(LOGIN_GUARD_COMMS_PIN, &key, &one, add);
+	return pinned_map_set(LOGIN_GUARD_COMMS_PIN, &key, &one, add);
 }
 
 /*
@@ -456,10 +425,24 @@ static int run_probe(const char *path, char *const argv[], const char *action, i
  * dropbearmulti tries argv[1] whatever argv[0] is. Unreadable or too deep:
  * judged a login applet (fails closed).
  */
+#define PROBE_ARGS 12
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Run the probe with each argv; each must end as want (KILLED or 0). */
+static void expect_probes(struct __test_metadata *_metadata, const char *probe,
+			  char *const ways[][PROBE_ARGS], size_t n, int want, const char *style)
+{
+	/* Braces: the harness's EXPECT and TH_LOG are two statements. */
+	for (size_t i = 0; i < n; i++) {
+		EXPECT_EQ(want, run_probe(probe, ways[i], SETUID_TEST_UID, -1))
+			TH_LOG("%s argv %.20s %.20s", style, ways[i][0], ways[i][1] ? ways[i][1] : "");
+	}
+}
+
 TEST_F_TIMEOUT(guard, multi_call_applet_is_judged_from_argv, 90)
 {
 	static char long_name[300];
-	char *const busybox_login[][12] = {
+	char *const busybox_login[][PROBE_ARGS] = {
 		{ "dropbear", NULL },
 		{ "/usr/sbin/dropbear", NULL },
 		{ "-dropbear", NULL },
@@ -470,7 +453,7 @@ TEST_F_TIMEOUT(guard, multi_call_applet_is_judged_from_argv, 90)
 		{ "busybox", "busybox", "busybox", "busybox", "busybox", "busybox", "busybox",
 		  "busybox", "busybox", "sh", NULL },
 	};
-	char *const busybox_other[][6] = {
+	char *const busybox_other[][PROBE_ARGS] = {
 		{ "sh", NULL },
 		{ "sh", "id", NULL },
 		{ "sh", "dropbear", NULL },
@@ -481,13 +464,13 @@ TEST_F_TIMEOUT(guard, multi_call_applet_is_judged_from_argv, 90)
 		{ "dropbearx", NULL },
 	};
 	/* dropbearmulti: argv[1] counts too, named as POSIX basename() does. */
-	char *const argv1_login[][6] = {
+	char *const argv1_login[][PROBE_ARGS] = {
 		{ "dropbear", NULL },
 		{ "anything", "dropbear", NULL },
 		{ "anything", "/x/dropbear/", NULL },
 		{ "dropbear/", NULL },
 	};
-	char *const argv1_other[][6] = {
+	char *const argv1_other[][PROBE_ARGS] = {
 		{ "sh", NULL },
 		{ "sh", "id", NULL },
 		{ "sh", "ls", "dropbear", NULL },
@@ -499,28 +482,11 @@ TEST_F_TIMEOUT(guard, multi_call_applet_is_judged_from_argv, 90)
 	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_MULTI_CALL, true));
 	ASSERT_EQ(0, login_applet("dropbear", true));
 	ASSERT_EQ(0, flag_uid(TEST_UID, true));
-	/* Braces: the harness's EXPECT and TH_LOG are two statements. */
-	for (size_t i = 0; i < sizeof(busybox_login) / sizeof(busybox_login[0]); i++) {
-		EXPECT_EQ(KILLED, run_probe(probe, busybox_login[i], SETUID_TEST_UID, -1))
-			TH_LOG("busybox argv %.20s %s", busybox_login[i][0],
-			       busybox_login[i][1] ? busybox_login[i][1] : "");
-	}
-	for (size_t i = 0; i < sizeof(busybox_other) / sizeof(busybox_other[0]); i++) {
-		EXPECT_EQ(0, run_probe(probe, busybox_other[i], SETUID_TEST_UID, -1))
-			TH_LOG("busybox argv %s %.20s", busybox_other[i][0],
-			       busybox_other[i][1] ? busybox_other[i][1] : "");
-	}
+	expect_probes(_metadata, probe, busybox_login, ARRAY_LEN(busybox_login), KILLED, "busybox");
+	expect_probes(_metadata, probe, busybox_other, ARRAY_LEN(busybox_other), 0, "busybox");
 	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_MULTI_CALL | LOGIN_PROGRAM_ARGV1, true));
-	for (size_t i = 0; i < sizeof(argv1_login) / sizeof(argv1_login[0]); i++) {
-		EXPECT_EQ(KILLED, run_probe(probe, argv1_login[i], SETUID_TEST_UID, -1))
-			TH_LOG("dropbearmulti argv %s %s", argv1_login[i][0],
-			       argv1_login[i][1] ? argv1_login[i][1] : "");
-	}
-	for (size_t i = 0; i < sizeof(argv1_other) / sizeof(argv1_other[0]); i++) {
-		EXPECT_EQ(0, run_probe(probe, argv1_other[i], SETUID_TEST_UID, -1))
-			TH_LOG("dropbearmulti argv %s %s", argv1_other[i][0],
-			       argv1_other[i][1] ? argv1_other[i][1] : "");
-	}
+	expect_probes(_metadata, probe, argv1_login, ARRAY_LEN(argv1_login), KILLED, "dropbearmulti");
+	expect_probes(_metadata, probe, argv1_other, ARRAY_LEN(argv1_other), 0, "dropbearmulti");
 	login_applet("dropbear", false);
 	register_file(probe, 0, false);
 }

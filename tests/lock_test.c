@@ -228,24 +228,12 @@ TEST_F(lock, renamed_interface_is_not_exempt)
 
 static int pinned_map_update(const char *pin, const void *key, const void *value)
 {
-	int fd = bpf_obj_get(pin), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
-	close(fd);
-	return ret;
+	return pinned_map_set(pin, key, value, true);
 }
 
 static int pinned_map_delete(const char *pin, const void *key)
 {
-	int fd = bpf_obj_get(pin), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = bpf_map_delete_elem(fd, key) ? -errno : 0;
-	close(fd);
-	return ret;
+	return pinned_map_set(pin, key, NULL, false);
 }
 
 /* (a) A policy in audit mode, sent with SIGHUP: refused whole, and said so. */
@@ -278,13 +266,9 @@ TEST_F(lock, the_guard_maps_cannot_weaken_it)
 	EXPECT_SU_STILL_GUARDED("the flagged uid deleted");
 	{
 		struct login_program_key bb;
-		struct stat st;
-		__u32 flags;
+		__u32 flags = 0;
 
-		ASSERT_EQ(0, stat("/bin/busybox", &st));
-		bb.dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
-		bb.ino = st.st_ino;
-		flags = 0;
+		ASSERT_EQ(0, program_key("/bin/busybox", &bb));
 		ASSERT_EQ(0, pinned_map_update(LOGIN_GUARD_PROGRAMS_PIN, &bb, &flags));
 		EXPECT_SU_STILL_GUARDED("busybox's entry set to 0");
 		flags = LOGIN_PROGRAM_MULTI_CALL | LOGIN_PROGRAM_ARGV1;

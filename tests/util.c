@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <bpf/bpf.h>
@@ -202,4 +204,44 @@ int agent_reapply(void)
 		usleep(50 * 1000);
 	}
 	return -1;
+}
+
+int pinned_map_set(const char *pin, const void *key, const void *value, bool add)
+{
+	int fd = bpf_obj_get(pin), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = add ? bpf_map_update_elem(fd, key, value, BPF_ANY) : bpf_map_delete_elem(fd, key);
+	close(fd);
+	return ret ? -errno : 0;
+}
+
+int program_key(const char *path, struct login_program_key *key)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	/* The kernel's dev_t: 12 bits of major above 20 bits of minor. */
+	key->dev = ((__u64)major(st.st_dev) << 20) | minor(st.st_dev);
+	key->ino = st.st_ino;
+	return 0;
+}
+
+bool program_registered(const char *path)
+{
+	struct login_program_key key;
+	__u32 flags;
+	bool found;
+	int fd;
+
+	if (program_key(path, &key))
+		return false;
+	fd = bpf_obj_get(LOGIN_GUARD_PROGRAMS_PIN);
+	if (fd < 0)
+		return false;
+	found = !bpf_map_lookup_elem(fd, &key, &flags);
+	close(fd);
+	return found;
 }

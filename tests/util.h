@@ -3,6 +3,7 @@
 #ifndef IOTGUARD_TEST_UTIL_H
 #define IOTGUARD_TEST_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,14 @@ int agent_reapply(void);
 
 /* One login-guard counter summed over all CPUs, or UINT64_MAX. */
 uint64_t guard_stat(uint32_t key);
+
+/* Update (add) or delete an entry of a pinned map. 0 or -errno. */
+int pinned_map_set(const char *pin, const void *key, const void *value, bool add);
+struct login_program_key;
+/* The login guard's key for path's inode. 0 or -errno. */
+int program_key(const char *path, struct login_program_key *key);
+/* Is path's inode among the guard's login programs (the agent loads them)? */
+bool program_registered(const char *path);
 
 /*
  * Wait up to ~5 s for the system log's lines matching grep_pattern to
