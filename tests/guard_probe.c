@@ -5,11 +5,14 @@
  *   PROBE=setuid:UID         setuid(UID)
  *   PROBE=connect:PORT       connect to 127.0.0.1:PORT
  *   PROBE=listen             listen on an ephemeral loopback port
+ *   PROBE=sendto:PORT        a UDP datagram to 127.0.0.1:PORT, unconnected
+ *   PROBE=fastopen:PORT      TCP Fast Open to 127.0.0.1:PORT (sendto, MSG_FASTOPEN)
  *   PROBE=fork-connect:PORT  the same from a child (a session)
  *   PROBE=fork-listen
  * Exit status: 0 if it worked, else the errno (a killed probe dies of it).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +40,19 @@ static int act(const char *what)
 	if (!strncmp(what, "connect:", 8)) {
 		sock = tcp_socket(&addr, what + 8);
 		if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof(addr)))
+			return errno;
+		return 0;
+	}
+	if (!strncmp(what, "sendto:", 7) || !strncmp(what, "fastopen:", 9)) {
+		bool udp = what[0] == 's';
+
+		sock = tcp_socket(&addr, strchr(what, ':') + 1);
+		if (udp) {
+			close(sock);
+			sock = socket(AF_INET, SOCK_DGRAM, 0);
+		}
+		if (sock < 0 || sendto(sock, "x", 1, udp ? 0 : MSG_FASTOPEN,
+				       (struct sockaddr *)&addr, sizeof(addr)) < 0)
 			return errno;
 		return 0;
 	}

@@ -501,7 +501,7 @@ TEST_F_TIMEOUT(guard, a_session_relays_nothing_while_an_account_is_flagged, 60)
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	char *const argv[] = { "sshd", NULL };
 	socklen_t len = sizeof(addr);
-	char probe[512], connect_to[32], fork_connect[40];
+	char probe[512], connect_to[32], fork_connect[40], fork_udp[40], fork_tfo[40];
 	int sock, pair[2];
 	__u64 relays;
 
@@ -512,6 +512,8 @@ TEST_F_TIMEOUT(guard, a_session_relays_nothing_while_an_account_is_flagged, 60)
 	ASSERT_EQ(0, getsockname(sock, (struct sockaddr *)&addr, &len));
 	snprintf(connect_to, sizeof(connect_to), "connect:%u", ntohs(addr.sin_port));
 	snprintf(fork_connect, sizeof(fork_connect), "fork-%s", connect_to);
+	snprintf(fork_udp, sizeof(fork_udp), "fork-sendto:%u", ntohs(addr.sin_port));
+	snprintf(fork_tfo, sizeof(fork_tfo), "fork-fastopen:%u", ntohs(addr.sin_port));
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
 	probe_path(probe, sizeof(probe));
 	ASSERT_EQ(0, register_file(probe, LOGIN_PROGRAM_WHOLE, true));
@@ -523,14 +525,18 @@ TEST_F_TIMEOUT(guard, a_session_relays_nothing_while_an_account_is_flagged, 60)
 	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_connect, -1));
 	EXPECT_EQ(EPERM, run_probe(probe, argv, "fork-listen", -1));
 	EXPECT_EQ(EPERM, run_probe(probe, argv, connect_to, pair[1]));
-	EXPECT_EQ(relays + 3, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
+	/* An unconnected datagram, and TCP Fast Open's connect inside sendto(). */
+	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_udp, -1));
+	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_tfo, -1));
+	EXPECT_EQ(relays + 5, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
 	ASSERT_EQ(0, set_config(0, 0, 0));	/* before the first audit */
 	EXPECT_EQ(EPERM, run_probe(probe, argv, fork_connect, -1));
 	ASSERT_EQ(0, set_config(1, 1, 1));	/* audit mode: counted, allowed */
 	EXPECT_EQ(0, run_probe(probe, argv, fork_connect, -1));
-	EXPECT_EQ(relays + 5, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
+	EXPECT_EQ(relays + 7, guard_stat(LOGIN_GUARD_STAT_RELAY_DENIED));
 	ASSERT_EQ(0, set_config(0, 1, 0));	/* every account provisioned */
 	EXPECT_EQ(0, run_probe(probe, argv, fork_connect, -1));
+	EXPECT_EQ(0, run_probe(probe, argv, fork_udp, -1));
 	EXPECT_EQ(0, run_probe(probe, argv, "fork-listen", -1));
 	register_file(probe, 0, false);
 	close(pair[0]);
