@@ -82,39 +82,66 @@ $(BPF_DIR)/%.skel.h: $(BPF_DIR)/%.o
 bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
 
 # -------------------------------------------------------------- agent ----
+# agent/lib is libiotguard.a; agent/daemon and agent/ctl are one program
+# each, linked against it. Each part sees only its own headers and the
+# library's, so the library cannot reach up into a tool; `lib-check` links the
+# whole archive alone, so it cannot need a tool's symbols either.
 AGENT_DIR := $(BUILD)/agent
 AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt libcrypto zlib
-AGENT_PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(AGENT_PKGS) 2>/dev/null)
-AGENT_PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(AGENT_PKGS) 2>/dev/null)
+# Evaluated once, on first use, and never for targets that do not build C
+# (`make help`, `make deps` on a machine without the -dev packages yet).
+pkg_value = $(shell $(PKG_CONFIG) $(1) $(AGENT_PKGS))
+AGENT_PKG_CFLAGS = $(eval AGENT_PKG_CFLAGS := $(call pkg_value,--cflags))$(AGENT_PKG_CFLAGS)
+AGENT_PKG_LIBS = $(eval AGENT_PKG_LIBS := $(call pkg_value,--libs))$(AGENT_PKG_LIBS)
 CFLAGS ?= -O2 -g
 WARN_CFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
 HARDEN_CFLAGS := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 	-fstack-clash-protection
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)/agent -I$(BPF_DIR)
-AGENT_CFLAGS := $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
+USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)/agent/lib \
+	-I$(BPF_DIR)
+AGENT_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
+# The include path of each part: its own folder above the library's.
+agent_part = $(firstword $(subst /, ,$(1)))
+AGENT_INCLUDE_lib :=
+AGENT_INCLUDE_daemon := -I$(TOP)/agent/daemon
+AGENT_INCLUDE_ctl := -I$(TOP)/agent/ctl
 
-AGENT_COMMON := log errbuf names policy policy_gate gate_config genl_client genl_events \
-	guard_loader accounts denylist audit password shadow_update provision cred_monitor \
-	guard_maps guard_events rate_limit policy_publish dates security_txt support os_release \
-	publish status_json atomic_file program_watch
-AGENT_COMMON_OBJS := $(patsubst %,$(AGENT_DIR)/%.o,$(AGENT_COMMON))
+LIB_OBJS := $(patsubst agent/%.c,$(AGENT_DIR)/%.o,$(wildcard agent/lib/*.c))
+DAEMON_OBJS := $(patsubst agent/%.c,$(AGENT_DIR)/%.o,$(wildcard agent/daemon/*.c))
+CTL_OBJS := $(patsubst agent/%.c,$(AGENT_DIR)/%.o,$(wildcard agent/ctl/*.c))
+LIBIOTGUARD := $(AGENT_DIR)/lib/libiotguard.a
 
-$(AGENT_DIR)/%.o: agent/%.c $(wildcard agent/*.h) kmod/uapi/iotguard.h \
-		$(BPF_SKELETONS)
+# pkg-config says which package is missing before any compiler error does.
+$(BUILD)/.pkgs-ok:
 	@mkdir -p $(@D)
-	$(CC) $(AGENT_CFLAGS) -MMD -c $< -o $@
+	@$(PKG_CONFIG) --exists --print-errors $(AGENT_PKGS) || { \
+		echo "make: the packages above are missing; scripts/deps installs them" >&2; exit 1; }
+	@touch $@
 
-$(BUILD)/iotguardd: $(AGENT_DIR)/iotguardd.o $(AGENT_COMMON_OBJS)
+# The skeletons are order-only: -MMD records which object includes one.
+$(AGENT_DIR)/%.o: agent/%.c | $(BUILD)/.pkgs-ok $(BPF_SKELETONS)
+	@mkdir -p $(@D)
+	$(CC) $(AGENT_CFLAGS) $(AGENT_INCLUDE_$(call agent_part,$*)) -MMD -MP -c $< -o $@
+
+$(LIBIOTGUARD): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/iotguardd: $(DAEMON_OBJS) $(LIBIOTGUARD)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
-$(BUILD)/iotguardctl: $(AGENT_DIR)/iotguardctl.o $(AGENT_DIR)/ctl_audit.o \
-		$(AGENT_DIR)/ctl_provision.o $(AGENT_DIR)/ctl_gate.o $(AGENT_DIR)/ctl_report.o \
-		$(AGENT_DIR)/report.o $(AGENT_DIR)/kconfig.o $(AGENT_COMMON_OBJS)
+$(BUILD)/iotguardctl: $(CTL_OBJS) $(LIBIOTGUARD)
 	$(CC) $(AGENT_LDFLAGS) -o $@ $^ $(AGENT_PKG_LIBS)
 
-agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
+# Every library object, linked with nothing of the tools: an undefined
+# symbol here is the library calling up into iotguardd or iotguardctl.
+$(AGENT_DIR)/lib-check: $(LIBIOTGUARD)
+	printf 'int main(void) { return 0; }\n' | $(CC) -o $@ -x c - -x none \
+		-Wl,--whole-archive $< -Wl,--no-whole-archive $(AGENT_PKG_LIBS) -lm
+
+agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl $(AGENT_DIR)/lib-check
 
 # ------------------------------------------------------------- module ----
 # `make modules` builds iotguard.ko in place against KERNEL_SRC, as Yocto's
@@ -141,77 +168,43 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 HOST_TESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,$(wildcard tests/host/*_test.c))
 
-$(HOST_TEST_DIR)/policy_test: tests/host/policy_test.c agent/policy.c agent/policy_gate.c \
-		agent/gate_config.c agent/policy_publish.c agent/dates.c agent/security_txt.c \
-		agent/names.c \
-		$(wildcard agent/*.h) $(KSELFTEST)/.done
+# The host tests link the library built again under the sanitizers.
+SAN_DIR := $(BUILD)/agent-san
+SAN_LIB_OBJS := $(patsubst agent/%.c,$(SAN_DIR)/%.o,$(wildcard agent/lib/*.c))
+LIBIOTGUARD_SAN := $(SAN_DIR)/lib/libiotguard.a
+HOST_TEST_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O1 -g $(SAN_FLAGS) \
+	$(AGENT_PKG_CFLAGS)
+
+$(SAN_DIR)/%.o: agent/%.c | $(BUILD)/.pkgs-ok $(BPF_SKELETONS)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) \
-		-DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt libcrypto) -lm
+	$(CC) $(HOST_TEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(HOST_TEST_DIR)/audit_test: tests/host/audit_test.c agent/accounts.c agent/audit.c agent/errbuf.c \
-		agent/denylist.c $(wildcard agent/*.h) $(KSELFTEST)/.done $(BUILD)/iotguardctl
+$(LIBIOTGUARD_SAN): $(SAN_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# What the tests read from the source tree, and the iotguardctl they run.
+HOST_TEST_DEFINES := -DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
+	-DDENYLIST_DIR='"$(TOP)/policy/credentials"' -DIOTGUARDCTL='"$(BUILD)/iotguardctl"'
+
+$(HOST_TEST_DIR)/%_test: tests/host/%_test.c $(LIBIOTGUARD_SAN) $(BUILD)/iotguardctl \
+		| $(KSELFTEST)/.done
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) \
-		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
-		-DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt)
-
-$(HOST_TEST_DIR)/kconfig_test: tests/host/kconfig_test.c agent/kconfig.c agent/kconfig.h \
-		$(KSELFTEST)/.done
-	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) -o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs zlib)
-
-PUBLISH_SOURCES := agent/dates.c agent/security_txt.c agent/support.c agent/atomic_file.c \
-	agent/report.c \
-	agent/status_json.c agent/policy.c agent/policy_gate.c agent/policy_publish.c \
-	agent/gate_config.c agent/names.c agent/audit.c agent/denylist.c agent/accounts.c \
-	agent/errbuf.c
-
-$(HOST_TEST_DIR)/publish_test: tests/host/publish_test.c $(PUBLISH_SOURCES) \
-		$(wildcard agent/*.h) $(KSELFTEST)/.done
-	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libconfig libxcrypt json-c)
-
-ATOMIC_FILE_SOURCES := agent/atomic_file.c agent/errbuf.c agent/support.c agent/dates.c
-
-$(HOST_TEST_DIR)/atomic_file_test: tests/host/atomic_file_test.c $(ATOMIC_FILE_SOURCES) \
-		$(wildcard agent/*.h) $(KSELFTEST)/.done
-	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags json-c) \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs json-c)
-
-PROVISION_SOURCES := agent/provision.c agent/password.c agent/shadow_update.c agent/errbuf.c \
-	agent/accounts.c agent/audit.c agent/denylist.c
-
-$(HOST_TEST_DIR)/provision_test: tests/host/provision_test.c $(PROVISION_SOURCES) \
-		$(wildcard agent/*.h) $(KSELFTEST)/.done
-	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests $(WARN_CFLAGS) \
-		-Wno-shadow -O1 -g $(SAN_FLAGS) \
-		-DDENYLIST_DIR='"$(TOP)/policy/credentials"' \
-		-o $@ $(filter %.c,$^) $(shell $(PKG_CONFIG) --libs libxcrypt libcrypto) -lm
+	$(CC) $(HOST_TEST_CFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests \
+		$(HOST_TEST_DEFINES) -MMD -MP -o $@ $< $(LIBIOTGUARD_SAN) $(AGENT_PKG_LIBS) -lm
 
 host-tests: $(HOST_TESTS)
 
-guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS)
+guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS) $(LIBIOTGUARD)
 	$(MAKE) -C tests OUTPUT=$(GUEST_TEST_DIR) CC="$(CC)" \
 		KSELFTEST=$(KSELFTEST)/tools/testing/selftests \
 		EXTRA_CFLAGS="$(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O2 -g" \
-		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf libxcrypt)"
+		EXTRA_LDLIBS="$(shell $(PKG_CONFIG) --libs libbpf libxcrypt)" \
+		AGENT_LIB="$(LIBIOTGUARD)" AGENT_LIBS="$(AGENT_PKG_LIBS) -lm"
 
-$(BUILD)/bench/audit_bench: bench/audit_bench.c agent/accounts.c agent/audit.c agent/denylist.c agent/errbuf.c \
-		$(wildcard agent/*.h)
+$(BUILD)/bench/audit_bench: bench/audit_bench.c $(LIBIOTGUARD)
 	@mkdir -p $(@D)
-	$(CC) $(USER_CPPFLAGS) $(WARN_CFLAGS) -O2 -o $@ $(filter %.c,$^) \
-		$(shell $(PKG_CONFIG) --libs libxcrypt)
+	$(CC) $(USER_CPPFLAGS) $(WARN_CFLAGS) -O2 -MMD -MP -o $@ $^ $(AGENT_PKG_LIBS) -lm
 
 # Benchmarks: ratios against a baseline measured in the same run.
 bench: deps
@@ -257,7 +250,7 @@ all: modules bpf agent
 
 clean:
 	-$(MAKE) -C $(KERNEL_SRC) M=$(TOP) clean 2>/dev/null
-	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/kmod $(BUILD)/tests \
+	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/agent-san $(BUILD)/.pkgs-ok $(BUILD)/kmod $(BUILD)/tests \
 		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl
 
 help:
@@ -269,7 +262,8 @@ help:
 	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"
 	@echo "make clean      remove build products"
 
--include $(wildcard $(AGENT_DIR)/*.d)
+-include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d \
+	$(BUILD)/bench/*.d)
 
 .PHONY: all bpf agent modules modules_install host-tests guest-tests deps check bench \
 	demo install clean help

@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 checkpatch=$top/build/kselftest/scripts/checkpatch.pl
 cd "$top"
 files=(kmod/*.c kmod/*.h kmod/uapi/*.h bpf/*.c bpf/*.h)
-sources=(Kbuild Makefile kmod/*.[ch] kmod/uapi/*.h bpf/*.[ch] agent/*.[ch] tests/*.[ch] bench/*.c
+sources=(Kbuild Makefile kmod/*.[ch] kmod/uapi/*.h bpf/*.[ch] agent/*/*.[ch] tests/*.[ch] bench/*.c
 	tests/Makefile tests/host/*.c tests/host/*.sh scripts/* scripts/init.d/* scripts/image/*
 	policy/*.conf .ci/run)
 echo "TAP version 13"

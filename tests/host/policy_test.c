@@ -180,7 +180,7 @@ TEST_F(policy, login_programs_are_absolute_paths)
 
 TEST_F(policy, network_gate_defaults_and_additions)
 {
-	const struct gate_config *gate = &self->policy.gate;
+	const struct gate_settings *gate = &self->policy.gate;
 
 	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error));
 	ASSERT_EQ(3, gate->port_count);

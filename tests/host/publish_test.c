@@ -359,7 +359,7 @@ static void facts(struct device_facts *f, const struct iotguard_policy *policy,
 	f->module.mode = IOTGUARD_MODE_ENFORCE;
 	f->module.cred_state = audit_flagged(root_class) ? IOTGUARD_CRED_DEFAULT :
 			       IOTGUARD_CRED_PROVISIONED;
-	gate_config_defaults(&f->module.gate);
+	gate_settings_defaults(&f->module.gate);
 	f->login_guard = "attached";
 	f->audited = true;
 	strcpy(f->accounts[0].name, "root");

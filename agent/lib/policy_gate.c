@@ -50,7 +50,7 @@ static void parse_extra_login_ports(struct parse_ctx *ctx, const config_setting_
 	int n = parse_port_list(ctx, s, ports, IOTGUARD_MAX_LOGIN_PORTS);
 
 	for (int i = 0; i < n; i++) {
-		if (gate_config_add_port(&policy->gate, ports[i])) {
+		if (gate_settings_add_port(&policy->gate, ports[i])) {
 			fail_at(ctx, s, "more than %d login ports in all", IOTGUARD_MAX_LOGIN_PORTS);
 			return;
 		}
@@ -77,7 +77,7 @@ static void parse_provisioning_subnets(struct parse_ctx *ctx, const config_setti
 				       struct iotguard_policy *policy)
 {
 	char subnets[2][GATE_SUBNET_TEXT_MAX];
-	struct gate_config *gate = &policy->gate;
+	struct gate_settings *gate = &policy->gate;
 	int n = parse_string_list(ctx, s, &subnets[0][0], 2, GATE_SUBNET_TEXT_MAX, false);
 
 	gate->net4.set = false;

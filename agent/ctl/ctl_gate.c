@@ -18,10 +18,10 @@
 #include "ctl.h"
 #include "genl_client.h"
 #include "genl_events.h"
-#include "guard_loader.h"
-#include "guard_maps.h"
+#include "login_guard_loader.h"
+#include "login_guard_maps.h"
 
-static void format_ports(const struct gate_config *gate, char *out, size_t len)
+static void format_ports(const struct gate_settings *gate, char *out, size_t len)
 {
 	size_t used = 0;
 
@@ -33,7 +33,7 @@ static void format_ports(const struct gate_config *gate, char *out, size_t len)
 
 void ctl_gate_print_text(const struct module_status *st)
 {
-	const struct gate_config *gate = &st->gate;
+	const struct gate_settings *gate = &st->gate;
 	char ports[256], net4[GATE_SUBNET_TEXT_MAX], net6[GATE_SUBNET_TEXT_MAX];
 	char iface[GATE_IFNAME_MAX + 64] = "";
 
@@ -80,7 +80,7 @@ static json_object *subnet_json(const struct gate_subnet *subnet, int family)
 
 void ctl_gate_add_json(json_object *root, const struct module_status *st)
 {
-	const struct gate_config *gate = &st->gate;
+	const struct gate_settings *gate = &st->gate;
 	json_object *obj = json_object_new_object();
 	json_object *ports = json_object_new_array();
 

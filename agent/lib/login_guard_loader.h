@@ -3,8 +3,8 @@
  * Loads the BPF login guard through its skeleton and pins its links and
  * maps under /sys/fs/bpf/iotguard, so that enforcement survives the agent.
  */
-#ifndef IOTGUARD_GUARD_LOADER_H
-#define IOTGUARD_GUARD_LOADER_H
+#ifndef IOTGUARD_LOGIN_GUARD_LOADER_H
+#define IOTGUARD_LOGIN_GUARD_LOADER_H
 
 #include <stdbool.h>
 #include <stddef.h>

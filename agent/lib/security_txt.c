@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 #include "dates.h"
-#include "publish_policy.h"
+#include "policy_publish.h"
 #include "security_txt.h"
 
 #define SECONDS_PER_DAY 86400

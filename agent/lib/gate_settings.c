@@ -4,20 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include "gate_config.h"
+#include "gate_settings.h"
 
-void gate_config_defaults(struct gate_config *gate)
+void gate_settings_defaults(struct gate_settings *gate)
 {
 	static const uint16_t ports[] = IOTGUARD_DEFAULT_LOGIN_PORTS;
 
 	memset(gate, 0, sizeof(*gate));
 	for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
-		gate_config_add_port(gate, ports[i]);
+		gate_settings_add_port(gate, ports[i]);
 	gate->throttle_burst = IOTGUARD_DEFAULT_THROTTLE_BURST;
 	gate->throttle_interval_ms = IOTGUARD_DEFAULT_THROTTLE_INTERVAL_MS;
 }
 
-int gate_config_add_port(struct gate_config *gate, uint16_t port)
+int gate_settings_add_port(struct gate_settings *gate, uint16_t port)
 {
 	size_t i = 0;
 

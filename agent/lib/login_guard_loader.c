@@ -10,8 +10,8 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "guard_loader.h"
-#include "guard_maps.h"
+#include "login_guard_loader.h"
+#include "login_guard_maps.h"
 #include "login_guard.h"
 #include "login_guard.skel.h"
 

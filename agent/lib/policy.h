@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "gate_config.h"
-#include "publish_policy.h"
+#include "gate_settings.h"
+#include "policy_publish.h"
 
 #define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
 #define POLICY_VERSION 1
@@ -63,7 +63,7 @@ struct iotguard_policy {
 	char deny_lists[POLICY_PATH_MAX];
 	struct provisioning_policy provisioning;
 	struct login_guard_policy login_guard;
-	struct gate_config gate;		/* network_gate = { ... } */
+	struct gate_settings gate;		/* network_gate = { ... } */
 	struct publish_policy publish;		/* product, disclosure, support, compliance */
 };
 

@@ -4,8 +4,8 @@
  * with a rate limit (a brute-force run must not flood the log), and
  * counted.
  */
-#ifndef IOTGUARD_GUARD_EVENTS_H
-#define IOTGUARD_GUARD_EVENTS_H
+#ifndef IOTGUARD_LOGIN_GUARD_EVENTS_H
+#define IOTGUARD_LOGIN_GUARD_EVENTS_H
 
 #include <stdint.h>
 #include "policy.h"

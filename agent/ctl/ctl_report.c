@@ -14,7 +14,7 @@
 #include "accounts.h"
 #include "ctl.h"
 #include "dates.h"
-#include "guard_loader.h"
+#include "login_guard_loader.h"
 #include "report.h"
 
 #define PASSWD_TOOLS { "/usr/bin/passwd", "/bin/passwd", "/usr/sbin/chpasswd" }

@@ -406,7 +406,7 @@ void policy_defaults(struct iotguard_policy *policy)
 	policy->provisioning.deliver_console = true;
 	policy->provisioning.first_boot = true;
 	default_login_guard(&policy->login_guard);
-	gate_config_defaults(&policy->gate);
+	gate_settings_defaults(&policy->gate);
 	publish_policy_defaults(&policy->publish);
 }
 

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "guard_events.h"
-#include "guard_maps.h"
+#include "login_guard_events.h"
+#include "login_guard_maps.h"
 #include "log.h"
 #include "login_guard.h"
 #include "rate_limit.h"

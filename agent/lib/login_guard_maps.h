@@ -5,8 +5,8 @@
  * the policy), and the counters. Every update adds the new entries before
  * removing stale ones, so the guard never sees an empty set mid-update.
  */
-#ifndef IOTGUARD_GUARD_MAPS_H
-#define IOTGUARD_GUARD_MAPS_H
+#ifndef IOTGUARD_LOGIN_GUARD_MAPS_H
+#define IOTGUARD_LOGIN_GUARD_MAPS_H
 
 #include <stdbool.h>
 #include <stddef.h>

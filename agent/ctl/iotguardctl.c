@@ -9,8 +9,8 @@
 #include <json-c/json.h>
 #include "ctl.h"
 #include "genl_client.h"
-#include "guard_loader.h"
-#include "guard_maps.h"
+#include "login_guard_loader.h"
+#include "login_guard_maps.h"
 #include "kconfig.h"
 #include "names.h"
 #include "policy.h"

@@ -134,7 +134,7 @@ static void parse_subnet(struct nlattr *nest, struct gate_subnet *subnet,
 
 static void parse_gate(struct nlattr **attrs, struct module_status *status)
 {
-	struct gate_config *gate = &status->gate;
+	struct gate_settings *gate = &status->gate;
 	struct nlattr *port;
 	int rem;
 
@@ -145,7 +145,7 @@ static void parse_gate(struct nlattr **attrs, struct module_status *status)
 	if (attrs[IOTGUARD_A_LOGIN_PORTS])
 		nla_for_each_nested(port, attrs[IOTGUARD_A_LOGIN_PORTS], rem)
 			if (nla_type(port) == IOTGUARD_A_LOGIN_PORT)
-				gate_config_add_port(gate, nla_get_u16(port));
+				gate_settings_add_port(gate, nla_get_u16(port));
 	if (attrs[IOTGUARD_A_PROV_IFNAME])
 		nla_strlcpy(gate->prov_ifname, attrs[IOTGUARD_A_PROV_IFNAME],
 			    sizeof(gate->prov_ifname));
@@ -254,7 +254,7 @@ static int put_subnet(struct nl_msg *msg, int type, const struct gate_subnet *su
 	return 0;
 }
 
-static int put_gate(struct nl_msg *msg, const struct gate_config *gate)
+static int put_gate(struct nl_msg *msg, const struct gate_settings *gate)
 {
 	struct nlattr *ports = nla_nest_start(msg, IOTGUARD_A_LOGIN_PORTS);
 
@@ -273,7 +273,7 @@ static int put_gate(struct nl_msg *msg, const struct gate_config *gate)
 	return 0;
 }
 
-int genl_client_set_gate(struct genl_client *client, const struct gate_config *gate)
+int genl_client_set_gate(struct genl_client *client, const struct gate_settings *gate)
 {
 	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_SET_GATE, 0);
 	int ret = -ENOMEM;

@@ -145,7 +145,7 @@ static void format_ports(const uint16_t *ports, size_t n, struct report_row *row
 
 static void row_brute_force(const struct device_facts *f, struct report_row *row)
 {
-	const struct gate_config *gate = &f->module.gate;
+	const struct gate_settings *gate = &f->module.gate;
 
 	set(row, "ETSI 5.1-5", "Brute-force attacks over network interfaces are impracticable",
 	    ROW_FAIL);

@@ -4,8 +4,8 @@
  * 303 645 5.2-1, 5.3-13): the product, how to report a vulnerability, how
  * long security updates last. Part of struct iotguard_policy.
  */
-#ifndef IOTGUARD_PUBLISH_POLICY_H
-#define IOTGUARD_PUBLISH_POLICY_H
+#ifndef IOTGUARD_POLICY_PUBLISH_H
+#define IOTGUARD_POLICY_PUBLISH_H
 
 #include <stdbool.h>
 #include <stddef.h>

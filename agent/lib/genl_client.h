@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include "gate_config.h"
+#include "gate_settings.h"
 #include "iotguard.h"
 
 struct genl_client;
@@ -19,7 +19,7 @@ struct module_status {
 	uint64_t counters[__IOTGUARD_CTR_MAX];
 	bool locked;
 	uint32_t held_links;	/* BPF links the module holds since the lock */
-	struct gate_config gate;
+	struct gate_settings gate;
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
 	bool throttle_pressure;		/* a table-full refusal lately */
@@ -37,7 +37,7 @@ int genl_client_set_mode(struct genl_client *client, uint32_t mode,
 			 uint32_t flags);
 int genl_client_set_cred_state(struct genl_client *client, uint32_t cred_state);
 /* Send the whole gate configuration; the kernel applies it at once. */
-int genl_client_set_gate(struct genl_client *client, const struct gate_config *gate);
+int genl_client_set_gate(struct genl_client *client, const struct gate_settings *gate);
 /*
  * Refuse every weakening and the module's unload until reboot, and hold the
  * BPF LSM links link_fds[0..n_links) until then (all or none).

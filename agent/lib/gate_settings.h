@@ -3,8 +3,8 @@
  * The kernel network gate's settings as the agent holds them: from the
  * policy file, sent with IOTGUARD_CMD_SET_GATE, read back from GET_STATUS.
  */
-#ifndef IOTGUARD_GATE_CONFIG_H
-#define IOTGUARD_GATE_CONFIG_H
+#ifndef IOTGUARD_GATE_SETTINGS_H
+#define IOTGUARD_GATE_SETTINGS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,7 +20,7 @@ struct gate_subnet {
 	uint8_t addr[16];		/* IPv4 in the first 4 bytes */
 };
 
-struct gate_config {
+struct gate_settings {
 	uint16_t ports[IOTGUARD_MAX_LOGIN_PORTS];	/* sorted, unique */
 	size_t port_count;
 	char prov_ifname[GATE_IFNAME_MAX];		/* "" for none */
@@ -32,9 +32,9 @@ struct gate_config {
 };
 
 /* What the module starts with: ports 22, 23, 2323, no exemption. */
-void gate_config_defaults(struct gate_config *gate);
+void gate_settings_defaults(struct gate_settings *gate);
 /* Add a port, keeping the list sorted and unique. -1 if the list is full. */
-int gate_config_add_port(struct gate_config *gate, uint16_t port);
+int gate_settings_add_port(struct gate_settings *gate, uint16_t port);
 
 /*
  * "192.168.7.0/24" or "fd00:7::/64" into *subnet; *family is AF_INET or

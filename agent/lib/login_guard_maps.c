@@ -9,7 +9,7 @@
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "guard_maps.h"
+#include "login_guard_maps.h"
 #include "log.h"
 
 /* The kernel's dev_t: 12 bits of major above 20 bits of minor. */
