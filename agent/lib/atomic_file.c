@@ -22,7 +22,7 @@
 #include <linux/openat2.h>
 #endif
 #include "atomic_file.h"
-#include "errbuf.h"
+#include "error.h"
 
 bool atomic_file_use_openat2 = true;
 
@@ -66,70 +66,54 @@ static int open_dir_at(int dirfd, const char *name)
  * own file in under the name we write. The sticky bit forbids renaming or
  * removing others' entries, so a sticky directory is safe.
  */
-static int check_dir(int fd, const char *path, const char *shown, char *error, size_t len)
+static int check_dir(int fd, const char *path, const char *shown, struct iotguard_error *error)
 {
 	struct stat st;
 
-	if (fstat(fd, &st)) {
-		errbuf_set(error, len, "%s not written: %s: %s", path, shown, strerror(errno));
-		return -1;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		errbuf_set(error, len, "%s not written: %s is owned by uid %u, neither root nor "
-			   "the agent", path, shown, (unsigned int)st.st_uid);
-		errno = EPERM;
-		return -1;
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX)) {
-		errbuf_set(error, len, "%s not written: %s is writable by group or others "
-			   "without the sticky bit (mode %04o)", path, shown,
-			   (unsigned int)(st.st_mode & 07777));
-		errno = EPERM;
-		return -1;
-	}
+	if (fstat(fd, &st))
+		return iotguard_fail_errno(error, errno, "%s not written: %s", path, shown);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return iotguard_fail(error, EPERM, "%s not written: %s is owned by uid %u, "
+				     "neither root nor the agent", path, shown,
+				     (unsigned int)st.st_uid);
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return iotguard_fail(error, EPERM, "%s not written: %s is writable by group or "
+				     "others without the sticky bit (mode %04o)", path, shown,
+				     (unsigned int)(st.st_mode & 07777));
 	return 0;
 }
 
-static void open_failed(const char *path, const char *shown, char *error, size_t len)
+static int open_failed(const char *path, const char *shown, struct iotguard_error *error)
 {
-	int err = errno;
-
-	if (err == ELOOP)
-		errbuf_set(error, len, "%s not written: %s is a symbolic link (not followed: "
-			   "give the real path)", path, shown);
-	else
-		errbuf_set(error, len, "%s not written: %s: %s", path, shown, strerror(err));
-	errno = err;
+	if (errno == ELOOP)
+		return iotguard_fail(error, ELOOP, "%s not written: %s is a symbolic link (not "
+				     "followed: give the real path)", path, shown);
+	return iotguard_fail_errno(error, errno, "%s not written: %s", path, shown);
 }
 
 /*
  * Open the directory that will hold path's last component, creating
  * missing directories (0755). Returns the descriptor and points *name at
- * the last component (inside buf), or -1 with errno and error set.
+ * the last component (inside buf), or a negative errno with error set.
  */
 static int open_parent(const char *path, char *buf, size_t buflen, const char **name,
-		       char *error, size_t len)
+		       struct iotguard_error *error)
 {
 	char shown[PATH_MAX] = "";
 	char *component, *next;
-	int fd, nfd;
+	int fd, nfd, ret;
 
-	if (path[0] != '/' || path[strlen(path) - 1] == '/') {
-		errbuf_set(error, len, "%s not written: not an absolute path to a file", path);
-		errno = EINVAL;
-		return -1;
-	}
-	if ((size_t)snprintf(buf, buflen, "%s", path) >= buflen) {
-		errbuf_set(error, len, "%.64s... not written: path too long", path);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
+	if (path[0] != '/' || path[strlen(path) - 1] == '/')
+		return iotguard_fail(error, EINVAL, "%s not written: not an absolute path to a "
+				     "file", path);
+	if ((size_t)snprintf(buf, buflen, "%s", path) >= buflen)
+		return iotguard_fail(error, ENAMETOOLONG, "%.64s... not written: path too long",
+				     path);
 	fd = open("/", DIR_FLAGS);
-	if (fd < 0) {
-		open_failed(path, "/", error, len);
-		return -1;
-	}
-	if (check_dir(fd, path, "/", error, len))
+	if (fd < 0)
+		return open_failed(path, "/", error);
+	ret = check_dir(fd, path, "/", error);
+	if (ret)
 		goto fail;
 	for (component = buf + 1;; component = next) {
 		while (*component == '/')
@@ -141,42 +125,38 @@ static int open_parent(const char *path, char *buf, size_t buflen, const char **
 		/* Appended in step with buf: never longer than path, which fits. */
 		strcat(strcat(shown, "/"), component);
 		if (!strcmp(component, ".") || !strcmp(component, "..")) {
-			errbuf_set(error, len, "%s not written: '.' and '..' are not allowed", path);
-			errno = EINVAL;
+			ret = iotguard_fail(error, EINVAL, "%s not written: '.' and '..' are not "
+					    "allowed", path);
 			goto fail;
 		}
 		nfd = open_dir_at(fd, component);
 		if (nfd < 0 && errno == ENOENT) {
 			if (mkdirat(fd, component, 0755) && errno != EEXIST) {
-				open_failed(path, shown, error, len);
+				ret = open_failed(path, shown, error);
 				goto fail;
 			}
 			nfd = open_dir_at(fd, component);
 		}
 		if (nfd < 0) {
-			open_failed(path, shown, error, len);
+			ret = open_failed(path, shown, error);
 			goto fail;
 		}
 		close(fd);
 		fd = nfd;
-		if (check_dir(fd, path, shown, error, len))
+		ret = check_dir(fd, path, shown, error);
+		if (ret)
 			goto fail;
 	}
 	if (!strcmp(component, ".") || !strcmp(component, "..")) {
-		errbuf_set(error, len, "%s not written: '.' and '..' are not allowed", path);
-		errno = EINVAL;
+		ret = iotguard_fail(error, EINVAL, "%s not written: '.' and '..' are not allowed",
+				    path);
 		goto fail;
 	}
 	*name = component;
 	return fd;
 fail:
-	{
-		int err = errno;
-
-		close(fd);
-		errno = err;
-	}
-	return -1;
+	close(fd);
+	return ret;
 }
 
 /* O_EXCL on a fresh name: never write into a file someone left for us. */
@@ -217,32 +197,30 @@ static int write_all(int fd, const char *text, size_t len)
 }
 
 int atomic_file_write(const char *path, const char *text, mode_t mode,
-		      char error[ATOMIC_FILE_ERROR_MAX])
+		      struct iotguard_error *error)
 {
 	char buf[PATH_MAX], tmp[NAME_MAX + 1];
-	const char *name;
+	const char *name = NULL;
 	struct stat st;
-	int dirfd, fd, err = 0;
+	int dirfd, fd, err = 0, ret = 0;
 
-	dirfd = open_parent(path, buf, sizeof(buf), &name, error, ATOMIC_FILE_ERROR_MAX);
+	dirfd = open_parent(path, buf, sizeof(buf), &name, error);
 	if (dirfd < 0)
-		return -1;
+		return dirfd;
 	/* rename() would replace a link, but one there means someone meant us to follow it. */
 	if (!fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
-		err = S_ISLNK(st.st_mode) ? ELOOP : EEXIST;
 		if (S_ISLNK(st.st_mode))
-			errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: it is a symbolic "
-				   "link (not followed: give the real path)", path);
+			ret = iotguard_fail(error, ELOOP, "%s not written: it is a symbolic link "
+					    "(not followed: give the real path)", path);
 		else
-			errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: it exists and "
-				   "is not a regular file", path);
+			ret = iotguard_fail(error, EEXIST, "%s not written: it exists and is not "
+					    "a regular file", path);
 		goto out;
 	}
 	fd = create_temp(dirfd, name, mode, tmp, sizeof(tmp));
 	if (fd < 0) {
-		err = errno;
-		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: cannot create a "
-			   "temporary file beside it: %s", path, strerror(err));
+		ret = iotguard_fail_errno(error, errno, "%s not written: cannot create a "
+					  "temporary file beside it", path);
 		goto out;
 	}
 	/* fchmod: the mode asked for, whatever the umask. */
@@ -254,20 +232,14 @@ int atomic_file_write(const char *path, const char *text, mode_t mode,
 		err = errno;
 	if (err) {
 		unlinkat(dirfd, tmp, 0);
-		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s not written: %s", path, strerror(err));
+		ret = iotguard_fail_errno(error, err, "%s not written", path);
 		goto out;
 	}
 	/* The rename itself must survive a power cut: sync the directory. */
-	if (fsync(dirfd)) {
-		err = errno;
-		errbuf_set(error, ATOMIC_FILE_ERROR_MAX, "%s written, but syncing its directory "
-			   "failed: %s", path, strerror(err));
-	}
+	if (fsync(dirfd))
+		ret = iotguard_fail_errno(error, errno, "%s written, but syncing its directory "
+					  "failed", path);
 out:
 	close(dirfd);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
+	return ret;
 }

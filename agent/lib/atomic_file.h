@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-
-#define ATOMIC_FILE_ERROR_MAX 512
+#include "error.h"
 
 /*
  * Write text to the absolute path with mode: into a fresh temporary file
@@ -16,12 +15,12 @@
  * links (missing ones are created 0755), and refused if it or any
  * ancestor is owned by a user other than root and the agent, or writable
  * by group or others without the sticky bit. path itself may not be a
- * symbolic link. 0, or -1 with errno set and error naming the path and
+ * symbolic link. 0, or a negative errno with error naming the path and
  * the reason: then path is as it was (unless only the directory's final
  * fsync failed, which the error says).
  */
 int atomic_file_write(const char *path, const char *text, mode_t mode,
-		      char error[ATOMIC_FILE_ERROR_MAX]);
+		      struct iotguard_error *error);
 
 /* Tests clear this to take the openat() walk that kernels before 5.6 need. */
 extern bool atomic_file_use_openat2;

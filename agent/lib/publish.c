@@ -107,7 +107,7 @@ static void write_security_txt(const struct iotguard_policy *policy, time_t now)
 {
 	const struct disclosure_policy *d = &policy->publish.disclosure;
 	char text[SECURITY_TXT_MAX], error[SECURITY_TXT_ERROR_MAX];
-	char write_error[ATOMIC_FILE_ERROR_MAX];
+	struct iotguard_error write_error;
 	struct security_txt_info info;
 
 	if (!d->security_txt[0])
@@ -117,8 +117,8 @@ static void write_security_txt(const struct iotguard_policy *policy, time_t now)
 		log_err("security.txt not published: %s", error);
 		return;
 	}
-	if (atomic_file_write(d->security_txt, text, 0644, write_error))
-		log_err("security.txt: %s", write_error);
+	if (atomic_file_write(d->security_txt, text, 0644, &write_error))
+		log_err("security.txt: %s", write_error.msg);
 }
 
 static void warn_about(const struct published *p)
@@ -150,7 +150,7 @@ static void warn_about(const struct published *p)
 
 void publish_write(const struct iotguard_policy *policy, time_t now, struct published *out)
 {
-	char error[ATOMIC_FILE_ERROR_MAX];
+	struct iotguard_error error;
 	enum support_change change;
 	json_object *status;
 
@@ -161,8 +161,8 @@ void publish_write(const struct iotguard_policy *policy, time_t now, struct publ
 	status = status_json_build(out);
 	if (atomic_file_write(STATUS_JSON_PATH,
 			     json_object_to_json_string_ext(status, JSON_C_TO_STRING_PRETTY), 0644,
-			     error))
-		log_err("status.json: %s", error);
+			     &error))
+		log_err("status.json: %s", error.msg);
 	json_object_put(status);
 	warn_about(out);
 }

@@ -65,7 +65,8 @@ static int save(const char *path, const struct support_record *record,
 		char error[SUPPORT_ERROR_MAX])
 {
 	json_object *root = json_object_new_object(), *history = json_object_new_array();
-	char text[8192], write_error[ATOMIC_FILE_ERROR_MAX];
+	struct iotguard_error write_error;
+	char text[8192];
 	int ret = 0;
 
 	json_object_object_add(root, "updates_until", date_json(record->updates_until));
@@ -79,8 +80,8 @@ static int save(const char *path, const struct support_record *record,
 	json_object_object_add(root, "history", history);
 	snprintf(text, sizeof(text), "%s\n",
 		 json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	if (atomic_file_write(path, text, 0644, write_error)) {
-		snprintf(error, SUPPORT_ERROR_MAX, "%s", write_error);
+	if (atomic_file_write(path, text, 0644, &write_error)) {
+		snprintf(error, SUPPORT_ERROR_MAX, "%.500s", write_error.msg);
 		ret = -1;
 	}
 	json_object_put(root);

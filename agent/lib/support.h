@@ -14,7 +14,7 @@
 
 #define SUPPORT_STATE_FILE "/var/lib/iotguard/support-period.json"
 #define SUPPORT_HISTORY_MAX 32
-#define SUPPORT_ERROR_MAX ATOMIC_FILE_ERROR_MAX	/* a path and why it was not written */
+#define SUPPORT_ERROR_MAX 512	/* a path and why it was not written */
 #define SUPPORT_TEXT_MAX 160
 
 struct support_record {

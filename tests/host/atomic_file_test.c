@@ -29,7 +29,7 @@ FIXTURE(atomic) {
 	char www[128];		/* dir/www, the destination's directory */
 	char dest[192];		/* dir/www/security.txt */
 	char victim[128];	/* dir/victim: must never change */
-	char error[ATOMIC_FILE_ERROR_MAX];
+	struct iotguard_error error;
 };
 
 FIXTURE_VARIANT(atomic) {
@@ -101,16 +101,17 @@ FIXTURE_TEARDOWN(atomic)
 	system(cmd);
 }
 
-/* Refused: -1, errno, a message naming the path and the reason, nothing written. */
+/* Refused: -errno, a message naming the path and the reason, nothing written. */
 static void expect_refused(struct __test_metadata *_metadata, FIXTURE_DATA(atomic) *self,
 			   const char *path, int err, const char *names, const char *reason)
 {
-	errno = 0;
-	self->error[0] = '\0';
-	EXPECT_EQ(-1, atomic_file_write(path, TEXT, 0644, self->error));
-	EXPECT_EQ(err, errno) TH_LOG("errno %s", strerror(errno));
-	EXPECT_NE(NULL, strstr(self->error, names)) TH_LOG("error: '%s'", self->error);
-	EXPECT_NE(NULL, strstr(self->error, reason)) TH_LOG("error: '%s'", self->error);
+	int ret;
+
+	iotguard_error_clear(&self->error);
+	ret = atomic_file_write(path, TEXT, 0644, &self->error);
+	EXPECT_EQ(-err, ret) TH_LOG("returned %d (%s)", ret, strerror(-ret));
+	EXPECT_NE(NULL, strstr(self->error.msg, names)) TH_LOG("error: '%s'", self->error.msg);
+	EXPECT_NE(NULL, strstr(self->error.msg, reason)) TH_LOG("error: '%s'", self->error.msg);
 	EXPECT_STREQ(VICTIM, get(self->victim));
 }
 
@@ -131,8 +132,8 @@ TEST_F(atomic, normal_case_replaces_whole_and_creates_missing_directories)
 	snprintf(planted, sizeof(planted), "%s.new", self->dest);
 	ASSERT_EQ(0, link(self->victim, planted));
 	umask(077);
-	ASSERT_EQ(0, atomic_file_write(self->dest, TEXT, 0644, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, atomic_file_write(self->dest, TEXT, 0644, &self->error))
+		TH_LOG("%s", self->error.msg);
 	umask(022);
 	EXPECT_STREQ(TEXT, get(self->dest));
 	ASSERT_EQ(0, lstat(self->dest, &st));
@@ -150,7 +151,8 @@ TEST_F(atomic, normal_case_replaces_whole_and_creates_missing_directories)
 
 	/* Missing directories are created, 0755. */
 	snprintf(deep, sizeof(deep), "%s/www/.well-known/a/security.txt", self->dir);
-	ASSERT_EQ(0, atomic_file_write(deep, TEXT, 0644, self->error)) TH_LOG("%s", self->error);
+	ASSERT_EQ(0, atomic_file_write(deep, TEXT, 0644, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_STREQ(TEXT, get(deep));
 	snprintf(deep, sizeof(deep), "%s/www/.well-known", self->dir);
 	ASSERT_EQ(0, stat(deep, &st));
@@ -207,8 +209,8 @@ TEST_F(atomic, world_or_group_writable_directory_is_refused)
 
 	/* Sticky, as /tmp: others cannot rename or remove our entries. */
 	ASSERT_EQ(0, chmod(self->www, 01777));
-	EXPECT_EQ(0, atomic_file_write(self->dest, TEXT, 0644, self->error))
-		TH_LOG("%s", self->error);
+	EXPECT_EQ(0, atomic_file_write(self->dest, TEXT, 0644, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_STREQ(TEXT, get(self->dest));
 }
 
