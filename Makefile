@@ -114,14 +114,13 @@ CTL_OBJS := $(patsubst agent/%.c,$(AGENT_DIR)/%.o,$(wildcard agent/ctl/*.c))
 LIBIOTGUARD := $(AGENT_DIR)/lib/libiotguard.a
 
 # pkg-config says which package is missing before any compiler error does.
-$(BUILD)/.pkgs-ok:
-	@mkdir -p $(@D)
+# Order-only and cheap: it runs on every build and never causes a rebuild.
+pkg-check:
 	@$(PKG_CONFIG) --exists --print-errors $(AGENT_PKGS) || { \
 		echo "make: the packages above are missing; scripts/deps installs them" >&2; exit 1; }
-	@touch $@
 
 # The skeletons are order-only: -MMD records which object includes one.
-$(AGENT_DIR)/%.o: agent/%.c | $(BUILD)/.pkgs-ok $(BPF_SKELETONS)
+$(AGENT_DIR)/%.o: agent/%.c | pkg-check $(BPF_SKELETONS)
 	@mkdir -p $(@D)
 	$(CC) $(AGENT_CFLAGS) $(AGENT_INCLUDE_$(call agent_part,$*)) -MMD -MP -c $< -o $@
 
@@ -175,7 +174,7 @@ LIBIOTGUARD_SAN := $(SAN_DIR)/lib/libiotguard.a
 HOST_TEST_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O1 -g $(SAN_FLAGS) \
 	$(AGENT_PKG_CFLAGS)
 
-$(SAN_DIR)/%.o: agent/%.c | $(BUILD)/.pkgs-ok $(BPF_SKELETONS)
+$(SAN_DIR)/%.o: agent/%.c | pkg-check $(BPF_SKELETONS)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_TEST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -251,7 +250,7 @@ all: modules bpf agent
 
 clean:
 	-$(MAKE) -C $(KERNEL_SRC) M=$(TOP) clean 2>/dev/null
-	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/agent-san $(BUILD)/.pkgs-ok $(BUILD)/kmod $(BUILD)/tests \
+	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/agent-san $(BUILD)/kmod $(BUILD)/tests \
 		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl
 
 help:
@@ -266,6 +265,6 @@ help:
 -include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d \
 	$(BUILD)/bench/*.d)
 
-.PHONY: all bpf agent modules modules_install host-tests guest-tests deps check bench \
+.PHONY: all bpf agent pkg-check modules modules_install host-tests guest-tests deps check bench \
 	demo install clean help
 .SECONDARY:
