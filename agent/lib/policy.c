@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,25 +10,6 @@
 #include "password.h"
 #include "policy.h"
 #include "policy_parse.h"
-
-void fail_at(struct parse_ctx *ctx, const config_setting_t *where,
-		    const char *fmt, ...)
-{
-	size_t used;
-	va_list ap;
-
-	if (ctx->failed)
-		return;	/* the first error is the one worth reading */
-	ctx->failed = true;
-	used = (size_t)snprintf(ctx->error, POLICY_ERROR_MAX, "%s:%u: ",
-				ctx->path,
-				where ? config_setting_source_line(where) : 0);
-	if (used >= POLICY_ERROR_MAX)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ctx->error + used, POLICY_ERROR_MAX - used, fmt, ap);
-	va_end(ap);
-}
 
 static void parse_version(struct parse_ctx *ctx, const config_setting_t *s,
 			  struct iotguard_policy *policy)
@@ -57,42 +37,6 @@ static void parse_mode(struct parse_ctx *ctx, const config_setting_t *s,
 	if (mode_from_name(name, &policy->mode))
 		fail_at(ctx, s, "unknown mode \"%s\": use \"off\", \"audit\" or \"enforce\"",
 			name);
-}
-
-void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
-			  const struct setting_rule *rules, size_t n_rules,
-			  struct iotguard_policy *policy)
-{
-	int count = config_setting_length(group);
-
-	for (int i = 0; i < count && !ctx->failed; i++) {
-		const config_setting_t *s = config_setting_get_elem(group, (unsigned int)i);
-		const char *name = config_setting_name(s);
-		size_t k;
-
-		for (k = 0; k < n_rules; k++) {
-			if (!strcmp(name, rules[k].name)) {
-				rules[k].parse(ctx, s, policy);
-				break;
-			}
-		}
-		if (k == n_rules) {
-			if (config_setting_parent(group) && config_setting_name(group))
-				fail_at(ctx, s, "unknown setting '%s' in '%s'", name,
-					config_setting_name(group));
-			else
-				fail_at(ctx, s, "unknown setting '%s'", name);
-		}
-	}
-}
-
-bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
-		      const char *what)
-{
-	if (config_setting_type(s) == type)
-		return true;
-	fail_at(ctx, s, "'%s' must be %s", config_setting_name(s), what);
-	return false;
 }
 
 static void copy_path(struct parse_ctx *ctx, const config_setting_t *s,
@@ -234,40 +178,6 @@ static void parse_device_id_file(struct parse_ctx *ctx, const config_setting_t *
 				 struct iotguard_policy *policy)
 {
 	copy_path(ctx, s, policy->provisioning.device_id_file, false);
-}
-
-int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
-			     char *out, size_t max, size_t width, bool absolute)
-{
-	int count = config_setting_length(s);
-
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		fail_at(ctx, s, "'%s' must be a list of strings: [\"...\", \"...\"]",
-			config_setting_name(s));
-		return -1;
-	}
-	if ((size_t)count > max) {
-		fail_at(ctx, s, "'%s' holds more than %zu entries", config_setting_name(s), max);
-		return -1;
-	}
-	for (int i = 0; i < count; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
-		const char *value;
-
-		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
-			fail_at(ctx, e, "'%s' must hold strings", config_setting_name(s));
-			return -1;
-		}
-		value = config_setting_get_string(e);
-		if (!value[0] || strlen(value) >= width || (absolute && value[0] != '/')) {
-			fail_at(ctx, e, "invalid entry \"%s\" in '%s'%s", value,
-				config_setting_name(s), absolute ? " (an absolute path)" : "");
-			return -1;
-		}
-		strcpy(out + (size_t)i * width, value);
-	}
-	return count;
 }
 
 static void parse_programs(struct parse_ctx *ctx, const config_setting_t *s,

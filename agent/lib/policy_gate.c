@@ -12,37 +12,6 @@
 #define MS_PER_MINUTE 60000
 #define MAX_PER_MINUTE (MS_PER_MINUTE / IOTGUARD_MIN_THROTTLE_INTERVAL_MS)
 
-int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *out, size_t max)
-{
-	int count = config_setting_length(s);
-
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		fail_at(ctx, s, "'%s' must be a list of ports: [ 8080, 8443 ]", config_setting_name(s));
-		return -1;
-	}
-	if ((size_t)count > max) {
-		fail_at(ctx, s, "'%s' holds more than %zu ports", config_setting_name(s), max);
-		return -1;
-	}
-	for (int i = 0; i < count; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
-		int port;
-
-		if (config_setting_type(e) != CONFIG_TYPE_INT) {
-			fail_at(ctx, e, "'%s' must hold port numbers", config_setting_name(s));
-			return -1;
-		}
-		port = config_setting_get_int(e);
-		if (port < 1 || port > 65535) {
-			fail_at(ctx, e, "port %d is not a TCP port (1..65535)", port);
-			return -1;
-		}
-		out[i] = (uint16_t)port;
-	}
-	return count;
-}
-
 static void parse_extra_login_ports(struct parse_ctx *ctx, const config_setting_t *s,
 				    struct iotguard_policy *policy)
 {
@@ -101,18 +70,6 @@ static void parse_provisioning_subnets(struct parse_ctx *ctx, const config_setti
 		else
 			gate->net6 = subnet;
 	}
-}
-
-bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min,
-			 int max, int *value)
-{
-	if (!want_type(ctx, s, CONFIG_TYPE_INT, "an integer"))
-		return false;
-	*value = config_setting_get_int(s);
-	if (*value >= min && *value <= max)
-		return true;
-	fail_at(ctx, s, "'%s' must be from %d to %d", config_setting_name(s), min, max);
-	return false;
 }
 
 static void parse_throttle_burst(struct parse_ctx *ctx, const config_setting_t *s,

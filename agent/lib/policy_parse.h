@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The policy parser's shared pieces, for the files that parse one section
- * each (policy.c, policy_gate.c). Not an API: only policy_load() is.
+ * The policy parser's inside, for policy.c and the files that parse one
+ * section each. Not an API: only policy_load() is. Calls go one way:
+ * policy.c calls the sections' entry points (below), and policy.c and the
+ * sections call the shared helpers of policy_parse.c, which call neither.
  */
 #ifndef IOTGUARD_POLICY_PARSE_H
 #define IOTGUARD_POLICY_PARSE_H
@@ -27,6 +29,8 @@ struct setting_rule {
 
 #define RULES(x) x, sizeof(x) / sizeof(x[0])
 
+/* policy_parse.c: the helpers every section shares. */
+
 /* Record "path:line: message" unless an earlier error is recorded. */
 __attribute__((format(printf, 3, 4)))
 void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *fmt, ...);
@@ -34,22 +38,25 @@ void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *f
 void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 		   const struct setting_rule *rules, size_t n_rules,
 		   struct iotguard_policy *policy);
-bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type,
-	       const char *what);
+/* True if s is of type; else false after reporting "'name' must be <what>". */
+bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type, const char *what);
 /*
  * A list of strings into out[max][width]. absolute: each must be a path.
  * Returns the count, or -1 after reporting the error.
  */
 int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 		      char *out, size_t max, size_t width, bool absolute);
-
 /* A list of TCP ports, 1..65535, at most max. The count, or -1 after reporting. */
 int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *out, size_t max);
+/* An integer setting from min to max; false after reporting the error. */
+bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min, int max,
+		  int *value);
 
-/* The network_gate = { ... } section (policy_gate.c). */
+/* The sections' entry points, for policy.c's table of top-level settings. */
+
+/* network_gate = { ... } (policy_gate.c). */
 void parse_network_gate(struct parse_ctx *ctx, const config_setting_t *s,
 			struct iotguard_policy *policy);
-
 /* product, disclosure, support, compliance (policy_publish.c). */
 void parse_product(struct parse_ctx *ctx, const config_setting_t *s,
 		   struct iotguard_policy *policy);
@@ -59,8 +66,5 @@ void parse_support(struct parse_ctx *ctx, const config_setting_t *s,
 		   struct iotguard_policy *policy);
 void parse_compliance(struct parse_ctx *ctx, const config_setting_t *s,
 		      struct iotguard_policy *policy);
-/* An integer setting from min to max; false after reporting the error. */
-bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min, int max,
-		  int *value);
 
 #endif
