@@ -86,11 +86,11 @@ static void print_json(const struct account_list *list,
  */
 static bool image_holds_secret(const char *root)
 {
-	char conf[512], secret[512], error[POLICY_ERROR_MAX];
+	char conf[512], secret[512];
 	struct iotguard_policy policy;
 
 	if (root_path(conf, sizeof(conf), root, &POLICY_DEFAULT_PATH[1]) ||
-	    access(conf, F_OK) || policy_load(conf, &policy, error))
+	    access(conf, F_OK) || policy_load(conf, &policy, NULL))
 		return false;
 	if (!policy.provisioning.secret_file[0] ||
 	    root_path(secret, sizeof(secret), root, policy.provisioning.secret_file + 1) ||

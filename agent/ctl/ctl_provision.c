@@ -31,6 +31,7 @@ int cmd_provision(int argc, char **argv)
 	};
 	const char *config = POLICY_DEFAULT_PATH, *root = "/";
 	char error[PROVISION_ERROR_MAX];
+	struct iotguard_error policy_error;
 	struct iotguard_policy policy;
 	struct provision_result result;
 	bool force = false;
@@ -50,8 +51,8 @@ int cmd_provision(int argc, char **argv)
 		provision_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (policy_load(config, &policy, error)) {
-		fprintf(stderr, "iotguardctl: %s\n", error);
+	if (policy_load(config, &policy, &policy_error)) {
+		fprintf(stderr, "iotguardctl: %s\n", policy_error.msg);
 		return EXIT_FAIL;
 	}
 	if (provision(root, &policy, force, &result, error)) {

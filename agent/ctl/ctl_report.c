@@ -115,10 +115,10 @@ static void gather(struct device_facts *f, const struct iotguard_policy *policy)
 
 static int load_policy(const char *path, struct iotguard_policy *policy)
 {
-	char error[POLICY_ERROR_MAX];
+	struct iotguard_error error;
 
-	if (policy_load(path, policy, error)) {
-		fprintf(stderr, "iotguardctl: %s\n", error);
+	if (policy_load(path, policy, &error)) {
+		fprintf(stderr, "iotguardctl: %s\n", error.msg);
 		return -1;
 	}
 	return 0;
@@ -206,11 +206,12 @@ void ctl_publish_print_text(void)
 {
 	struct iotguard_policy policy;
 	struct published p;
-	char error[POLICY_ERROR_MAX], line[SUPPORT_TEXT_MAX];
 	const struct disclosure_policy *d = &policy.publish.disclosure;
+	struct iotguard_error error;
+	char line[SUPPORT_TEXT_MAX];
 
-	if (policy_load(POLICY_DEFAULT_PATH, &policy, error)) {
-		printf("  published:          unknown (%s)\n", error);
+	if (policy_load(POLICY_DEFAULT_PATH, &policy, &error)) {
+		printf("  published:          unknown (%s)\n", error.msg);
 		return;
 	}
 	publish_gather(&policy, time(NULL), &p);

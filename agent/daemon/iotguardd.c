@@ -322,20 +322,21 @@ static void open_program_watch(struct agent *agent)
 
 static void reload(struct agent *agent)
 {
-	char error[POLICY_ERROR_MAX];
+	struct iotguard_error error;
 	struct iotguard_policy policy;
+	char shortening[SUPPORT_ERROR_MAX];
 
-	if (policy_load(agent->policy_path, &policy, error)) {
-		log_err("policy refused, the running policy stays: %s", error);
+	if (policy_load(agent->policy_path, &policy, &error)) {
+		log_err("policy refused, the running policy stays: %s", error.msg);
 		return;
 	}
 	if (weakens_lock(&policy))
 		return;
 	if (policy.publish.support.set &&
 	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
-				     error)) {
+				     shortening)) {
 		log_err("policy refused, the running policy stays: %s: %s", agent->policy_path,
-			error);
+			shortening);
 		return;
 	}
 	agent->policy = policy;
@@ -542,7 +543,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH, .programs = { .fd = -1 } };
-	char error[POLICY_ERROR_MAX];
+	struct iotguard_error error;
 	bool use_syslog = false;
 	int opt;
 
@@ -570,8 +571,8 @@ int main(int argc, char **argv)
 
 	/* The guard goes in first: it must not wait on a good policy file. */
 	attach_guard();
-	if (policy_load(agent.policy_path, &agent.policy, error)) {
-		log_err("%s", error);
+	if (policy_load(agent.policy_path, &agent.policy, &error)) {
+		log_err("%s", error.msg);
 		/*
 		 * Fail closed: the guard gets the default login programs and no
 		 * audit, so every account counts as flagged for them.

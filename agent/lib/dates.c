@@ -5,6 +5,7 @@
  * with no time zone and no dependence on time_t's range.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,7 +75,7 @@ static int parse_ymd(const char *s, int64_t *days)
 
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
 	    !digits(s + 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
-		return -1;
+		return -EINVAL;
 	*days = days_from_civil(y, m, d);
 	return 0;
 }
@@ -82,7 +83,7 @@ static int parse_ymd(const char *s, int64_t *days)
 int date_parse(const char *text, int64_t *days)
 {
 	if (strlen(text) != 10)
-		return -1;
+		return -EINVAL;
 	return parse_ymd(text, days);
 }
 
@@ -126,10 +127,10 @@ int rfc3339_parse(const char *text, int64_t *epoch)
 	    (text[10] != 'T' && text[10] != 't') ||
 	    !digits(text + 11, 2, &hh) || text[13] != ':' || !digits(text + 14, 2, &mm) ||
 	    text[16] != ':' || !digits(text + 17, 2, &ss) || hh > 23 || mm > 59 || ss > 60)
-		return -1;
+		return -EINVAL;
 	if (*p == '.') {
 		if (!isdigit((unsigned char)p[1]))
-			return -1;
+			return -EINVAL;
 		for (p++; isdigit((unsigned char)*p); p++)
 			;
 	}
@@ -140,7 +141,7 @@ int rfc3339_parse(const char *text, int64_t *epoch)
 		   digits(p + 4, 2, &off_m) && !p[6] && off_h < 24 && off_m < 60) {
 		sign = *p == '+' ? 1 : -1;
 	} else {
-		return -1;
+		return -EINVAL;
 	}
 	/* A leap second counts as the next second's start. */
 	*epoch = days * SECONDS_PER_DAY + hh * 3600 + mm * 60 + ss -

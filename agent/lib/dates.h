@@ -14,7 +14,7 @@
 #define DATE_LONG_MAX 32	/* "31 December 2030" */
 #define RFC3339_MAX 32
 
-/* Strict "YYYY-MM-DD" with a real day of that month. 0, or -1. */
+/* Strict "YYYY-MM-DD" with a real day of that month. 0, or -EINVAL. */
 int date_parse(const char *text, int64_t *days);
 void date_format_iso(int64_t days, char out[DATE_ISO_LEN]);
 /* "31 December 2030": for people. */
@@ -24,7 +24,7 @@ int64_t date_today(time_t now);
 
 /*
  * RFC 3339 date-time ("2027-06-30T12:00:00Z", "...+02:00", fractions of a
- * second allowed) to seconds since the epoch. 0, or -1.
+ * second allowed) to seconds since the epoch. 0, or -EINVAL.
  */
 int rfc3339_parse(const char *text, int64_t *epoch);
 void rfc3339_format(int64_t epoch, char out[RFC3339_MAX]);

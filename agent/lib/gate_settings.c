@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ int gate_settings_add_port(struct gate_settings *gate, uint16_t port)
 	if (i < gate->port_count && gate->ports[i] == port)
 		return 0;
 	if (gate->port_count == IOTGUARD_MAX_LOGIN_PORTS)
-		return -1;
+		return -ENOSPC;
 	memmove(&gate->ports[i + 1], &gate->ports[i],
 		(gate->port_count - i) * sizeof(gate->ports[0]));
 	gate->ports[i] = port;
@@ -35,19 +36,19 @@ int gate_settings_add_port(struct gate_settings *gate, uint16_t port)
 }
 
 int gate_subnet_parse(const char *text, struct gate_subnet *subnet, int *family,
-		      const char **why)
+		      struct iotguard_error *error)
 {
 	char addr[GATE_SUBNET_TEXT_MAX];
 	const char *slash = strchr(text, '/');
 	unsigned long prefix;
 	size_t addr_len, bytes;
+	unsigned int host_bits;
 	char *end;
 
 	memset(subnet, 0, sizeof(*subnet));
-	if (!slash || (size_t)(slash - text) >= sizeof(addr)) {
-		*why = "expected ADDRESS/PREFIX, such as 192.168.7.0/24 or fd00:7::/64";
-		return -1;
-	}
+	if (!slash || (size_t)(slash - text) >= sizeof(addr))
+		return iotguard_fail(error, EINVAL, "expected ADDRESS/PREFIX, such as "
+				     "192.168.7.0/24 or fd00:7::/64");
 	memcpy(addr, text, (size_t)(slash - text));
 	addr[slash - text] = '\0';
 	if (inet_pton(AF_INET, addr, subnet->addr) == 1) {
@@ -57,28 +58,19 @@ int gate_subnet_parse(const char *text, struct gate_subnet *subnet, int *family,
 		*family = AF_INET6;
 		addr_len = 16;
 	} else {
-		*why = "not an IPv4 or IPv6 address";
-		return -1;
+		return iotguard_fail(error, EINVAL, "not an IPv4 or IPv6 address");
 	}
 	prefix = strtoul(slash + 1, &end, 10);
-	if (!slash[1] || *end || prefix < 1 || prefix > addr_len * 8) {
-		*why = *family == AF_INET ? "the prefix length must be 1..32"
-					  : "the prefix length must be 1..128";
-		return -1;
-	}
+	if (!slash[1] || *end || prefix < 1 || prefix > addr_len * 8)
+		return iotguard_fail(error, EINVAL, "the prefix length must be 1..%zu", addr_len * 8);
 	subnet->prefix_len = (uint8_t)prefix;
 	/* Host bits must be clear: "10.0.0.1/24" is a typo, not a subnet. */
 	bytes = prefix / 8;
-	if (prefix % 8 && (subnet->addr[bytes++] & (0xffu >> (prefix % 8)))) {
-		*why = "the address has bits set beyond the prefix length";
-		return -1;
-	}
-	for (size_t i = bytes; i < addr_len; i++) {
-		if (subnet->addr[i]) {
-			*why = "the address has bits set beyond the prefix length";
-			return -1;
-		}
-	}
+	host_bits = prefix % 8 ? subnet->addr[bytes++] & (0xffu >> (prefix % 8)) : 0;
+	for (size_t i = bytes; i < addr_len; i++)
+		host_bits |= subnet->addr[i];
+	if (host_bits)
+		return iotguard_fail(error, EINVAL, "the address has bits set beyond the prefix length");
 	subnet->set = true;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "error.h"
 #include "iotguard.h"
 
 #define GATE_IFNAME_MAX 16		/* IFNAMSIZ */
@@ -33,15 +34,16 @@ struct gate_settings {
 
 /* What the module starts with: ports 22, 23, 2323, no exemption. */
 void gate_settings_defaults(struct gate_settings *gate);
-/* Add a port, keeping the list sorted and unique. -1 if the list is full. */
+/* Add a port, keeping the list sorted and unique. 0, or -ENOSPC if the list is full. */
 int gate_settings_add_port(struct gate_settings *gate, uint16_t port);
 
 /*
  * "192.168.7.0/24" or "fd00:7::/64" into *subnet; *family is AF_INET or
- * AF_INET6. 0, or -1 with a reason in why (host bits set, bad prefix...).
+ * AF_INET6. 0, or -EINVAL with the reason in error (host bits set, bad
+ * prefix...).
  */
 int gate_subnet_parse(const char *text, struct gate_subnet *subnet, int *family,
-		      const char **why);
+		      struct iotguard_error *error);
 void gate_subnet_format(const struct gate_subnet *subnet, int family, char *out,
 			size_t len);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <string.h>
 #include "iotguard.h"
 #include "names.h"
@@ -23,7 +24,7 @@ int mode_from_name(const char *name, uint32_t *mode)
 			return 0;
 		}
 	}
-	return -1;
+	return -EINVAL;
 }
 
 const char *cred_state_name(uint32_t cred_state)

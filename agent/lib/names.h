@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 const char *mode_name(uint32_t mode);
-/* Returns 0 and sets *mode, or -1 if name is not a mode. */
+/* Returns 0 and sets *mode, or -EINVAL if name is not a mode. */
 int mode_from_name(const char *name, uint32_t *mode);
 const char *cred_state_name(uint32_t cred_state);
 

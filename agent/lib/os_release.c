@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Reading os-release(5) files: one key's value, and the software version. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "os_release.h"
@@ -17,11 +19,11 @@ int os_release_get(const char *path, const char *key, char *out, size_t len)
 {
 	size_t klen = strlen(key);
 	char line[512];
-	int ret = -1;
+	int ret = -ENOENT;
 	FILE *f = fopen(path, "r");
 
 	if (!f)
-		return -1;
+		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strncmp(line, key, klen) || line[klen] != '=')
@@ -44,13 +46,13 @@ int software_version(const char *file, char *out, size_t len)
 		return 0;
 	f = fopen(file, "r");
 	if (!f)
-		return -1;
+		return -errno;
 	if (!fgets(line, sizeof(line), f)) {
 		fclose(f);
-		return -1;
+		return -ENOENT;
 	}
 	fclose(f);
 	line[strcspn(line, "\r\n")] = '\0';
 	snprintf(out, len, "%s", line);
-	return line[0] ? 0 : -1;
+	return line[0] ? 0 : -ENOENT;
 }

@@ -320,8 +320,7 @@ void policy_defaults(struct iotguard_policy *policy)
 	publish_policy_defaults(&policy->publish);
 }
 
-int policy_load(const char *path, struct iotguard_policy *policy,
-		char error[POLICY_ERROR_MAX])
+int policy_load(const char *path, struct iotguard_policy *policy, struct iotguard_error *error)
 {
 	struct parse_ctx ctx = { .path = path, .error = error };
 	struct iotguard_policy parsed;
@@ -329,17 +328,14 @@ int policy_load(const char *path, struct iotguard_policy *policy,
 	FILE *f;
 
 	policy_defaults(&parsed);
-	error[0] = '\0';
+	iotguard_error_clear(error);
 	f = fopen(path, "r");
-	if (!f) {
-		snprintf(error, POLICY_ERROR_MAX, "%s: cannot open: %s", path,
-			 strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return iotguard_fail_errno(error, errno, "%s: cannot open", path);
 	config_init(&cfg);
 	if (!config_read(&cfg, f)) {
-		snprintf(error, POLICY_ERROR_MAX, "%s:%d: %s", path,
-			 config_error_line(&cfg), config_error_text(&cfg));
+		iotguard_fail(error, EINVAL, "%s:%d: %s", path, config_error_line(&cfg),
+			      config_error_text(&cfg));
 		ctx.failed = true;
 	} else {
 		parse_members(&ctx, config_root_setting(&cfg), RULES(top_level), &parsed);
@@ -347,7 +343,7 @@ int policy_load(const char *path, struct iotguard_policy *policy,
 	config_destroy(&cfg);
 	fclose(f);
 	if (ctx.failed)
-		return -1;
+		return -EINVAL;
 	*policy = parsed;
 	return 0;
 }

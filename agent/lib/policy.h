@@ -10,12 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "error.h"
 #include "gate_settings.h"
 #include "policy_publish.h"
 
 #define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
 #define POLICY_VERSION 1
-#define POLICY_ERROR_MAX 512
 #define POLICY_DEFAULT_DELIVER_FILE "/root/iotguard-initial-password"
 
 #define POLICY_PATH_MAX 256
@@ -72,10 +72,9 @@ void policy_defaults(struct iotguard_policy *policy);
 
 /*
  * Parse and validate path. On success fill *policy and return 0. On failure
- * return -1, leave *policy untouched and write "path:line: message" to
- * error.
+ * leave *policy untouched and return -EINVAL with "path:line: message" in
+ * error, or the negative errno of open(2) with "path: cannot open: reason".
  */
-int policy_load(const char *path, struct iotguard_policy *policy,
-		char error[POLICY_ERROR_MAX]);
+int policy_load(const char *path, struct iotguard_policy *policy, struct iotguard_error *error);
 
 #endif

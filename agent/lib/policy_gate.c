@@ -53,12 +53,12 @@ static void parse_provisioning_subnets(struct parse_ctx *ctx, const config_setti
 	gate->net6.set = false;
 	for (int i = 0; i < n; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
+		struct iotguard_error why;
 		struct gate_subnet subnet;
-		const char *why;
 		int family;
 
 		if (gate_subnet_parse(subnets[i], &subnet, &family, &why)) {
-			fail_at(ctx, e, "provisioning subnet \"%s\": %s", subnets[i], why);
+			fail_at(ctx, e, "provisioning subnet \"%s\": %s", subnets[i], why.msg);
 			return;
 		}
 		if ((family == AF_INET ? gate->net4 : gate->net6).set) {

@@ -14,20 +14,17 @@
 
 void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *fmt, ...)
 {
-	size_t used;
+	char msg[IOTGUARD_ERROR_MAX];
 	va_list ap;
 
 	if (ctx->failed)
 		return;	/* the first error is the one worth reading */
 	ctx->failed = true;
-	used = (size_t)snprintf(ctx->error, POLICY_ERROR_MAX, "%s:%u: ",
-				ctx->path,
-				where ? config_setting_source_line(where) : 0);
-	if (used >= POLICY_ERROR_MAX)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(ctx->error + used, POLICY_ERROR_MAX - used, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	iotguard_fail(ctx->error, EINVAL, "%s:%u: %s", ctx->path,
+		      where ? config_setting_source_line(where) : 0, msg);
 }
 
 void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
@@ -74,11 +71,11 @@ int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 	    config_setting_type(s) != CONFIG_TYPE_LIST) {
 		fail_at(ctx, s, "'%s' must be a list of strings: [\"...\", \"...\"]",
 			config_setting_name(s));
-		return -1;
+		return -EINVAL;
 	}
 	if ((size_t)count > max) {
 		fail_at(ctx, s, "'%s' holds more than %zu entries", config_setting_name(s), max);
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i < count; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
@@ -86,13 +83,13 @@ int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 
 		if (config_setting_type(e) != CONFIG_TYPE_STRING) {
 			fail_at(ctx, e, "'%s' must hold strings", config_setting_name(s));
-			return -1;
+			return -EINVAL;
 		}
 		value = config_setting_get_string(e);
 		if (!value[0] || strlen(value) >= width || (absolute && value[0] != '/')) {
 			fail_at(ctx, e, "invalid entry \"%s\" in '%s'%s", value,
 				config_setting_name(s), absolute ? " (an absolute path)" : "");
-			return -1;
+			return -EINVAL;
 		}
 		strcpy(out + (size_t)i * width, value);
 	}
@@ -106,11 +103,11 @@ int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *
 	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
 	    config_setting_type(s) != CONFIG_TYPE_LIST) {
 		fail_at(ctx, s, "'%s' must be a list of ports: [ 8080, 8443 ]", config_setting_name(s));
-		return -1;
+		return -EINVAL;
 	}
 	if ((size_t)count > max) {
 		fail_at(ctx, s, "'%s' holds more than %zu ports", config_setting_name(s), max);
-		return -1;
+		return -EINVAL;
 	}
 	for (int i = 0; i < count; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
@@ -118,12 +115,12 @@ int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *
 
 		if (config_setting_type(e) != CONFIG_TYPE_INT) {
 			fail_at(ctx, e, "'%s' must hold port numbers", config_setting_name(s));
-			return -1;
+			return -EINVAL;
 		}
 		port = config_setting_get_int(e);
 		if (port < 1 || port > 65535) {
 			fail_at(ctx, e, "port %d is not a TCP port (1..65535)", port);
-			return -1;
+			return -EINVAL;
 		}
 		out[i] = (uint16_t)port;
 	}

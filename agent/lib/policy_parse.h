@@ -11,11 +11,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <libconfig.h>
+#include "error.h"
 #include "policy.h"
 
 struct parse_ctx {
 	const char *path;
-	char *error;
+	struct iotguard_error *error;	/* may be NULL */
 	bool failed;
 };
 
@@ -31,7 +32,7 @@ struct setting_rule {
 
 /* policy_parse.c: the helpers every section shares. */
 
-/* Record "path:line: message" unless an earlier error is recorded. */
+/* Record "path:line: message" (EINVAL) unless an earlier error is recorded. */
 __attribute__((format(printf, 3, 4)))
 void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *fmt, ...);
 /* Parse every member of group with rules; any other member is an error. */
@@ -42,11 +43,11 @@ void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type, const char *what);
 /*
  * A list of strings into out[max][width]. absolute: each must be a path.
- * Returns the count, or -1 after reporting the error.
+ * Returns the count, or -EINVAL after reporting the error.
  */
 int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 		      char *out, size_t max, size_t width, bool absolute);
-/* A list of TCP ports, 1..65535, at most max. The count, or -1 after reporting. */
+/* A list of TCP ports, 1..65535, at most max. The count, or -EINVAL after reporting. */
 int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *out, size_t max);
 /* An integer setting from min to max; false after reporting the error. */
 bool int_in_range(struct parse_ctx *ctx, const config_setting_t *s, int min, int max,

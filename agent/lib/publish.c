@@ -19,11 +19,14 @@ static int read_small_file(const char *path, char *out, size_t len)
 	ssize_t n;
 
 	if (fd < 0)
-		return -1;
+		return -errno;
 	n = read(fd, out, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
 	close(fd);
-	if (n < 0)
-		return -1;
 	out[n] = '\0';
 	return 0;
 }

@@ -4,6 +4,7 @@
  * values; each bad file is refused with the exact file:line of its error
  * and leaves the caller's policy untouched. Built with ASan and UBSan.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 FIXTURE(policy) {
 	char path[64];
-	char error[POLICY_ERROR_MAX];
+	struct iotguard_error error;
 	struct iotguard_policy policy;
 };
 
@@ -51,20 +52,20 @@ static void expect_refused(struct __test_metadata *_metadata,
 			   const char *suffix)
 {
 	struct iotguard_policy sentinel;
-	char want[POLICY_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
 
 	memset(&sentinel, 0x5a, sizeof(sentinel));
 	write_file(_metadata, self->path, text);
-	EXPECT_EQ(-1, policy_load(self->path, &self->policy, self->error));
+	EXPECT_EQ(-EINVAL, policy_load(self->path, &self->policy, &self->error));
 	snprintf(want, sizeof(want), "%s:%s", self->path, suffix);
-	EXPECT_STREQ(want, self->error);
+	EXPECT_STREQ(want, self->error.msg);
 	EXPECT_EQ(0, memcmp(&sentinel, &self->policy, sizeof(sentinel)));
 }
 
 TEST_F(policy, shipped_default_policy_is_valid)
 {
-	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_EQ(POLICY_VERSION, self->policy.version);
 	EXPECT_EQ(IOTGUARD_MODE_ENFORCE, self->policy.mode);
 }
@@ -79,8 +80,8 @@ TEST_F(policy, each_mode_parses)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		write_file(_metadata, self->path, cases[i].text);
-		ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error))
-			TH_LOG("%s", self->error);
+		ASSERT_EQ(0, policy_load(self->path, &self->policy, &self->error))
+			TH_LOG("%s", self->error.msg);
 		EXPECT_EQ(cases[i].mode, self->policy.mode);
 	}
 }
@@ -88,7 +89,7 @@ TEST_F(policy, each_mode_parses)
 TEST_F(policy, empty_file_means_enforce)
 {
 	write_file(_metadata, self->path, "# nothing set\n");
-	ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error));
+	ASSERT_EQ(0, policy_load(self->path, &self->policy, &self->error));
 	EXPECT_EQ(IOTGUARD_MODE_ENFORCE, self->policy.mode);
 }
 
@@ -140,7 +141,7 @@ TEST_F(policy, error_after_valid_settings_applies_nothing)
 
 TEST_F(policy, shipped_policy_spells_out_the_defaults)
 {
-	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error));
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error));
 	EXPECT_STREQ("/etc/iotguard/credentials", self->policy.deny_lists);
 	EXPECT_EQ(PROVISION_RANDOM, self->policy.provisioning.method);
 	EXPECT_EQ(0, self->policy.provisioning.account_count);
@@ -182,7 +183,7 @@ TEST_F(policy, network_gate_defaults_and_additions)
 {
 	const struct gate_settings *gate = &self->policy.gate;
 
-	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error));
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error));
 	ASSERT_EQ(3, gate->port_count);
 	EXPECT_EQ(22, gate->ports[0]);
 	EXPECT_EQ(23, gate->ports[1]);
@@ -196,7 +197,7 @@ TEST_F(policy, network_gate_defaults_and_additions)
 		   "  provisioning_interface = \"usb0\";\n"
 		   "  provisioning_subnets = [ \"192.168.7.0/24\", \"fd00:7::/64\" ];\n"
 		   "  throttle_burst = 3;\n  throttle_per_minute = 30;\n};\n");
-	ASSERT_EQ(0, policy_load(self->path, &self->policy, self->error)) TH_LOG("%s", self->error);
+	ASSERT_EQ(0, policy_load(self->path, &self->policy, &self->error)) TH_LOG("%s", self->error.msg);
 	/* Sorted, the defaults kept, 23 not twice. */
 	ASSERT_EQ(5, gate->port_count);
 	EXPECT_EQ(443, gate->ports[2]);
@@ -254,7 +255,8 @@ TEST_F(policy, publish_sections_parse)
 {
 	const struct publish_policy *pub = &self->policy.publish;
 
-	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, self->error)) TH_LOG("%s", self->error);
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_STREQ("Example Devices Ltd", pub->product.manufacturer);
 	ASSERT_EQ(2, pub->disclosure.contact_count);
 	EXPECT_STREQ("mailto:security@example.com", pub->disclosure.contacts[0]);
@@ -292,13 +294,13 @@ TEST_F(policy, publish_bad_values_name_their_line)
 
 TEST_F(policy, missing_file)
 {
-	char want[POLICY_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
 
 	unlink(self->path);
-	EXPECT_EQ(-1, policy_load(self->path, &self->policy, self->error));
+	EXPECT_EQ(-ENOENT, policy_load(self->path, &self->policy, &self->error));
 	snprintf(want, sizeof(want), "%s: cannot open: No such file or directory",
 		 self->path);
-	EXPECT_STREQ(want, self->error);
+	EXPECT_STREQ(want, self->error.msg);
 }
 
 TEST_HARNESS_MAIN
