@@ -265,21 +265,14 @@ static int cmd_check_policy(int argc, char **argv)
 	const char *path = argc > 1 ? argv[1] : POLICY_DEFAULT_PATH;
 	struct iotguard_policy policy;
 	struct iotguard_error error;
-	char shortening[SUPPORT_ERROR_MAX];
 
 	if (argc > 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (policy_load(path, &policy, &error)) {
-		fprintf(stderr, "%s\n", error.msg);
-		return EXIT_FAIL;
-	}
 	/* On a device that has published a support period: never shorter. */
-	if (policy.publish.support.set &&
-	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
-				     shortening)) {
-		fprintf(stderr, "%s: %s\n", path, shortening);
+	if (policy_load_checked(path, SUPPORT_STATE_FILE, &policy, &error)) {
+		fprintf(stderr, "%s\n", error.msg);
 		return EXIT_FAIL;
 	}
 	printf("%s: valid (version %d, mode %s)\n", path, policy.version,

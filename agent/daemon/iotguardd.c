@@ -262,10 +262,16 @@ static void push_cred_state(struct agent *agent)
 /* security.txt, status.json and the support period (never shortened). */
 static void publish(struct agent *agent)
 {
+	static const int priority[] = {
+		[PUBLISH_INFO] = LOG_INFO, [PUBLISH_WARNING] = LOG_WARNING, [PUBLISH_ERROR] = LOG_ERR,
+	};
+	struct publish_notes notes;
 	struct published published;
 	time_t now = time(NULL);
 
-	publish_write(&agent->policy, now, &published);
+	publish_write(&agent->policy, now, &published, &notes);
+	for (size_t i = 0; i < notes.count; i++)
+		log_msg(priority[notes.note[i].severity], "%s", notes.note[i].text);
 	agent->next_publish = now + PUBLISH_INTERVAL_S;
 }
 
@@ -324,21 +330,13 @@ static void reload(struct agent *agent)
 {
 	struct iotguard_error error;
 	struct iotguard_policy policy;
-	char shortening[SUPPORT_ERROR_MAX];
 
-	if (policy_load(agent->policy_path, &policy, &error)) {
+	if (policy_load_checked(agent->policy_path, SUPPORT_STATE_FILE, &policy, &error)) {
 		log_err("policy refused, the running policy stays: %s", error.msg);
 		return;
 	}
 	if (weakens_lock(&policy))
 		return;
-	if (policy.publish.support.set &&
-	    support_check_shortening(SUPPORT_STATE_FILE, policy.publish.support.updates_until,
-				     shortening)) {
-		log_err("policy refused, the running policy stays: %s: %s", agent->policy_path,
-			shortening);
-		return;
-	}
 	agent->policy = policy;
 	agent->policy_applied = false;
 	open_program_watch(agent);

@@ -263,7 +263,7 @@ static void row_report_issues(const struct device_facts *f, struct report_row *r
 		    f->policy->publish.disclosure.security_txt, expires);
 		row->result = f->policy->publish.disclosure.contact_count ? ROW_PASS : ROW_FAIL;
 	} else {
-		say(row, "; security.txt: %s", p->security_txt_error);
+		say(row, "; security.txt: %s", p->security_txt_error.msg);
 	}
 }
 

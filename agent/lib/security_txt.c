@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,8 +38,9 @@ bool security_txt_encryption_ok(const char *uri)
 		has_prefix(uri, "openpgp4fpr:"));
 }
 
+/* Add to out; false if it did not fit. */
 __attribute__((format(printf, 4, 5)))
-static int append(char *out, size_t len, size_t *used, const char *fmt, ...)
+static bool append(char *out, size_t len, size_t *used, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -47,68 +49,65 @@ static int append(char *out, size_t len, size_t *used, const char *fmt, ...)
 	n = vsnprintf(out + *used, len - *used, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= len - *used)
-		return -1;
+		return false;
 	*used += (size_t)n;
-	return 0;
+	return true;
 }
 
 int security_txt_render(const struct publish_policy *policy, int64_t now, char *out,
-			size_t len, char error[SECURITY_TXT_ERROR_MAX])
+			size_t len, struct iotguard_error *error)
 {
 	const struct disclosure_policy *d = &policy->disclosure;
 	const struct product_policy *p = &policy->product;
 	char expires[RFC3339_MAX];
 	size_t used = 0;
-	int ret = 0;
+	bool fits = true;
 
-	if (!d->contact_count) {
-		snprintf(error, SECURITY_TXT_ERROR_MAX,
-			 "no disclosure contact in the policy (disclosure.contact)");
-		return -1;
-	}
+	if (!d->contact_count)
+		return iotguard_fail(error, EINVAL,
+				     "no disclosure contact in the policy (disclosure.contact)");
 	/* Midnight UTC: the file changes once a day at most. */
 	rfc3339_format((now / SECONDS_PER_DAY + d->expires_days) * SECONDS_PER_DAY, expires);
-	ret |= append(out, len, &used, "# How to report a security vulnerability in %s%s%s.\n",
-		      p->manufacturer[0] ? p->manufacturer : "this device",
-		      p->model[0] ? " " : "", p->model);
-	ret |= append(out, len, &used,
-		      "# Reports are acknowledged within %d days; reporters get a status update\n"
-		      "# at least every %d days. Written by iotguardd from its policy.\n",
-		      d->acknowledge_days, d->status_update_days);
+	fits &= append(out, len, &used, "# How to report a security vulnerability in %s%s%s.\n",
+		       p->manufacturer[0] ? p->manufacturer : "this device",
+		       p->model[0] ? " " : "", p->model);
+	fits &= append(out, len, &used,
+		       "# Reports are acknowledged within %d days; reporters get a status update\n"
+		       "# at least every %d days. Written by iotguardd from its policy.\n",
+		       d->acknowledge_days, d->status_update_days);
 	for (size_t i = 0; i < d->contact_count; i++)
-		ret |= append(out, len, &used, "Contact: %s\n", d->contacts[i]);
-	ret |= append(out, len, &used, "Expires: %s\n", expires);
+		fits &= append(out, len, &used, "Contact: %s\n", d->contacts[i]);
+	fits &= append(out, len, &used, "Expires: %s\n", expires);
 	if (d->encryption[0])
-		ret |= append(out, len, &used, "Encryption: %s\n", d->encryption);
+		fits &= append(out, len, &used, "Encryption: %s\n", d->encryption);
 	if (d->policy_url[0])
-		ret |= append(out, len, &used, "Policy: %s\n", d->policy_url);
+		fits &= append(out, len, &used, "Policy: %s\n", d->policy_url);
 	if (d->language_count) {
-		ret |= append(out, len, &used, "Preferred-Languages: ");
+		fits &= append(out, len, &used, "Preferred-Languages: ");
 		for (size_t i = 0; i < d->language_count; i++)
-			ret |= append(out, len, &used, "%s%s", i ? ", " : "", d->languages[i]);
-		ret |= append(out, len, &used, "\n");
+			fits &= append(out, len, &used, "%s%s", i ? ", " : "", d->languages[i]);
+		fits &= append(out, len, &used, "\n");
 	}
-	if (ret) {
-		snprintf(error, SECURITY_TXT_ERROR_MAX, "security.txt would exceed %zu bytes", len);
-		return -1;
-	}
+	if (!fits)
+		return iotguard_fail(error, ENOSPC, "security.txt would exceed %zu bytes", len);
 	return 0;
 }
 
+/* -EINVAL with "line N: " before the reason. */
 __attribute__((format(printf, 3, 4)))
-static int fail(char *error, int line, const char *fmt, ...)
+static int fail(struct iotguard_error *error, int line, const char *fmt, ...)
 {
-	int used = snprintf(error, SECURITY_TXT_ERROR_MAX, "line %d: ", line);
+	char msg[IOTGUARD_ERROR_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(error + used, SECURITY_TXT_ERROR_MAX - (size_t)used, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return -1;
+	return iotguard_fail(error, EINVAL, "line %d: %s", line, msg);
 }
 
 int security_txt_validate(const char *text, int64_t now, struct security_txt_info *info,
-			  char error[SECURITY_TXT_ERROR_MAX])
+			  struct iotguard_error *error)
 {
 	int line_no = 0, expires_seen = 0, languages_seen = 0;
 	char line[1024];

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "error.h"
 
 #define SECURITY_TXT_MAX 4096
-#define SECURITY_TXT_ERROR_MAX 256
 /* RFC 9116 2.5.5: Expires should be less than a year ahead. */
 #define SECURITY_TXT_MAX_AHEAD_S (366LL * 86400)
 /* Warn this long before a published file expires. */
@@ -25,11 +25,12 @@ bool security_txt_contact_ok(const char *uri);
 bool security_txt_encryption_ok(const char *uri);
 
 /*
- * The file for the policy, Expires = now + expires_days. 0, or -1 with a
- * reason in error (no contact, too long).
+ * The file for the policy into out, Expires = now + expires_days. 0;
+ * -EINVAL if the policy has no contact; -ENOSPC if it exceeds len. The
+ * reason is in error.
  */
 int security_txt_render(const struct publish_policy *policy, int64_t now, char *out,
-			size_t len, char error[SECURITY_TXT_ERROR_MAX]);
+			size_t len, struct iotguard_error *error);
 
 struct security_txt_info {
 	size_t contacts;
@@ -41,9 +42,9 @@ struct security_txt_info {
  * each a mailto:, tel: or https: URI; exactly one Expires, RFC 3339, in the
  * future and at most a year ahead; Preferred-Languages at most once; no key
  * material in Encryption; every line a comment or "Field: value".
- * 0, or -1 with "line N: reason" in error.
+ * 0, or -EINVAL with "line N: reason" in error.
  */
 int security_txt_validate(const char *text, int64_t now, struct security_txt_info *info,
-			  char error[SECURITY_TXT_ERROR_MAX]);
+			  struct iotguard_error *error);
 
 #endif

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include "atomic_file.h"
 #include "dates.h"
+#include "policy.h"
 #include "support.h"
 
 static int date_field(json_object *obj, const char *key, int64_t *days)
@@ -16,7 +17,7 @@ static int date_field(json_object *obj, const char *key, int64_t *days)
 	json_object *v;
 
 	return json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string) &&
-	       !date_parse(json_object_get_string(v), days) ? 0 : -1;
+	       !date_parse(json_object_get_string(v), days) ? 0 : -EINVAL;
 }
 
 int support_load(const char *path, struct support_record *record)
@@ -62,12 +63,11 @@ static json_object *date_json(int64_t days)
 }
 
 static int save(const char *path, const struct support_record *record,
-		char error[SUPPORT_ERROR_MAX])
+		struct iotguard_error *error)
 {
 	json_object *root = json_object_new_object(), *history = json_object_new_array();
-	struct iotguard_error write_error;
 	char text[8192];
-	int ret = 0;
+	int ret;
 
 	json_object_object_add(root, "updates_until", date_json(record->updates_until));
 	for (size_t i = 0; i < record->history_count; i++) {
@@ -80,10 +80,7 @@ static int save(const char *path, const struct support_record *record,
 	json_object_object_add(root, "history", history);
 	snprintf(text, sizeof(text), "%s\n",
 		 json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY));
-	if (atomic_file_write(path, text, 0644, &write_error)) {
-		snprintf(error, SUPPORT_ERROR_MAX, "%.500s", write_error.msg);
-		ret = -1;
-	}
+	ret = atomic_file_write(path, text, 0644, error);
 	json_object_put(root);
 	return ret;
 }
@@ -104,7 +101,7 @@ static void add_history(struct support_record *record, int64_t until, int64_t to
 
 int support_reconcile(const char *path, int64_t policy_until, int64_t today,
 		      struct support_record *record, enum support_change *change,
-		      char error[SUPPORT_ERROR_MAX])
+		      struct iotguard_error *error)
 {
 	int ret = support_load(path, record);
 
@@ -132,7 +129,7 @@ int support_reconcile(const char *path, int64_t policy_until, int64_t today,
 }
 
 int support_check_shortening(const char *path, int64_t policy_until,
-			     char error[SUPPORT_ERROR_MAX])
+			     struct iotguard_error *error)
 {
 	char was[DATE_ISO_LEN], asked[DATE_ISO_LEN];
 	struct support_record record;
@@ -141,10 +138,26 @@ int support_check_shortening(const char *path, int64_t policy_until,
 		return 0;
 	date_format_iso(record.updates_until, was);
 	date_format_iso(policy_until, asked);
-	snprintf(error, SUPPORT_ERROR_MAX,
-		 "support.updates_until %s is earlier than the published %s: a support "
-		 "period may be extended, never shortened", asked, was);
-	return -1;
+	return iotguard_fail(error, EINVAL,
+			     "support.updates_until %s is earlier than the published %s: a "
+			     "support period may be extended, never shortened", asked, was);
+}
+
+int policy_load_checked(const char *path, const char *support_state,
+			struct iotguard_policy *policy, struct iotguard_error *error)
+{
+	const struct support_policy *support;
+	struct iotguard_policy loaded;
+	int ret = policy_load(path, &loaded, error);
+
+	if (ret)
+		return ret;
+	support = &loaded.publish.support;
+	if (support->set &&
+	    support_check_shortening(support_state, support->updates_until, error))
+		return iotguard_error_wrap(error, "%s: ", path);
+	*policy = loaded;
+	return 0;
 }
 
 void support_evaluate(int64_t updates_until, int ending_soon_days, int64_t today,

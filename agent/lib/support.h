@@ -10,11 +10,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "atomic_file.h"
+#include "error.h"
 
 #define SUPPORT_STATE_FILE "/var/lib/iotguard/support-period.json"
 #define SUPPORT_HISTORY_MAX 32
-#define SUPPORT_ERROR_MAX 512	/* a path and why it was not written */
 #define SUPPORT_TEXT_MAX 160
 
 struct support_record {
@@ -39,19 +38,31 @@ int support_load(const char *path, struct support_record *record);
 
 /*
  * Reconcile the policy's date with the published one and persist the
- * result: record is what is published afterwards. -1 with a reason in
- * error only if the state cannot be written.
+ * result: record is what is published afterwards. 0, or a negative errno
+ * with the reason in error only if the state cannot be written.
  */
 int support_reconcile(const char *path, int64_t policy_until, int64_t today,
 		      struct support_record *record, enum support_change *change,
-		      char error[SUPPORT_ERROR_MAX]);
+		      struct iotguard_error *error);
 
 /*
  * Would policy_until shorten the published period? 0 if not (or nothing is
- * published), -1 with the reason in error.
+ * published), -EINVAL with the reason in error.
  */
 int support_check_shortening(const char *path, int64_t policy_until,
-			     char error[SUPPORT_ERROR_MAX]);
+			     struct iotguard_error *error);
+
+struct iotguard_policy;
+
+/*
+ * The policy at path as the agent accepts it: valid (policy_load), and on
+ * a device that has published a support period (support_state), not
+ * shortening it. 0 with *policy filled; else *policy is untouched and the
+ * error is policy_load's or -EINVAL with "path: support.updates_until ...
+ * never shortened".
+ */
+int policy_load_checked(const char *path, const char *support_state,
+			struct iotguard_policy *policy, struct iotguard_error *error);
 
 enum support_state {
 	SUPPORT_SUPPORTED,

@@ -234,7 +234,7 @@ TEST_F(atomic, directory_owned_by_another_user_is_refused)
 /* The support state is written the same way, and its caller gets the reason. */
 TEST_F(atomic, support_state_refused_with_the_reason)
 {
-	char path[192], error[SUPPORT_ERROR_MAX], shown[256];
+	char path[192], shown[256];
 	struct support_record record;
 	enum support_change change;
 	int64_t until = -1, today = -1;
@@ -244,9 +244,9 @@ TEST_F(atomic, support_state_refused_with_the_reason)
 	ASSERT_EQ(0, mkdir(self->www, 0777));
 	ASSERT_EQ(0, chmod(self->www, 0777));
 	snprintf(path, sizeof(path), "%s/support-period.json", self->www);
-	EXPECT_EQ(-1, support_reconcile(path, until, today, &record, &change, error));
+	EXPECT_EQ(-EPERM, support_reconcile(path, until, today, &record, &change, &self->error));
 	snprintf(shown, sizeof(shown), "%s is writable by group or others", self->www);
-	EXPECT_NE(NULL, strstr(error, shown)) TH_LOG("error: '%s'", error);
+	EXPECT_NE(NULL, strstr(self->error.msg, shown)) TH_LOG("error: '%s'", self->error.msg);
 	EXPECT_EQ(0, entries(self->www));
 }
 

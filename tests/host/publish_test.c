@@ -176,14 +176,16 @@ static void example_policy(struct iotguard_policy *policy)
 TEST(security_txt_generated_from_the_policy_is_valid)
 {
 	static struct iotguard_policy policy;
-	char text[SECURITY_TXT_MAX], error[SECURITY_TXT_ERROR_MAX];
+	char text[SECURITY_TXT_MAX];
+	struct iotguard_error error;
 	struct security_txt_info info;
 	int64_t now = day("2026-11-29") * DAY + 3600;
 
 	example_policy(&policy);
-	ASSERT_EQ(0, security_txt_render(&policy.publish, now, text, sizeof(text), error))
-		TH_LOG("%s", error);
-	ASSERT_EQ(0, security_txt_validate(text, now, &info, error)) TH_LOG("%s\n%s", error, text);
+	ASSERT_EQ(0, security_txt_render(&policy.publish, now, text, sizeof(text), &error))
+		TH_LOG("%s", error.msg);
+	ASSERT_EQ(0, security_txt_validate(text, now, &info, &error))
+		TH_LOG("%s\n%s", error.msg, text);
 	EXPECT_EQ(2, info.contacts);
 	EXPECT_EQ((day("2026-11-29") + 365) * DAY, info.expires);
 	EXPECT_NE(NULL, strstr(text, "Contact: mailto:security@example.com\n"));
@@ -194,8 +196,8 @@ TEST(security_txt_generated_from_the_policy_is_valid)
 	EXPECT_NE(NULL, strstr(text, "acknowledged within 7 days"));
 
 	policy.publish.disclosure.contact_count = 0;
-	EXPECT_EQ(-1, security_txt_render(&policy.publish, now, text, sizeof(text), error));
-	EXPECT_NE(NULL, strstr(error, "no disclosure contact"));
+	EXPECT_EQ(-EINVAL, security_txt_render(&policy.publish, now, text, sizeof(text), &error));
+	EXPECT_NE(NULL, strstr(error.msg, "no disclosure contact"));
 }
 
 static const struct {
@@ -237,15 +239,15 @@ TEST(security_txt_validation_good_and_bad)
 	int64_t now = day("2026-11-29") * DAY;
 
 	for (size_t i = 0; i < sizeof(security_txt_cases) / sizeof(security_txt_cases[0]); i++) {
-		char error[SECURITY_TXT_ERROR_MAX] = "";
+		struct iotguard_error error = { 0 };
 		struct security_txt_info info;
-		int ret = security_txt_validate(security_txt_cases[i].text, now, &info, error);
+		int ret = security_txt_validate(security_txt_cases[i].text, now, &info, &error);
 
 		if (!security_txt_cases[i].error) {
-			EXPECT_EQ(0, ret) TH_LOG("%s: %s", security_txt_cases[i].what, error);
+			EXPECT_EQ(0, ret) TH_LOG("%s: %s", security_txt_cases[i].what, error.msg);
 		} else {
-			EXPECT_EQ(-1, ret) TH_LOG("%s", security_txt_cases[i].what);
-			EXPECT_STREQ(security_txt_cases[i].error, error);
+			EXPECT_EQ(-EINVAL, ret) TH_LOG("%s", security_txt_cases[i].what);
+			EXPECT_STREQ(security_txt_cases[i].error, error.msg);
 		}
 	}
 	EXPECT_TRUE(security_txt_encryption_ok("openpgp4fpr:5f2de5521c63a801ab59ccb603d49de44b29100f"));
@@ -255,7 +257,7 @@ TEST(security_txt_validation_good_and_bad)
 FIXTURE(state) {
 	char dir[64];
 	char path[128];
-	char error[SUPPORT_ERROR_MAX];
+	struct iotguard_error error;
 	struct support_record record;
 	enum support_change change;
 };
@@ -281,26 +283,26 @@ TEST_F(state, first_equal_extend_and_shorten)
 
 	ASSERT_EQ(-ENOENT, support_load(self->path, &self->record));
 	ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-31"), today, &self->record,
-				       &self->change, self->error)) TH_LOG("%s", self->error);
+				       &self->change, &self->error)) TH_LOG("%s", self->error.msg);
 	EXPECT_EQ(SUPPORT_FIRST, self->change);
 	ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-31"), today + 1, &self->record,
-				       &self->change, self->error));
+				       &self->change, &self->error));
 	EXPECT_EQ(SUPPORT_UNCHANGED, self->change);
 	EXPECT_EQ(1, self->record.history_count);
 
 	/* Earlier: refused, and the published date stays. */
 	ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-30"), today + 2, &self->record,
-				       &self->change, self->error));
+				       &self->change, &self->error));
 	EXPECT_EQ(SUPPORT_SHORTENING_REFUSED, self->change);
 	EXPECT_EQ(day("2030-12-31"), self->record.updates_until);
-	EXPECT_EQ(-1, support_check_shortening(self->path, day("2030-12-30"), self->error));
+	EXPECT_EQ(-EINVAL, support_check_shortening(self->path, day("2030-12-30"), &self->error));
 	EXPECT_STREQ("support.updates_until 2030-12-30 is earlier than the published 2030-12-31: "
-		     "a support period may be extended, never shortened", self->error);
-	EXPECT_EQ(0, support_check_shortening(self->path, day("2030-12-31"), self->error));
+		     "a support period may be extended, never shortened", self->error.msg);
+	EXPECT_EQ(0, support_check_shortening(self->path, day("2030-12-31"), &self->error));
 
 	/* Later: recorded with the day it was published. */
 	ASSERT_EQ(0, support_reconcile(self->path, day("2032-06-30"), today + 3, &self->record,
-				       &self->change, self->error));
+				       &self->change, &self->error));
 	EXPECT_EQ(SUPPORT_EXTENDED, self->change);
 	ASSERT_EQ(0, support_load(self->path, &self->record));
 	EXPECT_EQ(day("2032-06-30"), self->record.updates_until);
@@ -334,17 +336,45 @@ TEST_F(state, corrupt_or_tampered_state_is_kept_aside)
 	snprintf(aside, sizeof(aside), "%s.corrupt", self->path);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-31"), day("2026-11-29"),
-					       &self->record, &self->change, self->error));
+					       &self->record, &self->change, &self->error));
 		write_file(self->path, bad[i]);
 		EXPECT_EQ(-EINVAL, support_load(self->path, &self->record)) TH_LOG("%s", bad[i]);
 		ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-31"), day("2026-11-30"),
-					       &self->record, &self->change, self->error));
+					       &self->record, &self->change, &self->error));
 		EXPECT_EQ(SUPPORT_HISTORY_RESET, self->change);
 		EXPECT_EQ(0, access(aside, F_OK));
 		ASSERT_EQ(0, support_load(self->path, &self->record));
 		EXPECT_EQ(day("2030-12-31"), self->record.updates_until);
 		unlink(self->path);
 	}
+}
+
+/* iotguardd's reload and check-policy: a policy that would shorten it is refused whole. */
+TEST_F(state, policy_load_checked_refuses_a_shorter_period)
+{
+	static struct iotguard_policy policy, sentinel;
+	char conf[160], want[IOTGUARD_ERROR_MAX];
+
+	snprintf(conf, sizeof(conf), "%s/iotguard.conf", self->dir);
+	write_file(conf, "support = {\n  updates_until = \"2030-12-30\";\n};\n");
+	/* Nothing published yet: any date goes. */
+	ASSERT_EQ(0, policy_load_checked(conf, self->path, &policy, &self->error))
+		TH_LOG("%s", self->error.msg);
+	EXPECT_EQ(day("2030-12-30"), policy.publish.support.updates_until);
+	ASSERT_EQ(0, support_reconcile(self->path, day("2030-12-31"), day("2026-11-29"),
+				       &self->record, &self->change, &self->error));
+	memset(&policy, 0x5a, sizeof(policy));
+	memset(&sentinel, 0x5a, sizeof(sentinel));
+	EXPECT_EQ(-EINVAL, policy_load_checked(conf, self->path, &policy, &self->error));
+	snprintf(want, sizeof(want), "%s: support.updates_until 2030-12-30 is earlier than the "
+		 "published 2030-12-31: a support period may be extended, never shortened", conf);
+	EXPECT_STREQ(want, self->error.msg);
+	EXPECT_EQ(0, memcmp(&sentinel, &policy, sizeof(policy)));
+	/* A bad file is policy_load's error. */
+	write_file(conf, "mode = \"loud\";\n");
+	EXPECT_EQ(-EINVAL, policy_load_checked(conf, self->path, &policy, &self->error));
+	EXPECT_NE(NULL, strstr(self->error.msg, ":1: unknown mode \"loud\""))
+		TH_LOG("%s", self->error.msg);
 }
 
 static void facts(struct device_facts *f, const struct iotguard_policy *policy,
