@@ -21,23 +21,13 @@
 #include "login_guard_loader.h"
 #include "login_guard_maps.h"
 
-static void format_ports(const struct gate_settings *gate, char *out, size_t len)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < gate->port_count && used < len; i++)
-		used += (size_t)snprintf(out + used, len - used, "%s%u", i ? ", " : "",
-					 gate->ports[i]);
-}
-
 void ctl_gate_print_text(const struct module_status *st)
 {
 	const struct gate_settings *gate = &st->gate;
-	char ports[256], net4[GATE_SUBNET_TEXT_MAX], net6[GATE_SUBNET_TEXT_MAX];
+	char ports[GATE_PORTS_TEXT_MAX], net4[GATE_SUBNET_TEXT_MAX], net6[GATE_SUBNET_TEXT_MAX];
 	char iface[GATE_IFNAME_MAX + 64] = "";
 
-	format_ports(gate, ports, sizeof(ports));
+	gate_settings_format_ports(gate, ports, sizeof(ports));
 	gate_subnet_format(&gate->net4, AF_INET, net4, sizeof(net4));
 	gate_subnet_format(&gate->net6, AF_INET6, net6, sizeof(net6));
 	/* The device the name resolved to when set: renames do not move it. */

@@ -35,6 +35,22 @@ int gate_settings_add_port(struct gate_settings *gate, uint16_t port)
 	return 0;
 }
 
+void gate_settings_format_ports(const struct gate_settings *gate, char *out, size_t len)
+{
+	size_t used = 0;
+
+	if (!len)
+		return;
+	out[0] = '\0';
+	for (size_t i = 0; i < gate->port_count && used < len; i++) {
+		int n = snprintf(out + used, len - used, "%s%u", i ? ", " : "", gate->ports[i]);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
 int gate_subnet_parse(const char *text, struct gate_subnet *subnet, int *family,
 		      struct iotguard_error *error)
 {

@@ -14,6 +14,8 @@
 
 #define GATE_IFNAME_MAX 16		/* IFNAMSIZ */
 #define GATE_SUBNET_TEXT_MAX 64
+/* "22, 23, 2323": every port at its longest, ", " between. */
+#define GATE_PORTS_TEXT_MAX (IOTGUARD_MAX_LOGIN_PORTS * sizeof("65535, "))
 
 struct gate_subnet {
 	bool set;
@@ -36,6 +38,8 @@ struct gate_settings {
 void gate_settings_defaults(struct gate_settings *gate);
 /* Add a port, keeping the list sorted and unique. 0, or -ENOSPC if the list is full. */
 int gate_settings_add_port(struct gate_settings *gate, uint16_t port);
+/* The ports as people read them, "22, 23, 2323"; cut short if len is too small. */
+void gate_settings_format_ports(const struct gate_settings *gate, char *out, size_t len);
 
 /*
  * "192.168.7.0/24" or "fd00:7::/64" into *subnet; *family is AF_INET or

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "dates.h"
+#include "names.h"
 #include "report.h"
 
 __attribute__((format(printf, 2, 3)))
@@ -67,9 +68,7 @@ static bool passwords_row(const struct device_facts *f, struct report_row *row)
 			say_account(row, &f->accounts[i]);
 	ok = ok && !flagged;
 	if (f->module_loaded) {
-		say(row, "; kernel credential state %s",
-		    f->module.cred_state == IOTGUARD_CRED_PROVISIONED ? "provisioned" :
-		    f->module.cred_state == IOTGUARD_CRED_DEFAULT ? "default" : "unknown");
+		say(row, "; kernel credential state %s", cred_state_name(f->module.cred_state));
 		ok = ok && f->module.cred_state == IOTGUARD_CRED_PROVISIONED;
 	}
 	say(row, "; login guard %s", f->login_guard);
@@ -137,15 +136,10 @@ static void row_change(const struct device_facts *f, struct report_row *row)
 	    f->passwd_tool ? "passwd is installed" : "no passwd tool on the device");
 }
 
-static void format_ports(const uint16_t *ports, size_t n, struct report_row *row)
-{
-	for (size_t i = 0; i < n; i++)
-		say(row, "%s%u", i ? ", " : "", ports[i]);
-}
-
 static void row_brute_force(const struct device_facts *f, struct report_row *row)
 {
 	const struct gate_settings *gate = &f->module.gate;
+	char ports[GATE_PORTS_TEXT_MAX];
 
 	set(row, "ETSI 5.1-5", "Brute-force attacks over network interfaces are impracticable",
 	    ROW_FAIL);
@@ -154,14 +148,14 @@ static void row_brute_force(const struct device_facts *f, struct report_row *row
 		return;
 	}
 	if (f->module.mode != IOTGUARD_MODE_ENFORCE) {
-		say(row, "the kernel module is in mode %s, not enforce",
-		    f->module.mode == IOTGUARD_MODE_AUDIT ? "audit" : "off");
+		say(row, "the kernel module is in mode %s, not enforce", mode_name(f->module.mode));
 		return;
 	}
 	row->result = ROW_PASS;
+	gate_settings_format_ports(gate, ports, sizeof(ports));
 	say(row, "per source (IPv4 address, IPv6 /64): %u new connections at once, then one "
-	    "every %.1f s, on tcp ", gate->throttle_burst, gate->throttle_interval_ms / 1000.0);
-	format_ports(gate->ports, gate->port_count, row);
+	    "every %.1f s, on tcp %s", gate->throttle_burst, gate->throttle_interval_ms / 1000.0,
+	    ports);
 	say(row, "; remote login locked while a default password remains; %llu refused so far%s",
 	    (unsigned long long)(f->module.counters[IOTGUARD_CTR_THROTTLE_REFUSED] +
 				 f->module.counters[IOTGUARD_CTR_LOCKOUT_REFUSED] +
