@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Civil-date arithmetic after Howard Hinnant's days_from_civil and
- * civil_from_days: exact for every Gregorian date, leap years included,
- * with no time zone and no dependence on time_t's range.
+ * Calendar dates and RFC 3339 times (dates.h). The civil-date arithmetic is
+ * Howard Hinnant's days_from_civil and civil_from_days: exact for every
+ * Gregorian date, leap years included, with no time zone and no dependence
+ * on time_t's range.
  */
 #include <ctype.h>
 #include <errno.h>

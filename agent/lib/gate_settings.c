@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The network gate's settings (gate_settings.h): defaults, ports, provisioning subnets. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Reading one option of the running kernel's build configuration (kconfig.h). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Names of the kernel module's modes and credential states (names.h). */
 #include <errno.h>
 #include <string.h>
 #include "iotguard.h"

@@ -1,4 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading the policy file (policy.h): the top-level settings and the
+ * credentials, provisioning and login_guard sections, with every default.
+ * The other sections are parsed by policy_gate.c and policy_publish.c;
+ * the helpers all share are in policy_parse.c.
+ */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

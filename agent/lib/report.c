@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The compliance report's rows and JSON, judged from gathered facts (report.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

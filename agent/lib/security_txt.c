@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* security.txt (RFC 9116), written from the policy and checked as read back. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

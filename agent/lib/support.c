@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The defined support period (support.h): its state file, reconciling the
+ * policy's date with the published one (never shorter), refusing a policy
+ * that would shorten it, and how it reads for people.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
