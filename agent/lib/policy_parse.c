@@ -62,21 +62,32 @@ bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type, const
 	return false;
 }
 
+/*
+ * s is a list of at most max entries; else false after saying it must be
+ * "a list of <kind>" or holds more than max <entries>.
+ */
+static bool want_list(struct parse_ctx *ctx, const config_setting_t *s, size_t max,
+		      const char *kind, const char *entries)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
+	    config_setting_type(s) != CONFIG_TYPE_LIST) {
+		fail_at(ctx, s, "'%s' must be a list of %s", config_setting_name(s), kind);
+		return false;
+	}
+	if ((size_t)config_setting_length(s) > max) {
+		fail_at(ctx, s, "'%s' holds more than %zu %s", config_setting_name(s), max, entries);
+		return false;
+	}
+	return true;
+}
+
 int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,
 		      char *out, size_t max, size_t width, bool absolute)
 {
 	int count = config_setting_length(s);
 
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		fail_at(ctx, s, "'%s' must be a list of strings: [\"...\", \"...\"]",
-			config_setting_name(s));
+	if (!want_list(ctx, s, max, "strings: [\"...\", \"...\"]", "entries"))
 		return -EINVAL;
-	}
-	if ((size_t)count > max) {
-		fail_at(ctx, s, "'%s' holds more than %zu entries", config_setting_name(s), max);
-		return -EINVAL;
-	}
 	for (int i = 0; i < count; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
 		const char *value;
@@ -100,15 +111,8 @@ int parse_port_list(struct parse_ctx *ctx, const config_setting_t *s, uint16_t *
 {
 	int count = config_setting_length(s);
 
-	if (config_setting_type(s) != CONFIG_TYPE_ARRAY &&
-	    config_setting_type(s) != CONFIG_TYPE_LIST) {
-		fail_at(ctx, s, "'%s' must be a list of ports: [ 8080, 8443 ]", config_setting_name(s));
+	if (!want_list(ctx, s, max, "ports: [ 8080, 8443 ]", "ports"))
 		return -EINVAL;
-	}
-	if ((size_t)count > max) {
-		fail_at(ctx, s, "'%s' holds more than %zu ports", config_setting_name(s), max);
-		return -EINVAL;
-	}
 	for (int i = 0; i < count; i++) {
 		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
 		int port;
