@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * network_gate = { ... }: what the kernel module's network gate protects
- * and who is exempt from its lockout. The login ports 22, 23 and 2323 are
- * always protected; the policy can only add to them.
+ * The policy's network_gate section: what the kernel module's network gate
+ * protects and who is exempt from its lockout. The login ports 22, 23 and
+ * 2323 are always protected; the policy can only add to them.
  */
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The policy parser's inside, for policy.c and the files that parse one
- * section each. Not an API: only policy_load() is. Calls go one way:
- * policy.c calls the sections' entry points (below), and policy.c and the
- * sections call the shared helpers of policy_parse.c, which call neither.
+ * The policy parser's internal interface, for policy.c and the files that
+ * parse one section each. Not an API: only policy_load() is. Calls go one
+ * way: policy.c calls the sections' entry points (below), and policy.c and
+ * the sections call the shared helpers of policy_parse.c, which call
+ * neither.
  */
 #ifndef IOTGUARD_POLICY_PARSE_H
 #define IOTGUARD_POLICY_PARSE_H
