@@ -41,13 +41,13 @@ static void run(const char *what, struct audit *audit, const struct denylist *li
 {
 	struct audit_verdict *verdicts = calloc((size_t)n, sizeof(*verdicts));
 	unsigned long before = audit->crypt_calls;
-	char error[ACCOUNTS_ERROR_MAX];
+	struct iotguard_error err;
 	struct account_list accounts;
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (accounts_read(root, &accounts, error)) {
-		fprintf(stderr, "%s\n", error);
+	if (accounts_read(root, &accounts, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
 		exit(1);
 	}
 	audit_accounts(audit, &accounts, list, verdicts);
@@ -61,12 +61,13 @@ static void run(const char *what, struct audit *audit, const struct denylist *li
 int main(int argc, char **argv)
 {
 	int n = argc > 2 ? atoi(argv[2]) : 10;
-	char error[DENYLIST_ERROR_MAX], etc[128], cmd[128];
+	struct iotguard_error err = { 0 };
 	struct denylist list;
+	char etc[128], cmd[128];
 	struct audit audit;
 
-	if (argc < 2 || denylist_load(argv[1], &list, error)) {
-		fprintf(stderr, "usage: audit_bench DENYLIST_DIR [N]\n%s\n", argc < 2 ? "" : error);
+	if (argc < 2 || denylist_load(argv[1], &list, &err)) {
+		fprintf(stderr, "usage: audit_bench DENYLIST_DIR [N]\n%s\n", err.msg);
 		return 2;
 	}
 	if (!mkdtemp(root))

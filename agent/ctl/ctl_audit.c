@@ -113,8 +113,9 @@ int cmd_audit(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = "/", *lists = NULL;
-	char default_lists[512], error[AUDIT_ERROR_MAX];
+	char default_lists[512];
 	struct audit_snapshot snap;
+	struct iotguard_error err;
 	bool json = false;
 	size_t flagged;
 	int opt;
@@ -141,8 +142,8 @@ int cmd_audit(int argc, char **argv)
 		}
 		lists = default_lists;
 	}
-	if (audit_snapshot(root, lists, &snap, error)) {
-		fprintf(stderr, "iotguardctl: %s\n", error);
+	if (audit_snapshot(root, lists, &snap, &err)) {
+		fprintf(stderr, "iotguardctl: %s\n", err.msg);
 		return EXIT_FAIL;
 	}
 	flagged = snap.flagged;

@@ -30,9 +30,9 @@ int cmd_provision(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = POLICY_DEFAULT_PATH, *root = "/";
-	char error[PROVISION_ERROR_MAX];
 	struct iotguard_error policy_error;
 	struct iotguard_policy policy;
+	struct iotguard_error err;
 	struct provision_result result;
 	bool force = false;
 	int opt;
@@ -55,8 +55,9 @@ int cmd_provision(int argc, char **argv)
 		fprintf(stderr, "iotguardctl: %s\n", policy_error.msg);
 		return EXIT_FAIL;
 	}
-	if (provision(root, &policy, force, &result, error)) {
-		fprintf(stderr, "iotguardctl: provisioning refused, nothing was changed: %s\n", error);
+	if (provision(root, &policy, force, &result, &err)) {
+		fprintf(stderr, "iotguardctl: provisioning refused, nothing was changed: %s\n",
+			err.msg);
 		return EXIT_FAIL;
 	}
 	if (result.waiting)
@@ -90,7 +91,8 @@ int cmd_derive_password(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *secret = NULL, *device_id = NULL, *account = NULL;
-	char password[PASSWORD_LEN], error[PASSWORD_ERROR_MAX];
+	char password[PASSWORD_LEN];
+	struct iotguard_error err;
 	int opt;
 
 	optind = 1;
@@ -107,8 +109,8 @@ int cmd_derive_password(int argc, char **argv)
 		derive_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (password_derived(secret, account, device_id, password, error)) {
-		fprintf(stderr, "iotguardctl: %s\n", error);
+	if (password_derived(secret, account, device_id, password, &err)) {
+		fprintf(stderr, "iotguardctl: %s\n", err.msg);
 		return EXIT_FAIL;
 	}
 	puts(password);

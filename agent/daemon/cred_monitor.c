@@ -13,12 +13,18 @@
 
 static int load_lists(struct cred_monitor *m, const struct iotguard_policy *policy)
 {
-	char path[512], error[DENYLIST_ERROR_MAX];
+	struct iotguard_error err;
 	struct denylist fresh;
+	char path[512];
+	int ret;
 
-	if (root_path(path, sizeof(path), m->root, policy->deny_lists + 1) ||
-	    denylist_load(path, &fresh, error)) {
-		log_err("credential audit: %s", error);
+	ret = root_path(path, sizeof(path), m->root, policy->deny_lists + 1);
+	if (ret)
+		iotguard_fail(&err, -ret, "%s: path too long", m->root);
+	else
+		ret = denylist_load(path, &fresh, &err);
+	if (ret) {
+		log_err("credential audit: %s", err.msg);
 		return -1;
 	}
 	denylist_free(&m->denylist);
@@ -187,7 +193,7 @@ static int cmp_uid(const void *a, const void *b)
 
 int cred_monitor_audit(struct cred_monitor *m)
 {
-	char error[ACCOUNTS_ERROR_MAX];
+	struct iotguard_error err;
 	uid_t flagged[CRED_MAX_FLAGGED];
 	struct audit_verdict *verdicts;
 	struct account_list list;
@@ -197,9 +203,9 @@ int cred_monitor_audit(struct cred_monitor *m)
 	int changed;
 
 	m->audit_due = false;
-	if (accounts_read(m->root, &list, error)) {
+	if (accounts_read(m->root, &list, &err)) {
 		log_err("credential audit: %s; the device counts as having default credentials",
-			error);
+			err.msg);
 		changed = m->cred_state != IOTGUARD_CRED_DEFAULT || !m->audited;
 		m->cred_state = IOTGUARD_CRED_DEFAULT;
 		m->audited = true;

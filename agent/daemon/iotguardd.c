@@ -353,8 +353,8 @@ static void reload(struct agent *agent)
 static void first_boot_provision(struct agent *agent)
 {
 	const struct provisioning_policy *p = &agent->policy.provisioning;
-	char error[PROVISION_ERROR_MAX];
 	struct provision_result result;
+	struct iotguard_error err;
 
 	if (agent->boot_audit_done)
 		return;
@@ -362,8 +362,8 @@ static void first_boot_provision(struct agent *agent)
 	if (!p->first_boot || p->method == PROVISION_USER || !agent->creds.flagged_count ||
 	    provisioned_before("/"))
 		return;
-	if (provision("/", &agent->policy, false, &result, error)) {
-		log_err("first-boot provisioning failed; remote logins stay refused: %s", error);
+	if (provision("/", &agent->policy, false, &result, &err)) {
+		log_err("first-boot provisioning failed; remote logins stay refused: %s", err.msg);
 		return;
 	}
 	/* Never the password itself: syslog is not a secret channel. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Reading a root's passwd and shadow into accounts, as the login programs see them. */
 #include <errno.h>
 #include <stdarg.h>
 #include <pwd.h>
@@ -6,12 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "errbuf.h"
 #include "accounts.h"
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define set_error(error, ...) errbuf_set(error, ACCOUNTS_ERROR_MAX, __VA_ARGS__)
+#include "error.h"
 
 int root_path(char *out, size_t len, const char *root, const char *rel)
 {
@@ -23,7 +20,7 @@ int root_path(char *out, size_t len, const char *root, const char *rel)
 	if (n == 1 && root[0] == '/')
 		n = 0;
 	ret = snprintf(out, len, "%.*s/%s", (int)n, root, rel);
-	return ret < 0 || (size_t)ret >= len ? -1 : 0;
+	return ret < 0 || (size_t)ret >= len ? -ENAMETOOLONG : 0;
 }
 
 /*
@@ -115,9 +112,14 @@ static uid_t raw_uid(const char *line)
 	return (uid_t)uid;
 }
 
+static int out_of_memory(struct iotguard_error *err)
+{
+	return iotguard_fail(err, ENOMEM, "out of memory");
+}
+
 /* The first problem found stays: it is the one with the earliest line. */
-__attribute__((format(printf, 2, 3)))
-static int set_problem(struct account *acct, const char *fmt, ...)
+__attribute__((format(printf, 3, 4)))
+static int set_problem(struct account *acct, struct iotguard_error *err, const char *fmt, ...)
 {
 	va_list ap;
 	int ret;
@@ -129,106 +131,97 @@ static int set_problem(struct account *acct, const char *fmt, ...)
 	va_end(ap);
 	if (ret < 0) {
 		acct->problem = NULL;
-		return -1;
+		return out_of_memory(err);
 	}
 	return 0;
 }
 
-/* Append an account; its strings are owned by the list from here on. */
-static struct account *add(struct store *st, char *name, uid_t uid, char *shell, char *hash,
-			   const char **msg)
+/*
+ * Append an account as *acct; its strings are owned by the list from here
+ * on (and freed here on failure). 0, or a negative errno with err set.
+ */
+static int add(struct store *st, char *name, uid_t uid, char *shell, char *hash,
+	       struct account **acct, struct iotguard_error *err)
 {
-	struct account *acct;
+	int ret = 0;
 
 	if (!name || !shell || !hash) {
-		free(name);
-		free(shell);
-		free(hash);
-		*msg = "out of memory";
-		return NULL;
+		ret = out_of_memory(err);
+		goto fail;
 	}
 	if (st->list->count == ACCOUNTS_MAX) {
-		free(name);
-		free(shell);
-		free(hash);
-		*msg = "more than " STR(ACCOUNTS_MAX) " accounts";
-		return NULL;
+		ret = iotguard_fail(err, E2BIG, "more than %d accounts", ACCOUNTS_MAX);
+		goto fail;
 	}
 	if (st->list->count == st->capacity) {
 		size_t cap = st->capacity ? st->capacity * 2 : 64;
 		struct account *grown = realloc(st->list->items, cap * sizeof(*grown));
 
 		if (!grown) {
-			free(name);
-			free(shell);
-			free(hash);
-			*msg = "out of memory";
-			return NULL;
+			ret = out_of_memory(err);
+			goto fail;
 		}
 		st->list->items = grown;
 		st->capacity = cap;
 	}
-	acct = &st->list->items[st->list->count++];
-	*acct = (struct account){
+	*acct = &st->list->items[st->list->count++];
+	**acct = (struct account){
 		.name = name, .uid = uid, .shell = shell, .hash = hash,
 	};
-	return acct;
+	return 0;
+fail:
+	free(name);
+	free(shell);
+	free(hash);
+	return ret;
 }
 
 /* An entry the audit must flag, named by its line's first field. */
-static const char *add_unjudgeable(struct store *st, const char *line, uid_t uid,
-				   const char *why)
+static int add_unjudgeable(struct store *st, const char *line, uid_t uid, const char *why,
+			   struct iotguard_error *err)
 {
-	const char *msg = NULL;
-	struct account *acct = add(st, first_field(line), uid, strdup(""), strdup(""), &msg);
+	struct account *acct;
+	int ret = add(st, first_field(line), uid, strdup(""), strdup(""), &acct, err);
 
-	if (!acct)
-		return msg;
-	if (set_problem(acct, "%s:%u: %s", st->path, st->lineno, why))
-		return "out of memory";
-	return NULL;
+	return ret ? ret : set_problem(acct, err, "%s:%u: %s", st->path, st->lineno, why);
 }
 
 /*
- * Parse line with the walk's parser. Returns NULL, or a message that makes
- * the whole store unreadable (out of memory, too many accounts).
+ * Parse line with the walk's parser. Returns 0, or a negative errno that
+ * makes the whole store unreadable (out of memory, too many accounts).
  */
-typedef const char *(*line_fn)(struct store *st, char *line);
+typedef int (*line_fn)(struct store *st, char *line, struct iotguard_error *err);
 
-static int each_line(struct store *st, const char *path, line_fn parse, char *error)
+static int each_line(struct store *st, const char *path, line_fn parse,
+		     struct iotguard_error *err)
 {
-	char line[ACCOUNTS_MAX_LINE], msg[64];
-	const char *problem;
+	char line[ACCOUNTS_MAX_LINE];
+	int ret = 0;
 	long n;
 	FILE *f;
 
 	st->path = path;
 	st->lineno = 0;
 	f = fopen(path, "re");
-	if (!f) {
-		set_error(error, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	while ((n = read_line(f, line, sizeof(line))) != 0) {
+	if (!f)
+		return iotguard_fail_errno(err, errno, "%s: cannot open", path);
+	while (!ret && (n = read_line(f, line, sizeof(line))) != 0) {
 		st->lineno++;
 		if (n < 0) {
 			/* Cut short, it might read as another entry: the file is unusable. */
-			snprintf(msg, sizeof(msg), "line longer than %d bytes", ACCOUNTS_MAX_LINE - 2);
-			problem = msg;
+			ret = iotguard_fail(err, EINVAL, "line longer than %d bytes",
+					    ACCOUNTS_MAX_LINE - 2);
 		} else if (blank_or_comment(line)) {
 			continue;
 		} else {
 			line[strcspn(line, "\n")] = '\0';
-			problem = parse(st, line);
+			ret = parse(st, line, err);
 		}
-		if (problem) {
-			set_error(error, "%s:%u: %s", path, st->lineno, problem);
-			fclose(f);
-			return -1;
-		}
+		if (ret)
+			iotguard_error_wrap(err, "%s:%u: ", path, st->lineno);
 	}
 	fclose(f);
-	return 0;
+	return ret;
 }
 
 static bool nis_line(const char *line)
@@ -236,12 +229,12 @@ static bool nis_line(const char *line)
 	return line[0] == '+' || line[0] == '-';
 }
 
-static const char *passwd_line(struct store *st, char *line)
+static int passwd_line(struct store *st, char *line, struct iotguard_error *err)
 {
 	char buf[ACCOUNTS_MAX_LINE];
 	struct account *acct, *first;
-	const char *msg = NULL;
 	struct passwd pw;
+	int ret;
 
 	/*
 	 * glibc's compat mode takes such an entry (and its password) from NIS
@@ -249,25 +242,27 @@ static const char *passwd_line(struct store *st, char *line)
 	 */
 	if (nis_line(line))
 		return add_unjudgeable(st, line, raw_uid(line),
-				       "NIS compat entry ('+' or '-'): its password is not in this file");
+				       "NIS compat entry ('+' or '-'): its password is not in this file",
+				       err);
 	if (parse_passwd_line(line, &pw, buf, sizeof(buf)))
-		return add_unjudgeable(st, line, raw_uid(line), "not a valid passwd entry");
+		return add_unjudgeable(st, line, raw_uid(line), "not a valid passwd entry", err);
 	first = find(st->list, pw.pw_name);
-	acct = add(st, strdup(pw.pw_name), pw.pw_uid, strdup(pw.pw_shell ? pw.pw_shell : ""),
-		   strdup(pw.pw_passwd ? pw.pw_passwd : ""), &msg);
-	if (!acct)
-		return msg;
+	ret = add(st, strdup(pw.pw_name), pw.pw_uid, strdup(pw.pw_shell ? pw.pw_shell : ""),
+		  strdup(pw.pw_passwd ? pw.pw_passwd : ""), &acct, err);
+	if (ret)
+		return ret;
 	acct->hash_from = "passwd";
 	/* getpwnam finds the first, getpwuid may find either: judge neither. */
-	if (first && (set_problem(first, "%s:%u: account '%s' listed twice in passwd",
-				  st->path, st->lineno, pw.pw_name) ||
-		      set_problem(acct, "%s:%u: account '%s' listed twice in passwd",
-				  st->path, st->lineno, pw.pw_name)))
-		return "out of memory";
-	return NULL;
+	if (first)
+		ret = set_problem(first, err, "%s:%u: account '%s' listed twice in passwd",
+				  st->path, st->lineno, pw.pw_name);
+	if (first && !ret)
+		ret = set_problem(acct, err, "%s:%u: account '%s' listed twice in passwd",
+				  st->path, st->lineno, pw.pw_name);
+	return ret;
 }
 
-static const char *shadow_line(struct store *st, char *line)
+static int shadow_line(struct store *st, char *line, struct iotguard_error *err)
 {
 	char buf[ACCOUNTS_MAX_LINE];
 	struct spwd sp, *res = NULL;
@@ -277,38 +272,39 @@ static const char *shadow_line(struct store *st, char *line)
 	if (nis_line(line))
 		return add_unjudgeable(st, line, ACCOUNT_NO_UID,
 				       "NIS compat entry ('+' or '-') in shadow: its password is "
-				       "not in this file");
+				       "not in this file", err);
 	if (sgetspent_r(line, &sp, buf, sizeof(buf), &res) || !res) {
 		char *name = first_field(line);
 
 		if (!name)
-			return "out of memory";
+			return out_of_memory(err);
 		acct = find(st->list, name);
 		free(name);
 		if (!acct)
-			return add_unjudgeable(st, line, ACCOUNT_NO_UID, "not a valid shadow entry");
-		return set_problem(acct, "%s:%u: not a valid shadow entry", st->path, st->lineno) ?
-		       "out of memory" : NULL;
+			return add_unjudgeable(st, line, ACCOUNT_NO_UID, "not a valid shadow entry",
+					       err);
+		return set_problem(acct, err, "%s:%u: not a valid shadow entry", st->path,
+				   st->lineno);
 	}
 	acct = find(st->list, sp.sp_namp);
 	if (!acct)
 		return add_unjudgeable(st, line, ACCOUNT_NO_UID,
 				       "in shadow but not in passwd: no login program can use it, "
-				       "and a passwd line added later would");
+				       "and a passwd line added later would", err);
 	for (size_t i = 0; i < st->shadow_count; i++) {
 		if (strcmp(st->shadow[i].name, sp.sp_namp))
 			continue;
 		/* getspnam returns the first; a tool that edits by name may change either. */
-		return set_problem(acct, "%s:%u: account '%s' listed twice in shadow (first at "
+		return set_problem(acct, err, "%s:%u: account '%s' listed twice in shadow (first at "
 				   "line %u)", st->path, st->lineno, sp.sp_namp,
-				   st->shadow[i].lineno) ? "out of memory" : NULL;
+				   st->shadow[i].lineno);
 	}
 	if (st->shadow_count == st->shadow_capacity) {
 		size_t cap = st->shadow_capacity ? st->shadow_capacity * 2 : 64;
 		struct shadow_line *grown = realloc(st->shadow, cap * sizeof(*grown));
 
 		if (!grown)
-			return "out of memory";
+			return out_of_memory(err);
 		st->shadow = grown;
 		st->shadow_capacity = cap;
 	}
@@ -317,11 +313,11 @@ static const char *shadow_line(struct store *st, char *line)
 	kept->field = strdup(sp.sp_pwdp ? sp.sp_pwdp : "");
 	kept->lineno = st->lineno;
 	st->shadow_count++;
-	return kept->name && kept->field ? NULL : "out of memory";
+	return kept->name && kept->field ? 0 : out_of_memory(err);
 }
 
 /* The login programs' precedence: passwd's field unless "x" or "*". */
-static int resolve(struct store *st)
+static int resolve(struct store *st, struct iotguard_error *err)
 {
 	for (size_t i = 0; i < st->list->count; i++) {
 		struct account *acct = &st->list->items[i];
@@ -335,7 +331,7 @@ static int resolve(struct store *st)
 				continue;
 			field = strdup(st->shadow[j].field);
 			if (!field)
-				return -1;
+				return out_of_memory(err);
 			free(acct->hash);
 			acct->hash = field;
 			acct->hash_from = "shadow";
@@ -345,38 +341,28 @@ static int resolve(struct store *st)
 	return 0;
 }
 
-int accounts_read(const char *root, struct account_list *list,
-		  char error[ACCOUNTS_ERROR_MAX])
+int accounts_read(const char *root, struct account_list *list, struct iotguard_error *err)
 {
 	char passwd_path[512], shadow_path[512];
 	bool live = !strcmp(root, "/");
 	struct store st = { .list = list };
-	int ret = -1;
+	int ret;
 
-	error[0] = '\0';
 	list->count = 0;
 	list->items = NULL;
 	if (root_path(passwd_path, sizeof(passwd_path), root, "etc/passwd") ||
-	    root_path(shadow_path, sizeof(shadow_path), root, "etc/shadow")) {
-		set_error(error, "%s: path too long", root);
-		goto out;
-	}
+	    root_path(shadow_path, sizeof(shadow_path), root, "etc/shadow"))
+		return iotguard_fail(err, ENAMETOOLONG, "%s: path too long", root);
 	/* Tools that follow the convention (passwd, chpasswd) wait for us. */
-	if (live && lckpwdf()) {
-		set_error(error, "cannot take the shadow lock (lckpwdf): %s",
-			 strerror(errno));
-		goto out;
-	}
-	ret = each_line(&st, passwd_path, passwd_line, error);
+	if (live && lckpwdf())
+		return iotguard_fail_errno(err, errno, "cannot take the shadow lock (lckpwdf)");
+	ret = each_line(&st, passwd_path, passwd_line, err);
 	if (!ret)
-		ret = each_line(&st, shadow_path, shadow_line, error);
+		ret = each_line(&st, shadow_path, shadow_line, err);
 	if (live)
 		ulckpwdf();
-	if (!ret && resolve(&st)) {
-		set_error(error, "out of memory");
-		ret = -1;
-	}
-out:
+	if (!ret)
+		ret = resolve(&st, err);
 	for (size_t i = 0; i < st.shadow_count; i++) {
 		free(st.shadow[i].name);
 		free(st.shadow[i].field);

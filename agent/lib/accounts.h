@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include "error.h"
 
-#define ACCOUNTS_ERROR_MAX 512
 /* Longer lines are refused: no real passwd or shadow line comes near. */
 #define ACCOUNTS_MAX_LINE 4096
 #define ACCOUNTS_MAX 4096
@@ -46,15 +46,15 @@ struct account_list {
 
 /*
  * Read root's etc/passwd and etc/shadow. On "/" the shadow lock
- * (lckpwdf) is held while reading. Returns 0, or -1 with error filled
- * when a file cannot be read at all (missing, a line longer than
- * ACCOUNTS_MAX_LINE, more than ACCOUNTS_MAX entries, out of memory).
+ * (lckpwdf) is held while reading. Returns 0, or a negative errno with err
+ * set when a file cannot be read at all (missing, a line longer than
+ * ACCOUNTS_MAX_LINE, more than ACCOUNTS_MAX entries, out of memory): then
+ * there is nothing to free.
  */
-int accounts_read(const char *root, struct account_list *list,
-		  char error[ACCOUNTS_ERROR_MAX]);
+int accounts_read(const char *root, struct account_list *list, struct iotguard_error *err);
 void accounts_free(struct account_list *list);
 
-/* Build root + "/" + rel into out. Returns -1 if it does not fit. */
+/* Build root + "/" + rel into out. Returns -ENAMETOOLONG if it does not fit. */
 int root_path(char *out, size_t len, const char *root, const char *rel);
 
 #endif

@@ -8,6 +8,7 @@
  * directory is checked on the descriptor that is then used: the temporary
  * file is created, written, synced and renamed inside that descriptor.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -159,6 +160,9 @@ fail:
 	return ret;
 }
 
+/* Temporary names: ".<name>.iotguard-" and a unique suffix. */
+#define TEMP_PREFIX ".%s.iotguard-"
+
 /* O_EXCL on a fresh name: never write into a file someone left for us. */
 static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size_t tmplen)
 {
@@ -169,7 +173,8 @@ static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size
 		int fd;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((size_t)snprintf(tmp, tmplen, ".%s.%x%lx", name, (unsigned int)getpid() ^ counter++,
+		if ((size_t)snprintf(tmp, tmplen, TEMP_PREFIX "%x%lx", name,
+				     (unsigned int)getpid() ^ counter++,
 				     (unsigned long)ts.tv_nsec) >= tmplen) {
 			errno = ENAMETOOLONG;
 			return -1;
@@ -181,28 +186,91 @@ static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size
 	return -1;
 }
 
-static int write_all(int fd, const char *text, size_t len)
+/* The temporaries of name a killed writer left behind. */
+static void remove_stale(int dirfd, const char *name)
+{
+	char prefix[NAME_MAX + 1];
+	struct dirent *entry;
+	size_t len;
+	DIR *dir;
+	int fd;
+
+	len = (size_t)snprintf(prefix, sizeof(prefix), TEMP_PREFIX, name);
+	if (len >= sizeof(prefix))
+		return;
+	/* A descriptor of its own: readdir must not move dirfd's offset. */
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return;
+	}
+	while ((entry = readdir(dir)))
+		if (!strncmp(entry->d_name, prefix, len))
+			unlinkat(dirfd, entry->d_name, 0);
+	closedir(dir);
+}
+
+static int write_all(int fd, const char *data, size_t len)
 {
 	while (len) {
-		ssize_t n = write(fd, text, len);
+		ssize_t n = write(fd, data, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -1;
-		text += n;
+		data += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+/* Replace name in dirfd with data; path names it in errors. */
+static int replace(int dirfd, const char *path, const char *name, const void *data, size_t len,
+		   const struct atomic_file_opts *opts, struct iotguard_error *error)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, err = 0;
+
+	if (opts->remove_stale)
+		remove_stale(dirfd, name);
+	fd = create_temp(dirfd, name, opts->mode, tmp, sizeof(tmp));
+	if (fd < 0)
+		return iotguard_fail_errno(error, errno, "%s not written: cannot create a "
+					   "temporary file beside it", path);
+	errno = 0;
+	/* Only root can give a file away; anyone else's file stays theirs. */
+	if (opts->uid != (uid_t)-1 && fchown(fd, opts->uid, opts->gid) && geteuid() == 0)
+		err = errno;
+	/* fchmod after fchown, which may clear set-id bits: the mode asked for, whatever the umask. */
+	else if (fchmod(fd, opts->mode) || write_all(fd, data, len) || fsync(fd))
+		err = errno ? errno : EIO;
+	if (close(fd) && !err)
+		err = errno;
+	if (!err && renameat(dirfd, tmp, dirfd, name))
+		err = errno;
+	if (err) {
+		unlinkat(dirfd, tmp, 0);
+		return iotguard_fail_errno(error, err, "%s not written", path);
+	}
+	/* The rename itself must survive a power cut: sync the directory. */
+	if (fsync(dirfd))
+		return iotguard_fail_errno(error, errno, "%s written, but syncing its directory "
+					   "failed", path);
 	return 0;
 }
 
 int atomic_file_write(const char *path, const char *text, mode_t mode,
 		      struct iotguard_error *error)
 {
-	char buf[PATH_MAX], tmp[NAME_MAX + 1];
+	const struct atomic_file_opts opts = { .mode = mode, .uid = (uid_t)-1, .gid = (gid_t)-1 };
+	char buf[PATH_MAX];
 	const char *name = NULL;
 	struct stat st;
-	int dirfd, fd, err = 0, ret = 0;
+	int dirfd, ret;
 
 	dirfd = open_parent(path, buf, sizeof(buf), &name, error);
 	if (dirfd < 0)
@@ -215,31 +283,24 @@ int atomic_file_write(const char *path, const char *text, mode_t mode,
 		else
 			ret = iotguard_fail(error, EEXIST, "%s not written: it exists and is not "
 					    "a regular file", path);
-		goto out;
+	} else {
+		ret = replace(dirfd, path, name, text, strlen(text), &opts, error);
 	}
-	fd = create_temp(dirfd, name, mode, tmp, sizeof(tmp));
-	if (fd < 0) {
-		ret = iotguard_fail_errno(error, errno, "%s not written: cannot create a "
-					  "temporary file beside it", path);
-		goto out;
-	}
-	/* fchmod: the mode asked for, whatever the umask. */
-	if (fchmod(fd, mode) || write_all(fd, text, strlen(text)) || fsync(fd))
-		err = errno ? errno : EIO;
-	if (close(fd) && !err)
-		err = errno;
-	if (!err && renameat(dirfd, tmp, dirfd, name))
-		err = errno;
-	if (err) {
-		unlinkat(dirfd, tmp, 0);
-		ret = iotguard_fail_errno(error, err, "%s not written", path);
-		goto out;
-	}
-	/* The rename itself must survive a power cut: sync the directory. */
-	if (fsync(dirfd))
-		ret = iotguard_fail_errno(error, errno, "%s written, but syncing its directory "
-					  "failed", path);
-out:
 	close(dirfd);
 	return ret;
+}
+
+int atomic_file_write_at(int dirfd, const char *dir, const char *name, const void *data,
+			 size_t len, const struct atomic_file_opts *opts,
+			 struct iotguard_error *error)
+{
+	char path[PATH_MAX];
+
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return iotguard_fail(error, EINVAL, "%s/%s not written: not a file name", dir, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir,
+			     dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name) >= sizeof(path))
+		return iotguard_fail(error, ENAMETOOLONG, "%.64s... not written: path too long",
+				     dir);
+	return replace(dirfd, path, name, data, len, opts, error);
 }

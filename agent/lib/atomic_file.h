@@ -22,6 +22,35 @@
 int atomic_file_write(const char *path, const char *text, mode_t mode,
 		      struct iotguard_error *error);
 
+/* How atomic_file_write_at writes; atomic_file_write's are the mode and nothing else. */
+struct atomic_file_opts {
+	mode_t mode;		/* whatever the umask */
+	/*
+	 * The owner and group to give the file, e.g. those of the file it
+	 * replaces; (uid_t)-1: the writer's. Failing is an error for root only:
+	 * anyone else cannot give a file away, and their file stays theirs.
+	 */
+	uid_t uid;
+	gid_t gid;
+	/*
+	 * First remove the temporaries of this name that a killed writer left
+	 * behind: they may hold secrets. Only for callers that keep every other
+	 * writer of the file out (a lock), or one's temporary would vanish.
+	 */
+	bool remove_stale;
+};
+
+/*
+ * As atomic_file_write, for a caller that writes where it trusts the path
+ * (the credential store it was pointed at) and has opened the directory
+ * dirfd itself: replace name, one component, with data[0..len). The
+ * directory is neither walked nor checked, and whatever is at name is
+ * replaced. dir names the directory in errors.
+ */
+int atomic_file_write_at(int dirfd, const char *dir, const char *name, const void *data,
+			 size_t len, const struct atomic_file_opts *opts,
+			 struct iotguard_error *error);
+
 /* Tests clear this to take the openat() walk that kernels before 5.6 need. */
 extern bool atomic_file_use_openat2;
 

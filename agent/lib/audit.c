@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The credential audit: each account's hash classified, verdicts cached by hash. */
 #include <crypt.h>
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "audit.h"
@@ -82,7 +83,7 @@ static bool verifies(struct audit *audit, const char *password, const char *hash
 static struct audit_verdict classify(struct audit *audit, const char *hash,
 				     const struct denylist *denylist)
 {
-	struct audit_verdict v = { .scheme = hash_scheme(hash), .default_index = -1 };
+	struct audit_verdict v = { .scheme = hash_scheme(hash) };
 
 	if (!hash[0]) {
 		v.class = ACCOUNT_EMPTY;
@@ -97,7 +98,6 @@ static struct audit_verdict classify(struct audit *audit, const char *hash,
 	for (size_t i = 0; i < denylist->count; i++) {
 		if (verifies(audit, denylist->passwords[i], hash)) {
 			v.class = ACCOUNT_DEFAULT;
-			v.default_index = (long)i;
 			return v;
 		}
 	}
@@ -165,7 +165,6 @@ size_t audit_accounts(struct audit *audit, const struct account_list *list,
 			/* Not hashed: whatever the field says, login may check another. */
 			verdicts[i] = (struct audit_verdict){
 				.class = ACCOUNT_UNJUDGEABLE, .scheme = "unknown",
-				.default_index = -1,
 			};
 			flagged++;
 			continue;
@@ -184,26 +183,26 @@ size_t audit_accounts(struct audit *audit, const struct account_list *list,
 }
 
 int audit_snapshot(const char *root, const char *lists, struct audit_snapshot *snap,
-		   char error[AUDIT_ERROR_MAX])
+		   struct iotguard_error *err)
 {
-	_Static_assert(AUDIT_ERROR_MAX >= ACCOUNTS_ERROR_MAX &&
-		       AUDIT_ERROR_MAX >= DENYLIST_ERROR_MAX, "room for every error");
 	struct denylist denylist;
 	struct audit audit;
+	int ret;
 
 	memset(snap, 0, sizeof(*snap));
-	if (denylist_load(lists, &denylist, error))
-		return -1;
-	if (accounts_read(root, &snap->accounts, error)) {
+	ret = denylist_load(lists, &denylist, err);
+	if (ret)
+		return ret;
+	ret = accounts_read(root, &snap->accounts, err);
+	if (ret) {
 		denylist_free(&denylist);
-		return -1;
+		return ret;
 	}
 	snap->verdicts = calloc(snap->accounts.count + 1, sizeof(*snap->verdicts));
 	if (!snap->verdicts) {
-		snprintf(error, AUDIT_ERROR_MAX, "out of memory");
 		accounts_free(&snap->accounts);
 		denylist_free(&denylist);
-		return -1;
+		return iotguard_fail(err, ENOMEM, "out of memory");
 	}
 	audit_init(&audit);
 	snap->flagged = audit_accounts(&audit, &snap->accounts, &denylist, snap->verdicts);

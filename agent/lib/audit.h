@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include "accounts.h"
 #include "denylist.h"
+#include "error.h"
 
 enum account_class {
 	ACCOUNT_EMPTY,		/* no password at all */
@@ -29,7 +30,6 @@ enum account_class {
 struct audit_verdict {
 	enum account_class class;
 	const char *scheme;	/* "sha512crypt", "DES", ... */
-	long default_index;	/* index in the deny-list, or -1 */
 };
 
 struct audit_cache_entry {
@@ -65,8 +65,6 @@ const char *account_class_name(enum account_class class);
 /* The hash scheme's name, from its prefix (a static string). */
 const char *hash_scheme(const char *hash);
 
-#define AUDIT_ERROR_MAX 512
-
 /* One audit of a store, for the one-shot callers (iotguardctl, provisioning). */
 struct audit_snapshot {
 	struct account_list accounts;
@@ -77,10 +75,10 @@ struct audit_snapshot {
 
 /*
  * Read root's store and the deny-lists in lists, and classify every
- * account. 0, or -1 with the reason in error (and nothing to free).
+ * account. 0, or a negative errno with err set (and nothing to free).
  */
 int audit_snapshot(const char *root, const char *lists, struct audit_snapshot *snap,
-		   char error[AUDIT_ERROR_MAX]);
+		   struct iotguard_error *err);
 void audit_snapshot_free(struct audit_snapshot *snap);
 
 #endif

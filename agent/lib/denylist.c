@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Loading the deny-lists of factory-default passwords from a directory. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "errbuf.h"
 #include "denylist.h"
-
-#define set_error(error, ...) errbuf_set(error, DENYLIST_ERROR_MAX, __VA_ARGS__)
+#include "error.h"
 
 static int by_name(const struct dirent **a, const struct dirent **b)
 {
@@ -35,6 +34,7 @@ static bool seen(const struct denylist *list, const char *password)
 	return false;
 }
 
+/* 0, -E2BIG past DENYLIST_MAX_PASSWORDS, or -ENOMEM. */
 static int add(struct denylist *list, const char *password)
 {
 	char **grown;
@@ -42,89 +42,77 @@ static int add(struct denylist *list, const char *password)
 	if (seen(list, password))
 		return 0;
 	if (list->count == DENYLIST_MAX_PASSWORDS)
-		return -1;
+		return -E2BIG;
 	grown = realloc(list->passwords, (list->count + 1) * sizeof(*grown));
 	if (!grown)
-		return -1;
+		return -ENOMEM;
 	list->passwords = grown;
 	list->passwords[list->count] = strdup(password);
 	if (!list->passwords[list->count])
-		return -1;
+		return -ENOMEM;
 	list->count++;
 	return 0;
 }
 
-static int load_file(const char *path, struct denylist *list, char *error)
+static int load_file(const char *path, struct denylist *list, struct iotguard_error *err)
 {
 	char line[DENYLIST_MAX_LINE];
 	unsigned int lineno = 0;
 	FILE *f = fopen(path, "re");
+	int ret = 0;
 
-	if (!f) {
-		set_error(error, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
+	if (!f)
+		return iotguard_fail_errno(err, errno, "%s: cannot open", path);
+	while (!ret && fgets(line, sizeof(line), f)) {
 		size_t n = strlen(line);
 		char *colon;
 
 		lineno++;
 		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
-			set_error(error, "%s:%u: line longer than %d bytes",
-				 path, lineno, DENYLIST_MAX_LINE - 2);
-			goto fail;
+			ret = iotguard_fail(err, EINVAL, "%s:%u: line longer than %d bytes",
+					    path, lineno, DENYLIST_MAX_LINE - 2);
+			break;
 		}
 		line[strcspn(line, "\r\n")] = '\0';
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		colon = strchr(line, ':');
 		if (!colon || colon == line) {
-			set_error(error, "%s:%u: expected user:password",
-				 path, lineno);
-			goto fail;
+			ret = iotguard_fail(err, EINVAL, "%s:%u: expected user:password",
+					    path, lineno);
+			break;
 		}
-		if (add(list, colon + 1)) {
-			set_error(error, "%s:%u: out of memory or more than %d passwords",
-				 path, lineno, DENYLIST_MAX_PASSWORDS);
-			goto fail;
-		}
+		ret = add(list, colon + 1);
+		if (ret)
+			iotguard_fail(err, -ret, "%s:%u: out of memory or more than %d passwords",
+				      path, lineno, DENYLIST_MAX_PASSWORDS);
 	}
 	fclose(f);
-	return 0;
-fail:
-	fclose(f);
-	return -1;
+	return ret;
 }
 
-int denylist_load(const char *dir, struct denylist *list,
-		  char error[DENYLIST_ERROR_MAX])
+int denylist_load(const char *dir, struct denylist *list, struct iotguard_error *err)
 {
 	struct dirent **names;
 	char path[1024];
 	int n, ret = 0;
 
-	error[0] = '\0';
 	memset(list, 0, sizeof(*list));
 	n = scandir(dir, &names, select_list, by_name);
-	if (n < 0) {
-		set_error(error, "%s: cannot read the deny-lists: %s",
-			 dir, strerror(errno));
-		return -1;
-	}
+	if (n < 0)
+		return iotguard_fail_errno(err, errno, "%s: cannot read the deny-lists", dir);
 	for (int i = 0; i < n; i++) {
 		if (!ret) {
 			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-			ret = load_file(path, list, error);
+			ret = load_file(path, list, err);
 			list->files++;
 		}
 		free(names[i]);
 	}
 	free(names);
-	if (!ret && list->files == 0) {
-		/* An empty deny-list would pass every default: refuse it. */
-		set_error(error, "%s: no deny-list (*.txt) found", dir);
-		ret = -1;
-	}
+	/* An empty deny-list would pass every default: refuse it. */
+	if (!ret && list->files == 0)
+		ret = iotguard_fail(err, ENOENT, "%s: no deny-list (*.txt) found", dir);
 	if (ret)
 		denylist_free(list);
 	return ret;

@@ -9,9 +9,9 @@
 #define IOTGUARD_DENYLIST_H
 
 #include <stddef.h>
+#include "error.h"
 
 #define DENYLIST_DEFAULT_DIR "/etc/iotguard/credentials"
-#define DENYLIST_ERROR_MAX 512
 #define DENYLIST_MAX_PASSWORDS 65536
 #define DENYLIST_MAX_LINE 1024
 
@@ -21,8 +21,11 @@ struct denylist {
 	size_t files;
 };
 
-int denylist_load(const char *dir, struct denylist *list,
-		  char error[DENYLIST_ERROR_MAX]);
+/*
+ * Load every list of dir. 0, or a negative errno with err set (a list that
+ * cannot be read or has a bad line, or none at all): then list is empty.
+ */
+int denylist_load(const char *dir, struct denylist *list, struct iotguard_error *err);
 void denylist_free(struct denylist *list);
 
 #endif

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Making per-device passwords (random or derived from the device secret) and their hashes. */
 #include <crypt.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +12,7 @@
 #include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include "errbuf.h"
+#include "error.h"
 #include "password.h"
 
 /* 31 symbols: digits 2-9 and lower-case letters without i, l, o. */
@@ -21,8 +22,6 @@ static const char alphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
 #define REJECT_FROM (256 - 256 % ALPHABET_LEN)
 #define DERIVE_LABEL "iotguard-password-v1"
 
-#define set_error(error, ...) errbuf_set(error, PASSWORD_ERROR_MAX, __VA_ARGS__)
-
 double password_entropy_bits(void)
 {
 	return PASSWORD_GROUPS * PASSWORD_GROUP_LEN * log2((double)ALPHABET_LEN);
@@ -30,7 +29,7 @@ double password_entropy_bits(void)
 
 /*
  * Map a byte stream onto the alphabet by rejection sampling. next() gives
- * the next byte, or -1 when its source fails.
+ * the next byte, or a negative errno when its source fails: returned.
  */
 static int format_password(int (*next)(void *ctx), void *ctx, char out[PASSWORD_LEN])
 {
@@ -45,7 +44,7 @@ static int format_password(int (*next)(void *ctx), void *ctx, char out[PASSWORD_
 			do {
 				b = next(ctx);
 				if (b < 0)
-					return -1;
+					return b;
 			} while (b >= (int)REJECT_FROM);
 			out[pos++] = alphabet[b % ALPHABET_LEN];
 		}
@@ -70,22 +69,24 @@ static int random_byte(void *ctx)
 	struct byte_pool *pool = ctx;
 
 	if (pool->pos == pool->len) {
-		if (getrandom(pool->buf, sizeof(pool->buf), 0) != (ssize_t)sizeof(pool->buf))
-			return -1;
+		ssize_t n = getrandom(pool->buf, sizeof(pool->buf), 0);
+
+		if (n != (ssize_t)sizeof(pool->buf))
+			return n < 0 ? -errno : -EIO;
 		pool->len = sizeof(pool->buf);
 		pool->pos = 0;
 	}
 	return pool->buf[pool->pos++];
 }
 
-int password_random(char out[PASSWORD_LEN], char error[PASSWORD_ERROR_MAX])
+int password_random(char out[PASSWORD_LEN], struct iotguard_error *err)
 {
 	struct byte_pool pool = { .len = 0 };
 	int ret = format_password(random_byte, &pool, out);
 
 	explicit_bzero(&pool, sizeof(pool));
 	if (ret)
-		set_error(error, "getrandom: %s", strerror(errno));
+		iotguard_fail_errno(err, -ret, "getrandom");
 	return ret;
 }
 
@@ -96,7 +97,7 @@ int hmac_sha256(const void *key, size_t key_len, const void *msg,
 
 	if (!HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) ||
 	    out_len != 32)
-		return -1;
+		return -EIO;
 	return 0;
 }
 
@@ -105,62 +106,57 @@ static int derived_byte(void *ctx)
 {
 	struct byte_pool *pool = ctx;
 	unsigned char block[DEVICE_ID_MAX + 256 + 4];
+	int ret;
 
 	if (pool->pos == pool->len) {
 		if (pool->msg_len + 4 > sizeof(block))
-			return -1;
+			return -EINVAL;
 		memcpy(block, pool->msg, pool->msg_len);
 		block[pool->msg_len] = (unsigned char)(pool->counter >> 24);
 		block[pool->msg_len + 1] = (unsigned char)(pool->counter >> 16);
 		block[pool->msg_len + 2] = (unsigned char)(pool->counter >> 8);
 		block[pool->msg_len + 3] = (unsigned char)pool->counter;
 		pool->counter++;
-		if (hmac_sha256(pool->key, pool->key_len, block, pool->msg_len + 4, pool->buf))
-			return -1;
+		ret = hmac_sha256(pool->key, pool->key_len, block, pool->msg_len + 4, pool->buf);
+		if (ret)
+			return ret;
 		pool->len = 32;
 		pool->pos = 0;
 	}
 	return pool->buf[pool->pos++];
 }
 
-static int read_secret(const char *path, unsigned char *key, size_t *len, char *error)
+static int read_secret(const char *path, unsigned char *key, size_t *len,
+		       struct iotguard_error *err)
 {
 	struct stat st;
 	ssize_t n;
-	int fd;
+	int fd, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		set_error(error, "device secret %s: %s (it is injected at manufacturing, "
-			  "outside the image)", path, strerror(errno));
-		return -1;
-	}
+	if (fd < 0)
+		return iotguard_fail(err, errno, "device secret %s: %s (it is injected at "
+				     "manufacturing, outside the image)", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		set_error(error, "device secret %s: not a regular file", path);
-		goto fail;
+		ret = iotguard_fail(err, EINVAL, "device secret %s: not a regular file", path);
+	} else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		ret = iotguard_fail(err, EACCES, "device secret %s: readable by others (mode %03o): "
+				    "refused; chmod 600 it", path, (unsigned int)(st.st_mode & 0777));
+	} else {
+		n = read(fd, key, SECRET_MAX_BYTES);
+		if (n < SECRET_MIN_BYTES)
+			ret = iotguard_fail(err, n < 0 ? errno : EINVAL, "device secret %s: too "
+					    "short (%zd bytes; at least %d)", path, n < 0 ? 0 : n,
+					    SECRET_MIN_BYTES);
+		else
+			*len = (size_t)n;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		set_error(error, "device secret %s: readable by others (mode %03o): "
-			  "refused; chmod 600 it", path, (unsigned int)(st.st_mode & 0777));
-		goto fail;
-	}
-	n = read(fd, key, SECRET_MAX_BYTES);
-	if (n < SECRET_MIN_BYTES) {
-		set_error(error, "device secret %s: too short (%zd bytes; at least %d)",
-			  path, n < 0 ? 0 : n, SECRET_MIN_BYTES);
-		goto fail;
-	}
-	*len = (size_t)n;
 	close(fd);
-	return 0;
-fail:
-	close(fd);
-	return -1;
+	return ret;
 }
 
 int password_derived(const char *secret_path, const char *account,
-		     const char *device_id, char out[PASSWORD_LEN],
-		     char error[PASSWORD_ERROR_MAX])
+		     const char *device_id, char out[PASSWORD_LEN], struct iotguard_error *err)
 {
 	unsigned char key[SECRET_MAX_BYTES], msg[DEVICE_ID_MAX + 256];
 	struct byte_pool pool = { .len = 0 };
@@ -168,16 +164,13 @@ int password_derived(const char *secret_path, const char *account,
 	       dlen = strlen(device_id);
 	int ret;
 
-	if (!dlen) {
-		set_error(error, "empty device identifier");
-		return -1;
-	}
-	if (label + alen + 1 + dlen > sizeof(msg)) {
-		set_error(error, "account name or device identifier too long");
-		return -1;
-	}
-	if (read_secret(secret_path, key, &key_len, error))
-		return -1;
+	if (!dlen)
+		return iotguard_fail(err, EINVAL, "empty device identifier");
+	if (label + alen + 1 + dlen > sizeof(msg))
+		return iotguard_fail(err, ENAMETOOLONG, "account name or device identifier too long");
+	ret = read_secret(secret_path, key, &key_len, err);
+	if (ret)
+		return ret;
 	memcpy(msg, DERIVE_LABEL, label);		/* with its NUL */
 	memcpy(msg + label, account, alen + 1);		/* with its NUL */
 	memcpy(msg + label + alen + 1, device_id, dlen);
@@ -189,50 +182,41 @@ int password_derived(const char *secret_path, const char *account,
 	explicit_bzero(key, sizeof(key));
 	explicit_bzero(&pool, sizeof(pool));
 	if (ret)
-		set_error(error, "HMAC-SHA256 failed");
+		iotguard_fail(err, -ret, "HMAC-SHA256 failed");
 	return ret;
 }
 
-int device_id_read(const char *path, char out[DEVICE_ID_MAX],
-		   char error[PASSWORD_ERROR_MAX])
+int device_id_read(const char *path, char out[DEVICE_ID_MAX], struct iotguard_error *err)
 {
 	FILE *f = fopen(path, "re");
 
-	if (!f) {
-		set_error(error, "device identifier %s: %s", path, strerror(errno));
-		return -1;
-	}
+	if (!f)
+		return iotguard_fail_errno(err, errno, "device identifier %s", path);
 	if (!fgets(out, DEVICE_ID_MAX, f))
 		out[0] = '\0';
 	fclose(f);
 	out[strcspn(out, "\r\n")] = '\0';
-	if (!out[0]) {
-		set_error(error, "device identifier %s: empty", path);
-		return -1;
-	}
+	if (!out[0])
+		return iotguard_fail(err, EINVAL, "device identifier %s: empty", path);
 	return 0;
 }
 
 int password_hash(const char *password, enum hash_scheme scheme,
-		  char *out, size_t len, char error[PASSWORD_ERROR_MAX])
+		  char *out, size_t len, struct iotguard_error *err)
 {
 	const char *prefix = scheme == HASH_YESCRYPT ? "$y$" : "$6$";
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data data;
-	int ret = -1;
+	int ret = 0;
 
 	/* NULL random bytes: libxcrypt takes them from the OS. */
-	if (!crypt_gensalt_rn(prefix, 0, NULL, 0, setting, sizeof(setting))) {
-		set_error(error, "crypt_gensalt(%s): %s", prefix, strerror(errno));
-		return -1;
-	}
+	if (!crypt_gensalt_rn(prefix, 0, NULL, 0, setting, sizeof(setting)))
+		return iotguard_fail_errno(err, errno, "crypt_gensalt(%s)", prefix);
 	memset(&data, 0, sizeof(data));
 	if (!crypt_rn(password, setting, &data, sizeof(data)) || data.output[0] == '*')
-		set_error(error, "crypt: %s", strerror(errno));
+		ret = iotguard_fail_errno(err, errno, "crypt");
 	else if ((size_t)snprintf(out, len, "%s", data.output) >= len)
-		set_error(error, "hash too long");
-	else
-		ret = 0;
+		ret = iotguard_fail(err, ENAMETOOLONG, "hash too long");
 	explicit_bzero(&data, sizeof(data));
 	return ret;
 }

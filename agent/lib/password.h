@@ -10,11 +10,11 @@
 #define IOTGUARD_PASSWORD_H
 
 #include <stddef.h>
+#include "error.h"
 
 #define PASSWORD_GROUPS 4
 #define PASSWORD_GROUP_LEN 5
 #define PASSWORD_LEN (PASSWORD_GROUPS * (PASSWORD_GROUP_LEN + 1))	/* with NUL */
-#define PASSWORD_ERROR_MAX 512
 /* A shorter secret is refused: 256 bits, the HMAC-SHA256 key size. */
 #define SECRET_MIN_BYTES 32
 #define SECRET_MAX_BYTES 4096
@@ -28,26 +28,25 @@ enum hash_scheme {
 /* Entropy of one password, in bits (for the README and tests). */
 double password_entropy_bits(void);
 
-int password_random(char out[PASSWORD_LEN], char error[PASSWORD_ERROR_MAX]);
+/* Each of these returns 0, or a negative errno with err set. */
+int password_random(char out[PASSWORD_LEN], struct iotguard_error *err);
 
 /*
  * HMAC-SHA256(secret, "iotguard-password-v1" NUL account NUL device_id),
  * mapped onto the alphabet. The secret file must exist, hold at least
- * SECRET_MIN_BYTES, and be readable by its owner only.
+ * SECRET_MIN_BYTES, and be readable by its owner only (else -EACCES).
  */
 int password_derived(const char *secret_path, const char *account,
-		     const char *device_id, char out[PASSWORD_LEN],
-		     char error[PASSWORD_ERROR_MAX]);
+		     const char *device_id, char out[PASSWORD_LEN], struct iotguard_error *err);
 
 /* Read the device identifier (first line of a file, e.g. a MAC). */
-int device_id_read(const char *path, char out[DEVICE_ID_MAX],
-		   char error[PASSWORD_ERROR_MAX]);
+int device_id_read(const char *path, char out[DEVICE_ID_MAX], struct iotguard_error *err);
 
 /* crypt() the password with a fresh random salt. */
 int password_hash(const char *password, enum hash_scheme scheme,
-		  char *out, size_t len, char error[PASSWORD_ERROR_MAX]);
+		  char *out, size_t len, struct iotguard_error *err);
 
-/* HMAC-SHA256, exposed for the known-answer test. */
+/* HMAC-SHA256, exposed for the known-answer test. 0, or -EIO. */
 int hmac_sha256(const void *key, size_t key_len, const void *msg,
 		size_t msg_len, unsigned char out[32]);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Provisioning: choose the accounts, make their passwords, deliver them, rewrite the store. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -6,10 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "errbuf.h"
 #include "accounts.h"
+#include "atomic_file.h"
 #include "audit.h"
 #include "denylist.h"
+#include "error.h"
 #include "password.h"
 #include "provision.h"
 #include "shadow_update.h"
@@ -21,8 +23,6 @@ struct target {
 	char password[PASSWORD_LEN];
 	char hash[HASH_MAX];
 };
-
-#define set_error(error, ...) errbuf_set(error, PROVISION_ERROR_MAX, __VA_ARGS__)
 
 static bool listed(const struct provisioning_policy *p, const char *name)
 {
@@ -65,36 +65,45 @@ static void mark_provisioned(const char *root)
 		close(fd);
 }
 
+#define DELIVER_HEADER "# iotguard: the device's own passwords. Note them, then delete this file.\n"
+
 /* The delivery file: root-only, written before the store changes. */
 static int deliver_file(const char *path, const struct target *targets, size_t n,
-			char *error)
+			struct iotguard_error *err)
 {
-	char tmp[600];
-	FILE *f;
-	int fd;
+	/* A killed run's temporaries hold passwords: gone before the next is written. */
+	const struct atomic_file_opts opts = {
+		.mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1, .remove_stale = true,
+	};
+	char dir[512], *slash, *text;
+	size_t len = sizeof(DELIVER_HEADER);
+	int dfd, ret;
 
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || fchmod(fd, 0600)) {
-		set_error(error, "%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	fprintf(f, "# iotguard: the device's own passwords. Note them, then delete this file.\n");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s:%s\n", targets[i].account, targets[i].password);
-	if (fflush(f) || fsync(fileno(f)) || fclose(f) || rename(tmp, path)) {
-		set_error(error, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
+		len += strlen(targets[i].account) + 1 + strlen(targets[i].password) + 1;
+	text = malloc(len);
+	if (!text)
+		return iotguard_fail(err, ENOMEM, "out of memory");
+	len = (size_t)snprintf(text, len, "%s", DELIVER_HEADER);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(text + len, "%s:%s\n", targets[i].account,
+				       targets[i].password);
+	/* root_path put a slash before the file's name: the directory is before it. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	dfd = open(slash == dir ? "/" : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		ret = iotguard_fail_errno(err, errno, "%s not written: %s", path,
+					  slash == dir ? "/" : dir);
+	} else {
+		ret = atomic_file_write_at(dfd, slash == dir ? "/" : dir, slash + 1, text, len,
+					   &opts, err);
+		close(dfd);
 	}
-	return 0;
+	explicit_bzero(text, len);
+	free(text);
+	return ret;
 }
 
 static void deliver_console(const struct target *targets, size_t n)
@@ -112,57 +121,59 @@ static void deliver_console(const struct target *targets, size_t n)
 	fclose(f);
 }
 
+/* An error names the account. */
 static int make_password(const struct iotguard_policy *policy, const char *root,
-			 struct target *t, char *error)
+			 struct target *t, struct iotguard_error *err)
 {
 	const struct provisioning_policy *p = &policy->provisioning;
-	char id[DEVICE_ID_MAX], perr[PASSWORD_ERROR_MAX], path[512];
+	char id[DEVICE_ID_MAX], path[512];
+	int ret;
 
 	if (p->method == PROVISION_RANDOM) {
-		if (password_random(t->password, perr))
-			goto fail;
+		ret = password_random(t->password, err);
 	} else {
-		if (root_path(path, sizeof(path), root, p->device_id_file + 1) ||
-		    device_id_read(path, id, perr))
-			goto fail;
-		if (root_path(path, sizeof(path), root, p->secret_file + 1) ||
-		    password_derived(path, t->account, id, t->password, perr))
-			goto fail;
+		ret = root_path(path, sizeof(path), root, p->device_id_file + 1);
+		if (ret)
+			iotguard_fail(err, -ret, "%s: path too long", root);
+		else
+			ret = device_id_read(path, id, err);
+		if (!ret) {
+			ret = root_path(path, sizeof(path), root, p->secret_file + 1);
+			if (ret)
+				iotguard_fail(err, -ret, "%s: path too long", root);
+			else
+				ret = password_derived(path, t->account, id, t->password, err);
+		}
 	}
-	if (password_hash(t->password, (enum hash_scheme)p->scheme, t->hash,
-			  sizeof(t->hash), perr))
-		goto fail;
-	return 0;
-fail:
-	set_error(error, "%s: %s", t->account, perr);
-	return -1;
+	if (!ret)
+		ret = password_hash(t->password, (enum hash_scheme)p->scheme, t->hash,
+				    sizeof(t->hash), err);
+	if (ret)
+		iotguard_error_wrap(err, "%s: ", t->account);
+	return ret;
 }
 
 int provision(const char *root, const struct iotguard_policy *policy, bool force,
-	      struct provision_result *result, char error[PROVISION_ERROR_MAX])
+	      struct provision_result *result, struct iotguard_error *err)
 {
-	char lists[512], aerr[AUDIT_ERROR_MAX];
-	char serr[SHADOW_ERROR_MAX], deliver_path[512];
 	const struct provisioning_policy *p = &policy->provisioning;
+	char lists[512], deliver_path[512];
 	struct shadow_change *changes = NULL;
 	struct audit_snapshot snap = { 0 };
 	struct target *targets = NULL;
 	size_t n = 0;
-	int ret = -1;
+	int ret;
 
 	memset(result, 0, sizeof(*result));
-	if (root_path(lists, sizeof(lists), root, policy->deny_lists + 1)) {
-		set_error(error, "%s: path too long", root);
-		return -1;
-	}
-	if (audit_snapshot(root, lists, &snap, aerr)) {
-		set_error(error, "%s", aerr);
-		return -1;
-	}
+	if (root_path(lists, sizeof(lists), root, policy->deny_lists + 1))
+		return iotguard_fail(err, ENAMETOOLONG, "%s: path too long", root);
+	ret = audit_snapshot(root, lists, &snap, err);
+	if (ret)
+		return ret;
 	targets = calloc(snap.accounts.count + 1, sizeof(*targets));
 	changes = calloc(snap.accounts.count + 1, sizeof(*changes));
 	if (!targets || !changes) {
-		set_error(error, "out of memory");
+		ret = iotguard_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < snap.accounts.count; i++) {
@@ -170,8 +181,9 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 
 		/* Which line would we change? The owner must fix the store first. */
 		if (listed(p, name) && snap.verdicts[i].class == ACCOUNT_UNJUDGEABLE) {
-			set_error(error, "%s: cannot be judged as the login programs would (%s); "
-				  "nothing was changed", name, snap.accounts.items[i].problem);
+			ret = iotguard_fail(err, EINVAL, "%s: cannot be judged as the login programs "
+					    "would (%s); nothing was changed", name,
+					    snap.accounts.items[i].problem);
 			goto out;
 		}
 		if (!listed(p, name) || !needs_password(snap.verdicts[i].class, force))
@@ -179,9 +191,9 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 		/* The login programs check passwd's field first: a new shadow hash changes nothing. */
 		if (strcmp(snap.accounts.items[i].hash_from ? snap.accounts.items[i].hash_from : "",
 			   "shadow")) {
-			set_error(error, "%s: its password is in /etc/passwd, which the login programs "
-				  "check before /etc/shadow; set that field to x and give the hash to "
-				  "/etc/shadow", name);
+			ret = iotguard_fail(err, EINVAL, "%s: its password is in /etc/passwd, which "
+					    "the login programs check before /etc/shadow; set that field "
+					    "to x and give the hash to /etc/shadow", name);
 			goto out;
 		}
 		if (p->method == PROVISION_USER) {
@@ -189,25 +201,29 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 			continue;
 		}
 		targets[n].account = name;
-		if (make_password(policy, root, &targets[n], error))
+		ret = make_password(policy, root, &targets[n], err);
+		if (ret)
 			goto out;
 		changes[n].account = targets[n].account;
 		changes[n].hash = targets[n].hash;
 		n++;
 	}
-	if (!n) {
-		ret = 0;
+	if (!n)
 		goto out;
-	}
 	/* Deliver first: a store changed without a delivered password locks the owner out. */
 	deliver_path[0] = '\0';
 	if (p->deliver_file[0]) {
-		if (root_path(deliver_path, sizeof(deliver_path), root, p->deliver_file + 1) ||
-		    deliver_file(deliver_path, targets, n, error))
+		ret = root_path(deliver_path, sizeof(deliver_path), root, p->deliver_file + 1);
+		if (ret) {
+			iotguard_fail(err, -ret, "%s: path too long", root);
+			goto out;
+		}
+		ret = deliver_file(deliver_path, targets, n, err);
+		if (ret)
 			goto out;
 	}
-	if (shadow_update(root, changes, n, serr)) {
-		set_error(error, "%s", serr);
+	ret = shadow_update(root, changes, n, err);
+	if (ret) {
 		if (deliver_path[0])
 			unlink(deliver_path);
 		goto out;
@@ -216,7 +232,6 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 		deliver_console(targets, n);
 	mark_provisioned(root);
 	result->changed = n;
-	ret = 0;
 out:
 	if (targets)
 		explicit_bzero(targets, (snap.accounts.count + 1) * sizeof(*targets));

@@ -9,9 +9,9 @@
 #define IOTGUARD_PROVISION_H
 
 #include <stdbool.h>
+#include "error.h"
 #include "policy.h"
 
-#define PROVISION_ERROR_MAX 1024
 /* Records that this device was provisioned: it is never done again unasked. */
 #define PROVISION_STATE_FILE "/var/lib/iotguard/provisioned"
 
@@ -22,11 +22,11 @@ struct provision_result {
 
 /*
  * Provision the accounts of root ("/" on the device). force: also accounts
- * that are provisioned already. Returns 0, or -1 with error filled; on
- * error the credential store is unchanged.
+ * that are provisioned already. Returns 0, or a negative errno with err
+ * set; on error the credential store is unchanged.
  */
 int provision(const char *root, const struct iotguard_policy *policy, bool force,
-	      struct provision_result *result, char error[PROVISION_ERROR_MAX]);
+	      struct provision_result *result, struct iotguard_error *err);
 
 bool provisioned_before(const char *root);
 

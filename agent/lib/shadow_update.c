@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Replacing hashes in a root's shadow file: the shadow lock, the link to a
+ * data partition, every line checked; the write itself is atomic_file's.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <shadow.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,53 +13,58 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "errbuf.h"
 #include "accounts.h"
+#include "atomic_file.h"
+#include "error.h"
 #include "shadow_update.h"
 
-#define set_error(error, ...) errbuf_set(error, SHADOW_ERROR_MAX, __VA_ARGS__)
-
-static void not_writable(char *error, const char *path, int err)
+/* Failures that mean the store is read-only here: say how to make it writable. */
+static int not_writable(struct iotguard_error *err, int code)
 {
-	set_error(error, "%s: cannot write: %s. The credential store must be writable to "
-		  "provision this device: give /etc a writable overlay (overlayfs on a data "
-		  "partition), or bind-mount a writable /etc/shadow; remote login stays locked "
-		  "until then", path, strerror(err));
+	char msg[IOTGUARD_ERROR_MAX];
+
+	if (!err || (code != -EROFS && code != -EACCES && code != -EPERM))
+		return code;
+	memcpy(msg, err->msg, sizeof(msg));
+	return iotguard_fail(err, -code, "%s. The credential store must be writable to "
+			     "provision this device: give /etc a writable overlay (overlayfs on a "
+			     "data partition), or bind-mount a writable /etc/shadow; remote login "
+			     "stays locked until then", msg);
 }
 
-static char *read_all(const char *path, size_t *len, struct stat *st, char *error)
+/* The whole file into *buf (NUL-terminated), its owner and mode into st. */
+static int read_all(const char *path, char **buf, struct stat *st, struct iotguard_error *err)
 {
-	char *buf = NULL;
 	ssize_t n;
-	int fd;
+	int fd, ret = 0;
 
+	*buf = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, st)) {
-		set_error(error, "%s: cannot open: %s", path, strerror(errno));
+		ret = iotguard_fail_errno(err, errno, "%s: cannot open", path);
 		goto out;
 	}
 	if (st->st_size > SHADOW_MAX_BYTES) {
-		set_error(error, "%s: larger than %d bytes", path, SHADOW_MAX_BYTES);
+		ret = iotguard_fail(err, EFBIG, "%s: larger than %d bytes", path, SHADOW_MAX_BYTES);
 		goto out;
 	}
-	buf = malloc((size_t)st->st_size + 1);
-	if (!buf) {
-		set_error(error, "out of memory");
+	*buf = malloc((size_t)st->st_size + 1);
+	if (!*buf) {
+		ret = iotguard_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	n = read(fd, buf, (size_t)st->st_size);
+	n = read(fd, *buf, (size_t)st->st_size);
 	if (n != st->st_size) {
-		set_error(error, "%s: short read", path);
-		free(buf);
-		buf = NULL;
+		ret = iotguard_fail(err, n < 0 ? errno : EIO, "%s: short read", path);
+		free(*buf);
+		*buf = NULL;
 		goto out;
 	}
-	buf[n] = '\0';
-	*len = (size_t)n;
+	(*buf)[n] = '\0';
 out:
 	if (fd >= 0)
 		close(fd);
-	return buf;
+	return ret;
 }
 
 static const struct shadow_change *change_for(const char *line, size_t name_len,
@@ -70,33 +78,27 @@ static const struct shadow_change *change_for(const char *line, size_t name_len,
 	return NULL;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
+/* Append len bytes to out (sized by the caller for every change). */
+static char *put(char *out, const char *p, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
+	memcpy(out, p, len);
+	return out + len;
 }
 
 /*
- * Copy old to fd line by line, replacing the hash field of changed
- * accounts. Every line must parse as a shadow entry.
+ * Copy old into new line by line, replacing the hash field of changed
+ * accounts; *len is the new length. Every line must parse as a shadow
+ * entry. new has room for old and every change's hash.
  */
-static int rewrite(const char *path, const char *old, int fd,
-		   const struct shadow_change *changes, size_t count, char *error)
+static int rewrite(const char *path, const char *old, char *new, size_t *len_out,
+		   const struct shadow_change *changes, size_t count, struct iotguard_error *err)
 {
 	char check[ACCOUNTS_MAX_LINE], buf[ACCOUNTS_MAX_LINE];
 	unsigned int lineno = 0;
 	size_t done = 0;
 	const char *p = old;
 	struct spwd sp, *res;
+	char *out = new;
 
 	while (*p) {
 		const char *end = strchr(p, '\n');
@@ -105,61 +107,37 @@ static int rewrite(const char *path, const char *old, int fd,
 		const struct shadow_change *change;
 
 		lineno++;
-		if (len >= sizeof(check)) {
-			set_error(error, "%s:%u: line longer than %zu bytes", path, lineno,
-				  sizeof(check) - 1);
-			return -1;
-		}
+		if (len >= sizeof(check))
+			return iotguard_fail(err, EINVAL, "%s:%u: line longer than %zu bytes", path,
+					     lineno, sizeof(check) - 1);
 		memcpy(check, p, len);
 		check[len] = '\0';
 		res = NULL;
 		if (check[strspn(check, " \t")] != '\0' && check[0] != '#' &&
-		    (sgetspent_r(check, &sp, buf, sizeof(buf), &res) || !res)) {
-			set_error(error, "%s:%u: not a valid shadow entry; nothing was changed",
-				  path, lineno);
-			return -1;
-		}
+		    (sgetspent_r(check, &sp, buf, sizeof(buf), &res) || !res))
+			return iotguard_fail(err, EINVAL, "%s:%u: not a valid shadow entry; nothing "
+					     "was changed", path, lineno);
 		change = colon1 ? change_for(p, (size_t)(colon1 - p), changes, count) : NULL;
 		if (change) {
 			colon2 = memchr(colon1 + 1, ':', len - (size_t)(colon1 + 1 - p));
-			if (!colon2) {
-				set_error(error, "%s:%u: no hash field", path, lineno);
-				return -1;
-			}
-			if (!write_all(fd, p, (size_t)(colon1 + 1 - p)) ||
-			    !write_all(fd, change->hash, strlen(change->hash)) ||
-			    !write_all(fd, colon2, (size_t)(p + len - colon2)))
-				goto io_error;
+			if (!colon2)
+				return iotguard_fail(err, EINVAL, "%s:%u: no hash field", path, lineno);
+			out = put(out, p, (size_t)(colon1 + 1 - p));
+			out = put(out, change->hash, strlen(change->hash));
+			out = put(out, colon2, (size_t)(p + len - colon2));
 			done++;
-		} else if (!write_all(fd, p, len)) {
-			goto io_error;
+		} else {
+			out = put(out, p, len);
 		}
-		if (end && !write_all(fd, "\n", 1))
-			goto io_error;
+		if (end)
+			out = put(out, "\n", 1);
 		p = end ? end + 1 : p + len;
 	}
-	if (done != count) {
-		set_error(error, "%s: an account to change has no shadow entry", path);
-		return -1;
-	}
+	if (done != count)
+		return iotguard_fail(err, ENOENT, "%s: an account to change has no shadow entry",
+				     path);
+	*len_out = (size_t)(out - new);
 	return 0;
-io_error:
-	set_error(error, "%s: write: %s", path, strerror(errno));
-	return -1;
-}
-
-/* Temporary files a killed writer left behind hold hashes: remove them. */
-static void remove_stale(const char *dir)
-{
-	char pattern[600];
-	glob_t g;
-
-	snprintf(pattern, sizeof(pattern), "%s/.shadow.iotguard-*", dir);
-	if (glob(pattern, GLOB_NOSORT, NULL, &g))
-		return;
-	for (size_t i = 0; i < g.gl_pathc; i++)
-		unlink(g.gl_pathv[i]);
-	globfree(&g);
 }
 
 static bool valid_hash(const char *hash)
@@ -168,21 +146,19 @@ static bool valid_hash(const char *hash)
 }
 
 int shadow_update(const char *root, const struct shadow_change *changes,
-		  size_t count, char error[SHADOW_ERROR_MAX])
+		  size_t count, struct iotguard_error *err)
 {
-	char path[512], dir[512], tmp[600];
-	bool live = !strcmp(root, "/"), locked = false;
+	char path[512], dir[512];
+	bool live = !strcmp(root, "/");
+	struct atomic_file_opts opts = { .remove_stale = true };
+	char *old = NULL, *new = NULL;
+	size_t len = 0, room;
 	struct stat st;
-	char *old = NULL;
-	size_t len;
-	int fd = -1, dfd = -1, ret = -1;
+	int dfd = -1, ret;
 
-	error[0] = '\0';
 	if (root_path(path, sizeof(path), root, "etc/shadow") ||
-	    root_path(dir, sizeof(dir), root, "etc")) {
-		set_error(error, "%s: path too long", root);
-		return -1;
-	}
+	    root_path(dir, sizeof(dir), root, "etc"))
+		return iotguard_fail(err, ENAMETOOLONG, "%s: path too long", root);
 	/*
 	 * A read-only root often links /etc/shadow into a data partition:
 	 * rewrite the file it names, beside it, and keep the link. In an
@@ -191,80 +167,58 @@ int shadow_update(const char *root, const struct shadow_change *changes,
 	if (!lstat(path, &st) && S_ISLNK(st.st_mode)) {
 		char real[PATH_MAX], *slash;
 
-		if (!live) {
-			set_error(error, "%s: a symbolic link; provision on the device", path);
-			return -1;
-		}
-		if (!realpath(path, real) || strlen(real) >= sizeof(path)) {
-			set_error(error, "%s: cannot resolve the link: %s", path, strerror(errno));
-			return -1;
-		}
+		if (!live)
+			return iotguard_fail(err, ELOOP, "%s: a symbolic link; provision on the "
+					     "device", path);
+		if (!realpath(path, real) || strlen(real) >= sizeof(path))
+			return iotguard_fail(err, errno ? errno : ENAMETOOLONG, "%s: cannot resolve "
+					     "the link: %s", path, strerror(errno));
 		strcpy(path, real);
 		slash = strrchr(real, '/');
 		*slash = '\0';
 		strcpy(dir, slash == real ? "/" : real);	/* shorter than path */
 	}
+	room = 1;
 	for (size_t i = 0; i < count; i++) {
-		if (!valid_hash(changes[i].hash)) {
-			set_error(error, "refusing an empty hash or one with ':' or a newline");
-			return -1;
-		}
+		if (!valid_hash(changes[i].hash))
+			return iotguard_fail(err, EINVAL, "refusing an empty hash or one with ':' "
+					     "or a newline");
+		room += strlen(changes[i].hash);
 	}
-	snprintf(tmp, sizeof(tmp), "%s/.shadow.iotguard-XXXXXX", dir);
-	if (live) {
-		if (lckpwdf()) {
-			set_error(error, "cannot take the shadow lock (lckpwdf): %s", strerror(errno));
-			return -1;
-		}
-		locked = true;
-	}
-	remove_stale(dir);
-	old = read_all(path, &len, &st, error);
-	if (!old)
+	/* Tools that follow the convention (passwd, chpasswd) wait for us, and we for them. */
+	if (live && lckpwdf())
+		return iotguard_fail_errno(err, errno, "cannot take the shadow lock (lckpwdf)");
+	ret = read_all(path, &old, &st, err);
+	if (ret)
 		goto out;
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		not_writable(error, dir, errno);
+	room += strlen(old);
+	new = malloc(room);
+	if (!new) {
+		ret = iotguard_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	if (fchown(fd, st.st_uid, st.st_gid) && geteuid() == 0) {
-		set_error(error, "%s: fchown: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	if (fchmod(fd, st.st_mode & 07777)) {
-		set_error(error, "%s: fchmod: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	if (rewrite(path, old, fd, changes, count, error))
-		goto out_unlink;
-	if (fsync(fd)) {
-		set_error(error, "%s: fsync: %s", tmp, strerror(errno));
-		goto out_unlink;
-	}
-	close(fd);
-	fd = -1;
-	if (rename(tmp, path)) {
-		not_writable(error, path, errno);
-		goto out_unlink;
-	}
-	/* The rename is only durable once the directory is. */
+	ret = rewrite(path, old, new, &len, changes, count, err);
+	if (ret)
+		goto out;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd)) {
-		set_error(error, "%s: fsync: %s", dir, strerror(errno));
+	if (dfd < 0) {
+		ret = not_writable(err, iotguard_fail_errno(err, errno, "%s: cannot open", dir));
 		goto out;
 	}
-	ret = 0;
-	goto out;
-
-out_unlink:
-	unlink(tmp);
+	/* The original's owner and mode (root:shadow 0640 on some systems, 0600 on others). */
+	opts.mode = st.st_mode & 07777;
+	opts.uid = st.st_uid;
+	opts.gid = st.st_gid;
+	ret = atomic_file_write_at(dfd, dir, strrchr(path, '/') + 1, new, len, &opts, err);
+	ret = not_writable(err, ret);
 out:
-	if (fd >= 0)
-		close(fd);
 	if (dfd >= 0)
 		close(dfd);
-	if (locked)
+	if (live)
 		ulckpwdf();
+	if (new)
+		explicit_bzero(new, room);
+	free(new);
 	free(old);
 	return ret;
 }

@@ -10,8 +10,8 @@
 #define IOTGUARD_SHADOW_UPDATE_H
 
 #include <stddef.h>
+#include "error.h"
 
-#define SHADOW_ERROR_MAX 768
 /* The largest shadow file we rewrite. */
 #define SHADOW_MAX_BYTES (16 << 20)
 
@@ -20,7 +20,11 @@ struct shadow_change {
 	const char *hash;
 };
 
+/*
+ * 0, or a negative errno with err set: then the file is as it was (unless
+ * only the directory's final fsync failed, which err says).
+ */
 int shadow_update(const char *root, const struct shadow_change *changes,
-		  size_t count, char error[SHADOW_ERROR_MAX]);
+		  size_t count, struct iotguard_error *err);
 
 #endif

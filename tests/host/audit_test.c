@@ -8,6 +8,7 @@
  * Built with ASan and UBSan.
  */
 #include <crypt.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,7 @@ static const char *hash_with(const char *password, const char *setting)
 FIXTURE(audit) {
 	char root[64];
 	char path[128];
-	char error[ACCOUNTS_ERROR_MAX];
+	struct iotguard_error error;
 	struct denylist denylist;
 	struct account_list accounts;
 	struct audit audit;
@@ -56,8 +57,8 @@ FIXTURE_SETUP(audit)
 	ASSERT_NE(NULL, mkdtemp(self->root));
 	snprintf(dir, sizeof(dir), "%s/etc", self->root);
 	ASSERT_EQ(0, mkdir(dir, 0755));
-	ASSERT_EQ(0, denylist_load(DENYLIST_DIR, &self->denylist, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, denylist_load(DENYLIST_DIR, &self->denylist, &self->error))
+		TH_LOG("%s", self->error.msg);
 	audit_init(&self->audit);
 	memset(&self->accounts, 0, sizeof(self->accounts));
 }
@@ -138,8 +139,8 @@ TEST_F_TIMEOUT(audit, every_class_on_a_fixture_tree, 20)
 	size_t n = sizeof(names) / sizeof(names[0]);
 
 	write_store(_metadata, self->root, names, hashes, n);
-	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, &self->error))
+		TH_LOG("%s", self->error.msg);
 	ASSERT_EQ(n, self->accounts.count);
 	EXPECT_EQ(3, audit_accounts(&self->audit, &self->accounts, &self->denylist, verdicts));
 	for (size_t i = 0; i < n; i++) {
@@ -163,7 +164,7 @@ TEST_F(audit, cache_hashes_only_changed_accounts)
 	unsigned long calls;
 
 	write_store(_metadata, self->root, names, hashes, 3);
-	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, self->error));
+	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, &self->error));
 	audit_accounts(&self->audit, &self->accounts, &self->denylist, verdicts);
 	/* Unique passwords: every deny-listed password is tried once each. */
 	EXPECT_EQ(3 * self->denylist.count, self->audit.crypt_calls);
@@ -176,7 +177,7 @@ TEST_F(audit, cache_hashes_only_changed_accounts)
 	hashes[1] = hash_with("Zq8!two-changed", "$6$rounds=1000$saltfour$");
 	write_store(_metadata, self->root, names, hashes, 3);
 	accounts_free(&self->accounts);
-	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, self->error));
+	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, &self->error));
 	audit_accounts(&self->audit, &self->accounts, &self->denylist, verdicts);
 	EXPECT_EQ(calls + self->denylist.count, self->audit.crypt_calls);
 	/* The old hash is gone from the cache, the new one is in it. */
@@ -224,7 +225,7 @@ static void expect_unjudgeable(struct __test_metadata *_metadata, FIXTURE_DATA(a
 			       const char *passwd, const char *shadow, const char *file,
 			       const char *suffix)
 {
-	char want[ACCOUNTS_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
 
 	snprintf(want, sizeof(want), "%s/etc/%s%s", self->root, file, suffix);
 	expect_flagged(_metadata, self, passwd, shadow, want);
@@ -308,16 +309,16 @@ TEST_F(audit, shadow_entry_without_account)
 /* accounts_read must refuse and name file:line. */
 static void expect_store_error(struct __test_metadata *_metadata,
 			       FIXTURE_DATA(audit) *self, const char *passwd,
-			       const char *shadow, const char *file, const char *suffix)
+			       const char *shadow, int err, const char *file, const char *suffix)
 {
-	char want[ACCOUNTS_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
 
 	write_etc(_metadata, self->root, "passwd", passwd);
 	if (shadow)
 		write_etc(_metadata, self->root, "shadow", shadow);
-	EXPECT_EQ(-1, accounts_read(self->root, &self->accounts, self->error));
+	EXPECT_EQ(-err, accounts_read(self->root, &self->accounts, &self->error));
 	snprintf(want, sizeof(want), "%s/etc/%s%s", self->root, file, suffix);
-	EXPECT_STREQ(want, self->error);
+	EXPECT_STREQ(want, self->error.msg);
 	EXPECT_EQ(NULL, self->accounts.items);
 }
 
@@ -331,40 +332,41 @@ TEST_F(audit, one_mebibyte_line)
 	memset(huge + strlen(huge), 'A', len);
 	strcpy(huge + 19 + 4 + len, ":19000::::::\n");
 	expect_store_error(_metadata, self, "root:x:0:0::/root:/bin/sh\nbig:x:1:1::/:/bin/sh\n",
-			   huge, "shadow", ":2: line longer than 4094 bytes");
+			   huge, EINVAL, "shadow", ":2: line longer than 4094 bytes");
 	free(huge);
 }
 
 TEST_F(audit, missing_shadow)
 {
 	expect_store_error(_metadata, self, "root:x:0:0::/root:/bin/sh\n", NULL,
-			   "shadow", ": cannot open: No such file or directory");
+			   ENOENT, "shadow", ": cannot open: No such file or directory");
 }
 
 TEST_F(audit, missing_passwd)
 {
-	char want[ACCOUNTS_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
 
-	EXPECT_EQ(-1, accounts_read(self->root, &self->accounts, self->error));
+	EXPECT_EQ(-ENOENT, accounts_read(self->root, &self->accounts, &self->error));
 	snprintf(want, sizeof(want), "%s/etc/passwd: cannot open: No such file or directory",
 		 self->root);
-	EXPECT_STREQ(want, self->error);
+	EXPECT_STREQ(want, self->error.msg);
 }
 
 TEST_F(audit, bad_denylists)
 {
 	struct denylist list;
-	char error[DENYLIST_ERROR_MAX], want[DENYLIST_ERROR_MAX];
+	char want[IOTGUARD_ERROR_MAX];
+	struct iotguard_error error;
 
 	/* No list at all would let every default through. */
-	EXPECT_EQ(-1, denylist_load(self->root, &list, error));
+	EXPECT_EQ(-ENOENT, denylist_load(self->root, &list, &error));
 	snprintf(want, sizeof(want), "%s: no deny-list (*.txt) found", self->root);
-	EXPECT_STREQ(want, error);
+	EXPECT_STREQ(want, error.msg);
 
 	write_etc(_metadata, self->root, "../vendor.txt", "# ours\nroot:hunter2\nnocolon\n");
-	EXPECT_EQ(-1, denylist_load(self->root, &list, error));
+	EXPECT_EQ(-EINVAL, denylist_load(self->root, &list, &error));
 	snprintf(want, sizeof(want), "%s/vendor.txt:3: expected user:password", self->root);
-	EXPECT_STREQ(want, error);
+	EXPECT_STREQ(want, error.msg);
 }
 
 TEST_F(audit, vendor_list_is_added)
@@ -373,14 +375,14 @@ TEST_F(audit, vendor_list_is_added)
 	const char *hashes[] = { hash_with("Vendor-Factory-2024", "$6$fixturesalt$") };
 	struct audit_verdict verdicts[1];
 	struct denylist list;
-	char error[DENYLIST_ERROR_MAX];
+	struct iotguard_error error;
 
 	write_store(_metadata, self->root, names, hashes, 1);
-	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, self->error));
+	ASSERT_EQ(0, accounts_read(self->root, &self->accounts, &self->error));
 	EXPECT_EQ(0, audit_accounts(&self->audit, &self->accounts, &self->denylist, verdicts));
 
 	write_etc(_metadata, self->root, "../vendor.txt", "root:Vendor-Factory-2024\n");
-	ASSERT_EQ(0, denylist_load(self->root, &list, error)) TH_LOG("%s", error);
+	ASSERT_EQ(0, denylist_load(self->root, &list, &error)) TH_LOG("%s", error.msg);
 	audit_free(&self->audit);
 	EXPECT_EQ(1, audit_accounts(&self->audit, &self->accounts, &list, verdicts));
 	EXPECT_EQ(ACCOUNT_DEFAULT, verdicts[0].class);

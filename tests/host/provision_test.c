@@ -80,7 +80,7 @@ static const char *hash_of(const char *shadow, const char *account, char *out, s
 FIXTURE(prov) {
 	char root[64];
 	char path[256];
-	char error[PROVISION_ERROR_MAX];
+	struct iotguard_error error;
 	struct iotguard_policy policy;
 	char original[8192];
 };
@@ -148,11 +148,12 @@ TEST(hmac_sha256_known_answer)
 
 TEST(random_passwords_are_copyable_and_distinct)
 {
-	char seen[100][PASSWORD_LEN], error[PASSWORD_ERROR_MAX];
+	char seen[100][PASSWORD_LEN];
+	struct iotguard_error error;
 
 	EXPECT_LE(80.0, password_entropy_bits());
 	for (int i = 0; i < 100; i++) {
-		ASSERT_EQ(0, password_random(seen[i], error));
+		ASSERT_EQ(0, password_random(seen[i], &error));
 		ASSERT_EQ(PASSWORD_LEN - 1, strlen(seen[i]));
 		for (int k = 0; k < PASSWORD_LEN - 1; k++) {
 			if ((k + 1) % (PASSWORD_GROUP_LEN + 1) == 0) {
@@ -170,15 +171,15 @@ TEST(random_passwords_are_copyable_and_distinct)
 TEST_F(prov, derived_is_the_same_for_the_same_inputs_only)
 {
 	char a[PASSWORD_LEN], b[PASSWORD_LEN], c[PASSWORD_LEN], d[PASSWORD_LEN];
-	char error[PASSWORD_ERROR_MAX];
+	struct iotguard_error error;
 
 	rooted(self, "secret");
 	write_file(_metadata, self->path, "0123456789abcdef0123456789abcdef-unit-42", 0600);
-	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:56", a, error))
-		TH_LOG("%s", error);
-	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:56", b, error));
-	ASSERT_EQ(0, password_derived(self->path, "admin", "52:54:00:12:34:56", c, error));
-	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:57", d, error));
+	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:56", a, &error))
+		TH_LOG("%s", error.msg);
+	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:56", b, &error));
+	ASSERT_EQ(0, password_derived(self->path, "admin", "52:54:00:12:34:56", c, &error));
+	ASSERT_EQ(0, password_derived(self->path, "root", "52:54:00:12:34:57", d, &error));
 	EXPECT_STREQ(a, b);
 	EXPECT_STRNE(a, c);
 	EXPECT_STRNE(a, d);
@@ -186,23 +187,27 @@ TEST_F(prov, derived_is_the_same_for_the_same_inputs_only)
 
 TEST_F(prov, derived_refuses_a_bad_secret)
 {
-	char out[PASSWORD_LEN], error[PASSWORD_ERROR_MAX];
+	struct iotguard_error error;
+	char out[PASSWORD_LEN];
 
 	rooted(self, "secret");
-	EXPECT_EQ(-1, password_derived(self->path, "root", "id", out, error));
-	EXPECT_NE(NULL, strstr(error, "No such file")) TH_LOG("%s", error);
+	EXPECT_EQ(-ENOENT, password_derived(self->path, "root", "id", out, &error));
+	EXPECT_NE(NULL, strstr(error.msg, "No such file")) TH_LOG("%s", error.msg);
 
 	write_file(_metadata, self->path, "short", 0600);
-	EXPECT_EQ(-1, password_derived(self->path, "root", "id", out, error));
-	EXPECT_NE(NULL, strstr(error, "too short (5 bytes; at least 32)")) TH_LOG("%s", error);
+	EXPECT_EQ(-EINVAL, password_derived(self->path, "root", "id", out, &error));
+	EXPECT_NE(NULL, strstr(error.msg, "too short (5 bytes; at least 32)"))
+		TH_LOG("%s", error.msg);
 
 	write_file(_metadata, self->path, "0123456789abcdef0123456789abcdef", 0644);
-	EXPECT_EQ(-1, password_derived(self->path, "root", "id", out, error));
-	EXPECT_NE(NULL, strstr(error, "readable by others (mode 644)")) TH_LOG("%s", error);
+	EXPECT_EQ(-EACCES, password_derived(self->path, "root", "id", out, &error));
+	EXPECT_NE(NULL, strstr(error.msg, "readable by others (mode 644)"))
+		TH_LOG("%s", error.msg);
 
 	ASSERT_EQ(0, chmod(self->path, 0640));
-	EXPECT_EQ(-1, password_derived(self->path, "root", "id", out, error));
-	EXPECT_NE(NULL, strstr(error, "readable by others (mode 640)")) TH_LOG("%s", error);
+	EXPECT_EQ(-EACCES, password_derived(self->path, "root", "id", out, &error));
+	EXPECT_NE(NULL, strstr(error.msg, "readable by others (mode 640)"))
+		TH_LOG("%s", error.msg);
 }
 
 /* Guest timeout: the longest run measured was 22 s (TCG, 6.12, a CPU hog on each host core). */
@@ -214,8 +219,8 @@ TEST_F_TIMEOUT(prov, random_provisions_flagged_accounts_and_keeps_the_rest, 90)
 	struct stat st;
 	FILE *f;
 
-	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_EQ(2, result.changed);
 
 	rooted(self, "root/iotguard-initial-password");
@@ -250,10 +255,10 @@ TEST_F_TIMEOUT(prov, random_provisions_flagged_accounts_and_keeps_the_rest, 90)
 	/* Provisioned: never again unless asked. */
 	EXPECT_TRUE(provisioned_before(self->root));
 	shadow = strdup(shadow);
-	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, self->error));
+	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, &self->error));
 	EXPECT_EQ(0, result.changed);
 	EXPECT_STREQ(shadow, slurp(self->path));
-	ASSERT_EQ(0, provision(self->root, &self->policy, true, &result, self->error));
+	ASSERT_EQ(0, provision(self->root, &self->policy, true, &result, &self->error));
 	EXPECT_EQ(3, result.changed);	/* --force: all but the locked one */
 	free((void *)shadow);
 }
@@ -264,7 +269,7 @@ TEST_F(prov, yescrypt_is_selectable)
 	char hash[256];
 
 	self->policy.provisioning.scheme = HASH_YESCRYPT;
-	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, self->error));
+	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, &self->error));
 	rooted(self, "etc/shadow");
 	ASSERT_NE(NULL, hash_of(slurp(self->path), "root", hash, sizeof(hash)));
 	EXPECT_EQ(0, strncmp(hash, "$y$", 3));
@@ -273,7 +278,8 @@ TEST_F(prov, yescrypt_is_selectable)
 TEST_F(prov, derived_matches_the_factory_label)
 {
 	struct provision_result result;
-	char label[PASSWORD_LEN], error[PASSWORD_ERROR_MAX], hash[256], secret[256];
+	char label[PASSWORD_LEN], hash[256], secret[256];
+	struct iotguard_error error;
 
 	self->policy.provisioning.method = PROVISION_DERIVED;
 	self->policy.provisioning.deliver_file[0] = '\0';
@@ -289,10 +295,10 @@ TEST_F(prov, derived_matches_the_factory_label)
 	write_file(_metadata, self->path, "factory-key-for-unit-0001-0123456789abcdef", 0600);
 	strcpy(secret, self->path);
 
-	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, self->error))
-		TH_LOG("%s", self->error);
+	ASSERT_EQ(0, provision(self->root, &self->policy, false, &result, &self->error))
+		TH_LOG("%s", self->error.msg);
 	EXPECT_EQ(1, result.changed);
-	ASSERT_EQ(0, password_derived(secret, "root", "52:54:00:12:34:56", label, error));
+	ASSERT_EQ(0, password_derived(secret, "root", "52:54:00:12:34:56", label, &error));
 	rooted(self, "etc/shadow");
 	ASSERT_NE(NULL, hash_of(slurp(self->path), "root", hash, sizeof(hash)));
 	EXPECT_TRUE(verifies(label, hash));
@@ -311,8 +317,8 @@ TEST_F(prov, bad_input_changes_nothing)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		rooted(self, "etc/shadow");
 		write_file(_metadata, self->path, bad[i], 0600);
-		EXPECT_EQ(-1, provision(self->root, &self->policy, true, &result, self->error));
-		EXPECT_NE(NULL, strstr(self->error, "etc/shadow:")) TH_LOG("%s", self->error);
+		EXPECT_EQ(-EINVAL, provision(self->root, &self->policy, true, &result, &self->error));
+		EXPECT_NE(NULL, strstr(self->error.msg, "etc/shadow:")) TH_LOG("%s", self->error.msg);
 		EXPECT_STREQ(bad[i], slurp(self->path));
 		rooted(self, "root/iotguard-initial-password");
 		EXPECT_NE(0, access(self->path, F_OK));
@@ -331,8 +337,8 @@ TEST_F(prov, symlinked_shadow_in_an_image_is_refused)
 	strcpy(target, self->path);
 	ASSERT_EQ(0, rename(shadow, target));
 	ASSERT_EQ(0, symlink(target, shadow));
-	EXPECT_EQ(-1, provision(self->root, &self->policy, false, &result, self->error));
-	EXPECT_NE(NULL, strstr(self->error, "a symbolic link")) TH_LOG("%s", self->error);
+	EXPECT_EQ(-ELOOP, provision(self->root, &self->policy, false, &result, &self->error));
+	EXPECT_NE(NULL, strstr(self->error.msg, "a symbolic link")) TH_LOG("%s", self->error.msg);
 }
 
 TEST_F(prov, read_only_etc_is_named_and_changes_nothing)
@@ -352,10 +358,10 @@ TEST_F(prov, read_only_etc_is_named_and_changes_nothing)
 		    mount(etc, etc, NULL, MS_BIND, NULL) ||
 		    mount(NULL, etc, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 			_exit(4);
-		if (provision(self->root, &self->policy, false, &result, self->error) == 0)
+		if (provision(self->root, &self->policy, false, &result, &self->error) == 0)
 			_exit(1);
-		_exit(strstr(self->error, "writable overlay") && strstr(self->error, "Read-only") ?
-		      0 : 2);
+		_exit(strstr(self->error.msg, "writable overlay") &&
+		      strstr(self->error.msg, "Read-only") ? 0 : 2);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	if (WEXITSTATUS(status) == 4)
@@ -375,7 +381,7 @@ TEST_F_TIMEOUT(prov, kill_9_at_random_points_never_breaks_the_store, 150)
 	char passwd[MANY_ACCOUNTS * 64 + 128], shadow[MANY_ACCOUNTS * 128 + 256], line[160];
 	const char *salt = "$6$rounds=1000$killtest$";
 	struct account_list accounts;
-	char aerr[ACCOUNTS_ERROR_MAX];
+	struct iotguard_error aerr;
 	int completed = 0;
 	long span_us;
 
@@ -402,8 +408,8 @@ TEST_F_TIMEOUT(prov, kill_9_at_random_points_never_breaks_the_store, 150)
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ASSERT_EQ(0, provision(self->root, &self->policy, true, &result, self->error))
-			TH_LOG("%s", self->error);
+		ASSERT_EQ(0, provision(self->root, &self->policy, true, &result, &self->error))
+			TH_LOG("%s", self->error.msg);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		span_us = 3 * ((t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000);
 		rooted(self, "etc/shadow");
@@ -425,15 +431,15 @@ TEST_F_TIMEOUT(prov, kill_9_at_random_points_never_breaks_the_store, 150)
 		ASSERT_GE(pid, 0);
 		if (pid == 0) {
 			for (;;)
-				provision(self->root, &self->policy, true, &result, self->error);
+				provision(self->root, &self->policy, true, &result, &self->error);
 		}
 		nanosleep(&delay, NULL);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 
 		/* The store parses whole, and every other entry is intact. */
-		ASSERT_EQ(0, accounts_read(self->root, &accounts, aerr)) TH_LOG("trial %d: %s",
-										 trial, aerr);
+		ASSERT_EQ(0, accounts_read(self->root, &accounts, &aerr)) TH_LOG("trial %d: %s",
+										  trial, aerr.msg);
 		EXPECT_EQ(MANY_ACCOUNTS + 1, accounts.count);
 		accounts_free(&accounts);
 		now = slurp(self->path);
