@@ -82,7 +82,7 @@ static void usage(FILE *out)
 
 static void attach_guard(void)
 {
-	char error[GUARD_ERROR_MAX];
+	struct iotguard_error err;
 	struct guard_probe probe;
 	int ret;
 
@@ -93,7 +93,7 @@ static void attach_guard(void)
 	if (!probe.bpffs)
 		log_err("DEGRADED: /sys/fs/bpf is not a BPF filesystem; mount -t bpf bpf /sys/fs/bpf");
 
-	ret = guard_attach(error);
+	ret = guard_attach(&err);
 	switch (ret) {
 	case GUARD_ATTACHED:
 		log_info("login guard attached and pinned at %s", LOGIN_GUARD_LINK_PIN);
@@ -105,7 +105,7 @@ static void attach_guard(void)
 		log_info("login guard replaced by this version, without a gap");
 		break;
 	default:
-		log_err("DEGRADED: login guard not attached: %s", error);
+		log_err("DEGRADED: login guard not attached: %s", err.msg);
 	}
 }
 

@@ -20,7 +20,6 @@ struct guard_events {
 	struct ring_buffer *rb;
 	int map_fd;
 	const struct login_guard_policy *policy;
-	uint64_t seen;
 	struct rate_limit limit;
 };
 
@@ -53,7 +52,6 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*e))
 		return 0;
-	ev->seen++;
 	if (!rate_limit_take(&ev->limit))
 		return 0;
 	suppressed = rate_limit_suppressed(&ev->limit);
@@ -124,9 +122,4 @@ int guard_events_fd(const struct guard_events *ev)
 void guard_events_read(struct guard_events *ev)
 {
 	ring_buffer__consume(ev->rb);
-}
-
-uint64_t guard_events_seen(const struct guard_events *ev)
-{
-	return ev->seen;
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The login guard's refusals, read from its pinned ring buffer and logged
- * with a rate limit (a brute-force run must not flood the log), and
- * counted.
+ * with a rate limit (a brute-force run must not flood the log).
  */
 #ifndef IOTGUARD_LOGIN_GUARD_EVENTS_H
 #define IOTGUARD_LOGIN_GUARD_EVENTS_H
@@ -22,6 +21,5 @@ void guard_events_close(struct guard_events *events);
 int guard_events_fd(const struct guard_events *events);
 /* Consume what is pending. */
 void guard_events_read(struct guard_events *events);
-uint64_t guard_events_seen(const struct guard_events *events);
 
 #endif

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The kernel module's generic netlink family: commands, status, and family watches. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,12 @@ struct genl_client {
 	int family;
 };
 
-/* libnl reports its own error codes; callers want errno values. */
-int genl_to_errno(int nl_err)
+/*
+ * libnl reports its own codes (-NLE_*), which strerror cannot name and
+ * callers cannot test: they want -ENOENT for a module not loaded and
+ * -EPERM or -EACCES for a refusal. Every error leaves this file as -errno.
+ */
+static int genl_to_errno(int nl_err)
 {
 	switch (-nl_err) {
 	case 0: return 0;

@@ -44,8 +44,6 @@ int genl_client_set_gate(struct genl_client *client, const struct gate_settings 
  */
 int genl_client_lock(struct genl_client *client, const int *link_fds, size_t n_links);
 
-/* Shared with genl_events.c: errno from a libnl error. */
-int genl_to_errno(int nl_err);
 /*
  * A non-blocking socket joined to a family's multicast group, delivering
  * each message to on_msg(msg, arg). 0 or -errno.

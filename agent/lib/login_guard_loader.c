@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Loading, attaching and pinning the BPF login guard; probing what it needs. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "error.h"
 #include "login_guard_loader.h"
 #include "login_guard_maps.h"
 #include "login_guard.h"
@@ -42,7 +44,6 @@ void guard_probe(struct guard_probe *probe)
 	struct statfs fs;
 
 	probe->lsm_listed = lsm_listed();
-	probe->lsm_prog_type = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_LSM, NULL) == 1;
 	probe->bpffs = statfs("/sys/fs/bpf", &fs) == 0 && fs.f_type == BPF_FS_MAGIC;
 }
 
@@ -107,56 +108,50 @@ static void unpin_maps(struct login_guard_bpf *skel)
 			unlink(bpf_map__pin_path(map));
 }
 
-static struct login_guard_bpf *load(char *error)
+static int load(struct login_guard_bpf **out, struct iotguard_error *err)
 {
 	struct login_guard_bpf *skel;
-	int ret;
+	int ret = 0;
 
 	/* Maps marked LIBBPF_PIN_BY_NAME are reused from, or pinned at, here. */
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = LOGIN_GUARD_PIN_DIR);
 
 	for (int attempt = 0; attempt < 2; attempt++) {
 		skel = login_guard_bpf__open_opts(&opts);
-		if (!skel) {
-			snprintf(error, GUARD_ERROR_MAX, "opening the BPF skeleton: %s",
-				 strerror(errno));
-			return NULL;
-		}
+		if (!skel)
+			return iotguard_fail_errno(err, errno, "opening the BPF skeleton");
 		ret = login_guard_bpf__load(skel);
-		if (!ret)
-			return skel;
-		snprintf(error, GUARD_ERROR_MAX, "loading the BPF login guard: %s", strerror(-ret));
+		if (!ret) {
+			*out = skel;
+			return 0;
+		}
+		iotguard_fail_errno(err, -ret, "loading the BPF login guard");
 		unpin_maps(skel);
 		login_guard_bpf__destroy(skel);
 	}
-	return NULL;
+	return ret;
 }
 
 /*
  * Attach prog and pin its link at pin, in place of any old one. The rename
  * is atomic: the old link stays attached until the new one takes its pin.
  */
-static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error)
+static int attach_and_pin(struct bpf_program *prog, const char *pin, struct iotguard_error *err)
 {
 	char tmp[256];
 	struct bpf_link *link;
 	int ret;
 
 	link = bpf_program__attach_lsm(prog);
-	if (!link) {
-		ret = -errno;
-		snprintf(error, GUARD_ERROR_MAX, "attaching %s: %s", bpf_program__name(prog),
-			 strerror(-ret));
-		return ret;
-	}
+	if (!link)
+		return iotguard_fail_errno(err, errno, "attaching %s", bpf_program__name(prog));
 	snprintf(tmp, sizeof(tmp), "%s%s", pin, PIN_TMP_SUFFIX);
 	unlink(tmp);
 	ret = bpf_link__pin(link, tmp);
 	if (!ret && rename(tmp, pin))
 		ret = -errno;
 	if (ret) {
-		snprintf(error, GUARD_ERROR_MAX, "pinning the guard link at %.100s: %s", pin,
-			 strerror(-ret));
+		iotguard_fail_errno(err, -ret, "pinning the guard link at %s", pin);
 		unlink(tmp);
 	}
 	/* Closing our fd leaves the pinned link attached. */
@@ -164,41 +159,37 @@ static int attach_and_pin(struct bpf_program *prog, const char *pin, char *error
 	return ret;
 }
 
-int guard_attach(char error[GUARD_ERROR_MAX])
+int guard_attach(struct iotguard_error *err)
 {
 	struct login_guard_lock lock = {};
-	struct login_guard_bpf *skel;
+	struct login_guard_bpf *skel = NULL;
 	struct bpf_program *prog;
-	int ret = GUARD_KEPT;
+	int ret;
 	bool had_any = false;
 	char pin[128];
 
-	error[0] = '\0';
 	/*
 	 * Locked until reboot: the module holds the guard's links and its maps
 	 * are sealed. Loading another copy could only fail; keep the guard.
 	 */
 	if (!guard_lock_state(&lock) && lock.locked)
 		return GUARD_KEPT;
-	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST) {
-		ret = -errno;
-		snprintf(error, GUARD_ERROR_MAX, "creating %s: %s (is bpffs mounted on /sys/fs/bpf?)",
-			 LOGIN_GUARD_PIN_DIR, strerror(-ret));
+	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST)
+		return iotguard_fail(err, errno, "creating %s: %s (is bpffs mounted on /sys/fs/bpf?)",
+				     LOGIN_GUARD_PIN_DIR, strerror(errno));
+	ret = load(&skel, err);
+	if (ret)
 		return ret;
-	}
-	skel = load(error);
-	if (!skel)
-		return -EINVAL;
+	ret = GUARD_KEPT;
 	/* Each link is pinned under its program's name. */
 	bpf_object__for_each_program(prog, skel->obj) {
 		snprintf(pin, sizeof(pin), "%s/%s", LOGIN_GUARD_PIN_DIR, bpf_program__name(prog));
 		had_any |= access(pin, F_OK) == 0;
 		if (same_program_pinned(prog, pin))
 			continue;
-		if (attach_and_pin(prog, pin, error)) {
-			ret = -EIO;
+		ret = attach_and_pin(prog, pin, err);
+		if (ret)
 			break;
-		}
 		ret = GUARD_REPLACED;
 	}
 	if (ret == GUARD_REPLACED && !had_any)

@@ -9,9 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "error.h"
 #include "login_guard.h"
-
-#define GUARD_ERROR_MAX 256
 
 enum guard_attach_result {
 	GUARD_ATTACHED,		/* no guard was pinned: attached and pinned */
@@ -21,7 +20,6 @@ enum guard_attach_result {
 
 struct guard_probe {
 	bool lsm_listed;	/* "bpf" in /sys/kernel/security/lsm */
-	bool lsm_prog_type;	/* the kernel accepts BPF_PROG_TYPE_LSM */
 	bool bpffs;		/* /sys/fs/bpf is a BPF filesystem */
 };
 
@@ -30,10 +28,10 @@ void guard_probe(struct guard_probe *probe);
 
 /*
  * Load, attach and pin the guard. Returns an enum guard_attach_result, or
- * -errno with error filled. A new version replaces the pinned one without
- * a moment unguarded: the new links are pinned over the old ones.
+ * a negative errno with err set. A new version replaces the pinned one
+ * without a moment unguarded: the new links are pinned over the old ones.
  */
-int guard_attach(char error[GUARD_ERROR_MAX]);
+int guard_attach(struct iotguard_error *err);
 
 /* True if the guard's links are pinned (they are then attached). */
 bool guard_pinned(void);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* Keeping the pinned login guard's maps: its settings, denied uids, programs, the lock. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "login_guard_maps.h"
-#include "log.h"
 
 /* The kernel's dev_t: 12 bits of major above 20 bits of minor. */
 #define KERNEL_MINORBITS 20
