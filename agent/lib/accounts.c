@@ -242,8 +242,8 @@ static int passwd_line(struct store *st, char *line, struct iotguard_error *err)
 	 */
 	if (nis_line(line))
 		return add_unjudgeable(st, line, raw_uid(line),
-				       "NIS compat entry ('+' or '-'): its password is not in this file",
-				       err);
+				       "NIS compat entry ('+' or '-'): its password is not in this "
+				       "file", err);
 	if (parse_passwd_line(line, &pw, buf, sizeof(buf)))
 		return add_unjudgeable(st, line, raw_uid(line), "not a valid passwd entry", err);
 	first = find(st->list, pw.pw_name);
@@ -295,8 +295,8 @@ static int shadow_line(struct store *st, char *line, struct iotguard_error *err)
 		if (strcmp(st->shadow[i].name, sp.sp_namp))
 			continue;
 		/* getspnam returns the first; a tool that edits by name may change either. */
-		return set_problem(acct, err, "%s:%u: account '%s' listed twice in shadow (first at "
-				   "line %u)", st->path, st->lineno, sp.sp_namp,
+		return set_problem(acct, err, "%s:%u: account '%s' listed twice in shadow "
+				   "(first at line %u)", st->path, st->lineno, sp.sp_namp,
 				   st->shadow[i].lineno);
 	}
 	if (st->shadow_count == st->shadow_capacity) {

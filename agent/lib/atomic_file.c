@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * Replacing a file whole (temporary, fsync, rename, fsync the directory).
+ *
  * The agent writes as root into directories that may belong to someone
  * else (/var/www). A path resolved by the kernel in one go would follow a
  * symbolic link planted in any component, and a check on a path can be
@@ -245,7 +247,7 @@ static int replace(int dirfd, const char *path, const char *name, const void *da
 	/* Only root can give a file away; anyone else's file stays theirs. */
 	if (opts->uid != (uid_t)-1 && fchown(fd, opts->uid, opts->gid) && geteuid() == 0)
 		err = errno;
-	/* fchmod after fchown, which may clear set-id bits: the mode asked for, whatever the umask. */
+	/* fchmod after fchown, which may clear set-id bits: the mode asked for, whatever umask. */
 	else if (fchmod(fd, opts->mode) || write_all(fd, data, len) || fsync(fd))
 		err = errno ? errno : EIO;
 	if (close(fd) && !err)
@@ -294,12 +296,14 @@ int atomic_file_write_at(int dirfd, const char *dir, const char *name, const voi
 			 size_t len, const struct atomic_file_opts *opts,
 			 struct iotguard_error *error)
 {
+	const char *slash;
 	char path[PATH_MAX];
 
 	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return iotguard_fail(error, EINVAL, "%s/%s not written: not a file name", dir, name);
-	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir,
-			     dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name) >= sizeof(path))
+		return iotguard_fail(error, EINVAL, "%s/%s not written: not a file name", dir,
+				     name);
+	slash = dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir, slash, name) >= sizeof(path))
 		return iotguard_fail(error, ENAMETOOLONG, "%.64s... not written: path too long",
 				     dir);
 	return replace(dirfd, path, name, data, len, opts, error);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Files that readers see whole or not at all: the published ones and agent state. */
+/* Files that readers see whole or not at all: published files, agent state, the shadow file. */
 #ifndef IOTGUARD_ATOMIC_FILE_H
 #define IOTGUARD_ATOMIC_FILE_H
 

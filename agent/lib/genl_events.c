@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The kernel gate's events: joining their multicast group, decoding, one line for a person. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>

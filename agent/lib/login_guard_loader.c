@@ -175,8 +175,8 @@ int guard_attach(struct iotguard_error *err)
 	if (!guard_lock_state(&lock) && lock.locked)
 		return GUARD_KEPT;
 	if (mkdir(LOGIN_GUARD_PIN_DIR, 0700) && errno != EEXIST)
-		return iotguard_fail(err, errno, "creating %s: %s (is bpffs mounted on /sys/fs/bpf?)",
-				     LOGIN_GUARD_PIN_DIR, strerror(errno));
+		return iotguard_fail(err, errno, "creating %s: %s (is bpffs mounted on "
+				     "/sys/fs/bpf?)", LOGIN_GUARD_PIN_DIR, strerror(errno));
 	ret = load(&skel, err);
 	if (ret)
 		return ret;

@@ -140,8 +140,9 @@ static int read_secret(const char *path, unsigned char *key, size_t *len,
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		ret = iotguard_fail(err, EINVAL, "device secret %s: not a regular file", path);
 	} else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		ret = iotguard_fail(err, EACCES, "device secret %s: readable by others (mode %03o): "
-				    "refused; chmod 600 it", path, (unsigned int)(st.st_mode & 0777));
+		ret = iotguard_fail(err, EACCES, "device secret %s: readable by others "
+				    "(mode %03o): refused; chmod 600 it", path,
+				    (unsigned int)(st.st_mode & 0777));
 	} else {
 		n = read(fd, key, SECRET_MAX_BYTES);
 		if (n < SECRET_MIN_BYTES)
@@ -167,7 +168,8 @@ int password_derived(const char *secret_path, const char *account,
 	if (!dlen)
 		return iotguard_fail(err, EINVAL, "empty device identifier");
 	if (label + alen + 1 + dlen > sizeof(msg))
-		return iotguard_fail(err, ENAMETOOLONG, "account name or device identifier too long");
+		return iotguard_fail(err, ENAMETOOLONG, "account name or device identifier too "
+				     "long");
 	ret = read_secret(secret_path, key, &key_len, err);
 	if (ret)
 		return ret;

@@ -181,8 +181,8 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 
 		/* Which line would we change? The owner must fix the store first. */
 		if (listed(p, name) && snap.verdicts[i].class == ACCOUNT_UNJUDGEABLE) {
-			ret = iotguard_fail(err, EINVAL, "%s: cannot be judged as the login programs "
-					    "would (%s); nothing was changed", name,
+			ret = iotguard_fail(err, EINVAL, "%s: cannot be judged as the login "
+					    "programs would (%s); nothing was changed", name,
 					    snap.accounts.items[i].problem);
 			goto out;
 		}
@@ -191,9 +191,10 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 		/* The login programs check passwd's field first: a new shadow hash changes nothing. */
 		if (strcmp(snap.accounts.items[i].hash_from ? snap.accounts.items[i].hash_from : "",
 			   "shadow")) {
-			ret = iotguard_fail(err, EINVAL, "%s: its password is in /etc/passwd, which "
-					    "the login programs check before /etc/shadow; set that field "
-					    "to x and give the hash to /etc/shadow", name);
+			ret = iotguard_fail(err, EINVAL, "%s: its password is in "
+					    "/etc/passwd, which the login programs check before "
+					    "/etc/shadow; set that field to x and give the hash "
+					    "to /etc/shadow", name);
 			goto out;
 		}
 		if (p->method == PROVISION_USER) {

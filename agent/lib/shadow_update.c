@@ -115,13 +115,14 @@ static int rewrite(const char *path, const char *old, char *new, size_t *len_out
 		res = NULL;
 		if (check[strspn(check, " \t")] != '\0' && check[0] != '#' &&
 		    (sgetspent_r(check, &sp, buf, sizeof(buf), &res) || !res))
-			return iotguard_fail(err, EINVAL, "%s:%u: not a valid shadow entry; nothing "
-					     "was changed", path, lineno);
+			return iotguard_fail(err, EINVAL, "%s:%u: not a valid shadow entry; "
+					     "nothing was changed", path, lineno);
 		change = colon1 ? change_for(p, (size_t)(colon1 - p), changes, count) : NULL;
 		if (change) {
 			colon2 = memchr(colon1 + 1, ':', len - (size_t)(colon1 + 1 - p));
 			if (!colon2)
-				return iotguard_fail(err, EINVAL, "%s:%u: no hash field", path, lineno);
+				return iotguard_fail(err, EINVAL, "%s:%u: no hash field", path,
+						     lineno);
 			out = put(out, p, (size_t)(colon1 + 1 - p));
 			out = put(out, change->hash, strlen(change->hash));
 			out = put(out, colon2, (size_t)(p + len - colon2));
@@ -171,8 +172,8 @@ int shadow_update(const char *root, const struct shadow_change *changes,
 			return iotguard_fail(err, ELOOP, "%s: a symbolic link; provision on the "
 					     "device", path);
 		if (!realpath(path, real) || strlen(real) >= sizeof(path))
-			return iotguard_fail(err, errno ? errno : ENAMETOOLONG, "%s: cannot resolve "
-					     "the link: %s", path, strerror(errno));
+			return iotguard_fail(err, errno ? errno : ENAMETOOLONG, "%s: cannot "
+					     "resolve the link: %s", path, strerror(errno));
 		strcpy(path, real);
 		slash = strrchr(real, '/');
 		*slash = '\0';

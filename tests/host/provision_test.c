@@ -317,8 +317,10 @@ TEST_F(prov, bad_input_changes_nothing)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		rooted(self, "etc/shadow");
 		write_file(_metadata, self->path, bad[i], 0600);
-		EXPECT_EQ(-EINVAL, provision(self->root, &self->policy, true, &result, &self->error));
-		EXPECT_NE(NULL, strstr(self->error.msg, "etc/shadow:")) TH_LOG("%s", self->error.msg);
+		EXPECT_EQ(-EINVAL,
+			  provision(self->root, &self->policy, true, &result, &self->error));
+		EXPECT_NE(NULL, strstr(self->error.msg, "etc/shadow:"))
+			TH_LOG("%s", self->error.msg);
 		EXPECT_STREQ(bad[i], slurp(self->path));
 		rooted(self, "root/iotguard-initial-password");
 		EXPECT_NE(0, access(self->path, F_OK));
