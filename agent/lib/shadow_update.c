@@ -87,11 +87,13 @@ static char *put(char *out, const char *p, size_t len)
 
 /*
  * Copy old into new line by line, replacing the hash field of changed
- * accounts; *len is the new length. Every line must parse as a shadow
- * entry. new has room for old and every change's hash.
+ * accounts, each once (applied[] says which); *len_out is the new
+ * length. Every line must parse as a shadow entry. new has room for old
+ * and every change's hash.
  */
 static int rewrite(const char *path, const char *old, char *new, size_t *len_out,
-		   const struct shadow_change *changes, size_t count, struct iotguard_error *err)
+		   const struct shadow_change *changes, size_t count, bool *applied,
+		   struct iotguard_error *err)
 {
 	char check[ACCOUNTS_MAX_LINE], buf[ACCOUNTS_MAX_LINE];
 	unsigned int lineno = 0;
@@ -118,7 +120,12 @@ static int rewrite(const char *path, const char *old, char *new, size_t *len_out
 			return iotguard_fail(err, EINVAL, "%s:%u: not a valid shadow entry; "
 					     "nothing was changed", path, lineno);
 		change = colon1 ? change_for(p, (size_t)(colon1 - p), changes, count) : NULL;
+		/* Each change once: an account on two lines would take it twice. */
+		if (change && applied[change - changes])
+			return iotguard_fail(err, EINVAL, "%s:%u: account '%s' listed twice; "
+					     "nothing was changed", path, lineno, change->account);
 		if (change) {
+			applied[change - changes] = true;
 			colon2 = memchr(colon1 + 1, ':', len - (size_t)(colon1 + 1 - p));
 			if (!colon2)
 				return iotguard_fail(err, EINVAL, "%s:%u: no hash field", path,
@@ -153,6 +160,7 @@ int shadow_update(const char *root, const struct shadow_change *changes,
 	bool live = !strcmp(root, "/");
 	struct atomic_file_opts opts = { .remove_stale = true };
 	char *old = NULL, *new = NULL;
+	bool *applied = NULL;
 	size_t len = 0, room;
 	struct stat st;
 	int dfd = -1, ret;
@@ -194,11 +202,12 @@ int shadow_update(const char *root, const struct shadow_change *changes,
 		goto out;
 	room += strlen(old);
 	new = malloc(room);
-	if (!new) {
+	applied = calloc(count + 1, sizeof(*applied));
+	if (!new || !applied) {
 		ret = iotguard_fail(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	ret = rewrite(path, old, new, &len, changes, count, err);
+	ret = rewrite(path, old, new, &len, changes, count, applied, err);
 	if (ret)
 		goto out;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -221,5 +230,6 @@ out:
 		explicit_bzero(new, room);
 	free(new);
 	free(old);
+	free(applied);
 	return ret;
 }

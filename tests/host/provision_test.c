@@ -327,6 +327,25 @@ TEST_F(prov, bad_input_changes_nothing)
 	}
 }
 
+/* An account on two lines would take its change twice, another none: refused whole. */
+TEST_F(prov, account_listed_twice_changes_nothing)
+{
+	static const char dup[] = "root:x:19000:0:99999:7:::\nroot:y:19000:0:99999:7:::\n";
+	const struct shadow_change changes[] = {
+		{ "root", "$6$salt$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+		{ "admin", "$6$salt$b" },
+	};
+
+	rooted(self, "etc/shadow");
+	write_file(_metadata, self->path, dup, 0600);
+	for (size_t n = 1; n <= 2; n++) {
+		EXPECT_EQ(-EINVAL, shadow_update(self->root, changes, n, &self->error));
+		EXPECT_NE(NULL, strstr(self->error.msg, ":2: account 'root' listed twice"))
+			TH_LOG("%s", self->error.msg);
+		EXPECT_STREQ(dup, slurp(self->path));
+	}
+}
+
 /* In an image, a symlinked shadow would resolve on the build host: refused. */
 TEST_F(prov, symlinked_shadow_in_an_image_is_refused)
 {
