@@ -332,7 +332,7 @@ TEST_F(prov, account_listed_twice_changes_nothing)
 {
 	static const char dup[] = "root:x:19000:0:99999:7:::\nroot:y:19000:0:99999:7:::\n";
 	const struct shadow_change changes[] = {
-		{ "root", "$6$salt$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+		{ "root", "$6$salt$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
 		{ "admin", "$6$salt$b" },
 	};
 
