@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* iotguardd's log: stderr, or syslog when asked (log.h). */
 #include <stdarg.h>
 #include <stdio.h>
 #include "log.h"
