@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* iotguardctl's commands, one file each, and the exit codes they share. */
+/*
+ * iotguardctl's command groups, one file each, what they share
+ * (ctl_common.c) and the exit codes.
+ */
 #ifndef IOTGUARD_CTL_H
 #define IOTGUARD_CTL_H
 
@@ -10,17 +13,26 @@ enum exit_code {
 	EXIT_NO_MODULE = 3,
 	EXIT_DENIED = 4,
 	EXIT_FLAGGED = 5,	/* audit: an empty or known-default password */
+	/*
+	 * Not an exit status: a command's arguments are wrong and it has no
+	 * usage of its own; main prints iotguardctl's and exits EXIT_USAGE.
+	 */
+	EXIT_SHOW_USAGE = -1,
 };
 
-struct module_status;
-
-int cmd_audit(int argc, char **argv);
+/* The commands, as main dispatches them: argv[0] is the command's name. */
+int cmd_status(int argc, char **argv);		/* ctl_status.c */
+int cmd_mode(int argc, char **argv);		/* ctl_gate.c */
 int cmd_lock(int argc, char **argv);
-int cmd_report(int argc, char **argv);
-int cmd_support_end(int argc, char **argv);
 int cmd_events(int argc, char **argv);
-int cmd_provision(int argc, char **argv);
+int cmd_audit(int argc, char **argv);		/* ctl_audit.c */
+int cmd_provision(int argc, char **argv);	/* ctl_provision.c */
 int cmd_derive_password(int argc, char **argv);
+int cmd_report(int argc, char **argv);		/* ctl_report.c */
+int cmd_support_end(int argc, char **argv);
+int cmd_check_policy(int argc, char **argv);
+
+/* ctl_common.c, below every command. */
 
 /* Print why a genetlink request failed; returns the exit code for it. */
 int report_genl_error(int err, const char *what);
@@ -28,13 +40,5 @@ int report_genl_error(int err, const char *what);
 struct guard_probe;
 /* The login guard's state in words ("attached", "DEGRADED: ..."). */
 const char *guard_state_text(const struct guard_probe *probe);
-/* The support period and disclosure contact, for `status`. */
-void ctl_publish_print_text(void);
-
-/* The network gate's part of `status`. */
-void ctl_gate_print_text(const struct module_status *st);
-#ifdef JSON_C_VERSION
-void ctl_gate_add_json(json_object *root, const struct module_status *st);
-#endif
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iotguardctl's view of the kernel's network gate: its part of `status`,
- * `lock` and `events`.
+ * iotguardctl mode, lock and events: the commands that steer the kernel
+ * module's enforcement or follow its network gate.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,82 +20,33 @@
 #include "genl_events.h"
 #include "login_guard_loader.h"
 #include "login_guard_maps.h"
+#include "names.h"
 
-void ctl_gate_print_text(const struct module_status *st)
+int cmd_mode(int argc, char **argv)
 {
-	const struct gate_settings *gate = &st->gate;
-	char ports[GATE_PORTS_TEXT_MAX], net4[GATE_SUBNET_TEXT_MAX], net6[GATE_SUBNET_TEXT_MAX];
-	char iface[GATE_IFNAME_MAX + 64] = "";
+	struct genl_client *client = NULL;
+	uint32_t mode, flags = 0;
+	int ret;
 
-	gate_settings_format_ports(gate, ports, sizeof(ports));
-	gate_subnet_format(&gate->net4, AF_INET, net4, sizeof(net4));
-	gate_subnet_format(&gate->net6, AF_INET6, net6, sizeof(net6));
-	/* The device the name resolved to when set: renames do not move it. */
-	if (gate->prov_ifname[0] && gate->prov_ifindex)
-		snprintf(iface, sizeof(iface), ", interface %s (ifindex %u)", gate->prov_ifname,
-			 gate->prov_ifindex);
-	else if (gate->prov_ifname[0])
-		snprintf(iface, sizeof(iface), ", interface %s (NOT FOUND: exempts nothing)",
-			 gate->prov_ifname);
-	printf("  remote login:       %s\n",
-	       st->mode == IOTGUARD_MODE_OFF ? "open (mode off)" :
-	       st->cred_state == IOTGUARD_CRED_PROVISIONED ? "open, throttled" :
-	       st->mode == IOTGUARD_MODE_AUDIT ? "would be locked (audit mode)" :
-	       "LOCKED until every account has its own password");
-	printf("  login ports:        tcp %s\n", ports);
-	printf("  lockout exemptions: loopback%s%s%s%s%s\n", iface,
-	       gate->net4.set ? ", " : "", gate->net4.set ? net4 : "",
-	       gate->net6.set ? ", " : "", gate->net6.set ? net6 : "");
-	printf("  throttle:           %u new connections at once per source, then one every %.1f s"
-	       " (%u of %u sources tracked)\n", gate->throttle_burst,
-	       gate->throttle_interval_ms / 1000.0, st->throttle_entries, st->throttle_table_size);
-	printf("  throttle table:     %s (%llu newcomers refused for a full table, in %llu "
-	       "episodes)\n", st->throttle_pressure ?
-	       "UNDER PRESSURE: newcomers outside the provisioning paths are refused" : "ok",
-	       (unsigned long long)st->counters[IOTGUARD_CTR_THROTTLE_TABLE_FULL],
-	       (unsigned long long)st->counters[IOTGUARD_CTR_THROTTLE_PRESSURE]);
-	printf("  locked:             %s\n", st->locked ?
-	       "yes: no weakening and no unload until reboot" : "no");
-}
-
-static json_object *subnet_json(const struct gate_subnet *subnet, int family)
-{
-	char text[GATE_SUBNET_TEXT_MAX];
-
-	if (!subnet->set)
-		return NULL;
-	gate_subnet_format(subnet, family, text, sizeof(text));
-	return json_object_new_string(text);
-}
-
-void ctl_gate_add_json(json_object *root, const struct module_status *st)
-{
-	const struct gate_settings *gate = &st->gate;
-	json_object *obj = json_object_new_object();
-	json_object *ports = json_object_new_array();
-
-	for (size_t i = 0; i < gate->port_count; i++)
-		json_object_array_add(ports, json_object_new_int(gate->ports[i]));
-	json_object_object_add(obj, "login_ports", ports);
-	json_object_object_add(obj, "remote_login_locked",
-			       json_object_new_boolean(st->mode == IOTGUARD_MODE_ENFORCE &&
-						       st->cred_state != IOTGUARD_CRED_PROVISIONED));
-	json_object_object_add(obj, "provisioning_interface",
-			       gate->prov_ifname[0] ? json_object_new_string(gate->prov_ifname) : NULL);
-	json_object_object_add(obj, "provisioning_ifindex",
-			       gate->prov_ifname[0] ? json_object_new_int64(gate->prov_ifindex) : NULL);
-	json_object_object_add(obj, "provisioning_subnet4", subnet_json(&gate->net4, AF_INET));
-	json_object_object_add(obj, "provisioning_subnet6", subnet_json(&gate->net6, AF_INET6));
-	json_object_object_add(obj, "throttle_burst", json_object_new_int64(gate->throttle_burst));
-	json_object_object_add(obj, "throttle_interval_ms",
-			       json_object_new_int64(gate->throttle_interval_ms));
-	json_object_object_add(obj, "throttle_table_size",
-			       json_object_new_int64(st->throttle_table_size));
-	json_object_object_add(obj, "throttle_entries", json_object_new_int64(st->throttle_entries));
-	json_object_object_add(obj, "throttle_under_pressure",
-			       json_object_new_boolean(st->throttle_pressure));
-	json_object_object_add(root, "network_gate", obj);
-	json_object_object_add(root, "locked", json_object_new_boolean(st->locked));
+	if (argc == 3 && !strcmp(argv[2], "--no-weaken"))
+		flags |= IOTGUARD_SET_F_NO_WEAKEN;
+	else if (argc != 2)
+		goto bad;
+	if (mode_from_name(argv[1], &mode))
+		goto bad;
+	ret = genl_client_open(&client);
+	if (!ret)
+		ret = genl_client_set_mode(client, mode, flags);
+	genl_client_close(client);
+	if (ret == -EPERM && (flags & IOTGUARD_SET_F_NO_WEAKEN) && geteuid() == 0) {
+		fprintf(stderr, "iotguardctl: refused: %s is weaker than the current mode\n",
+			argv[1]);
+		return EXIT_DENIED;
+	}
+	return ret ? report_genl_error(ret, "setting the mode") : EXIT_OK;
+bad:
+	fprintf(stderr, "iotguardctl: usage: iotguardctl mode off|audit|enforce [--no-weaken]\n");
+	return EXIT_USAGE;
 }
 
 /*

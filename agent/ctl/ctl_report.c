@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iotguardctl report, support-end, and the published facts in `status`:
- * the device's compliance, judged live.
+ * iotguardctl report, support-end and check-policy: the device's
+ * compliance, judged live, and what its policy file says and publishes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,7 +15,10 @@
 #include "ctl.h"
 #include "dates.h"
 #include "login_guard_loader.h"
+#include "names.h"
+#include "policy.h"
 #include "report.h"
+#include "support.h"
 
 #define PASSWD_TOOLS { "/usr/bin/passwd", "/bin/passwd", "/usr/sbin/chpasswd" }
 
@@ -201,26 +204,20 @@ int cmd_support_end(int argc, char **argv)
 	return EXIT_OK;
 }
 
-void ctl_publish_print_text(void)
+int cmd_check_policy(int argc, char **argv)
 {
+	const char *path = argc > 1 ? argv[1] : POLICY_DEFAULT_PATH;
 	struct iotguard_policy policy;
-	struct published p;
-	const struct disclosure_policy *d = &policy.publish.disclosure;
 	struct iotguard_error error;
-	char line[SUPPORT_TEXT_MAX];
 
-	if (policy_load(POLICY_DEFAULT_PATH, &policy, &error)) {
-		printf("  published:          unknown (%s)\n", error.msg);
-		return;
+	if (argc > 2)
+		return EXIT_SHOW_USAGE;
+	/* On a device that has published a support period: never shorter. */
+	if (policy_load_checked(path, SUPPORT_STATE_FILE, &policy, &error)) {
+		fprintf(stderr, "%s\n", error.msg);
+		return EXIT_FAIL;
 	}
-	publish_gather(&policy, time(NULL), &p);
-	if (p.support_set)
-		support_describe(&p.support, line, sizeof(line));
-	else
-		snprintf(line, sizeof(line), "no support period is published");
-	printf("  support:            %s\n", line);
-	printf("  report issues to:   ");
-	for (size_t i = 0; i < d->contact_count; i++)
-		printf("%s%s", i ? ", " : "", d->contacts[i]);
-	printf("%s\n", d->contact_count ? "" : "nobody (no disclosure.contact in the policy)");
+	printf("%s: valid (version %d, mode %s)\n", path, policy.version,
+	       mode_name(policy.mode));
+	return EXIT_OK;
 }

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What iotguardctl's command groups share: how a failed genetlink request
+ * reads and exits, and the login guard's state in words. Calls only the
+ * library, never a command.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "ctl.h"
+#include "genl_client.h"
+#include "login_guard_loader.h"
+
+static bool module_locked(void)
+{
+	struct genl_client *client = NULL;
+	struct module_status st;
+	int ret = genl_client_open(&client);
+
+	if (!ret)
+		ret = genl_client_get_status(client, &st);
+	genl_client_close(client);
+	return !ret && st.locked;
+}
+
+int report_genl_error(int err, const char *what)
+{
+	if (err == -ENOENT) {
+		fprintf(stderr,
+			"iotguardctl: the iotguard kernel module is not loaded.\n"
+			"  Load it with: modprobe iotguard  (or insmod iotguard.ko)\n");
+		return EXIT_NO_MODULE;
+	}
+	if ((err == -EPERM || err == -EACCES) && geteuid() == 0 && module_locked()) {
+		fprintf(stderr, "iotguardctl: %s: refused: iotguard is locked until reboot "
+			"(no weakening)\n", what);
+		return EXIT_DENIED;
+	}
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "iotguardctl: %s: permission denied (needs CAP_NET_ADMIN: run as root)\n",
+			what);
+		return EXIT_DENIED;
+	}
+	fprintf(stderr, "iotguardctl: %s: %s\n", what, strerror(-err));
+	return EXIT_FAIL;
+}
+
+const char *guard_state_text(const struct guard_probe *probe)
+{
+	if (!probe->lsm_listed)
+		return "DEGRADED: BPF LSM is not active in this kernel";
+	if (!probe->bpffs)
+		return "DEGRADED: no BPF filesystem on /sys/fs/bpf";
+	if (guard_pinned())
+		return "attached";
+	if (access("/sys/fs/bpf", R_OK | X_OK))
+		return "unknown (run as root to see)";
+	return "DEGRADED: not attached (is iotguardd running?)";
+}
