@@ -49,10 +49,10 @@ int report_genl_error(int err, const char *what)
 
 const char *guard_state_text(const struct guard_probe *probe)
 {
-	if (!probe->lsm_listed)
-		return "DEGRADED: BPF LSM is not active in this kernel";
-	if (!probe->bpffs)
-		return "DEGRADED: no BPF filesystem on /sys/fs/bpf";
+	const char *degraded = guard_degraded_text(probe, false);
+
+	if (degraded)
+		return degraded;
 	if (guard_pinned())
 		return "attached";
 	if (access("/sys/fs/bpf", R_OK | X_OK))

@@ -88,6 +88,10 @@ int cmd_lock(int argc, char **argv)
 	if (ret)
 		return report_genl_error(ret, "locking");
 	printf("iotguard is locked until reboot: every weakening and the module's unload are refused\n");
+	/*
+	 * What the lock lacks, whatever the cause: `status` names the probe's
+	 * (guard_degraded_text), and an unpinned guard on a capable kernel too.
+	 */
 	if (!guard)
 		fprintf(stderr, "iotguardctl: DEGRADED: the BPF login guard is not attached; "
 			"only the network gate is locked\n");

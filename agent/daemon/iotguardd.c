@@ -84,14 +84,13 @@ static void attach_guard(void)
 {
 	struct iotguard_error err;
 	struct guard_probe probe;
+	const char *degraded;
 	int ret;
 
 	guard_probe(&probe);
-	if (!probe.lsm_listed)
-		log_err("DEGRADED: BPF LSM is not active (\"bpf\" missing from /sys/kernel/security/lsm); "
-			"the account-level login guard cannot run. Boot with lsm=...,bpf");
-	if (!probe.bpffs)
-		log_err("DEGRADED: /sys/fs/bpf is not a BPF filesystem; mount -t bpf bpf /sys/fs/bpf");
+	degraded = guard_degraded_text(&probe, true);
+	if (degraded)
+		log_err("%s", degraded);
 
 	ret = guard_attach(&err);
 	switch (ret) {

@@ -251,3 +251,18 @@ int guard_link_fds(int *fds, size_t max)
 	}
 	return (int)n;
 }
+
+const char *guard_degraded_text(const struct guard_probe *probe, bool advice)
+{
+	/* Without BPF LSM the guard cannot run at all: the filesystem comes second. */
+	if (!probe->lsm_listed)
+		return advice ? "DEGRADED: BPF LSM is not active (\"bpf\" missing from "
+				"/sys/kernel/security/lsm); the account-level login guard cannot "
+				"run. Boot with lsm=...,bpf" :
+				"DEGRADED: BPF LSM is not active in this kernel";
+	if (!probe->bpffs)
+		return advice ? "DEGRADED: /sys/fs/bpf is not a BPF filesystem; "
+				"mount -t bpf bpf /sys/fs/bpf" :
+				"DEGRADED: no BPF filesystem on /sys/fs/bpf";
+	return NULL;
+}

@@ -43,4 +43,12 @@ bool guard_pinned(void);
  */
 int guard_link_fds(int *fds, size_t max);
 
+/*
+ * What the probe found missing for the login guard, as "DEGRADED: ..."
+ * text, or NULL if this kernel can run it: short for a status line, or with
+ * advice (what it costs, how to fix it) for a log. Only the first thing
+ * missing is named.
+ */
+const char *guard_degraded_text(const struct guard_probe *probe, bool advice);
+
 #endif
