@@ -13,18 +13,6 @@
 #include "genl_client.h"
 #include "login_guard_loader.h"
 
-static bool module_locked(void)
-{
-	struct genl_client *client = NULL;
-	struct module_status st;
-	int ret = genl_client_open(&client);
-
-	if (!ret)
-		ret = genl_client_get_status(client, &st);
-	genl_client_close(client);
-	return !ret && st.locked;
-}
-
 int report_genl_error(int err, const char *what)
 {
 	if (err == -ENOENT) {
@@ -33,7 +21,7 @@ int report_genl_error(int err, const char *what)
 			"  Load it with: modprobe iotguard  (or insmod iotguard.ko)\n");
 		return EXIT_NO_MODULE;
 	}
-	if ((err == -EPERM || err == -EACCES) && geteuid() == 0 && module_locked()) {
+	if (genl_client_refused_by_lock(NULL, err, NULL)) {
 		fprintf(stderr, "iotguardctl: %s: refused: iotguard is locked until reboot "
 			"(no weakening)\n", what);
 		return EXIT_DENIED;

@@ -38,6 +38,10 @@ int cmd_mode(int argc, char **argv)
 	if (!ret)
 		ret = genl_client_set_mode(client, mode, flags);
 	genl_client_close(client);
+	/*
+	 * Refused as root with --no-weaken: weaker than the mode now, whether
+	 * the flag or the lock refused it, so no need to ask which.
+	 */
 	if (ret == -EPERM && (flags & IOTGUARD_SET_F_NO_WEAKEN) && geteuid() == 0) {
 		fprintf(stderr, "iotguardctl: refused: %s is weaker than the current mode\n",
 			argv[1]);

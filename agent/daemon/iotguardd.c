@@ -118,7 +118,7 @@ static void configure_guard(const struct agent *agent)
 	ret = guard_set_programs(&policy->login_guard);
 	if (ret == 0)
 		log_warn("login guard: none of the policy's login programs exists on this device");
-	else if (ret == -EPERM)
+	else if (ret == -EPERM)	/* the guard's own lock (its maps frozen), not the module's */
 		log_warn("login guard: locked until reboot: its applet and console lists stay "
 			 "as they were at the lock");
 	else if (ret < 0)
@@ -165,7 +165,7 @@ static int apply_policy(struct agent *agent)
 	if (!ret && agent->creds.audited)
 		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
 	/* Locked: the kernel keeps the stronger of the two; say so once. */
-	if (ret == -EPERM && !genl_client_get_status(client, &status) && status.locked) {
+	if (genl_client_refused_by_lock(client, ret, &status)) {
 		if (!agent->lock_reported)
 			log_warn("the kernel module is locked until reboot: it keeps its "
 				 "stronger settings (credential state %s)",
@@ -236,6 +236,7 @@ static void try_apply(struct agent *agent)
 static void push_cred_state(struct agent *agent)
 {
 	struct genl_client *client;
+	bool locked = false;
 	int ret;
 
 	if (!agent->policy_applied) {
@@ -247,12 +248,15 @@ static void push_cred_state(struct agent *agent)
 	ret = genl_client_open(&client);
 	if (!ret) {
 		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
+		locked = genl_client_refused_by_lock(client, ret, NULL);
 		genl_client_close(client);
 	}
-	if (ret == -EPERM && !agent->lock_reported) {
-		log_warn("the kernel module is locked until reboot: remote login stays locked");
+	if (locked) {
+		if (!agent->lock_reported)
+			log_warn("the kernel module is locked until reboot: remote login stays "
+				 "locked");
 		agent->lock_reported = true;
-	} else if (ret && ret != -EPERM) {
+	} else if (ret) {
 		log_err("telling the kernel module the credential state: %s", strerror(-ret));
 		agent->policy_applied = false;
 	}

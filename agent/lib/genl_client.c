@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
@@ -407,4 +408,22 @@ int genl_watch_read(struct genl_watch *watch)
 	while (nl_recvmsgs_default(watch->sock) >= 0)
 		;
 	return watch->appeared;
+}
+
+bool genl_client_refused_by_lock(struct genl_client *client, int err,
+				 struct module_status *status)
+{
+	struct genl_client *own = NULL;
+	struct module_status st;
+
+	/* Not root: the refusal is for want of CAP_NET_ADMIN, locked or not. */
+	if ((err != -EPERM && err != -EACCES) || geteuid() != 0)
+		return false;
+	if (!client && genl_client_open(&own))
+		return false;
+	if (!status)
+		status = &st;
+	err = genl_client_get_status(client ? client : own, status);
+	genl_client_close(own);
+	return !err && status->locked;
 }

@@ -65,4 +65,14 @@ int genl_watch_fd(const struct genl_watch *watch);
 /* Drain pending notifications: 1 if the family (re)appeared, else 0. */
 int genl_watch_read(struct genl_watch *watch);
 
+/*
+ * Whether err, the module's answer to a change asked by root, is the
+ * refusal of a module locked until reboot (EPERM or EACCES while its status
+ * says locked) rather than a want of privilege. Asks the module over
+ * client, or over one of its own if client is NULL; the status read goes
+ * to *status unless that is NULL.
+ */
+bool genl_client_refused_by_lock(struct genl_client *client, int err,
+				 struct module_status *status);
+
 #endif
