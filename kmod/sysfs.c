@@ -47,32 +47,26 @@ static ssize_t policy_generation_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%llu\n", status.policy_generation);
 }
 
-#define COUNTER_ATTR(_name, _ctr)					\
-static ssize_t _name##_show(struct kobject *kobj,			\
-			    struct kobj_attribute *attr, char *buf)	\
-{									\
-	struct iotguard_status status;					\
-									\
-	iotguard_state_snapshot(&status);				\
-	return sysfs_emit(buf, "%llu\n", status.counters[_ctr]);	\
-}									\
-static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
-
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 static struct kobj_attribute mode_attr = __ATTR_RO(mode);
 static struct kobj_attribute cred_state_attr = __ATTR_RO(cred_state);
 static struct kobj_attribute policy_generation_attr =
 	__ATTR_RO(policy_generation);
-COUNTER_ATTR(mode_changes, IOTGUARD_CTR_MODE_CHANGES);
-COUNTER_ATTR(refused_requests, IOTGUARD_CTR_REFUSED_REQUESTS);
-COUNTER_ATTR(cred_state_changes, IOTGUARD_CTR_CRED_STATE_CHANGES);
-COUNTER_ATTR(lockout_refused, IOTGUARD_CTR_LOCKOUT_REFUSED);
-COUNTER_ATTR(throttle_refused, IOTGUARD_CTR_THROTTLE_REFUSED);
-COUNTER_ATTR(throttle_table_full, IOTGUARD_CTR_THROTTLE_TABLE_FULL);
-COUNTER_ATTR(throttle_evictions, IOTGUARD_CTR_THROTTLE_EVICTIONS);
-COUNTER_ATTR(events_sent, IOTGUARD_CTR_EVENTS_SENT);
-COUNTER_ATTR(events_dropped, IOTGUARD_CTR_EVENTS_DROPPED);
-COUNTER_ATTR(throttle_pressure, IOTGUARD_CTR_THROTTLE_PRESSURE);
+
+/* counters/NAME: one file a counter, named in the uapi header. */
+static const char *const counter_names[] = IOTGUARD_COUNTER_NAMES;
+static_assert(ARRAY_SIZE(counter_names) == __IOTGUARD_CTR_MAX);
+/* Indexed by the counter; filled at init. */
+static struct kobj_attribute counter_kattrs[__IOTGUARD_CTR_MAX];
+
+static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct iotguard_status status;
+
+	iotguard_state_snapshot(&status);
+	return sysfs_emit(buf, "%llu\n", status.counters[attr - counter_kattrs]);
+}
 
 static ssize_t locked_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
@@ -98,19 +92,8 @@ static const struct attribute_group state_group = {
 	.attrs = state_attrs,
 };
 
-static struct attribute *counter_attrs[] = {
-	&mode_changes_attr.attr,
-	&refused_requests_attr.attr,
-	&cred_state_changes_attr.attr,
-	&lockout_refused_attr.attr,
-	&throttle_refused_attr.attr,
-	&throttle_table_full_attr.attr,
-	&throttle_evictions_attr.attr,
-	&events_sent_attr.attr,
-	&events_dropped_attr.attr,
-	&throttle_pressure_attr.attr,
-	NULL,
-};
+/* Every counter after IOTGUARD_CTR_PAD, then NULL; filled at init. */
+static struct attribute *counter_attrs[IOTGUARD_CTR_MAX - IOTGUARD_CTR_PAD + 1];
 
 static const struct attribute_group counter_group = {
 	.name = "counters",
@@ -123,9 +106,26 @@ static const struct attribute_group *groups[] = {
 	NULL,
 };
 
+static void __init counter_attrs_init(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++) {
+		struct kobj_attribute *kattr = &counter_kattrs[i];
+
+		sysfs_attr_init(&kattr->attr);
+		kattr->attr.name = counter_names[i];
+		kattr->attr.mode = 0444;
+		kattr->show = counter_show;
+		counter_attrs[n++] = &kattr->attr;
+	}
+}
+
 int __init iotguard_sysfs_init(void)
 {
 	int ret;
+
+	counter_attrs_init();
 
 	iotguard_kobj = kobject_create_and_add("iotguard", kernel_kobj);
 	if (!iotguard_kobj)

@@ -21,18 +21,7 @@
 #include "publish.h"
 #include "support.h"
 
-static const char *const counter_names[] = {
-	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",
-	[IOTGUARD_CTR_REFUSED_REQUESTS] = "refused_requests",
-	[IOTGUARD_CTR_CRED_STATE_CHANGES] = "cred_state_changes",
-	[IOTGUARD_CTR_LOCKOUT_REFUSED] = "lockout_refused",
-	[IOTGUARD_CTR_THROTTLE_REFUSED] = "throttle_refused",
-	[IOTGUARD_CTR_THROTTLE_TABLE_FULL] = "throttle_table_full",
-	[IOTGUARD_CTR_THROTTLE_EVICTIONS] = "throttle_evictions",
-	[IOTGUARD_CTR_EVENTS_SENT] = "events_sent",
-	[IOTGUARD_CTR_EVENTS_DROPPED] = "events_dropped",
-	[IOTGUARD_CTR_THROTTLE_PRESSURE] = "throttle_pressure",
-};
+static const char *const counter_names[] = IOTGUARD_COUNTER_NAMES;
 _Static_assert(sizeof(counter_names) / sizeof(counter_names[0]) == __IOTGUARD_CTR_MAX,
 	       "a name for every counter");
 

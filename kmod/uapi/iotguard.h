@@ -261,6 +261,19 @@ enum iotguard_counter {
 	__IOTGUARD_CTR_MAX
 };
 #define IOTGUARD_CTR_MAX (__IOTGUARD_CTR_MAX - 1)
+/* Each counter's name, as sysfs (counters/NAME) and iotguardctl status show it. */
+#define IOTGUARD_COUNTER_NAMES {						\
+	[IOTGUARD_CTR_MODE_CHANGES] = "mode_changes",			\
+	[IOTGUARD_CTR_REFUSED_REQUESTS] = "refused_requests",		\
+	[IOTGUARD_CTR_CRED_STATE_CHANGES] = "cred_state_changes",	\
+	[IOTGUARD_CTR_LOCKOUT_REFUSED] = "lockout_refused",		\
+	[IOTGUARD_CTR_THROTTLE_REFUSED] = "throttle_refused",		\
+	[IOTGUARD_CTR_THROTTLE_TABLE_FULL] = "throttle_table_full",	\
+	[IOTGUARD_CTR_THROTTLE_EVICTIONS] = "throttle_evictions",	\
+	[IOTGUARD_CTR_EVENTS_SENT] = "events_sent",			\
+	[IOTGUARD_CTR_EVENTS_DROPPED] = "events_dropped",		\
+	[IOTGUARD_CTR_THROTTLE_PRESSURE] = "throttle_pressure",		\
+}
 
 /* Inside IOTGUARD_A_PROV_NET4 and IOTGUARD_A_PROV_NET6. */
 enum iotguard_net_attr {
