@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device's security state: one copy, written under a mutex by the
- * control plane, read locklessly by sysfs and (later) the packet path.
+ * The device's security state: one copy. The control plane (genetlink)
+ * changes mode, credential state and the lock under state_lock; a snapshot
+ * (sysfs, GET_STATUS) takes the same mutex, so that they read as one
+ * picture. The packet path reads mode and credential state locklessly. The
+ * counters and the policy generation are atomics, counted from anywhere
+ * (the packet path, events, the gate's configuration) without the mutex.
  *
  * The module starts closed: mode enforce and credential state unknown, which
  * counts as default, until the agent's first audit says otherwise. A crashed
