@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* iotguardctl provision and derive-password. */
+/*
+ * iotguardctl provision and derive-password: giving accounts their own
+ * passwords, on the device and in the factory.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

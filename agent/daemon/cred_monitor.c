@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * iotguardd's watch over the credential store (cred_monitor.h): inotify on
+ * etc and on where passwd and shadow really live, and the audit it runs.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

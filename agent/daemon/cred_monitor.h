@@ -5,8 +5,9 @@
  * through their directory, since tools replace them by rename; a file that
  * is a symlink, e.g. into a data partition of a read-only root, is also
  * watched through its target's directory, re-resolved whenever the link
- * changes), keeps the
- * verdict cache between audits, and hands the result to the kernel.
+ * changes), keeps the verdict cache between audits, and keeps the last
+ * verdict (credential state, flagged uids) for iotguardd to tell the kernel
+ * and the login guard.
  */
 #ifndef IOTGUARD_CRED_MONITOR_H
 #define IOTGUARD_CRED_MONITOR_H

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* The login guard's refusals, from its ring buffer to the log (login_guard_events.h). */
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>

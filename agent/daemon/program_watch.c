@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * iotguardd's watch over the login programs' directories and their
+ * ancestors (program_watch.h).
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+/* A token bucket for the log lines an attacker can cause (rate_limit.h). */
 #include "rate_limit.h"
 
 void rate_limit_init(struct rate_limit *rl, double per_sec, double burst)
