@@ -20,7 +20,12 @@ enum exit_code {
 	EXIT_SHOW_USAGE = -1,
 };
 
-/* The commands, as main dispatches them: argv[0] is the command's name. */
+/*
+ * The commands, as main dispatches them: argv[0] is the command's name.
+ * Each parses its own options with getopt_long over its own table: the
+ * tables and loops share a shape (duplicates lists them), not logic, and a
+ * common parser would only take each command's options away from it.
+ */
 int cmd_status(int argc, char **argv);		/* ctl_status.c */
 int cmd_mode(int argc, char **argv);		/* ctl_gate.c */
 int cmd_lock(int argc, char **argv);

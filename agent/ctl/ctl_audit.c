@@ -105,6 +105,7 @@ static bool image_holds_secret(const char *root)
 
 int cmd_audit(int argc, char **argv)
 {
+	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
 	static const struct option options[] = {
 		{ "root", required_argument, NULL, 'r' },
 		{ "lists", required_argument, NULL, 'l' },

@@ -138,6 +138,7 @@ static void print_event(const struct gate_event *event, void *arg)
 
 int cmd_events(int argc, char **argv)
 {
+	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
 	static const struct option options[] = {
 		{ "follow", no_argument, NULL, 'f' },
 		{ "count", required_argument, NULL, 'n' },

@@ -25,6 +25,7 @@ static void provision_usage(FILE *out)
 
 int cmd_provision(int argc, char **argv)
 {
+	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'r' },
@@ -86,6 +87,7 @@ static void derive_usage(FILE *out)
 
 int cmd_derive_password(int argc, char **argv)
 {
+	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
 	static const struct option options[] = {
 		{ "secret", required_argument, NULL, 's' },
 		{ "device-id", required_argument, NULL, 'd' },

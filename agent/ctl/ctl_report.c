@@ -144,6 +144,7 @@ static void print_rows(const struct device_facts *f, const struct report_row *ro
 
 int cmd_report(int argc, char **argv)
 {
+	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "config", required_argument, NULL, 'c' },

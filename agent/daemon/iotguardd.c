@@ -92,6 +92,7 @@ static void attach_guard(void)
 	if (degraded)
 		log_err("%s", degraded);
 
+	/* A line a result: the shape of publish.c's switch, over other results. */
 	ret = guard_attach(&err);
 	switch (ret) {
 	case GUARD_ATTACHED:

@@ -80,6 +80,11 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Open and close have the shape of genl_client.c's and genl_events.c's
+ * (allocate, acquire, undo on failure; free what is held): the resources
+ * differ, a ring buffer on a pinned map here.
+ */
 int guard_events_open(struct guard_events **out, const struct login_guard_policy *policy)
 {
 	struct guard_events *ev = calloc(1, sizeof(*ev));
