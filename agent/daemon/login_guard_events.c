@@ -72,7 +72,8 @@ static int on_event(void *ctx, void *data, size_t size)
 			 "or known-default password",
 			 e->allowed ? "AUDIT: would refuse" : "refused", comm, e->pid, exe, name);
 	else
-		log_warn("login guard: %s %s (pid %u, %s) %s account '%s': its password is empty or a known default",
+		log_warn("login guard: %s %s (pid %u, %s) %s account '%s': its password is empty "
+			 "or a known default",
 			 e->allowed ? "AUDIT: would refuse" : "refused",
 			 comm, e->pid, exe,
 			 e->reason == LOGIN_GUARD_REASON_EXEC ? "running a program as" : "becoming",
