@@ -24,8 +24,8 @@ int root_path(char *out, size_t len, const char *root, const char *rel)
 }
 
 /*
- * Read one line into buf. Returns its length, 0 at EOF, -1 if it is longer
- * than the buffer (the rest of it is consumed).
+ * Read one line into buf. Returns its length, 0 at EOF, -E2BIG if it is
+ * longer than the buffer (the rest of it is consumed).
  */
 static long read_line(FILE *f, char *buf, size_t len)
 {
@@ -38,7 +38,7 @@ static long read_line(FILE *f, char *buf, size_t len)
 	if (n == len - 1 && buf[n - 1] != '\n') {
 		while ((c = fgetc(f)) != EOF && c != '\n')
 			;
-		return -1;
+		return -E2BIG;
 	}
 	return (long)n;
 }
@@ -83,10 +83,10 @@ static int parse_passwd_line(const char *line, struct passwd *pw, char *buf,
 	int ret;
 
 	if (!mem)
-		return -1;
+		return -errno;
 	ret = fgetpwent_r(mem, pw, buf, buflen, &res);
 	fclose(mem);
-	return ret || !res ? -1 : 0;
+	return ret ? -ret : !res ? -EINVAL : 0;
 }
 
 /* The text before the first colon: how a login program would name the line. */

@@ -165,7 +165,11 @@ fail:
 /* Temporary names: ".<name>.iotguard-" and a unique suffix. */
 #define TEMP_PREFIX ".%s.iotguard-"
 
-/* O_EXCL on a fresh name: never write into a file someone left for us. */
+/*
+ * O_EXCL on a fresh name: never write into a file someone left for us.
+ * Shaped like openat(), which it wraps: a descriptor, or -1 and errno, so
+ * that the caller's chain of system calls reads errno once.
+ */
 static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size_t tmplen)
 {
 	static unsigned int counter;
@@ -215,6 +219,7 @@ static void remove_stale(int dirfd, const char *name)
 	closedir(dir);
 }
 
+/* Shaped like write(): 0, or -1 and errno, in replace()'s chain of system calls. */
 static int write_all(int fd, const char *data, size_t len)
 {
 	while (len) {

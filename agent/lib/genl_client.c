@@ -249,12 +249,12 @@ static int put_subnet(struct nl_msg *msg, int type, const struct gate_subnet *su
 	struct nlattr *nest = nla_nest_start(msg, type);
 
 	if (!nest)
-		return -1;
+		return -EMSGSIZE;
 	/* An empty nest clears the exemption. */
 	if (subnet->set &&
 	    (nla_put(msg, IOTGUARD_NET_A_ADDR, (int)addr_len, subnet->addr) ||
 	     nla_put_u8(msg, IOTGUARD_NET_A_PREFIX_LEN, subnet->prefix_len)))
-		return -1;
+		return -EMSGSIZE;
 	/* libnl drops an empty nest unless asked to keep it. */
 	nla_nest_end_keep_empty(msg, nest);
 	return 0;
@@ -265,28 +265,29 @@ static int put_gate(struct nl_msg *msg, const struct gate_settings *gate)
 	struct nlattr *ports = nla_nest_start(msg, IOTGUARD_A_LOGIN_PORTS);
 
 	if (!ports)
-		return -1;
+		return -EMSGSIZE;
 	for (size_t i = 0; i < gate->port_count; i++)
 		if (nla_put_u16(msg, IOTGUARD_A_LOGIN_PORT, gate->ports[i]))
-			return -1;
+			return -EMSGSIZE;
 	nla_nest_end_keep_empty(msg, ports);
 	if (nla_put_string(msg, IOTGUARD_A_PROV_IFNAME, gate->prov_ifname) ||
 	    put_subnet(msg, IOTGUARD_A_PROV_NET4, &gate->net4, 4) ||
 	    put_subnet(msg, IOTGUARD_A_PROV_NET6, &gate->net6, 16) ||
 	    nla_put_u32(msg, IOTGUARD_A_THROTTLE_BURST, gate->throttle_burst) ||
 	    nla_put_u32(msg, IOTGUARD_A_THROTTLE_INTERVAL_MS, gate->throttle_interval_ms))
-		return -1;
+		return -EMSGSIZE;
 	return 0;
 }
 
 int genl_client_set_gate(struct genl_client *client, const struct gate_settings *gate)
 {
 	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_SET_GATE, 0);
-	int ret = -ENOMEM;
+	int ret;
 
 	if (!msg)
-		return ret;
-	if (put_gate(msg, gate) == 0)
+		return -ENOMEM;
+	ret = put_gate(msg, gate);
+	if (!ret)
 		ret = send_cmd(client, msg, NULL, NULL);
 	nlmsg_free(msg);
 	return ret;
