@@ -34,7 +34,6 @@ int cmd_provision(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config = POLICY_DEFAULT_PATH, *root = "/";
-	struct iotguard_error policy_error;
 	struct iotguard_policy policy;
 	struct iotguard_error err;
 	struct provision_result result;
@@ -55,8 +54,8 @@ int cmd_provision(int argc, char **argv)
 		provision_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (policy_load(config, &policy, &policy_error)) {
-		fprintf(stderr, "iotguardctl: %s\n", policy_error.msg);
+	if (policy_load(config, &policy, &err)) {
+		fprintf(stderr, "iotguardctl: %s\n", err.msg);
 		return EXIT_FAIL;
 	}
 	if (provision(root, &policy, force, &result, &err)) {

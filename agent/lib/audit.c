@@ -6,6 +6,7 @@
 #include <string.h>
 #include "audit.h"
 
+/* crypt(5) prefixes, strongest first: a table, its rows alike by design. */
 static const struct {
 	const char *prefix;
 	const char *name;

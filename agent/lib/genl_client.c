@@ -373,6 +373,11 @@ err:
 	return genl_to_errno(ret);
 }
 
+/*
+ * genl_watch_* and genl_events_* (genl_events.c) share the shape of a
+ * subscription (open, close, fd, read), each with its own state and
+ * callback; what they share in logic is genl_subscribe().
+ */
 int genl_watch_open(struct genl_watch **out)
 {
 	struct genl_watch *watch = calloc(1, sizeof(*watch));

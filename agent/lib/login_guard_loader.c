@@ -64,7 +64,11 @@ static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
 	return 0;
 }
 
-/* The tag of the program behind a pinned link, if one is pinned. */
+/*
+ * The tag of the program behind a pinned link, if one is pinned. Get the
+ * pin, query it, close it: the shape of every read of a pinned object
+ * (login_guard_maps.c has it too); what each reads differs.
+ */
 static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
 {
 	struct bpf_link_info info = {};

@@ -186,6 +186,11 @@ static void parse_device_id_file(struct parse_ctx *ctx, const config_setting_t *
 	copy_path(ctx, s, policy->provisioning.device_id_file, false);
 }
 
+/*
+ * The list setters below (and parse_standards() in policy_publish.c) share
+ * a shape, not logic: each names its own array, limits and count, and
+ * parse_string_list() in policy_parse.c does the parsing for all.
+ */
 static void parse_programs(struct parse_ctx *ctx, const config_setting_t *s,
 			   struct iotguard_policy *policy)
 {

@@ -90,6 +90,7 @@ static void parse_throttle_per_minute(struct parse_ctx *ctx, const config_settin
 		policy->gate.throttle_interval_ms = (uint32_t)(MS_PER_MINUTE / per_minute);
 }
 
+/* A rules table and its group parser: the shape of every section (see policy_publish.c). */
 static const struct setting_rule network_gate_rules[] = {
 	{ "extra_login_ports", parse_extra_login_ports },
 	{ "provisioning_interface", parse_provisioning_interface },

@@ -70,6 +70,11 @@ static void parse_version_file(struct parse_ctx *ctx, const config_setting_t *s,
 		fail_at(ctx, s, "'version_file' must be an absolute path");
 }
 
+/*
+ * Each section is a rules table and a group parser of three lines, alike
+ * in shape across sections (duplicates pairs them): the tables are data,
+ * and the logic they share is parse_members() in policy_parse.c.
+ */
 static const struct setting_rule product_rules[] = {
 	{ "manufacturer", parse_product_manufacturer },
 	{ "manufacturer_address", parse_product_manufacturer_address },
@@ -224,6 +229,7 @@ void parse_support(struct parse_ctx *ctx, const config_setting_t *s,
 		parse_members(ctx, s, RULES(support_rules), policy);
 }
 
+/* A list setter: the shape of policy.c's (see parse_programs()). */
 static void parse_standards(struct parse_ctx *ctx, const config_setting_t *s,
 			    struct iotguard_policy *policy)
 {
