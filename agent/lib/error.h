@@ -5,6 +5,9 @@
  * passed a struct iotguard_error, says why in it, in words a user can act on.
  * The caller decides what to do with it: print it, log it, or add context
  * and pass it up. Nothing in the library prints, logs or exits.
+ * Where the errno alone says all a caller needs (the genetlink client:
+ * ENOENT is "module not loaded", EPERM a refusal), a function returns the
+ * negative errno and takes no error record.
  */
 #ifndef IOTGUARD_ERROR_H
 #define IOTGUARD_ERROR_H
