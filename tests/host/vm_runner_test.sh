@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${1:-6.1}
 vm=("$top/scripts/vm" --kernel "$kernel" --no-build)
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.stderr" "$log.early-crash"' EXIT
 n=0
 failed=0
 
@@ -29,13 +29,30 @@ expect_status() {
 }
 
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 expect_status 0 command_success_is_passed_back -- true
 expect_status 7 command_status_is_passed_back -- sh -c 'exit 7'
 expect_status 125 kernel_panic_fails_the_run -- sh -c 'echo c > /proc/sysrq-trigger; sleep 60'
 expect_status 124 hang_fails_within_the_timeout --timeout 30 -- sleep 600
 expect_status 0 overlay_files_reach_the_device --overlay "$top/tests/host/overlay" -- \
 	sh -c 'test "$(cat /etc/iotguard-overlay-probe)" = "from the overlay"'
+# A kernel that dies before userspace (here: no init to run) is booted
+# exactly once more, and the run still fails.
+"${vm[@]}" --log "$log" --append "rdinit=/no-such-init init=/no-such-init" -- true \
+	> /dev/null 2> "$log.stderr"
+got=$?
+retries=$(grep -c 'booting once more' "$log.stderr")
+n=$((n + 1))
+if [ "$got" -eq 125 ] && [ "$retries" -eq 1 ] && [ -s "$log.early-crash" ]; then
+	echo "ok $n vm_runner.early_crash_is_booted_once_more_and_still_fails"
+else
+	echo "# status $got (want 125), $retries retries (want 1); runner said:"
+	sed 's/^/# /' "$log.stderr"
+	echo "not ok $n vm_runner.early_crash_is_booted_once_more_and_still_fails"
+	failed=1
+fi
+rm -f "$log.stderr" "$log.early-crash"
+
 # --forward: the host reaches a listener on the device through user-net.
 port=$((20000 + RANDOM % 20000))
 (
