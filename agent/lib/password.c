@@ -10,8 +10,7 @@
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <nettle/hmac.h>
 #include "error.h"
 #include "password.h"
 
@@ -90,14 +89,21 @@ int password_random(char out[PASSWORD_LEN], struct iotguard_error *err)
 	return ret;
 }
 
+/*
+ * Nettle's HMAC (GPL-2.0-or-later or LGPL-3.0-or-later, so it may link with
+ * our GPL-2.0 code, unlike OpenSSL 3's Apache-2.0). It cannot fail; the
+ * return value stays for the callers' one convention.
+ */
 int hmac_sha256(const void *key, size_t key_len, const void *msg,
 		size_t msg_len, unsigned char out[32])
 {
-	unsigned int out_len = 0;
+	struct hmac_sha256_ctx ctx;
 
-	if (!HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) ||
-	    out_len != 32)
-		return -EIO;
+	hmac_sha256_set_key(&ctx, key_len, key);
+	hmac_sha256_update(&ctx, msg_len, msg);
+	hmac_sha256_digest(&ctx, SHA256_DIGEST_SIZE, out);
+	/* The context holds the key's inner and outer pads. */
+	explicit_bzero(&ctx, sizeof(ctx));
 	return 0;
 }
 

@@ -46,7 +46,7 @@ int device_id_read(const char *path, char out[DEVICE_ID_MAX], struct iotguard_er
 int password_hash(const char *password, enum hash_scheme scheme,
 		  char *out, size_t len, struct iotguard_error *err);
 
-/* HMAC-SHA256, exposed for the known-answer test. 0, or -EIO. */
+/* HMAC-SHA256 (Nettle), exposed for the known-answer test. Always 0. */
 int hmac_sha256(const void *key, size_t key_len, const void *msg,
 		size_t msg_len, unsigned char out[32]);
 
