@@ -48,8 +48,11 @@ BPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h
 BPF_SOURCES := $(wildcard bpf/*.bpf.c)
 BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.o,$(BPF_SOURCES))
 BPF_SKELETONS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.skel.h,$(BPF_SOURCES))
+# No build path in what is installed: the object's BTF names its source,
+# and the skeleton embeds that object in iotguardd.
+PREFIX_MAP := -ffile-prefix-map=$(TOP)=.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -nostdinc \
-	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall -Werror
+	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall -Werror $(PREFIX_MAP)
 
 VMLINUX_BTF ?= $(BPF_DIR)/vmlinux-$(call kernel_release,6.1)
 
@@ -100,7 +103,8 @@ HARDEN_CFLAGS := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)/agent/lib \
 	-I$(BPF_DIR)
-AGENT_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS)
+AGENT_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) $(HARDEN_CFLAGS) $(AGENT_PKG_CFLAGS) $(CFLAGS) \
+	$(PREFIX_MAP)
 AGENT_LDFLAGS := $(HARDEN_LDFLAGS) $(LDFLAGS)
 # The include path of each part: its own folder above the library's.
 agent_part = $(firstword $(subst /, ,$(1)))
