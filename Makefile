@@ -12,6 +12,9 @@
 #   VMLINUX_BTF    kernel image with BTF for vmlinux.h (default: extracted
 #                  from /boot/vmlinuz of the 6.1 test kernel)
 #   DESTDIR, PREFIX, SYSCONFDIR  for `make install`
+#   CFLAGS, LDFLAGS  the toolchain's own; hardening we add only where these
+#                  have not chosen (e.g. -D_FORTIFY_SOURCE=3 is kept)
+#   WERROR=1       warnings fail the build (`make check` sets it)
 
 .DEFAULT_GOAL := all
 
@@ -51,8 +54,12 @@ BPF_SKELETONS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.skel.h,$(BPF_SOURCES))
 # No build path in what is installed: the object's BTF names its source,
 # and the skeleton embeds that object in iotguardd.
 PREFIX_MAP := -ffile-prefix-map=$(TOP)=.
+# Warnings fail the build in our own CI only (`make check` sets WERROR=1): a
+# newer compiler in an integrator's toolchain must not stop their build.
+WERROR ?= 0
+WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -nostdinc \
-	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall -Werror $(PREFIX_MAP)
+	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall $(WERROR_FLAG) $(PREFIX_MAP)
 
 VMLINUX_BTF ?= $(BPF_DIR)/vmlinux-$(call kernel_release,6.1)
 
@@ -97,9 +104,13 @@ pkg_value = $(shell $(PKG_CONFIG) $(1) $(AGENT_PKGS))
 AGENT_PKG_CFLAGS = $(eval AGENT_PKG_CFLAGS := $(call pkg_value,--cflags))$(AGENT_PKG_CFLAGS)
 AGENT_PKG_LIBS = $(eval AGENT_PKG_LIBS := $(call pkg_value,--libs))$(AGENT_PKG_LIBS)
 CFLAGS ?= -O2 -g
-WARN_CFLAGS := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes
-HARDEN_CFLAGS := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
-	-fstack-clash-protection
+WARN_CFLAGS := -Wall -Wextra $(WERROR_FLAG) -Wformat=2 -Wshadow -Wstrict-prototypes
+# Hardening the caller's CFLAGS have not chosen already: a distribution's
+# own (-D_FORTIFY_SOURCE=3, say) wins instead of clashing with ours.
+caller_sets = $(findstring $(1),$(CFLAGS))
+HARDEN_CFLAGS := $(if $(call caller_sets,_FORTIFY_SOURCE),,-D_FORTIFY_SOURCE=2) \
+	$(if $(call caller_sets,-fstack-protector),,-fstack-protector-strong) -fPIE \
+	$(if $(call caller_sets,-fstack-clash-protection),,-fstack-clash-protection)
 HARDEN_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 USER_CPPFLAGS := -std=c11 -D_GNU_SOURCE -I$(TOP)/kmod/uapi -I$(TOP)/bpf -I$(TOP)/agent/lib \
 	-I$(BPF_DIR)
@@ -224,7 +235,7 @@ deps:
 # Runs the host unit tests, then the guest suite on each kernel in KERNELS,
 # and ends with one line "N passed, N failed, N skipped" over all of them.
 check: deps
-	@$(MAKE) --no-print-directory all host-tests guest-tests
+	@$(MAKE) --no-print-directory WERROR=1 all host-tests guest-tests
 	@scripts/check $(KERNELS)
 
 # -------------------------------------------------------------- image ----
