@@ -11,23 +11,15 @@ files=("$top/build/iotguardd" "$top/build/iotguardctl")
 for f in "$top"/build/bpf/*.o; do
 	case "$f" in *.bpf.o) ;; *) files+=("$f") ;; esac
 done
-echo "TAP version 13"
-echo "1..${#files[@]}"
-n=0
-failed=0
+. "$top/tests/host/tap_lib.sh"
+tap_plan "${#files[@]}"
 for f in "${files[@]}"; do
-	n=$((n + 1))
-	name=${f#"$top"/}
+	name=no_build_path_in.${f#"$top"/}
 	if [ ! -f "$f" ]; then
-		echo "# $name is not built: run make first"
-		echo "not ok $n no_build_path_in.$name"
-		failed=1
-	elif hits=$(strings -a "$f" | grep -F "$top" | head -3) && [ -n "$hits" ]; then
-		printf '%s\n' "$hits" | sed 's/^/# /'
-		echo "not ok $n no_build_path_in.$name"
-		failed=1
+		tap_result 1 "$name" "${f#"$top"/} is not built: run make first"
 	else
-		echo "ok $n no_build_path_in.$name"
+		hits=$(strings -a "$f" | grep -F "$top" | head -3)
+		tap_result "$([ -z "$hits" ]; echo $?)" "$name" "$hits"
 	fi
 done
-exit "$failed"
+tap_exit

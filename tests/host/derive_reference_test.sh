@@ -12,18 +12,7 @@ ctl=$top/build/iotguardctl
 ref=$top/scripts/derive-password-reference
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n derive_reference.$2"
-	else
-		echo "not ok $n derive_reference.$2"
-		failed=1
-	fi
-}
+. "$top/tests/host/tap_lib.sh"
 
 secret() {	# FILE CONTENT-COMMAND...
 	local file=$1
@@ -32,8 +21,7 @@ secret() {	# FILE CONTENT-COMMAND...
 	chmod 600 "$file"
 }
 
-echo "TAP version 13"
-echo "1..3"
+tap_plan 3
 
 # The README's vectors: secret, device id, account, password.
 secret "$dir/ascii" printf '%s' 0123456789abcdef0123456789abcdef
@@ -59,7 +47,7 @@ for v in "${vectors[@]}"; do
 		fi
 	done
 done
-result "$bad" published_vectors_hold_for_iotguardctl_and_the_reference
+tap_result "$bad" derive_reference.published_vectors_hold
 
 # Many inputs: random secrets of every allowed size class, ids up to the
 # longest a device id may be, and accounts with non-ASCII names.
@@ -78,12 +66,12 @@ for i in $(seq 1 40); do
 		bad=1
 	fi
 done
-result "$bad" iotguardctl_agrees_with_the_reference_on_40_random_inputs
+tap_result "$bad" derive_reference.iotguardctl_agrees_with_the_reference_on_40_random_inputs
 
 # A different secret, id or account gives a different password.
 a=$("$ref" "$dir/ascii" 52:54:00:12:34:56 root)
 b=$("$ref" "$dir/ascii" 52:54:00:12:34:56 admin)
 c=$("$ref" "$dir/zeros" 52:54:00:12:34:56 root)
 [ "$a" != "$b" ] && [ "$a" != "$c" ] && [ "$b" != "$c" ]
-result $? each_input_changes_the_password
-exit "$failed"
+tap_result $? derive_reference.each_input_changes_the_password
+tap_exit
