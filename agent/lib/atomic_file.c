@@ -244,16 +244,24 @@ static int replace(int dirfd, const char *path, const char *name, const void *da
 
 	if (opts->remove_stale)
 		remove_stale(dirfd, name);
-	fd = create_temp(dirfd, name, opts->mode, tmp, sizeof(tmp));
+	/*
+	 * Owner-only until written: access is checked at open(), so a file
+	 * created with its final group bits could be opened by the creator's
+	 * group (gid 0 for root) before fchown gives it the right group, and
+	 * read once written.
+	 */
+	fd = create_temp(dirfd, name, 0600, tmp, sizeof(tmp));
 	if (fd < 0)
 		return iotguard_fail_errno(error, errno, "%s not written: cannot create a "
 					   "temporary file beside it", path);
 	errno = 0;
+	if (write_all(fd, data, len) || fsync(fd))
+		err = errno ? errno : EIO;
 	/* Only root can give a file away; anyone else's file stays theirs. */
-	if (opts->uid != (uid_t)-1 && fchown(fd, opts->uid, opts->gid) && geteuid() == 0)
+	else if (opts->uid != (uid_t)-1 && fchown(fd, opts->uid, opts->gid) && geteuid() == 0)
 		err = errno;
 	/* fchmod after fchown, which may clear set-id bits: the mode asked for, whatever umask. */
-	else if (fchmod(fd, opts->mode) || write_all(fd, data, len) || fsync(fd))
+	else if (fchmod(fd, opts->mode) || fsync(fd))
 		err = errno ? errno : EIO;
 	if (close(fd) && !err)
 		err = errno;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kernel module's generic netlink family: commands, status, and family watches. */
 #include <errno.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -416,14 +418,29 @@ int genl_watch_read(struct genl_watch *watch)
 	return watch->appeared;
 }
 
+/*
+ * Whether this process holds CAP_NET_ADMIN, which the module's mutations
+ * ask for (GENL_ADMIN_PERM): without it a refusal says nothing of the lock.
+ * Asked of the kernel, not inferred from the uid: a daemon may run as
+ * another user with the capability.
+ */
+static bool has_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	return data[CAP_NET_ADMIN / 32].effective & (1U << (CAP_NET_ADMIN % 32));
+}
+
 bool genl_client_refused_by_lock(struct genl_client *client, int err,
 				 struct module_status *status)
 {
 	struct genl_client *own = NULL;
 	struct module_status st;
 
-	/* Not root: the refusal is for want of CAP_NET_ADMIN, locked or not. */
-	if ((err != -EPERM && err != -EACCES) || geteuid() != 0)
+	if ((err != -EPERM && err != -EACCES) || !has_net_admin())
 		return false;
 	if (!client && genl_client_open(&own))
 		return false;

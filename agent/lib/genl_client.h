@@ -66,7 +66,7 @@ int genl_watch_fd(const struct genl_watch *watch);
 int genl_watch_read(struct genl_watch *watch);
 
 /*
- * Whether err, the module's answer to a change asked by root, is the
+ * Whether err, the module's answer to a change asked with CAP_NET_ADMIN, is the
  * refusal of a module locked until reboot (EPERM or EACCES while its status
  * says locked) rather than a want of privilege. Asks the module over
  * client, or over one of its own if client is NULL; the status read goes

@@ -71,10 +71,13 @@ static void mark_provisioned(const char *root)
 static int deliver_file(const char *path, const struct target *targets, size_t n,
 			struct iotguard_error *err)
 {
-	/* A killed run's temporaries hold passwords: gone before the next is written. */
-	const struct atomic_file_opts opts = {
-		.mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1, .remove_stale = true,
-	};
+	/*
+	 * No remove_stale: nothing keeps a second provisioner out here (the
+	 * shadow lock is taken later, by shadow_update), and removing its
+	 * temporary would fail its write. A killed run's temporary is root-only
+	 * and holds passwords that never reached the store.
+	 */
+	const struct atomic_file_opts opts = { .mode = 0600, .uid = (uid_t)-1, .gid = (gid_t)-1 };
 	char dir[512], *slash, *text;
 	size_t len = sizeof(DELIVER_HEADER);
 	int dfd, ret;
