@@ -247,19 +247,33 @@ demo: deps
 	@scripts/demo
 
 # ------------------------------------------------------------ install ----
-install: all
+# One target per package a distribution makes: the agent (the programs,
+# the policy, the deny-lists, the init scripts), the BPF objects, the
+# module. Each installs what is built and builds only what is missing or
+# out of date: a package's install step never rebuilds.
+install-agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
-		$(DESTDIR)$(SYSCONFDIR)/iotguard $(DESTDIR)$(SYSCONFDIR)/init.d \
-		$(DESTDIR)$(PREFIX)/lib/iotguard/bpf
+		$(DESTDIR)$(SYSCONFDIR)/iotguard/credentials $(DESTDIR)$(SYSCONFDIR)/init.d
 	install -m 0755 $(BUILD)/iotguardd $(DESTDIR)$(PREFIX)/sbin/iotguardd
 	install -m 0755 $(BUILD)/iotguardctl $(DESTDIR)$(PREFIX)/bin/iotguardctl
-	install -m 0644 $(BPF_OBJECTS) $(DESTDIR)$(PREFIX)/lib/iotguard/bpf/
 	install -m 0644 policy/iotguard.conf $(DESTDIR)$(SYSCONFDIR)/iotguard/iotguard.conf
-	install -d $(DESTDIR)$(SYSCONFDIR)/iotguard/credentials
 	install -m 0644 policy/credentials/*.txt $(DESTDIR)$(SYSCONFDIR)/iotguard/credentials/
 	install -m 0755 scripts/init.d/S20iotguard-module scripts/init.d/S30iotguardd \
 		$(DESTDIR)$(SYSCONFDIR)/init.d/
+
+install-bpf: $(BPF_OBJECTS)
+	install -d $(DESTDIR)$(PREFIX)/lib/iotguard/bpf
+	install -m 0644 $(BPF_OBJECTS) $(DESTDIR)$(PREFIX)/lib/iotguard/bpf/
+
+# Kbuild decides what is out of date; it runs only when a source is newer
+# than the module or the module is missing.
+$(TOP)/iotguard.ko: $(KMOD_SOURCES)
+	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules
+
+install-module: $(TOP)/iotguard.ko
 	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
+
+install: install-agent install-bpf install-module
 
 all: modules bpf agent
 
@@ -273,13 +287,14 @@ help:
 	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
 	@echo "make bench      audit cost in crypt calls; setuid() cost with the guard, as a ratio"
-	@echo "make install    install into DESTDIR with PREFIX and SYSCONFDIR"
+	@echo "make install    install into DESTDIR with PREFIX and SYSCONFDIR: install-agent,"
+	@echo "                install-bpf and install-module, each alone for its own package"
 	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"
 	@echo "make clean      remove build products"
 
 -include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d \
 	$(BUILD)/bench/*.d)
 
-.PHONY: all bpf agent pkg-check modules modules_install host-tests guest-tests deps check bench \
+.PHONY: all bpf agent pkg-check modules modules_install install-agent install-bpf install-module host-tests guest-tests deps check bench \
 	demo install clean help
 .SECONDARY:
