@@ -13,6 +13,7 @@
 # - README's agent layout table is what scripts/agent-layout makes of the tree.
 # The cycle finder first proves on two objects made to call each other that
 # it can see a cycle.
+import functools
 import os
 import re
 import subprocess
@@ -36,8 +37,9 @@ def check(name, ok, diag=""):
     results.append((name, ok, diag))
 
 
+@functools.lru_cache(maxsize=None)
 def symbols(obj):
-    """(defined, undefined) global symbols of an object file."""
+    """(defined, undefined) global symbols of an object file, read once."""
     out = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout
     defined, undefined = set(), set()
     for line in out.splitlines():
