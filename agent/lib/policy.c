@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libconfig.h>
 #include "iotguard.h"
@@ -329,6 +330,13 @@ void policy_defaults(struct iotguard_policy *policy)
 	default_login_guard(&policy->login_guard);
 	gate_settings_defaults(&policy->gate);
 	publish_policy_defaults(&policy->publish);
+}
+
+void policy_release(struct iotguard_policy *policy)
+{
+	free(policy->egress.rules);
+	free(policy->egress.services);
+	policy_defaults(policy);
 }
 
 int policy_load(const char *path, struct iotguard_policy *policy, struct iotguard_error *error)

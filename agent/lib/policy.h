@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "egress_policy.h"
 #include "error.h"
 #include "gate_settings.h"
 #include "policy_publish.h"
@@ -65,6 +66,8 @@ struct iotguard_policy {
 	struct login_guard_policy login_guard;
 	struct gate_settings gate;		/* network_gate = { ... } */
 	struct publish_policy publish;		/* product, disclosure, support, compliance */
+	bool has_egress;			/* egress = { ... } is present */
+	struct egress_policy egress;		/* its rules and services are on the heap */
 };
 
 /* Every setting at its default: what an empty policy file means. */
@@ -76,5 +79,12 @@ void policy_defaults(struct iotguard_policy *policy);
  * error, or the negative errno of open(2) with "path: cannot open: reason".
  */
 int policy_load(const char *path, struct iotguard_policy *policy, struct iotguard_error *error);
+
+/*
+ * Free what policy_load allocated (the egress section's rules and services)
+ * and leave policy as policy_defaults() does. Safe on a policy from
+ * policy_defaults() and on one already released.
+ */
+void policy_release(struct iotguard_policy *policy);
 
 #endif
