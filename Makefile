@@ -97,7 +97,7 @@ bpf: $(BPF_OBJECTS) $(BPF_SKELETONS)
 # library's, so the library cannot reach up into a tool; `lib-check` links the
 # whole archive alone, so it cannot need a tool's symbols either.
 AGENT_DIR := $(BUILD)/agent
-AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt nettle zlib
+AGENT_PKGS := libnl-genl-3.0 libconfig json-c libbpf libxcrypt nettle zlib libcares
 # Evaluated once, on first use, and never for targets that do not build C
 # (`make help`, `make deps` on a machine without the -dev packages yet).
 pkg_value = $(shell $(PKG_CONFIG) $(1) $(AGENT_PKGS))
