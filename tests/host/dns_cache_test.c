@@ -301,7 +301,14 @@ TEST(policy_change_keeps_drops_and_cuts)
 	EXPECT_EQ(2, dns_cache_name_count(c));
 	EXPECT_FALSE(dns_cache_take_changed(c));
 
-	/* drop.example goes with its address, keep.example stays, cut to one. */
+	/* A lower limit: keep.example's two addresses are cut to the lower one. */
+	p = make_policy(before, 2, 1);
+	ASSERT_EQ(0, dns_cache_set_policy(c, p, &err));
+	free_policy(p);
+	EXPECT_TRUE(dns_cache_take_changed(c));
+	EXPECT_STREQ("drop.example=192.0.2.1\nkeep.example=192.0.2.1\n", listing(c, 1));
+
+	/* drop.example goes with its address, keep.example stays. */
 	p = make_policy(after, 2, 1);
 	ASSERT_EQ(0, dns_cache_set_policy(c, p, &err));
 	free_policy(p);
