@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include "kselftest_harness.h"
 #include "dns_cache.h"
+#include "dns_listing.h"
 
 #define S 1000ULL	/* ms in a second, for the fake clock */
 
@@ -70,26 +71,6 @@ static struct dns_record v6(const char *text, uint32_t ttl)
 	return r;
 }
 
-/* The current addresses as "name=addr" lines, in the cache's order, for one comparison. */
-static char *listing(const struct dns_cache *c, uint64_t now)
-{
-	static char out[4096];
-	struct egress_address *a;
-	size_t n;
-
-	out[0] = '\0';
-	if (dns_cache_addresses(c, now, &a, &n))
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		char text[INET6_ADDRSTRLEN];
-
-		inet_ntop(a[i].family, a[i].addr, text, sizeof(text));
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s=%s\n", a[i].name, text);
-	}
-	free(a);
-	return out;
-}
-
 TEST(names_from_policy_due_at_once)
 {
 	const char *names[] = { "b.example", "a.example", "b.example" };
@@ -113,7 +94,7 @@ TEST(names_from_policy_due_at_once)
 	EXPECT_EQ(3, dns_cache_start_due(c, 2 * DNS_QUERY_GRACE_MS, q, 3));
 	EXPECT_EQ(1, dns_cache_start_due(c, 2 * DNS_QUERY_GRACE_MS, q, 3));
 	EXPECT_FALSE(dns_cache_take_changed(c));
-	EXPECT_STREQ("", listing(c, 0));
+	EXPECT_STREQ("", dns_listing(c, 0));
 	dns_cache_free(c);
 }
 
@@ -132,7 +113,7 @@ TEST(answer_refresh_replaces)
 	EXPECT_TRUE(dns_cache_take_changed(c));
 	EXPECT_FALSE(dns_cache_take_changed(c));
 	EXPECT_STREQ("cloud.example=192.0.2.1\ncloud.example=192.0.2.2\n"
-		     "cloud.example=2001:db8::1\n", listing(c, 0));
+		     "cloud.example=2001:db8::1\n", dns_listing(c, 0));
 	/* Refreshed at 3/4 of the shortest TTL, before anything expires. */
 	EXPECT_EQ(45 * S, dns_cache_next_due(c));
 	EXPECT_EQ(0, dns_cache_start_due(c, 45 * S - 1, q, 4));
@@ -148,7 +129,8 @@ TEST(answer_refresh_replaces)
 	/* Another address: it replaces both. */
 	ASSERT_EQ(0, dns_cache_answer(c, "cloud.example", AF_INET, r2, 1, 90 * S));
 	EXPECT_TRUE(dns_cache_take_changed(c));
-	EXPECT_STREQ("cloud.example=192.0.2.3\ncloud.example=2001:db8::1\n", listing(c, 90 * S));
+	EXPECT_STREQ("cloud.example=192.0.2.3\ncloud.example=2001:db8::1\n",
+		     dns_listing(c, 90 * S));
 	/* Answers for a name the policy no longer has, or another family. */
 	EXPECT_EQ(-ENOENT, dns_cache_answer(c, "gone.example", AF_INET, r2, 1, 90 * S));
 	EXPECT_EQ(-EAFNOSUPPORT, dns_cache_answer(c, "cloud.example", AF_UNIX, r2, 1, 90 * S));
@@ -174,7 +156,7 @@ TEST(expiry_and_clamps)
 	EXPECT_FALSE(dns_cache_expire(c, DNS_TTL_MIN_S * S - 1));
 	EXPECT_FALSE(dns_cache_take_changed(c));
 	/* Not refreshed: gone at its TTL, from the listing even before expire() runs. */
-	EXPECT_STREQ("long.example=198.51.100.2\n", listing(c, DNS_TTL_MIN_S * S));
+	EXPECT_STREQ("long.example=198.51.100.2\n", dns_listing(c, DNS_TTL_MIN_S * S));
 	EXPECT_TRUE(dns_cache_expire(c, DNS_TTL_MIN_S * S));
 	EXPECT_TRUE(dns_cache_take_changed(c));
 	EXPECT_FALSE(dns_cache_expire(c, DNS_TTL_MIN_S * S + 1));
@@ -182,7 +164,7 @@ TEST(expiry_and_clamps)
 	/* Ten days count as DNS_TTL_MAX_S. */
 	EXPECT_FALSE(dns_cache_expire(c, DNS_TTL_MAX_S * S - 1));
 	EXPECT_TRUE(dns_cache_expire(c, DNS_TTL_MAX_S * S));
-	EXPECT_STREQ("", listing(c, DNS_TTL_MAX_S * S));
+	EXPECT_STREQ("", dns_listing(c, DNS_TTL_MAX_S * S));
 	dns_cache_free(c);
 }
 
@@ -208,8 +190,8 @@ TEST(failure_keeps_until_expiry_then_backs_off)
 		ASSERT_EQ(0, dns_cache_failed(c, "cloud.example", AF_INET, now));
 		dns_cache_expire(c, now);
 		/* Kept while its TTL lasts, gone after; the AAAA set untouched. */
-		EXPECT_EQ(now < expiry, strstr(listing(c, now), "192.0.2.1") != NULL);
-		EXPECT_NE(NULL, strstr(listing(c, now), "2001:db8::1"));
+		EXPECT_EQ(now < expiry, strstr(dns_listing(c, now), "192.0.2.1") != NULL);
+		EXPECT_NE(NULL, strstr(dns_listing(c, now), "2001:db8::1"));
 		now += expected[i] * S;
 		/* The retry, or the expiry if that comes first. */
 		EXPECT_EQ(before < expiry && expiry < now ? expiry : now, dns_cache_next_due(c));
@@ -231,6 +213,7 @@ TEST(no_such_name_empties_at_once)
 	struct dns_record r[] = { v4("192.0.2.1", 3600) };
 	struct dns_query q[4];
 
+	/* The start of answer_refresh_replaces, with other answers: each test states its own. */
 	dns_cache_start_due(c, 0, q, 4);
 	ASSERT_EQ(0, dns_cache_answer(c, "cloud.example", AF_INET, r, 1, 0));
 	ASSERT_EQ(0, dns_cache_answer(c, "cloud.example", AF_INET6, NULL, 0, 0));
@@ -239,7 +222,7 @@ TEST(no_such_name_empties_at_once)
 	EXPECT_EQ(DNS_TTL_MIN_S * S, dns_cache_next_due(c));
 	ASSERT_EQ(0, dns_cache_answer(c, "cloud.example", AF_INET, NULL, 0, 10 * S));
 	EXPECT_TRUE(dns_cache_take_changed(c));
-	EXPECT_STREQ("", listing(c, 10 * S));
+	EXPECT_STREQ("", dns_listing(c, 10 * S));
 	dns_cache_free(c);
 }
 
@@ -260,11 +243,11 @@ TEST(limit_per_name)
 	EXPECT_TRUE(dns_cache_take_changed(c));
 	/* The 3 lowest, IPv4 first; the repeated one once, with its longer TTL. */
 	EXPECT_STREQ("many.example=10.0.0.1\nmany.example=10.0.0.2\nmany.example=10.0.0.3\n",
-		     listing(c, 0));
+		     dns_listing(c, 0));
 	/* The two that expire first make room for IPv6. */
 	EXPECT_TRUE(dns_cache_expire(c, 60 * S));
 	EXPECT_STREQ("many.example=10.0.0.1\nmany.example=2001:db8::1\n"
-		     "many.example=2001:db8::2\n", listing(c, 60 * S));
+		     "many.example=2001:db8::2\n", dns_listing(c, 60 * S));
 	/* A rotated answer keeps the same three. */
 	ASSERT_EQ(0, dns_cache_answer(c, "many.example", AF_INET, r, 6, 61 * S));
 	dns_cache_take_changed(c);
@@ -274,7 +257,7 @@ TEST(limit_per_name)
 	ASSERT_EQ(0, dns_cache_answer(c, "many.example", AF_INET, one, 1, 63 * S));
 	EXPECT_TRUE(dns_cache_take_changed(c));
 	EXPECT_STREQ("many.example=10.0.0.9\nmany.example=2001:db8::1\n"
-		     "many.example=2001:db8::2\n", listing(c, 63 * S));
+		     "many.example=2001:db8::2\n", dns_listing(c, 63 * S));
 	dns_cache_free(c);
 }
 
@@ -306,14 +289,14 @@ TEST(policy_change_keeps_drops_and_cuts)
 	ASSERT_EQ(0, dns_cache_set_policy(c, p, &err));
 	free_policy(p);
 	EXPECT_TRUE(dns_cache_take_changed(c));
-	EXPECT_STREQ("drop.example=192.0.2.1\nkeep.example=192.0.2.1\n", listing(c, 1));
+	EXPECT_STREQ("drop.example=192.0.2.1\nkeep.example=192.0.2.1\n", dns_listing(c, 1));
 
 	/* drop.example goes with its address, keep.example stays. */
 	p = make_policy(after, 2, 1);
 	ASSERT_EQ(0, dns_cache_set_policy(c, p, &err));
 	free_policy(p);
 	EXPECT_TRUE(dns_cache_take_changed(c));
-	EXPECT_STREQ("keep.example=192.0.2.1\n", listing(c, 1));
+	EXPECT_STREQ("keep.example=192.0.2.1\n", dns_listing(c, 1));
 	/* Only the new name is due: keep.example keeps its schedule. */
 	ASSERT_EQ(2, dns_cache_start_due(c, 1, q, 8));
 	EXPECT_STREQ("new.example", q[0].name);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "dns_listing.h"
 #include "dns_resolve.h"
 
 #define S 1000ULL
@@ -43,7 +44,10 @@ struct server {
 
 static void server_start(struct server *srv)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
 	socklen_t len = sizeof(sin);
 
 	srv->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -123,7 +127,7 @@ struct fixture {
 	struct server srv;
 	struct dns_cache *cache;
 	struct dns_resolver *r;
-	uint64_t ahead;			/* how far the cache's clock runs ahead of the real one */
+	uint64_t ahead;			/* the cache's clock ahead of the real one */
 };
 
 static uint64_t now(const struct fixture *f)
@@ -174,21 +178,7 @@ static bool next_due(struct fixture *f)
 
 static char *listing(struct fixture *f)
 {
-	static char out[4096];
-	struct egress_address *a;
-	size_t n;
-
-	out[0] = '\0';
-	if (dns_cache_addresses(f->cache, now(f), &a, &n))
-		abort();
-	for (size_t i = 0; i < n; i++) {
-		char text[INET6_ADDRSTRLEN];
-
-		inet_ntop(a[i].family, a[i].addr, text, sizeof(text));
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s=%s\n", a[i].name, text);
-	}
-	free(a);
-	return out;
+	return dns_listing(f->cache, now(f));
 }
 
 FIXTURE(resolver) {
