@@ -13,6 +13,8 @@ enum exit_code {
 	EXIT_NO_MODULE = 3,
 	EXIT_DENIED = 4,
 	EXIT_FLAGGED = 5,	/* audit: an empty or known-default password */
+	/* mud import, which never asks the module: part of the MUD file is not enforced. */
+	EXIT_PARTIAL = 3,
 	/*
 	 * Not an exit status: a command's arguments are wrong and it has no
 	 * usage of its own; main prints iotguardctl's and exits EXIT_USAGE.
@@ -36,6 +38,7 @@ int cmd_derive_password(int argc, char **argv);
 int cmd_report(int argc, char **argv);		/* ctl_report.c */
 int cmd_support_end(int argc, char **argv);
 int cmd_check_policy(int argc, char **argv);
+int cmd_mud(int argc, char **argv);		/* ctl_mud.c */
 
 /* ctl_common.c, below every command. */
 

@@ -42,10 +42,18 @@ static void usage(FILE *out)
 		"                           period (the first day without security updates)\n"
 		"  check-policy [FILE]      validate a policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"                           and print file:line for the first error\n"
+		"  mud import FILE [-o OUT] an RFC 8520 MUD file's from-device ACLs as the\n"
+		"                           policy's egress section (mode enforce, default deny)\n"
+		"                           on stdout, or written whole to OUT; what the device\n"
+		"                           cannot enforce (to-device ACLs, controller and\n"
+		"                           manufacturer abstractions, source or flag matches)\n"
+		"                           is listed in comments and on stderr; exit 3 if any,\n"
+		"                           2 if FILE is no valid MUD file (its JSON path named)\n"
 		"  help                     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
-		"3 the iotguard kernel module is not loaded, 4 permission denied,\n"
+		"3 the iotguard kernel module is not loaded (mud import: part of the MUD\n"
+		"file is not enforced), 4 permission denied,\n"
 		"5 audit found an empty or known-default password.\n");
 }
 
@@ -65,6 +73,7 @@ int main(int argc, char **argv)
 		{ "events", cmd_events },
 		{ "report", cmd_report },
 		{ "support-end", cmd_support_end },
+		{ "mud", cmd_mud },
 	};
 
 	if (argc < 2) {
