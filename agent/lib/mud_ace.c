@@ -69,7 +69,7 @@ static bool parse_prefix(const char *text, int family, struct egress_rule *r)
 	return true;
 }
 
-/* A host name (RFC 1123 labels, '_' tolerated), lower-cased, trailing dot dropped. */
+/* A host name (RFC 1123 labels), lower-cased, trailing dot dropped. */
 static bool parse_dnsname(const char *text, struct egress_rule *r)
 {
 	size_t len = strlen(text), label = 0;
@@ -86,7 +86,7 @@ static bool parse_dnsname(const char *text, struct egress_rule *r)
 			if (!label || text[i - 1] == '-')
 				return false;
 			label = 0;
-		} else if (isalnum((unsigned char)c) || c == '_' || (c == '-' && label)) {
+		} else if (isalnum((unsigned char)c) || (c == '-' && label)) {
 			if (++label > 63)
 				return false;
 		} else {
@@ -112,8 +112,11 @@ static bool port_value(json_object *v, long *port)
 	return *port >= 0 && *port <= 65535;
 }
 
+/* Port 0 is no port a connection can go to: the policy's ranges start at 1. */
 static void add_range(struct ace_match *m, long first, long last)
 {
+	if (first < 1)
+		first = 1;
 	if (first > last)
 		return;
 	m->ports[m->port_count].first = first;
@@ -231,6 +234,10 @@ static int parse_l4(struct mud_walk *w, json_object *l4, const char *path, const
 		mud_path_of(at, path, ".%s", field);
 		if (m->protos != EGRESS_PROTO_ICMP && !strcmp(field, "destination-port")) {
 			ret = parse_ports(w, v, at, m);
+			if (!ret && !m->port_count) {
+				ret = mud_add_note(w, m->acl, m->ace, "%s.%s 0", l4name, field);
+				m->noted = true;
+			}
 		} else if (m->protos == EGRESS_PROTO_TCP && !strcmp(field, "direction-initiated")) {
 			const char *dir = mud_is_type(v, json_type_string) ?
 					  json_object_get_string(v) : "";

@@ -269,6 +269,14 @@ TEST(invalid_entries_are_refused_with_the_json_path)
 		  " \"actions\": { \"forwarding\": \"accept\" } } ]",
 		  "acls.acl[0].aces.ace[0].matches: both ipv4 and ipv6" },
 		{ "{}", "acls.acl[0].aces.ace: not an array" },
+		{ "[ { \"name\": \"x\", \"matches\": { \"ipv4\": { \"ietf-acldns:dst-dnsname\":"
+		  " \"_srv.example.com\" } }, \"actions\": { \"forwarding\": \"accept\" } } ]",
+		  "acls.acl[0].aces.ace[0].matches.ipv4.dst-dnsname: \"_srv.example.com\" is not a "
+		  "DNS name" },
+		{ "[ { \"name\": \"x\", \"matches\": { \"ipv4\": { \"ietf-acldns:dst-dnsname\":"
+		  " \"192.0.2.1\" } }, \"actions\": { \"forwarding\": \"accept\" } } ]",
+		  "acls.acl[0].aces.ace[0].matches.ipv4.dst-dnsname: \"192.0.2.1\" is not a "
+		  "DNS name" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -309,6 +317,45 @@ TEST(invalid_documents_are_refused)
 		EXPECT_EQ(-EINVAL, mud_parse(cases[i].text, strlen(cases[i].text), &mud, &err));
 		EXPECT_STREQ(cases[i].msg, err.msg);
 	}
+}
+
+/* lte and neq as the policy's ranges, which start at 1; port 0 alone is no rule, but a note. */
+TEST(port_operators_become_ranges_from_1)
+{
+	struct iotguard_error err;
+	struct mud_import mud;
+
+	ASSERT_EQ(0, parse_aces("[ { \"name\": \"low\", \"matches\": { \"tcp\":"
+				" { \"destination-port\": { \"operator\": \"lte\", \"port\": 1023 } } },"
+				" \"actions\": { \"forwarding\": \"accept\" } },"
+				" { \"name\": \"not80\", \"matches\": { \"ipv4\": { \"protocol\": 17 },"
+				" \"udp\": { \"destination-port\": { \"operator\": \"neq\","
+				" \"port\": 80 } } }, \"actions\": { \"forwarding\": \"reject\" } },"
+				" { \"name\": \"zero\", \"matches\": { \"udp\": { \"destination-port\":"
+				" { \"port\": 0 } } }, \"actions\": { \"forwarding\": \"accept\" } } ]",
+				&mud, &err))
+		TH_LOG("%s", err.msg);
+	/* No ipv4 or ipv6 container: every address of both families. */
+	ASSERT_EQ(3, mud.rule_count);
+	EXPECT_EQ(2, mud.allow_count);
+	EXPECT_EQ(AF_INET, mud.rules[0].rule.family);
+	EXPECT_EQ(0, mud.rules[0].rule.prefix_len);
+	EXPECT_EQ(AF_INET6, mud.rules[1].rule.family);
+	EXPECT_EQ(0, mud.rules[1].rule.prefix_len);
+	EXPECT_EQ(1, mud.rules[1].rule.port_count);
+	EXPECT_EQ(1, mud.rules[1].rule.ports[0].first);
+	EXPECT_EQ(1023, mud.rules[1].rule.ports[0].last);
+	EXPECT_EQ(EGRESS_ACTION_DENY, mud.rules[2].rule.action);
+	EXPECT_EQ(AF_INET, mud.rules[2].rule.family);
+	EXPECT_EQ(EGRESS_PROTO_UDP, mud.rules[2].rule.protos);
+	ASSERT_EQ(2, mud.rules[2].rule.port_count);
+	EXPECT_EQ(1, mud.rules[2].rule.ports[0].first);
+	EXPECT_EQ(79, mud.rules[2].rule.ports[0].last);
+	EXPECT_EQ(81, mud.rules[2].rule.ports[1].first);
+	EXPECT_EQ(65535, mud.rules[2].rule.ports[1].last);
+	ASSERT_EQ(1, mud.note_count);
+	EXPECT_STREQ("udp.destination-port 0", mud.notes[0].what);
+	mud_import_free(&mud);
 }
 
 /* Control characters from the file never reach a comment line or the terminal. */
