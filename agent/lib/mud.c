@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading a MUD file (mud.h): the JSON text, the document's shape (RFC
- * 8520's ietf-mud container and its policies, RFC 8519's ACLs) and the
- * rules and notes collected while walking it (mud_walk.h).
+ * 8520's ietf-mud container and its policies, RFC 8519's ACLs), and the
+ * rules put in policy order.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,141 +13,6 @@
 #include <json-c/json.h>
 #include "mud.h"
 #include "mud_walk.h"
-
-int mud_fail_at(struct mud_walk *w, const char *path, const char *fmt, ...)
-{
-	char msg[IOTGUARD_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return iotguard_fail(w->err, EINVAL, "%s: %s", path, msg);
-}
-
-bool mud_member(json_object *obj, const char *module, const char *name, json_object **v)
-{
-	char qualified[96];
-
-	if (module) {
-		snprintf(qualified, sizeof(qualified), "%s:%s", module, name);
-		if (json_object_object_get_ex(obj, qualified, v))
-			return true;
-	}
-	return json_object_object_get_ex(obj, name, v);
-}
-
-const char *mud_local_name(const char *key)
-{
-	const char *colon = strchr(key, ':');
-
-	return colon ? colon + 1 : key;
-}
-
-void mud_path_of(char at[MUD_PATH_MAX], const char *base, const char *fmt, ...)
-{
-	size_t len;
-	va_list ap;
-
-	len = (size_t)snprintf(at, MUD_PATH_MAX, "%s", base);
-	if (len >= MUD_PATH_MAX)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(at + len, MUD_PATH_MAX - len, fmt, ap);
-	va_end(ap);
-}
-
-bool mud_is_type(json_object *v, enum json_type type)
-{
-	return v && json_object_is_type(v, type);
-}
-
-/*
- * Names and values from the file end up in comments and on a terminal:
- * a control character there could end a comment line or steer the
- * terminal, so each becomes '?'.
- */
-static void clean(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
-static void copy_clean(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src);
-	clean(dst);
-}
-
-/* Room for one more of items[count], size bytes each, doubling *cap. */
-static int grow(struct mud_walk *w, void **items, size_t count, size_t *cap, size_t size)
-{
-	size_t more = *cap ? 2 * *cap : 16;
-	void *grown;
-
-	if (count < *cap)
-		return 0;
-	grown = realloc(*items, more * size);
-	if (!grown)
-		return iotguard_fail(w->err, ENOMEM, "out of memory");
-	*items = grown;
-	*cap = more;
-	return 0;
-}
-
-int mud_add_note(struct mud_walk *w, const char *acl, const char *ace, const char *fmt, ...)
-{
-	struct mud_import *out = w->out;
-	struct mud_note *note;
-	va_list ap;
-	int ret;
-
-	ret = grow(w, (void **)&out->notes, out->note_count, &w->note_cap, sizeof(*note));
-	if (ret)
-		return ret;
-	note = &out->notes[out->note_count++];
-	memset(note, 0, sizeof(*note));
-	copy_clean(note->acl, sizeof(note->acl), acl);
-	copy_clean(note->ace, sizeof(note->ace), ace);
-	va_start(ap, fmt);
-	vsnprintf(note->what, sizeof(note->what), fmt, ap);
-	va_end(ap);
-	clean(note->what);
-	return 0;
-}
-
-int mud_add_rule(struct mud_walk *w, const char *acl, const char *ace,
-		 const struct egress_rule *rule)
-{
-	struct mud_import *out = w->out;
-	struct mud_rule *r;
-	int ret;
-
-	if (out->rule_count == EGRESS_CAP_RULES)
-		return iotguard_fail(w->err, E2BIG, "more than %d rules", EGRESS_CAP_RULES);
-	ret = grow(w, (void **)&out->rules, out->rule_count, &w->rule_cap, sizeof(*r));
-	if (ret)
-		return ret;
-	r = &out->rules[out->rule_count++];
-	r->rule = *rule;
-	copy_clean(r->acl, sizeof(r->acl), acl);
-	copy_clean(r->ace, sizeof(r->ace), ace);
-	return 0;
-}
-
-int mud_name_at(struct mud_walk *w, json_object *obj, const char *path, const char **name)
-{
-	json_object *v;
-
-	if (!mud_member(obj, NULL, "name", &v) || !mud_is_type(v, json_type_string))
-		return mud_fail_at(w, path, "no \"name\" string");
-	*name = json_object_get_string(v);
-	if (!**name || strlen(*name) >= MUD_ACL_NAME_MAX)
-		return mud_fail_at(w, path, "name of %zu characters (1 to %d)", strlen(*name),
-				   MUD_ACL_NAME_MAX - 1);
-	return 0;
-}
 
 static int parse_acl(struct mud_walk *w, json_object *acl, const char *path)
 {
@@ -286,7 +151,7 @@ static int copy_string(struct mud_walk *w, json_object *mud, const char *key, ch
 	*out = strdup(json_object_get_string(v));
 	if (!*out)
 		return iotguard_fail(w->err, ENOMEM, "out of memory");
-	clean(*out);
+	mud_clean(*out);
 	return 0;
 }
 

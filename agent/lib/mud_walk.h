@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the MUD reader: what mud.c (the document) and mud_ace.c (one
- * access control entry) share while walking a file. Not for callers.
+ * access control entry) share while walking a file, in mud_walk.c. Not
+ * for callers.
  */
 #ifndef IOTGUARD_MUD_WALK_H
 #define IOTGUARD_MUD_WALK_H
@@ -48,6 +49,13 @@ __attribute__((format(printf, 4, 5)))
 int mud_add_note(struct mud_walk *w, const char *acl, const char *ace, const char *fmt, ...);
 int mud_add_rule(struct mud_walk *w, const char *acl, const char *ace,
 		 const struct egress_rule *rule);
+
+/*
+ * Names and values from the file end up in comments and on a terminal:
+ * a control character there could end a comment line or steer the
+ * terminal, so each becomes '?'.
+ */
+void mud_clean(char *s);
 
 /* obj's RFC 8519 name: a string of 1 to 64 characters. */
 int mud_name_at(struct mud_walk *w, json_object *obj, const char *path, const char **name);
