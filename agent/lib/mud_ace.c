@@ -394,6 +394,11 @@ static int emit_rules(struct mud_walk *w, struct ace_match *m, enum egress_actio
 	return ret;
 }
 
+/*
+ * Each container's walk has one shape (an object, then each member by its
+ * local name): what the members are and mean differs, so a common walker
+ * would only move the switch into callbacks.
+ */
 static int parse_actions(struct mud_walk *w, json_object *actions, const char *path,
 			 struct ace_match *m, enum egress_action *action)
 {

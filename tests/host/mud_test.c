@@ -378,13 +378,24 @@ TEST(names_are_cleaned_for_comments)
 	mud_import_free(&mud);
 }
 
+/* The text of the file at path, "" if it cannot be read. */
+static void read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
 /* Run iotguardctl with args; its stdout into out, stderr into errout. Returns its exit status. */
 static int ctl(const char *args, char *out, size_t len, char *errout, size_t errlen)
 {
 	char cmd[1024], errpath[] = "/tmp/iotguard-mud-err-XXXXXX";
 	int fd = mkstemp(errpath), status;
-	FILE *p, *e;
 	size_t n;
+	FILE *p;
 
 	if (fd < 0)
 		return -1;
@@ -398,11 +409,7 @@ static int ctl(const char *args, char *out, size_t len, char *errout, size_t err
 	n = fread(out, 1, len - 1, p);
 	out[n] = '\0';
 	status = pclose(p);
-	e = fopen(errpath, "r");
-	n = e ? fread(errout, 1, errlen - 1, e) : 0;
-	errout[n] = '\0';
-	if (e)
-		fclose(e);
+	read_text(errpath, errout, errlen);
 	unlink(errpath);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -437,28 +444,18 @@ TEST(iotguardctl_output_file_is_written_whole)
 {
 	char dir[] = "/tmp/iotguard-mud-XXXXXX", path[128], args[512], out[8192], errout[4096];
 	char got[8192];
-	size_t n;
-	FILE *f;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/egress.conf", dir);
 	snprintf(args, sizeof(args), "-o %s %s", path, FIXTURE_PATH("camera.json"));
 	EXPECT_EQ(0, ctl(args, out, sizeof(out), errout, sizeof(errout)));
 	EXPECT_STREQ("", out);
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	n = fread(got, 1, sizeof(got) - 1, f);
-	got[n] = '\0';
-	fclose(f);
+	read_text(path, got, sizeof(got));
 	EXPECT_STREQ(camera_text, got);
 
 	snprintf(args, sizeof(args), "%s -o %s", FIXTURE_PATH("not-json.json"), path);
 	EXPECT_EQ(2, ctl(args, out, sizeof(out), errout, sizeof(errout)));
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	n = fread(got, 1, sizeof(got) - 1, f);
-	got[n] = '\0';
-	fclose(f);
+	read_text(path, got, sizeof(got));
 	EXPECT_STREQ(camera_text, got);
 	unlink(path);
 	rmdir(dir);
