@@ -47,7 +47,7 @@ DESTDIR ?=
 # build tree and a vmlinux.h: -nostdinc keeps host include paths out.
 BPF_DIR := $(BUILD)/bpf
 LIBBPF_INCLUDE ?= $(shell $(PKG_CONFIG) --variable=includedir libbpf 2>/dev/null || echo /usr/include)
-BPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h
+BPF_HEADERS := bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h bpf_endian.h
 BPF_SOURCES := $(wildcard bpf/*.bpf.c)
 BPF_OBJECTS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.o,$(BPF_SOURCES))
 BPF_SKELETONS := $(patsubst bpf/%.bpf.c,$(BPF_DIR)/%.skel.h,$(BPF_SOURCES))

@@ -37,7 +37,11 @@
 /* The 32 bits of {gen, pad, svc} before the address are always matched. */
 #define EGRESS_KEY_FIXED_BITS 32
 
-#define EGRESS_PIN_DIR "/sys/fs/bpf/iotguard"
+/*
+ * A directory of its own: the lock hands every link pinned directly under
+ * the login guard's directory to the module, which takes only LSM links.
+ */
+#define EGRESS_PIN_DIR "/sys/fs/bpf/iotguard/egress"
 #define EGRESS_V4_PIN EGRESS_PIN_DIR "/egress_v4"
 #define EGRESS_V6_PIN EGRESS_PIN_DIR "/egress_v6"
 #define EGRESS_SERVICES_PIN EGRESS_PIN_DIR "/egress_services"
@@ -45,7 +49,7 @@
 #define EGRESS_ACTIVE_PIN EGRESS_PIN_DIR "/egress_active"
 #define EGRESS_STATS_PIN EGRESS_PIN_DIR "/egress_stats"
 #define EGRESS_EVENTS_PIN EGRESS_PIN_DIR "/egress_events"
-/* Links: EGRESS_PIN_DIR "/egress_<program name>". */
+/* Links: EGRESS_LINK_PIN_PREFIX "<program name>". */
 #define EGRESS_LINK_PIN_PREFIX EGRESS_PIN_DIR "/egress_link_"
 
 struct egress_key4 {

@@ -11,6 +11,7 @@
 #include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpf_pin.h"
 #include "error.h"
 #include "login_guard_loader.h"
 #include "login_guard_maps.h"
@@ -18,8 +19,6 @@
 #include "login_guard.skel.h"
 
 #define LSM_LIST_PATH "/sys/kernel/security/lsm"
-/* bpffs refuses dots in names: no ".new" suffix. */
-#define PIN_TMP_SUFFIX "_new"
 
 static bool lsm_listed(void)
 {
@@ -51,52 +50,6 @@ bool guard_pinned(void)
 {
 	return access(LOGIN_GUARD_LINK_PIN, F_OK) == 0 &&
 	       access(LOGIN_GUARD_EXEC_LINK_PIN, F_OK) == 0;
-}
-
-static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
-		return -errno;
-	memcpy(tag, info.tag, BPF_TAG_SIZE);
-	return 0;
-}
-
-/*
- * The tag of the program behind a pinned link, if one is pinned. Get the
- * pin, query it, close it: the shape of every read of a pinned object
- * (login_guard_maps.c has it too); what each reads differs.
- */
-static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
-{
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-	int link_fd, prog_fd, ret;
-
-	link_fd = bpf_obj_get(pin);
-	if (link_fd < 0)
-		return -errno;
-	ret = bpf_obj_get_info_by_fd(link_fd, &info, &len) ? -errno : 0;
-	close(link_fd);
-	if (ret)
-		return ret;
-	prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
-	if (prog_fd < 0)
-		return -errno;
-	ret = prog_tag(prog_fd, tag);
-	close(prog_fd);
-	return ret;
-}
-
-static bool same_program_pinned(struct bpf_program *prog, const char *pin)
-{
-	__u8 old_tag[BPF_TAG_SIZE], new_tag[BPF_TAG_SIZE];
-
-	return pinned_prog_tag(pin, old_tag) == 0 &&
-	       prog_tag(bpf_program__fd(prog), new_tag) == 0 &&
-	       !memcmp(old_tag, new_tag, BPF_TAG_SIZE);
 }
 
 /*
@@ -136,29 +89,16 @@ static int load(struct login_guard_bpf **out, struct iotguard_error *err)
 	return ret;
 }
 
-/*
- * Attach prog and pin its link at pin, in place of any old one. The rename
- * is atomic: the old link stays attached until the new one takes its pin.
- */
+/* Attach prog and pin its link at pin, in place of any old one (bpf_pin_link). */
 static int attach_and_pin(struct bpf_program *prog, const char *pin, struct iotguard_error *err)
 {
-	char tmp[256];
 	struct bpf_link *link;
 	int ret;
 
 	link = bpf_program__attach_lsm(prog);
 	if (!link)
 		return iotguard_fail_errno(err, errno, "attaching %s", bpf_program__name(prog));
-	snprintf(tmp, sizeof(tmp), "%s%s", pin, PIN_TMP_SUFFIX);
-	unlink(tmp);
-	ret = bpf_link__pin(link, tmp);
-	if (!ret && rename(tmp, pin))
-		ret = -errno;
-	if (ret) {
-		iotguard_fail_errno(err, -ret, "pinning the guard link at %s", pin);
-		unlink(tmp);
-	}
-	/* Closing our fd leaves the pinned link attached. */
+	ret = bpf_pin_link(link, pin, err);
 	bpf_link__destroy(link);
 	return ret;
 }
@@ -189,7 +129,7 @@ int guard_attach(struct iotguard_error *err)
 	bpf_object__for_each_program(prog, skel->obj) {
 		snprintf(pin, sizeof(pin), "%s/%s", LOGIN_GUARD_PIN_DIR, bpf_program__name(prog));
 		had_any |= access(pin, F_OK) == 0;
-		if (same_program_pinned(prog, pin))
+		if (bpf_pin_same_program(prog, pin))
 			continue;
 		ret = attach_and_pin(prog, pin, err);
 		if (ret)
@@ -200,20 +140,6 @@ int guard_attach(struct iotguard_error *err)
 		ret = GUARD_ATTACHED;
 	login_guard_bpf__destroy(skel);
 	return ret;
-}
-
-/* Is fd a BPF link? The anonymous inode says so: "anon_inode:bpf-link". */
-static bool is_link_fd(int fd)
-{
-	char path[64], target[64];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return !strcmp(target, "anon_inode:bpf-link");
 }
 
 int guard_link_fds(int *fds, size_t max)
@@ -236,7 +162,7 @@ int guard_link_fds(int *fds, size_t max)
 		fd = bpf_obj_get(pin);
 		if (fd < 0)
 			continue;
-		if (!is_link_fd(fd)) {
+		if (!bpf_pin_is_link_fd(fd)) {
 			close(fd);
 			continue;
 		}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Pinned BPF links: comparing the pinned program, replacing a pin atomically. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpf_pin.h"
+
+/* bpffs refuses dots in names: no ".new" suffix. */
+#define PIN_TMP_SUFFIX "_new"
+
+static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	memcpy(tag, info.tag, BPF_TAG_SIZE);
+	return 0;
+}
+
+/*
+ * The tag of the program behind a pinned link, if one is pinned. Get the
+ * pin, query it, close it: the shape of every read of a pinned object
+ * (login_guard_maps.c has it too); what each reads differs.
+ */
+static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int link_fd, prog_fd, ret;
+
+	link_fd = bpf_obj_get(pin);
+	if (link_fd < 0)
+		return -errno;
+	ret = bpf_obj_get_info_by_fd(link_fd, &info, &len) ? -errno : 0;
+	close(link_fd);
+	if (ret)
+		return ret;
+	prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	ret = prog_tag(prog_fd, tag);
+	close(prog_fd);
+	return ret;
+}
+
+bool bpf_pin_same_program(struct bpf_program *prog, const char *pin)
+{
+	__u8 old_tag[BPF_TAG_SIZE], new_tag[BPF_TAG_SIZE];
+
+	return pinned_prog_tag(pin, old_tag) == 0 &&
+	       prog_tag(bpf_program__fd(prog), new_tag) == 0 &&
+	       !memcmp(old_tag, new_tag, BPF_TAG_SIZE);
+}
+
+int bpf_pin_link(struct bpf_link *link, const char *pin, struct iotguard_error *err)
+{
+	char tmp[256];
+	int ret;
+
+	snprintf(tmp, sizeof(tmp), "%s%s", pin, PIN_TMP_SUFFIX);
+	unlink(tmp);
+	ret = bpf_link__pin(link, tmp);
+	if (!ret && rename(tmp, pin))
+		ret = -errno;
+	if (ret) {
+		iotguard_fail_errno(err, -ret, "pinning the link at %s", pin);
+		unlink(tmp);
+	}
+	return ret;
+}
+
+bool bpf_pin_is_link_fd(int fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:bpf-link");
+}

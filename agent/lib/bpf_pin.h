@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pinned BPF links in bpffs, shared by the login guard's and the outbound
+ * policy's loaders: is the same program already pinned, and replacing a
+ * pinned link without a moment where nothing is attached.
+ */
+#ifndef IOTGUARD_BPF_PIN_H
+#define IOTGUARD_BPF_PIN_H
+
+#include <stdbool.h>
+#include <bpf/libbpf.h>
+#include "error.h"
+
+/* True if the link pinned at pin runs exactly prog (same tag). */
+bool bpf_pin_same_program(struct bpf_program *prog, const char *pin);
+
+/*
+ * Pin link at pin, in place of any old one. The rename is atomic: the old
+ * link stays attached until the new one takes its pin. The caller still
+ * owns link (destroying it leaves the pinned link attached).
+ */
+int bpf_pin_link(struct bpf_link *link, const char *pin, struct iotguard_error *err);
+
+/* Is fd a BPF link? The anonymous inode says so: "anon_inode:bpf-link". */
+bool bpf_pin_is_link_fd(int fd);
+
+#endif

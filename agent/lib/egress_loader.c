@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading, attaching and pinning the outbound policy's BPF programs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "bpf_pin.h"
+#include "egress.h"
+#include "egress.skel.h"
+#include "egress_loader.h"
+#include "error.h"
+
+bool egress_pinned(void)
+{
+	return access(EGRESS_LINK_PIN_PREFIX "egress_connect4", F_OK) == 0 &&
+	       access(EGRESS_LINK_PIN_PREFIX "egress_connect6", F_OK) == 0;
+}
+
+static bool is_lsm(const struct bpf_program *prog)
+{
+	return bpf_program__type(prog) == BPF_PROG_TYPE_LSM;
+}
+
+/*
+ * Pinned maps of an older, incompatible version: drop their names and load
+ * again with new ones. The old links keep their maps, and enforce them,
+ * until the new links replace them.
+ */
+static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
+		struct iotguard_error *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = EGRESS_PIN_DIR);
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int ret = 0;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct egress_bpf *skel = egress_bpf__open_opts(&open_opts);
+
+		if (!skel)
+			return iotguard_fail_errno(err, errno, "opening the egress BPF skeleton");
+		bpf_object__for_each_program(prog, skel->obj)
+			if (is_lsm(prog) && !opts->lsm)
+				bpf_program__set_autoload(prog, false);
+		ret = egress_bpf__load(skel);
+		if (!ret) {
+			*out = skel;
+			return 0;
+		}
+		iotguard_fail_errno(err, -ret, "loading the outbound policy's BPF programs");
+		bpf_object__for_each_map(map, skel->obj)
+			if (bpf_map__pin_path(map))
+				unlink(bpf_map__pin_path(map));
+		egress_bpf__destroy(skel);
+	}
+	return ret;
+}
+
+static int attach_one(struct bpf_program *prog, int cgroup_fd, const char *pin,
+		      struct iotguard_error *err)
+{
+	struct bpf_link *link;
+	int ret;
+
+	if (is_lsm(prog))
+		link = bpf_program__attach_lsm(prog);
+	else
+		link = bpf_program__attach_cgroup(prog, cgroup_fd);
+	if (!link)
+		return iotguard_fail_errno(err, errno, "attaching %s", bpf_program__name(prog));
+	ret = bpf_pin_link(link, pin, err);
+	bpf_link__destroy(link);
+	return ret;
+}
+
+int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *err)
+{
+	struct egress_bpf *skel = NULL;
+	struct bpf_program *prog;
+	bool had_any = false;
+	int cgroup_fd, ret;
+	char pin[128];
+
+	if (mkdir(EGRESS_PIN_DIR, 0700) && errno != EEXIST)
+		return iotguard_fail_errno(err, errno, "creating %s (is bpffs mounted on "
+					   "/sys/fs/bpf?)", EGRESS_PIN_DIR);
+	cgroup_fd = open(opts->cgroup_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgroup_fd < 0)
+		return iotguard_fail_errno(err, errno, "opening the cgroup v2 root %s",
+					   opts->cgroup_root);
+	ret = load(opts, &skel, err);
+	if (ret)
+		goto out;
+	ret = EGRESS_KEPT;
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		snprintf(pin, sizeof(pin), "%s%s", EGRESS_LINK_PIN_PREFIX,
+			 bpf_program__name(prog));
+		had_any |= access(pin, F_OK) == 0;
+		if (bpf_pin_same_program(prog, pin))
+			continue;
+		ret = attach_one(prog, cgroup_fd, pin, err);
+		if (ret)
+			break;
+		ret = EGRESS_REPLACED;
+	}
+	if (ret == EGRESS_REPLACED && !had_any)
+		ret = EGRESS_ATTACHED;
+	egress_bpf__destroy(skel);
+out:
+	close(cgroup_fd);
+	return ret;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Installing the outbound policy's tables in the pinned maps, one generation at a time. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "egress_maps.h"
+
+struct egress_fds {
+	int v4, v6, services, config, active;
+};
+
+static void close_fds(struct egress_fds *fds)
+{
+	int *all[] = { &fds->v4, &fds->v6, &fds->services, &fds->config, &fds->active };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		if (*all[i] >= 0)
+			close(*all[i]);
+		*all[i] = -1;
+	}
+}
+
+static int open_fds(struct egress_fds *fds, struct iotguard_error *err)
+{
+	static const char *const pins[] = {
+		EGRESS_V4_PIN, EGRESS_V6_PIN, EGRESS_SERVICES_PIN, EGRESS_CONFIG_PIN,
+		EGRESS_ACTIVE_PIN,
+	};
+	int *all[] = { &fds->v4, &fds->v6, &fds->services, &fds->config, &fds->active };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		*all[i] = -1;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		*all[i] = bpf_obj_get(pins[i]);
+		if (*all[i] < 0) {
+			int ret = iotguard_fail_errno(err, errno, "opening %s (is the outbound "
+						      "policy's BPF loaded?)", pins[i]);
+			close_fds(fds);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+_Static_assert(sizeof(struct egress_service_key) <= sizeof(struct egress_key6),
+	       "clear_gen's buffer holds every key");
+
+/* The generation a key belongs to. */
+static int key_gen(const void *key, size_t key_size)
+{
+	return key_size == sizeof(struct egress_service_key) ?
+	       (int)((const struct egress_service_key *)key)->gen :
+	       ((const struct egress_key4 *)key)->gen;
+}
+
+/*
+ * Delete every entry of generation gen from the map. Keys are collected
+ * first: deleting while walking would restart the walk.
+ */
+static int clear_gen(int fd, size_t key_size, int gen)
+{
+	/* The key just read, then a copy of it to walk on from. */
+	unsigned char key[2 * sizeof(struct egress_key6)];
+	unsigned char *keys = NULL;
+	size_t n = 0, cap = 0;
+	const void *prev = NULL;
+	int ret = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, key)) {
+		if (key_gen(key, key_size) == gen) {
+			if (n == cap) {
+				unsigned char *grown;
+
+				cap = cap ? 2 * cap : 64;
+				grown = realloc(keys, cap * key_size);
+				if (!grown) {
+					ret = -ENOMEM;
+					goto out;
+				}
+				keys = grown;
+			}
+			memcpy(keys + n * key_size, key, key_size);
+			n++;
+		}
+		/* The trie walks from the key given: keep it in a copy. */
+		memcpy(key + key_size, key, key_size);
+		prev = key + key_size;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT && !ret)
+			ret = -errno;
+out:
+	free(keys);
+	return ret;
+}
+
+static int clear_all(const struct egress_fds *fds, int gen)
+{
+	int ret = clear_gen(fds->v4, sizeof(struct egress_key4), gen);
+	int ret6 = clear_gen(fds->v6, sizeof(struct egress_key6), gen);
+	int rets = clear_gen(fds->services, sizeof(struct egress_service_key), gen);
+
+	return ret ? ret : ret6 ? ret6 : rets;
+}
+
+static int write_entry(const struct egress_fds *fds, const struct egress_table_entry *e,
+		       __u8 gen)
+{
+	if (e->family == AF_INET) {
+		struct egress_key4 k = {
+			.prefixlen = EGRESS_KEY_FIXED_BITS + e->prefix_len, .gen = gen,
+			.svc = e->svc,
+		};
+
+		memcpy(k.addr, e->addr, 4);
+		return bpf_map_update_elem(fds->v4, &k, &e->set, BPF_ANY) ? -errno : 0;
+	} else {
+		struct egress_key6 k = {
+			.prefixlen = EGRESS_KEY_FIXED_BITS + e->prefix_len, .gen = gen,
+			.svc = e->svc,
+		};
+
+		memcpy(k.addr, e->addr, 16);
+		return bpf_map_update_elem(fds->v6, &k, &e->set, BPF_ANY) ? -errno : 0;
+	}
+}
+
+static int write_gen(const struct egress_fds *fds, const struct egress_tables *tables,
+		     const struct egress_service_cgroup *services, size_t n_services, __u32 gen,
+		     struct iotguard_error *err)
+{
+	for (size_t i = 0; i < tables->entry_count; i++) {
+		int ret = write_entry(fds, &tables->entries[i], (__u8)gen);
+
+		if (ret)
+			return iotguard_fail_errno(err, -ret, "writing the outbound policy's "
+						   "entry %zu of %zu", i + 1, tables->entry_count);
+	}
+	for (size_t i = 0; i < n_services; i++) {
+		struct egress_service_key k = { .cgroup_id = services[i].cgroup_id, .gen = gen };
+		struct egress_service_value v = {
+			.svc = services[i].svc, .raw_sockets = services[i].raw_sockets,
+		};
+
+		if (bpf_map_update_elem(fds->services, &k, &v, BPF_ANY))
+			return iotguard_fail_errno(err, errno, "writing service %u's cgroup",
+						   services[i].svc);
+	}
+	if (bpf_map_update_elem(fds->config, &gen, &tables->config, BPF_ANY))
+		return iotguard_fail_errno(err, errno, "writing the outbound policy's settings");
+	return 0;
+}
+
+int egress_apply(const struct egress_tables *tables, const struct egress_service_cgroup *services,
+		 size_t n_services, struct iotguard_error *err)
+{
+	struct egress_active active = {};
+	struct egress_fds fds;
+	__u32 key = 0, next;
+	int ret;
+
+	ret = open_fds(&fds, err);
+	if (ret)
+		return ret;
+	if (bpf_map_lookup_elem(fds.active, &key, &active)) {
+		ret = iotguard_fail_errno(err, errno, "reading %s", EGRESS_ACTIVE_PIN);
+		goto out;
+	}
+	/* Never the live generation; leftovers of a failed update go first. */
+	next = active.installed ? !(active.gen & 1) : 0;
+	ret = clear_all(&fds, (int)next);
+	if (ret) {
+		iotguard_fail_errno(err, -ret, "clearing the outbound policy's spare tables");
+		goto out;
+	}
+	ret = write_gen(&fds, tables, services, n_services, next, err);
+	if (ret) {
+		clear_all(&fds, (int)next);
+		goto out;
+	}
+	/* The switch: one array element, read once per decision. */
+	active = (struct egress_active){ .installed = 1, .gen = next };
+	if (bpf_map_update_elem(fds.active, &key, &active, BPF_ANY)) {
+		ret = iotguard_fail_errno(err, errno, "switching to the new outbound policy");
+		clear_all(&fds, (int)next);
+		goto out;
+	}
+	/* The old generation is unreachable now; a leftover is cleared next time. */
+	clear_all(&fds, (int)!next);
+out:
+	close_fds(&fds);
+	return ret;
+}
+
+int egress_uninstall(struct iotguard_error *err)
+{
+	struct egress_active active = {};
+	__u32 key = 0;
+	int fd, ret = 0;
+
+	fd = bpf_obj_get(EGRESS_ACTIVE_PIN);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : iotguard_fail_errno(err, errno, "opening %s",
+								 EGRESS_ACTIVE_PIN);
+	if (bpf_map_update_elem(fd, &key, &active, BPF_ANY))
+		ret = iotguard_fail_errno(err, errno, "removing the outbound policy");
+	close(fd);
+	return ret;
+}
+
+int egress_active_state(struct egress_active *active)
+{
+	__u32 key = 0;
+	int fd, ret;
+
+	fd = bpf_obj_get(EGRESS_ACTIVE_PIN);
+	if (fd < 0)
+		return -errno;
+	ret = bpf_map_lookup_elem(fd, &key, active) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *per_cpu;
+	int fd, ret = 0;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -ENOMEM;
+	fd = bpf_obj_get(EGRESS_STATS_PIN);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (__u32 i = 0; i < __EGRESS_STAT_MAX; i++) {
+		stats[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, per_cpu)) {
+			ret = -errno;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++)
+			stats[i] += per_cpu[c];
+	}
+	close(fd);
+out:
+	free(per_cpu);
+	return ret;
+}

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbound-connection policy: every new outbound destination a process
+ * asks for is looked up in the policy's tables (egress.h) and refused with
+ * EPERM unless a rule allows it.
+ *
+ * Which layer covers which path:
+ * - cgroup/connect4, connect6 (attached at the cgroup v2 root, so every
+ *   process): TCP and UDP connect(), TCP Fast Open's sendto(MSG_FASTOPEN),
+ *   ping sockets' connect(), and io_uring's connect, which all go through
+ *   the protocol's pre_connect hook.
+ * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
+ *   io_uring's sendmsg (per message).
+ * - lsm/socket_create: raw IP and AF_PACKET sockets, refused at creation.
+ *   AF_PACKET has no cgroup hook, so this needs BPF LSM.
+ * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
+ *   before 6.2's), with a clean EPERM and the process named.
+ * - cgroup_skb/egress: the backstop for ICMP and ICMPv6 echo requests,
+ *   whatever socket sent them; a refused packet is dropped and the sender
+ *   gets EPERM.
+ * IPv4-mapped IPv6 destinations are judged as IPv4. Loopback is always
+ * allowed. Established connections are not cut by a policy change: only new
+ * destinations are judged.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "egress.h"
+
+#define EPERM 1
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_PACKET 17
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_ICMPV6 58
+#define IPPROTO_UDPLITE 136
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86DD
+#define ICMP_ECHO 8
+#define ICMPV6_ECHO_REQUEST 128
+#define ALLOW 1
+#define DENY 0
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, EGRESS_MAX_PREFIXES);
+	__type(key, struct egress_key4);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, EGRESS_MAX_PREFIXES);
+	__type(key, struct egress_key6);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_v6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_SERVICE_CGROUPS);
+	__type(key, struct egress_service_key);
+	__type(value, struct egress_service_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_services SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct egress_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct egress_active);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, __EGRESS_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, EGRESS_EVENTS_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_events SEC(".maps");
+
+/* What is being asked: filled by each hook, judged by decide(). */
+struct egress_req {
+	__u8 addr[16];		/* IPv4 in the first 4 bytes */
+	__u16 port;
+	__u8 family;		/* as judged: AF_INET for mapped IPv6 */
+	__u8 proto;		/* IPPROTO_* */
+	__u8 hook;
+	__u8 sock_type;
+};
+
+struct verdict {
+	__u16 rule;
+	__u16 svc;
+	__u8 deny;		/* the policy refuses it */
+	__u8 enforce;		/* and the mode is enforce */
+};
+
+static void count(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&egress_stats, &stat);
+
+	if (v)
+		*v += 1;
+}
+
+static __u8 proto_bit(__u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return EGRESS_P_TCP;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return EGRESS_P_UDP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return EGRESS_P_ICMP;
+	default:
+		/* Other protocols match only rules for any protocol and port. */
+		return 0;
+	}
+}
+
+/* 1: an entry of set decided (*rule, *deny set); 0: none matched. */
+static int match_set(const struct egress_set *set, __u8 pbit, __u16 port, __u16 *rule,
+		     __u8 *deny)
+{
+	__u32 n = set->count;
+
+	for (int i = 0; i < EGRESS_SET_MAX; i++) {
+		const struct egress_entry *e = &set->e[i];
+
+		if (i >= n)
+			break;
+		if (pbit) {
+			if (!(e->protos & pbit))
+				continue;
+			if (pbit != EGRESS_P_ICMP && (port < e->port_first || port > e->port_last))
+				continue;
+		} else if (e->protos != (EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP) ||
+			   e->port_first != 0 || e->port_last != 0xffff) {
+			continue;
+		}
+		*rule = e->rule;
+		*deny = e->action == EGRESS_ENTRY_DENY;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct egress_set *lookup(const struct egress_req *req, __u8 gen, __u16 svc)
+{
+	if (req->family == AF_INET) {
+		struct egress_key4 k = {
+			.prefixlen = EGRESS_KEY_FIXED_BITS + 32, .gen = gen, .svc = svc,
+		};
+
+		__builtin_memcpy(k.addr, req->addr, 4);
+		return bpf_map_lookup_elem(&egress_v4, &k);
+	} else {
+		struct egress_key6 k = {
+			.prefixlen = EGRESS_KEY_FIXED_BITS + 128, .gen = gen, .svc = svc,
+		};
+
+		__builtin_memcpy(k.addr, req->addr, 16);
+		return bpf_map_lookup_elem(&egress_v6, &k);
+	}
+}
+
+/*
+ * in_skb: called from the packet backstop, which has no process context:
+ * the socket's cgroup stands for the process's. Always a constant, and the
+ * callers always inlined, so that each program holds only the helpers its
+ * type may call.
+ */
+static __always_inline __u64 ancestor_cgroup(struct __sk_buff *skb, const bool in_skb, int level)
+{
+	if (in_skb)
+		return bpf_skb_ancestor_cgroup_id(skb, level);
+	return bpf_get_current_ancestor_cgroup_id(level);
+}
+
+/*
+ * The service of the process (or, for a packet, of the socket): its
+ * deepest cgroup level that is a service's cgroup. Only the levels that
+ * hold services are looked at.
+ */
+static __always_inline __u16 find_service(struct __sk_buff *skb, const bool in_skb,
+					  const struct egress_config *cfg, __u32 gen,
+					  __u8 *raw_ok)
+{
+	for (int level = EGRESS_MAX_CGROUP_LEVEL; level >= 1; level--) {
+		struct egress_service_key key = { .gen = gen };
+		struct egress_service_value *v;
+
+		if (!(cfg->svc_levels & (1u << level)))
+			continue;
+		key.cgroup_id = ancestor_cgroup(skb, in_skb, level);
+		if (!key.cgroup_id)
+			continue;
+		v = bpf_map_lookup_elem(&egress_services, &key);
+		if (v) {
+			*raw_ok = v->raw_sockets;
+			return v->svc;
+		}
+	}
+	return 0;
+}
+
+static bool is_loopback(const struct egress_req *req)
+{
+	if (req->family == AF_INET)
+		return req->addr[0] == 127 ||
+		       !(req->addr[0] | req->addr[1] | req->addr[2] | req->addr[3]);
+	for (int i = 0; i < 15; i++)
+		if (req->addr[i])
+			return false;
+	return req->addr[15] <= 1;	/* ::1, and :: which means this host */
+}
+
+static __always_inline void report(const struct egress_req *req, const struct verdict *v,
+				   __u64 cgroup_id, const bool in_skb)
+{
+	struct egress_event *ev = bpf_ringbuf_reserve(&egress_events, sizeof(*ev), 0);
+
+	if (!ev) {
+		count(EGRESS_STAT_EVENTS_LOST);
+		return;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->cgroup_id = cgroup_id;
+	if (!in_skb) {
+		ev->pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	}
+	ev->svc = v->svc;
+	ev->rule = v->rule;
+	ev->port = req->port;
+	ev->proto = req->proto;
+	ev->family = req->family;
+	ev->hook = req->hook;
+	ev->allowed = !v->enforce;
+	ev->sock_type = req->sock_type;
+	__builtin_memcpy(ev->addr, req->addr, 16);
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* Count, report a refusal, and say what the hook returns. */
+static __always_inline int conclude(const struct egress_req *req, const struct verdict *v,
+				    __u64 cgroup_id, const bool in_skb)
+{
+	count(EGRESS_STAT_CHECKED);
+	if (!v->deny) {
+		count(EGRESS_STAT_ALLOWED);
+		return ALLOW;
+	}
+	count(v->enforce ? EGRESS_STAT_DENIED : EGRESS_STAT_AUDITED);
+	report(req, v, cgroup_id, in_skb);
+	return v->enforce ? DENY : ALLOW;
+}
+
+/*
+ * The decision of egress.h. Returns ALLOW or DENY. No policy installed:
+ * ALLOW; a policy whose config is missing cannot happen (the agent writes
+ * the config before it flips egress_active) but would deny.
+ */
+static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb, const bool in_skb)
+{
+	const struct egress_active *active;
+	const struct egress_config *cfg;
+	const struct egress_set *set;
+	struct verdict v = { .enforce = 1, .deny = 1 };
+	__u32 key = 0, gen;
+	__u8 pbit, deny = 0, raw_ok = 0;
+	__u16 rule = 0;
+	__u64 cgroup_id;
+
+	active = bpf_map_lookup_elem(&egress_active, &key);
+	if (!active || !active->installed)
+		return ALLOW;
+	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req))
+		return ALLOW;
+	gen = active->gen & 1;
+	cfg = bpf_map_lookup_elem(&egress_config, &gen);
+	cgroup_id = in_skb ? bpf_skb_cgroup_id(skb) : bpf_get_current_cgroup_id();
+	if (!cfg)
+		return conclude(req, &v, cgroup_id, in_skb);
+	v.enforce = cfg->enforce;
+	v.svc = find_service(skb, in_skb, cfg, gen, &raw_ok);
+	pbit = proto_bit(req->proto);
+
+	if (req->hook == EGRESS_HOOK_SOCKET) {
+		v.deny = !(cfg->raw_sockets || raw_ok);
+		return conclude(req, &v, cgroup_id, in_skb);
+	}
+	set = lookup(req, gen, 0);
+	if (set && match_set(set, pbit, req->port, &rule, &deny)) {
+		v.rule = rule;
+		v.deny = deny;
+		return conclude(req, &v, cgroup_id, in_skb);
+	}
+	if (v.svc) {
+		set = lookup(req, gen, v.svc);
+		if (set && match_set(set, pbit, req->port, &rule, &deny)) {
+			v.rule = rule;
+			v.deny = deny;
+			return conclude(req, &v, cgroup_id, in_skb);
+		}
+	}
+	v.rule = 0;
+	v.deny = cfg->default_deny;
+	return conclude(req, &v, cgroup_id, in_skb);
+}
+
+static void from_v4(struct egress_req *req, __u32 ip4_be)
+{
+	__builtin_memset(req->addr, 0, sizeof(req->addr));
+	__builtin_memcpy(req->addr, &ip4_be, 4);
+	req->family = AF_INET;
+}
+
+/* IPv4-mapped (::ffff:a.b.c.d) is judged as the IPv4 address it is. */
+static void from_v6(struct egress_req *req, const __u32 w[4])
+{
+	if (w[0] == 0 && w[1] == 0 && w[2] == bpf_htonl(0xffff)) {
+		from_v4(req, w[3]);
+		return;
+	}
+	__builtin_memcpy(req->addr, w, 16);
+	req->family = AF_INET6;
+}
+
+static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct egress_req req = { .hook = hook };
+
+	from_v4(&req, ctx->user_ip4);
+	req.port = bpf_ntohs((__u16)ctx->user_port);
+	req.proto = ctx->protocol;
+	req.sock_type = ctx->type;
+	return decide(&req, NULL, false);
+}
+
+static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
+{
+	struct egress_req req = { .hook = hook };
+	__u32 w[4];
+
+	w[0] = ctx->user_ip6[0];
+	w[1] = ctx->user_ip6[1];
+	w[2] = ctx->user_ip6[2];
+	w[3] = ctx->user_ip6[3];
+	from_v6(&req, w);
+	req.port = bpf_ntohs((__u16)ctx->user_port);
+	req.proto = ctx->protocol;
+	req.sock_type = ctx->type;
+	return decide(&req, NULL, false);
+}
+
+SEC("cgroup/connect4")
+int egress_connect4(struct bpf_sock_addr *ctx)
+{
+	return sock_addr4(ctx, EGRESS_HOOK_CONNECT);
+}
+
+SEC("cgroup/connect6")
+int egress_connect6(struct bpf_sock_addr *ctx)
+{
+	return sock_addr6(ctx, EGRESS_HOOK_CONNECT);
+}
+
+SEC("cgroup/sendmsg4")
+int egress_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return sock_addr4(ctx, EGRESS_HOOK_SENDMSG);
+}
+
+SEC("cgroup/sendmsg6")
+int egress_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return sock_addr6(ctx, EGRESS_HOOK_SENDMSG);
+}
+
+/* Raw IP and packet sockets: refused at creation unless the policy allows them. */
+SEC("lsm/socket_create")
+int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	struct egress_req req = { .hook = EGRESS_HOOK_SOCKET };
+
+	if (ret)
+		return ret;
+	/* The kernel's own sockets are not a process's outbound traffic. */
+	if (kern)
+		return 0;
+	if (family == AF_PACKET ||
+	    ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW)) {
+		req.family = family;
+		req.sock_type = type;
+		req.proto = protocol;
+		return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
+	}
+	return 0;
+}
+
+/* An unconnected ping socket's sendto() has no cgroup hook before 6.2. */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
+{
+	struct egress_req req = { .hook = EGRESS_HOOK_SENDMSG };
+	struct sockaddr_in6 sin6;
+	struct sockaddr_in sin;
+	struct sock *sk;
+	void *name;
+	int family;
+
+	if (ret)
+		return ret;
+	name = BPF_CORE_READ(msg, msg_name);
+	if (!name)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	if (BPF_CORE_READ(sock, type) != SOCK_DGRAM)
+		return 0;
+	req.proto = BPF_CORE_READ(sk, sk_protocol);
+	if (req.proto != IPPROTO_ICMP && req.proto != IPPROTO_ICMPV6)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	req.sock_type = SOCK_DGRAM;
+	if (family == AF_INET) {
+		if (BPF_CORE_READ(msg, msg_namelen) < (int)sizeof(sin) ||
+		    bpf_probe_read_kernel(&sin, sizeof(sin), name))
+			return -EPERM;
+		from_v4(&req, sin.sin_addr.s_addr);
+	} else if (family == AF_INET6) {
+		if (BPF_CORE_READ(msg, msg_namelen) < (int)sizeof(sin6) ||
+		    bpf_probe_read_kernel(&sin6, sizeof(sin6), name))
+			return -EPERM;
+		from_v6(&req, sin6.sin6_addr.in6_u.u6_addr32);
+	} else {
+		return 0;
+	}
+	return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
+}
+
+/*
+ * The backstop: ICMP and ICMPv6 echo requests, from any socket. The
+ * sender's service is its socket's cgroup. TCP and UDP are decided at
+ * connect and send, where the caller gets a clean EPERM.
+ */
+SEC("cgroup_skb/egress")
+int egress_packet(struct __sk_buff *skb)
+{
+	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
+	__u8 type;
+
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		struct iphdr ip;
+
+		if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_ICMP)
+			return ALLOW;
+		if (bpf_skb_load_bytes(skb, ip.ihl * 4, &type, 1) || type != ICMP_ECHO)
+			return ALLOW;
+		from_v4(&req, ip.daddr);
+		req.proto = IPPROTO_ICMP;
+	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr ip6;
+
+		if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_ICMPV6)
+			return ALLOW;
+		if (bpf_skb_load_bytes(skb, sizeof(ip6), &type, 1) || type != ICMPV6_ECHO_REQUEST)
+			return ALLOW;
+		from_v6(&req, ip6.daddr.in6_u.u6_addr32);
+		req.proto = IPPROTO_ICMPV6;
+	} else {
+		return ALLOW;
+	}
+	return decide(&req, skb, true);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbound policy's BPF programs against tables written directly
+ * (bpf/egress.h), in the device: every outbound path is judged, for IPv4
+ * and IPv6, and a listener in the peer namespace confirms that nothing
+ * refused arrived and that what is allowed did.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include "kselftest_harness.h"
+#include "egress.h"
+#include "egress_loader.h"
+#include "egress_maps.h"
+#include "netpath.h"
+#include "sessions.h"
+#include "util.h"
+
+#define PEER6 "fd00:99::2"
+#define PORT_OPEN 4430		/* allowed by the tables below */
+#define PORT_SHUT 4431		/* not allowed */
+#define UDP_OPEN 5300
+#define UDP_SHUT 5301
+#define WAIT_MS 300
+
+/* Arrivals at the peer, per port, counted by a child in its namespace. */
+struct arrivals {
+	volatile int tcp_open, tcp_shut, udp_open, udp_shut, ready;
+};
+
+static struct egress_table_entry entry(int family, const char *addr, int prefix,
+				       uint16_t svc)
+{
+	struct egress_table_entry e = { .family = family, .svc = svc, .prefix_len = prefix };
+
+	inet_pton(family, addr, e.addr);
+	return e;
+}
+
+static void add(struct egress_table_entry *e, uint16_t rule, uint8_t protos, uint8_t action,
+		uint16_t first, uint16_t last)
+{
+	e->set.e[e->set.count++] = (struct egress_entry){
+		.rule = rule, .protos = protos, .action = action,
+		.port_first = first, .port_last = last,
+	};
+}
+
+/*
+ * The peer (10.99.0.2, fd00:99::2) is allowed on PORT_OPEN and UDP_OPEN
+ * (rules 1 and 2, both families); rule 3 denies 10.99.0.0/24 on every
+ * other port of 5000..5999. Everything else: the default (deny).
+ */
+static int apply_tables(bool enforce, bool raw_sockets)
+{
+	struct egress_table_entry e[3];
+	struct egress_tables t = { .entries = e, .entry_count = 3 };
+	struct iotguard_error err;
+	int ret;
+
+	e[0] = entry(AF_INET, ATTACKER_ADDR, 32, 0);
+	add(&e[0], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, 5000, UDP_OPEN - 1);
+	add(&e[0], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_OPEN + 1, 5999);
+	add(&e[0], 1, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_OPEN, PORT_OPEN);
+	add(&e[0], 2, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	e[1] = entry(AF_INET, "10.99.0.0", 24, 0);
+	add(&e[1], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, 5000, UDP_OPEN - 1);
+	add(&e[1], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_OPEN + 1, 5999);
+	e[2] = entry(AF_INET6, PEER6, 128, 0);
+	add(&e[2], 1, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_OPEN, PORT_OPEN);
+	add(&e[2], 2, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	t.config = (struct egress_config){
+		.enforce = enforce, .default_deny = 1, .raw_sockets = raw_sockets, .rule_count = 3,
+	};
+	ret = egress_apply(&t, NULL, 0, &err);
+	if (ret)
+		fprintf(stderr, "# egress_apply: %s\n", err.msg);
+	return ret;
+}
+
+static void count_tcp(int fd, volatile int *counter)
+{
+	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
+
+	if (c >= 0) {
+		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+		close(c);
+	}
+}
+
+static void count_udp(int fd, volatile int *counter)
+{
+	char buf[64];
+
+	if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static int listen_any(int type, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_ANY_INIT };
+	int one = 1, fd = socket(AF_INET6, type | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    (type == SOCK_STREAM && listen(fd, 128))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* In the peer namespace: count arrivals until killed. */
+static pid_t start_peer(struct arrivals *arr)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (enter_attacker())
+		_exit(1);
+	/* TCP Fast Open on the server side, for the TFO case. */
+	{
+		int fd = open("/proc/sys/net/ipv4/tcp_fastopen", O_WRONLY);
+
+		if (fd >= 0) {
+			if (write(fd, "3", 1) < 0)
+				_exit(1);
+			close(fd);
+		}
+	}
+	int t_open = listen_any(SOCK_STREAM, PORT_OPEN), t_shut = listen_any(SOCK_STREAM, PORT_SHUT);
+	int u_open = listen_any(SOCK_DGRAM, UDP_OPEN), u_shut = listen_any(SOCK_DGRAM, UDP_SHUT);
+
+	if (t_open < 0 || t_shut < 0 || u_open < 0 || u_shut < 0)
+		_exit(1);
+	arr->ready = 1;
+	for (;;) {
+		count_tcp(t_open, &arr->tcp_open);
+		count_tcp(t_shut, &arr->tcp_shut);
+		count_udp(u_open, &arr->udp_open);
+		count_udp(u_shut, &arr->udp_shut);
+		usleep(1000);
+	}
+}
+
+static int sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		return sizeof(*in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	inet_pton(AF_INET6, addr, &in6->sin6_addr);
+	return sizeof(*in6);
+}
+
+/* connect() from the device: 0 or -errno. */
+static int dev_connect(int type, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int fd = socket(ss.ss_family, type, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (struct sockaddr *)&ss, len) ? -errno : 0;
+	if (!ret && type == SOCK_DGRAM && send(fd, "x", 1, 0) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* An unconnected sendto(): 0 or -errno. */
+static int dev_sendto(const char *addr, int port, int flags, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int fd = socket(ss.ss_family, type, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = sendto(fd, "x", 1, flags, (struct sockaddr *)&ss, len) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* sendmmsg() of two datagrams: the count sent, or -errno. */
+static int dev_sendmmsg(const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct mmsghdr m[2] = {};
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0), ret;
+
+	for (int i = 0; i < 2; i++) {
+		m[i].msg_hdr.msg_name = &ss;
+		m[i].msg_hdr.msg_namelen = len;
+		m[i].msg_hdr.msg_iov = &iov;
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	ret = sendmmsg(fd, m, 2, 0);
+	ret = ret < 0 ? -errno : ret;
+	close(fd);
+	return ret;
+}
+
+/* A ping socket's echo request: connect()ed or sendto(). 0 or -errno. */
+static int dev_ping(const char *addr, bool use_connect)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, 0, &ss);
+	struct icmphdr echo = { .type = ss.ss_family == AF_INET ? ICMP_ECHO : 128 };
+	int fd = socket(ss.ss_family, SOCK_DGRAM,
+			ss.ss_family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (use_connect)
+		ret = connect(fd, (struct sockaddr *)&ss, len) ||
+		      send(fd, &echo, sizeof(echo), 0) < 0 ? -errno : 0;
+	else
+		ret = sendto(fd, &echo, sizeof(echo), 0, (struct sockaddr *)&ss, len) < 0 ?
+		      -errno : 0;
+	close(fd);
+	return ret;
+}
+
+static __u64 stat_of(enum egress_stat which)
+{
+	__u64 stats[__EGRESS_STAT_MAX] = {};
+
+	return egress_read_stats(stats) ? UINT64_MAX : stats[which];
+}
+
+FIXTURE(egress)
+{
+	struct arrivals *arr;
+	pid_t peer;
+};
+
+FIXTURE_SETUP(egress)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	struct iotguard_error err;
+	int ret;
+
+	ASSERT_EQ(0, setup_network());
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/ping_group_range", "0 0"));
+	ret = egress_attach(&opts, &err);
+	ASSERT_LE(0, ret) TH_LOG("egress_attach: %s", err.msg);
+	ASSERT_TRUE(egress_pinned());
+	self->arr = mmap(NULL, sizeof(*self->arr), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->arr);
+	memset(self->arr, 0, sizeof(*self->arr));
+	self->peer = start_peer(self->arr);
+	ASSERT_LT(0, self->peer);
+	for (int i = 0; i < 3000 && !self->arr->ready; i++)
+		usleep(1000);
+	ASSERT_TRUE(self->arr->ready);
+	ASSERT_EQ(0, apply_tables(true, false));
+}
+
+FIXTURE_TEARDOWN(egress)
+{
+	struct iotguard_error err;
+
+	/* The rest of the suite runs without an outbound policy. */
+	EXPECT_EQ(0, egress_uninstall(&err));
+	kill(self->peer, SIGKILL);
+	waitpid(self->peer, NULL, 0);
+	munmap(self->arr, sizeof(*self->arr));
+}
+
+static void settle(void)
+{
+	usleep(WAIT_MS * 1000);
+}
+
+TEST_F(egress, tcp_connect_ipv4_and_ipv6)
+{
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_OPEN));
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, PEER6, PORT_OPEN));
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, PEER6, PORT_SHUT));
+	/* IPv4-mapped IPv6 is judged as the IPv4 address. */
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, "::ffff:" ATTACKER_ADDR, PORT_OPEN));
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, "::ffff:" ATTACKER_ADDR, PORT_SHUT));
+	settle();
+	EXPECT_EQ(3, self->arr->tcp_open);
+	EXPECT_EQ(0, self->arr->tcp_shut);
+}
+
+TEST_F(egress, loopback_always_allowed)
+{
+	int l = listen_on(PORT_SHUT);
+
+	ASSERT_LE(0, l);
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, "127.0.0.1", PORT_SHUT));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, "::1", PORT_SHUT));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, "::ffff:127.0.0.1", PORT_SHUT));
+	close(l);
+}
+
+TEST_F(egress, udp_connect_sendto_sendmmsg)
+{
+	EXPECT_EQ(0, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_OPEN));
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_SHUT));
+	EXPECT_EQ(0, dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM));
+	EXPECT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM));
+	EXPECT_EQ(0, dev_sendto(PEER6, UDP_OPEN, 0, SOCK_DGRAM));
+	EXPECT_EQ(-EPERM, dev_sendto(PEER6, UDP_SHUT, 0, SOCK_DGRAM));
+	EXPECT_EQ(-EPERM, dev_sendto("::ffff:" ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM));
+	EXPECT_EQ(2, dev_sendmmsg(ATTACKER_ADDR, UDP_OPEN));
+	EXPECT_EQ(-EPERM, dev_sendmmsg(ATTACKER_ADDR, UDP_SHUT));
+	settle();
+	EXPECT_EQ(5, self->arr->udp_open);
+	EXPECT_EQ(0, self->arr->udp_shut);
+}
+
+TEST_F(egress, tcp_fast_open)
+{
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_fastopen", "3"));
+	EXPECT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, PORT_SHUT, MSG_FASTOPEN, SOCK_STREAM));
+	EXPECT_EQ(-EPERM, dev_sendto(PEER6, PORT_SHUT, MSG_FASTOPEN, SOCK_STREAM));
+	settle();
+	EXPECT_EQ(0, self->arr->tcp_shut);
+}
+
+TEST_F(egress, ping_sockets)
+{
+	/* The tables allow no ICMP to the peer: connected and unconnected are refused. */
+	EXPECT_EQ(-EPERM, dev_ping(ATTACKER_ADDR, true));
+	EXPECT_EQ(-EPERM, dev_ping(ATTACKER_ADDR, false));
+	EXPECT_EQ(-EPERM, dev_ping(PEER6, true));
+	EXPECT_EQ(-EPERM, dev_ping(PEER6, false));
+	EXPECT_EQ(0, dev_ping("127.0.0.1", false));
+}
+
+TEST_F(egress, raw_and_packet_sockets)
+{
+	int fd;
+
+	EXPECT_EQ(-1, socket(AF_INET, SOCK_RAW, IPPROTO_UDP));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL)));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP)));
+	EXPECT_EQ(EPERM, errno);
+	/* Allowed when the policy says so. */
+	ASSERT_EQ(0, apply_tables(true, true));
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+	EXPECT_LE(0, fd);
+	close(fd);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+TEST_F(egress, audit_mode_counts_and_refuses_nothing)
+{
+	__u64 audited = stat_of(EGRESS_STAT_AUDITED), denied = stat_of(EGRESS_STAT_DENIED);
+
+	ASSERT_EQ(0, apply_tables(false, false));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	EXPECT_EQ(0, dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM));
+	settle();
+	EXPECT_EQ(1, self->arr->tcp_shut);
+	EXPECT_EQ(1, self->arr->udp_shut);
+	EXPECT_EQ(audited + 2, stat_of(EGRESS_STAT_AUDITED));
+	EXPECT_EQ(denied, stat_of(EGRESS_STAT_DENIED));
+}
+
+TEST_F(egress, uninstalled_allows_all)
+{
+	struct iotguard_error err;
+
+	ASSERT_EQ(0, egress_uninstall(&err));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	settle();
+	EXPECT_EQ(1, self->arr->tcp_shut);
+}
+
+TEST_HARNESS_MAIN
