@@ -18,14 +18,18 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "kselftest_harness.h"
 #include "egress.h"
 #include "egress_loader.h"
 #include "egress_maps.h"
 #include "netpath.h"
 #include "sessions.h"
+#include "uring.h"
 #include "util.h"
 
 #define PEER6 "fd00:99::2"
@@ -63,10 +67,19 @@ static void add(struct egress_table_entry *e, uint16_t rule, uint8_t protos, uin
  * (rules 1 and 2, both families); rule 3 denies 10.99.0.0/24 on every
  * other port of 5000..5999. Everything else: the default (deny).
  */
-static int apply_tables(bool enforce, bool raw_sockets)
+#define SVC_CGROUP "/sys/fs/cgroup/iotguard/egress-test"
+
+/*
+ * With a service (svc 1, the cgroup SVC_CGROUP, level 2) whose own rule 4
+ * allows the peer's PORT_SHUT, and a device-wide deny (rule 5) of the
+ * peer's UDP_SHUT that the service's rule 6 allows in vain. shuffle:
+ * write the entries in another order (the swap test alternates).
+ */
+static int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle)
 {
-	struct egress_table_entry e[3];
+	struct egress_table_entry e[5];
 	struct egress_tables t = { .entries = e, .entry_count = 3 };
+	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
 	struct iotguard_error err;
 	int ret;
 
@@ -84,10 +97,35 @@ static int apply_tables(bool enforce, bool raw_sockets)
 	t.config = (struct egress_config){
 		.enforce = enforce, .default_deny = 1, .raw_sockets = raw_sockets, .rule_count = 3,
 	};
-	ret = egress_apply(&t, NULL, 0, &err);
+	if (svc_cgroup) {
+		e[3] = entry(AF_INET, ATTACKER_ADDR, 32, 1);
+		add(&e[3], 4, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_SHUT, PORT_SHUT);
+		add(&e[3], 6, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_SHUT, UDP_SHUT);
+		e[4] = e[0];
+		e[4].set.count = 0;
+		add(&e[4], 5, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_SHUT, UDP_SHUT);
+		for (uint32_t i = 0; i < e[0].set.count; i++)
+			e[4].set.e[e[4].set.count++] = e[0].set.e[i];
+		e[0] = e[4];
+		t.entry_count = 4;
+		t.config.rule_count = 6;
+		t.config.svc_levels = 1u << 2;
+	}
+	if (shuffle) {
+		struct egress_table_entry tmp = e[0];
+
+		e[0] = e[t.entry_count - 1];
+		e[t.entry_count - 1] = tmp;
+	}
+	ret = egress_apply(&t, &svc, svc_cgroup ? 1 : 0, &err);
 	if (ret)
 		fprintf(stderr, "# egress_apply: %s\n", err.msg);
 	return ret;
+}
+
+static int apply_tables(bool enforce, bool raw_sockets)
+{
+	return apply_full(enforce, raw_sockets, 0, false);
 }
 
 static void count_tcp(int fd, volatile int *counter)
@@ -404,6 +442,168 @@ TEST_F(egress, uninstalled_allows_all)
 	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
+}
+
+TEST_F(egress, io_uring_connect_and_sendmsg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct msghdr msg = { .msg_name = &ss, .msg_iov = &iov, .msg_iovlen = 1 };
+	int fd, ret;
+
+	len = sockaddr_of(ATTACKER_ADDR, PORT_SHUT, &ss);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	ret = uring_connect(fd, (struct sockaddr *)&ss, len);
+	close(fd);
+	if (ret == -ENOSYS)
+		SKIP(return, "io_uring is not available in this kernel");
+	EXPECT_EQ(-EPERM, ret);
+	len = sockaddr_of(ATTACKER_ADDR, PORT_OPEN, &ss);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	EXPECT_EQ(0, uring_connect(fd, (struct sockaddr *)&ss, len));
+	close(fd);
+
+	msg.msg_namelen = sockaddr_of(PEER6, UDP_SHUT, &ss);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	EXPECT_EQ(-EPERM, uring_sendmsg(fd, &msg));
+	msg.msg_namelen = sockaddr_of(PEER6, UDP_OPEN, &ss);
+	EXPECT_EQ(1, uring_sendmsg(fd, &msg));
+	close(fd);
+	settle();
+	EXPECT_EQ(0, self->arr->tcp_shut);
+	EXPECT_EQ(0, self->arr->udp_shut);
+	EXPECT_EQ(1, self->arr->tcp_open);
+	EXPECT_EQ(1, self->arr->udp_open);
+}
+
+static int take_event(void *ctx, void *data, size_t size)
+{
+	if (size == sizeof(struct egress_event))
+		memcpy(ctx, data, size);
+	return 0;
+}
+
+TEST_F(egress, refusal_reported)
+{
+	struct egress_event ev = {};
+	struct ring_buffer *rb;
+	uint8_t want[4];
+	int fd;
+
+	fd = bpf_obj_get(EGRESS_EVENTS_PIN);
+	ASSERT_LE(0, fd);
+	rb = ring_buffer__new(fd, take_event, &ev, NULL);
+	ASSERT_NE(NULL, rb);
+	/* Drain what earlier tests left. */
+	while (ring_buffer__consume(rb) > 0)
+		;
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	ASSERT_LT(0, ring_buffer__poll(rb, 1000));
+	EXPECT_EQ(getpid(), (pid_t)ev.pid);
+	EXPECT_STREQ("egress_bpf_test", ev.comm);
+	EXPECT_EQ(EGRESS_HOOK_CONNECT, ev.hook);
+	EXPECT_EQ(AF_INET, ev.family);
+	EXPECT_EQ(IPPROTO_TCP, ev.proto);
+	EXPECT_EQ(PORT_SHUT, ev.port);
+	EXPECT_EQ(0, ev.rule);		/* the default */
+	EXPECT_EQ(0, ev.allowed);
+	inet_pton(AF_INET, ATTACKER_ADDR, want);
+	EXPECT_EQ(0, memcmp(want, ev.addr, 4));
+
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, 5002, 0, SOCK_DGRAM));
+	ASSERT_LT(0, ring_buffer__poll(rb, 1000));
+	EXPECT_EQ(EGRESS_HOOK_SENDMSG, ev.hook);
+	EXPECT_EQ(3, ev.rule);		/* the deny rule */
+	EXPECT_EQ(5002, ev.port);
+	ring_buffer__free(rb);
+	close(fd);
+}
+
+/* In a child moved into SVC_CGROUP: connect() and sendto(), results in the exit code. */
+static int in_service(int *tcp_ret, int *udp_ret)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char me[16];
+		int t, u;
+
+		snprintf(me, sizeof(me), "%d", getpid());
+		if (write_text(SVC_CGROUP "/cgroup.procs", me))
+			_exit(255);
+		t = dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT);
+		u = dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM);
+		_exit((t == 0) | (u == 0) << 1 | (t == -EPERM) << 2 | (u == -EPERM) << 3);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) == 255)
+		return -1;
+	*tcp_ret = WEXITSTATUS(status) & 1 ? 0 : WEXITSTATUS(status) & 4 ? -EPERM : -EIO;
+	*udp_ret = WEXITSTATUS(status) & 2 ? 0 : WEXITSTATUS(status) & 8 ? -EPERM : -EIO;
+	return 0;
+}
+
+TEST_F(egress, service_rules_add_to_device_rules)
+{
+	int tcp_ret, udp_ret;
+	struct stat st;
+
+	mkdir("/sys/fs/cgroup/iotguard", 0755);
+	mkdir(SVC_CGROUP, 0755);
+	ASSERT_EQ(0, stat(SVC_CGROUP, &st));
+	ASSERT_EQ(0, apply_full(true, false, st.st_ino, false));
+	/* Outside the service: its rule does not apply. */
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	/* Inside: TCP to PORT_SHUT is the service's; UDP_SHUT stays denied device-wide. */
+	ASSERT_EQ(0, in_service(&tcp_ret, &udp_ret));
+	EXPECT_EQ(0, tcp_ret);
+	EXPECT_EQ(-EPERM, udp_ret);
+	settle();
+	EXPECT_EQ(1, self->arr->tcp_shut);
+	EXPECT_EQ(0, self->arr->udp_shut);
+	rmdir(SVC_CGROUP);
+}
+
+/*
+ * Swap the tables back and forth while children connect in a loop: a
+ * destination both versions allow is never refused and one both refuse
+ * never gets through.
+ */
+TEST_F(egress, swap_under_load_is_atomic)
+{
+	int *bad = mmap(NULL, sizeof(int) * 2, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *stop = bad + 1;
+	pid_t kids[2];
+
+	ASSERT_NE(MAP_FAILED, bad);
+	bad[0] = 0;
+	*stop = 0;
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			while (!*stop) {
+				if (k == 0 ? dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM) :
+					     dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM) != -EPERM)
+					__atomic_add_fetch(&bad[0], 1, __ATOMIC_SEQ_CST);
+			}
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < 100; i++)
+		ASSERT_EQ(0, apply_full(true, false, 0, i & 1));
+	*stop = 1;
+	for (int k = 0; k < 2; k++)
+		waitpid(kids[k], NULL, 0);
+	EXPECT_EQ(0, bad[0]);
+	settle();
+	EXPECT_EQ(0, self->arr->udp_shut);
+	EXPECT_LT(0, self->arr->udp_open);
+	munmap(bad, sizeof(int) * 2);
 }
 
 TEST_HARNESS_MAIN
