@@ -90,6 +90,47 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } egress_active SEC(".maps");
 
+/*
+ * The policy at `iotguardctl lock`: copies frozen right after (no syscall
+ * can change them again) that programs may only read. Until reboot every
+ * decision must pass both the live policy and this floor.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, EGRESS_MAX_PREFIXES / 2);
+	__type(key, struct egress_key4);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_v4_floor SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, EGRESS_MAX_PREFIXES / 2);
+	__type(key, struct egress_key6);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_v6_floor SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_SERVICE_CGROUPS / 2);
+	__type(key, struct egress_service_key);
+	__type(value, struct egress_service_value);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_services_floor SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct egress_lock);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_lock SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, __EGRESS_STAT_MAX);
@@ -173,7 +214,9 @@ static int match_set(const struct egress_set *set, __u8 pbit, __u16 port, __u16 
 	return 0;
 }
 
-static const struct egress_set *lookup(const struct egress_req *req, __u8 gen, __u16 svc)
+/* floor: the tables frozen at lock, else the live ones. Always a constant. */
+static __always_inline const struct egress_set *lookup(const struct egress_req *req, __u8 gen,
+						       __u16 svc, const bool floor)
 {
 	if (req->family == AF_INET) {
 		struct egress_key4 k = {
@@ -181,14 +224,16 @@ static const struct egress_set *lookup(const struct egress_req *req, __u8 gen, _
 		};
 
 		__builtin_memcpy(k.addr, req->addr, 4);
-		return bpf_map_lookup_elem(&egress_v4, &k);
+		return bpf_map_lookup_elem(floor ? (void *)&egress_v4_floor : (void *)&egress_v4,
+					   &k);
 	} else {
 		struct egress_key6 k = {
 			.prefixlen = EGRESS_KEY_FIXED_BITS + 128, .gen = gen, .svc = svc,
 		};
 
 		__builtin_memcpy(k.addr, req->addr, 16);
-		return bpf_map_lookup_elem(&egress_v6, &k);
+		return bpf_map_lookup_elem(floor ? (void *)&egress_v6_floor : (void *)&egress_v6,
+					   &k);
 	}
 }
 
@@ -212,7 +257,7 @@ static __always_inline __u64 ancestor_cgroup(struct __sk_buff *skb, const bool i
  */
 static __always_inline __u16 find_service(struct __sk_buff *skb, const bool in_skb,
 					  const struct egress_config *cfg, __u32 gen,
-					  __u8 *raw_ok)
+					  __u8 *raw_ok, const bool floor)
 {
 	for (int level = EGRESS_MAX_CGROUP_LEVEL; level >= 1; level--) {
 		struct egress_service_key key = { .gen = gen };
@@ -223,7 +268,8 @@ static __always_inline __u16 find_service(struct __sk_buff *skb, const bool in_s
 		key.cgroup_id = ancestor_cgroup(skb, in_skb, level);
 		if (!key.cgroup_id)
 			continue;
-		v = bpf_map_lookup_elem(&egress_services, &key);
+		v = bpf_map_lookup_elem(floor ? (void *)&egress_services_floor :
+					(void *)&egress_services, &key);
 		if (v) {
 			*raw_ok = v->raw_sockets;
 			return v->svc;
@@ -285,55 +331,78 @@ static __always_inline int conclude(const struct egress_req *req, const struct v
 }
 
 /*
- * The decision of egress.h. Returns ALLOW or DENY. No policy installed:
- * ALLOW; a policy whose config is missing cannot happen (the agent writes
- * the config before it flips egress_active) but would deny.
+ * The decision of egress.h on one policy (the live one, or the floor
+ * frozen at lock), into *v. cfg NULL cannot happen (the agent writes the
+ * config before it switches generations) but would deny.
+ */
+static __always_inline void judge(const struct egress_req *req, struct __sk_buff *skb,
+				  const bool in_skb, const struct egress_config *cfg, __u32 gen,
+				  const bool floor, struct verdict *v)
+{
+	const struct egress_set *set;
+	__u8 deny = 0, raw_ok = 0, pbit = proto_bit(req->proto);
+	__u16 rule = 0;
+
+	v->rule = 0;
+	v->deny = 1;
+	v->enforce = 1;
+	if (!cfg)
+		return;
+	v->enforce = cfg->enforce;
+	v->svc = find_service(skb, in_skb, cfg, gen, &raw_ok, floor);
+	if (req->hook == EGRESS_HOOK_SOCKET) {
+		v->deny = !(cfg->raw_sockets || raw_ok);
+		return;
+	}
+	set = lookup(req, gen, 0, floor);
+	if (set && match_set(set, pbit, req->port, &rule, &deny)) {
+		v->rule = rule;
+		v->deny = deny;
+		return;
+	}
+	if (v->svc) {
+		set = lookup(req, gen, v->svc, floor);
+		if (set && match_set(set, pbit, req->port, &rule, &deny)) {
+			v->rule = rule;
+			v->deny = deny;
+			return;
+		}
+	}
+	v->deny = cfg->default_deny;
+}
+
+/*
+ * Returns ALLOW or DENY. The live policy decides (none installed: allow);
+ * after lock the floor must allow too, so that no later change, and no
+ * write to the live maps, makes the policy weaker than it was at lock.
  */
 static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb, const bool in_skb)
 {
 	const struct egress_active *active;
-	const struct egress_config *cfg;
-	const struct egress_set *set;
-	struct verdict v = { .enforce = 1, .deny = 1 };
+	const struct egress_lock *lock;
+	struct verdict v = { .deny = 0 }, f;
 	__u32 key = 0, gen;
-	__u8 pbit, deny = 0, raw_ok = 0;
-	__u16 rule = 0;
 	__u64 cgroup_id;
+	bool live, locked;
 
 	active = bpf_map_lookup_elem(&egress_active, &key);
-	if (!active || !active->installed)
+	lock = bpf_map_lookup_elem(&egress_lock, &key);
+	live = active && active->installed;
+	locked = lock && lock->locked;
+	if (!live && !locked)
 		return ALLOW;
 	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req))
 		return ALLOW;
-	gen = active->gen & 1;
-	cfg = bpf_map_lookup_elem(&egress_config, &gen);
 	cgroup_id = in_skb ? bpf_skb_cgroup_id(skb) : bpf_get_current_cgroup_id();
-	if (!cfg)
-		return conclude(req, &v, cgroup_id, in_skb);
-	v.enforce = cfg->enforce;
-	v.svc = find_service(skb, in_skb, cfg, gen, &raw_ok);
-	pbit = proto_bit(req->proto);
-
-	if (req->hook == EGRESS_HOOK_SOCKET) {
-		v.deny = !(cfg->raw_sockets || raw_ok);
-		return conclude(req, &v, cgroup_id, in_skb);
+	if (live) {
+		gen = active->gen & 1;
+		judge(req, skb, in_skb, bpf_map_lookup_elem(&egress_config, &gen), gen, false, &v);
 	}
-	set = lookup(req, gen, 0);
-	if (set && match_set(set, pbit, req->port, &rule, &deny)) {
-		v.rule = rule;
-		v.deny = deny;
-		return conclude(req, &v, cgroup_id, in_skb);
+	if (locked && !(v.deny && v.enforce)) {
+		judge(req, skb, in_skb, &lock->config, lock->gen & 1, true, &f);
+		if (f.deny && (f.enforce || !v.deny))
+			v = f;
 	}
-	if (v.svc) {
-		set = lookup(req, gen, v.svc);
-		if (set && match_set(set, pbit, req->port, &rule, &deny)) {
-			v.rule = rule;
-			v.deny = deny;
-			return conclude(req, &v, cgroup_id, in_skb);
-		}
-	}
-	v.rule = 0;
-	v.deny = cfg->default_deny;
 	return conclude(req, &v, cgroup_id, in_skb);
 }
 

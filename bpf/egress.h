@@ -49,6 +49,10 @@
 #define EGRESS_ACTIVE_PIN EGRESS_PIN_DIR "/egress_active"
 #define EGRESS_STATS_PIN EGRESS_PIN_DIR "/egress_stats"
 #define EGRESS_EVENTS_PIN EGRESS_PIN_DIR "/egress_events"
+#define EGRESS_V4_FLOOR_PIN EGRESS_PIN_DIR "/egress_v4_floor"
+#define EGRESS_V6_FLOOR_PIN EGRESS_PIN_DIR "/egress_v6_floor"
+#define EGRESS_SERVICES_FLOOR_PIN EGRESS_PIN_DIR "/egress_services_floor"
+#define EGRESS_LOCK_PIN EGRESS_PIN_DIR "/egress_lock"
 /* Links: EGRESS_LINK_PIN_PREFIX "<program name>". */
 #define EGRESS_LINK_PIN_PREFIX EGRESS_PIN_DIR "/egress_link_"
 
@@ -114,6 +118,16 @@ struct egress_config {
 struct egress_active {
 	__u32 installed;
 	__u32 gen;
+};
+
+/*
+ * egress_lock[0], written and frozen by `iotguardctl lock` with copies of
+ * the live tables of generation gen (EGRESS_*_FLOOR_PIN).
+ */
+struct egress_lock {
+	__u32 locked;
+	__u32 gen;
+	struct egress_config config;
 };
 
 enum egress_hook {

@@ -776,6 +776,11 @@ int BPF_PROG(login_guard_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
  * with bpf_probe_write_user or skip a security hook), kprobes, tracepoints,
  * perf events, LSM programs and extensions. Programs for cgroups, sockets
  * and networking (what systemd and firewalls load) are not affected.
+ * And no link is detached or given another program: the module holds the
+ * outbound policy's cgroup links, but a held link can still be emptied by
+ * BPF_LINK_DETACH or BPF_LINK_UPDATE, and the fd a command names cannot be
+ * resolved here without a race, so both commands are refused for every
+ * link (systemd releases its links by closing them, which stays possible).
  */
 SEC("lsm/bpf")
 int BPF_PROG(login_guard_bpf_load, int cmd, union bpf_attr *attr)
@@ -784,11 +789,13 @@ int BPF_PROG(login_guard_bpf_load, int cmd, union bpf_attr *attr)
 	__u32 key = 0, type;
 
 	/* Not the previous verdict: its position differs between kernels. */
-	if (cmd != BPF_PROG_LOAD)
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_LINK_DETACH && cmd != BPF_LINK_UPDATE)
 		return 0;
 	lock = bpf_map_lookup_elem(&guard_lock, &key);
 	if (!lock || !lock->locked)
 		return 0;
+	if (cmd != BPF_PROG_LOAD)
+		return -EPERM;
 	type = BPF_CORE_READ(attr, prog_type);
 	switch (type) {
 	case BPF_PROG_TYPE_KPROBE:

@@ -2,13 +2,15 @@
 /*
  * BPF links held by the module from `iotguardctl lock` until reboot.
  *
- * The login guard's LSM links are pinned in bpffs, and a pin is only a
- * name: root can unlink it, or unmount bpffs, and the last reference goes
- * with it, detaching the guard. Holding a reference here keeps each link,
- * and so its program, attached until the module is unloaded, which a lock
- * refuses. Tracing (LSM) links cannot be detached or have their program
- * replaced through BPF_LINK_DETACH / BPF_LINK_UPDATE, so a held link stays
- * exactly as it was. Only LSM links are taken.
+ * The login guard's LSM links and the outbound policy's cgroup links are
+ * pinned in bpffs, and a pin is only a name: root can unlink it, or unmount
+ * bpffs, and the last reference goes with it, detaching the program.
+ * Holding a reference here keeps each link, and so its program, attached
+ * until the module is unloaded, which a lock refuses. Tracing (LSM) links
+ * cannot be detached or have their program replaced through
+ * BPF_LINK_DETACH / BPF_LINK_UPDATE; cgroup links can, and after lock the
+ * login guard refuses both commands (login_guard.bpf.c). Only LSM and
+ * cgroup links are taken.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,10 +69,11 @@ int iotguard_links_hold(const struct nlattr *nest, struct netlink_ext_ack *extac
 			ret = PTR_ERR(link);
 			goto err;
 		}
-		if (link->type != BPF_LINK_TYPE_TRACING ||
-		    link->prog->type != BPF_PROG_TYPE_LSM) {
+		if (!(link->type == BPF_LINK_TYPE_TRACING &&
+		      link->prog->type == BPF_PROG_TYPE_LSM) &&
+		    link->type != BPF_LINK_TYPE_CGROUP) {
 			bpf_link_put(link);
-			NL_SET_ERR_MSG_ATTR(extack, attr, "not a BPF LSM link");
+			NL_SET_ERR_MSG_ATTR(extack, attr, "not a BPF LSM or cgroup link");
 			ret = -EINVAL;
 			goto err;
 		}

@@ -15,7 +15,11 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <json-c/json.h>
+#include "bpf_pin.h"
 #include "ctl.h"
+#include "egress.h"
+#include "egress_loader.h"
+#include "egress_maps.h"
 #include "genl_client.h"
 #include "genl_events.h"
 #include "login_guard_loader.h"
@@ -53,16 +57,31 @@ bad:
 	return EXIT_USAGE;
 }
 
+/* Hand the links pinned in dir to the module as well: n_fds grows. */
+static int add_link_fds(const char *dir, const char *what, int *fds, int *n_fds, size_t max)
+{
+	int n = bpf_pin_link_fds(dir, fds + *n_fds, max - (size_t)*n_fds);
+
+	if (n < 0) {
+		fprintf(stderr, "iotguardctl: opening the %s's links: %s\n", what, strerror(-n));
+		return n;
+	}
+	*n_fds += n;
+	return 0;
+}
+
 /*
  * The guard first (its settings frozen, its links handed to the module),
- * then the module. Without the guard (no BPF LSM) the module still locks,
- * and we say loudly what is not covered.
+ * then the outbound policy (its floor frozen, its links handed over), then
+ * the module. Without the guard (no BPF LSM) the module still locks, and
+ * we say loudly what is not covered.
  */
 int cmd_lock(int argc, char **argv)
 {
 	int fds[IOTGUARD_MAX_HELD_LINKS], n_fds = 0, ret;
 	struct genl_client *client = NULL;
-	bool guard = guard_pinned();
+	bool guard = guard_pinned(), egress = egress_pinned(), said = false;
+	struct iotguard_error err;
 
 	(void)argv;
 	if (argc != 1) {
@@ -76,19 +95,32 @@ int cmd_lock(int argc, char **argv)
 				strerror(-ret));
 			return EXIT_FAIL;
 		}
-		n_fds = guard_link_fds(fds, sizeof(fds) / sizeof(fds[0]));
-		if (n_fds < 0) {
-			fprintf(stderr, "iotguardctl: opening the login guard's links: %s\n",
-				strerror(-n_fds));
+		if (add_link_fds(LOGIN_GUARD_PIN_DIR, "login guard", fds, &n_fds,
+				 IOTGUARD_MAX_HELD_LINKS))
 			return EXIT_FAIL;
+	}
+	if (egress) {
+		ret = egress_lock_floor(&err);
+		if (ret) {
+			fprintf(stderr, "iotguardctl: locking the outbound policy: %s\n", err.msg);
+			said = true;
+			goto out;
 		}
+		ret = add_link_fds(EGRESS_PIN_DIR, "outbound policy", fds, &n_fds,
+				   IOTGUARD_MAX_HELD_LINKS);
+		said = ret != 0;
+		if (ret)
+			goto out;
 	}
 	ret = genl_client_open(&client);
 	if (!ret)
 		ret = genl_client_lock(client, fds, (size_t)n_fds);
 	genl_client_close(client);
+out:
 	while (n_fds > 0)
 		close(fds[--n_fds]);
+	if (said)
+		return EXIT_FAIL;
 	if (ret)
 		return report_genl_error(ret, "locking");
 	printf("iotguard is locked until reboot: every weakening and the module's unload are refused\n");
@@ -99,6 +131,9 @@ int cmd_lock(int argc, char **argv)
 	if (!guard)
 		fprintf(stderr, "iotguardctl: DEGRADED: the BPF login guard is not attached; "
 			"only the network gate is locked\n");
+	if (egress && !guard)
+		fprintf(stderr, "iotguardctl: DEGRADED: without the login guard's BPF hook, root "
+			"can still detach the outbound policy's programs\n");
 	return EXIT_OK;
 }
 

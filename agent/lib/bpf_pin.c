@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Pinned BPF links: comparing the pinned program, replacing a pin atomically. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,7 +75,8 @@ int bpf_pin_link(struct bpf_link *link, const char *pin, struct iotguard_error *
 	return ret;
 }
 
-bool bpf_pin_is_link_fd(int fd)
+/* Is fd a BPF link? The anonymous inode says so: "anon_inode:bpf-link". */
+static bool is_link_fd(int fd)
 {
 	char path[64], target[64];
 	ssize_t n;
@@ -85,4 +87,44 @@ bool bpf_pin_is_link_fd(int fd)
 		return false;
 	target[n] = '\0';
 	return !strcmp(target, "anon_inode:bpf-link");
+}
+
+int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max)
+{
+	struct dirent *entry;
+	size_t n = 0;
+	int ret = 0;
+	char pin[256];
+	DIR *dir;
+
+	dir = opendir(dir_path);
+	if (!dir)
+		return -errno;
+	while ((entry = readdir(dir))) {
+		int fd;
+
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%.64s", dir_path, entry->d_name);
+		fd = bpf_obj_get(pin);
+		if (fd < 0)
+			continue;
+		if (!is_link_fd(fd)) {
+			close(fd);
+			continue;
+		}
+		if (n == max) {
+			close(fd);
+			ret = -E2BIG;
+			break;
+		}
+		fds[n++] = fd;
+	}
+	closedir(dir);
+	if (ret) {
+		while (n)
+			close(fds[--n]);
+		return ret;
+	}
+	return (int)n;
 }

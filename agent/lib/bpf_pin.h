@@ -21,7 +21,11 @@ bool bpf_pin_same_program(struct bpf_program *prog, const char *pin);
  */
 int bpf_pin_link(struct bpf_link *link, const char *pin, struct iotguard_error *err);
 
-/* Is fd a BPF link? The anonymous inode says so: "anon_inode:bpf-link". */
-bool bpf_pin_is_link_fd(int fd);
+/*
+ * Open every link pinned directly in dir_path into fds[0..max), for the
+ * module to hold at lock. Returns how many (the caller closes them), or
+ * -errno (-E2BIG if more than max).
+ */
+int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max);
 
 #endif

@@ -212,17 +212,129 @@ int egress_uninstall(struct iotguard_error *err)
 	return ret;
 }
 
-int egress_active_state(struct egress_active *active)
+/* Copy generation gen's entries of one pinned map into another. */
+static int copy_gen(const char *from_pin, const char *to_pin, size_t key_size, int gen)
+{
+	/* Every value fits the largest, a set. */
+	unsigned char key[2 * sizeof(struct egress_key6)], value[sizeof(struct egress_set)];
+	const void *prev = NULL;
+	int from, to, ret = 0;
+
+	from = bpf_obj_get(from_pin);
+	if (from < 0)
+		return -errno;
+	to = bpf_obj_get(to_pin);
+	if (to < 0) {
+		ret = -errno;
+		close(from);
+		return ret;
+	}
+	while (!ret && !bpf_map_get_next_key(from, prev, key)) {
+		if (key_gen(key, key_size) == gen &&
+		    !bpf_map_lookup_elem(from, key, value) &&
+		    bpf_map_update_elem(to, key, value, BPF_ANY))
+			ret = -errno;
+		memcpy(key + key_size, key, key_size);
+		prev = key + key_size;
+	}
+	close(to);
+	close(from);
+	return ret;
+}
+
+static int freeze(const char *pin)
+{
+	int fd = bpf_obj_get(pin), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_freeze(fd) && errno != EBUSY)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_one(const char *pin, void *value)
 {
 	__u32 key = 0;
 	int fd, ret;
 
-	fd = bpf_obj_get(EGRESS_ACTIVE_PIN);
+	fd = bpf_obj_get(pin);
 	if (fd < 0)
 		return -errno;
-	ret = bpf_map_lookup_elem(fd, &key, active) ? -errno : 0;
+	ret = bpf_map_lookup_elem(fd, &key, value) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+int egress_lock_state(struct egress_lock *lock)
+{
+	return read_one(EGRESS_LOCK_PIN, lock);
+}
+
+int egress_lock_floor(struct iotguard_error *err)
+{
+	static const char *const frozen[] = {
+		EGRESS_V4_FLOOR_PIN, EGRESS_V6_FLOOR_PIN, EGRESS_SERVICES_FLOOR_PIN,
+	};
+	struct egress_lock lock = {};
+	struct egress_active active = {};
+	__u32 key = 0;
+	int fd, ret;
+
+	ret = egress_lock_state(&lock);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
+	if (lock.locked)
+		return 0;
+	ret = read_one(EGRESS_ACTIVE_PIN, &active);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_ACTIVE_PIN);
+	lock.locked = 1;
+	lock.gen = active.gen & 1;
+	if (active.installed) {
+		fd = bpf_obj_get(EGRESS_CONFIG_PIN);
+		if (fd < 0)
+			return iotguard_fail_errno(err, errno, "opening %s", EGRESS_CONFIG_PIN);
+		ret = bpf_map_lookup_elem(fd, &lock.gen, &lock.config) ? -errno : 0;
+		close(fd);
+		if (!ret)
+			ret = copy_gen(EGRESS_V4_PIN, EGRESS_V4_FLOOR_PIN,
+				       sizeof(struct egress_key4), (int)lock.gen);
+		if (!ret)
+			ret = copy_gen(EGRESS_V6_PIN, EGRESS_V6_FLOOR_PIN,
+				       sizeof(struct egress_key6), (int)lock.gen);
+		if (!ret)
+			ret = copy_gen(EGRESS_SERVICES_PIN, EGRESS_SERVICES_FLOOR_PIN,
+				       sizeof(struct egress_service_key), (int)lock.gen);
+		if (ret)
+			return iotguard_fail_errno(err, -ret, "copying the outbound policy "
+						   "for the lock");
+	} else {
+		/* Nothing in force: a floor that allows everything. */
+		lock.config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
+	}
+	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++) {
+		ret = freeze(frozen[i]);
+		if (ret)
+			return iotguard_fail_errno(err, -ret, "freezing %s", frozen[i]);
+	}
+	/* Last: the programs consult the floor once this says locked. */
+	fd = bpf_obj_get(EGRESS_LOCK_PIN);
+	if (fd < 0)
+		return iotguard_fail_errno(err, errno, "opening %s", EGRESS_LOCK_PIN);
+	ret = bpf_map_update_elem(fd, &key, &lock, BPF_ANY) ? -errno : 0;
+	if (!ret && bpf_map_freeze(fd))
+		ret = -errno;
+	close(fd);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "writing %s", EGRESS_LOCK_PIN);
+	return 0;
+}
+
+int egress_active_state(struct egress_active *active)
+{
+	return read_one(EGRESS_ACTIVE_PIN, active);
 }
 
 int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX])

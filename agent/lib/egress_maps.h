@@ -36,6 +36,17 @@ int egress_uninstall(struct iotguard_error *err);
 /* The pinned egress_active entry: installed, and which generation. */
 int egress_active_state(struct egress_active *active);
 
+/*
+ * `iotguardctl lock`: copy the policy in force into the floor maps, record
+ * it in egress_lock and freeze all four, so that until reboot every
+ * decision must also pass the policy of this moment. Without a policy in
+ * force the floor allows everything. Repeating it changes nothing.
+ */
+int egress_lock_floor(struct iotguard_error *err);
+
+/* The pinned egress_lock entry. */
+int egress_lock_state(struct egress_lock *lock);
+
 /* The counters, summed over CPUs. */
 int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX]);
 

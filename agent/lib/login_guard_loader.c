@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading, attaching and pinning the BPF login guard; probing what it needs. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -140,46 +139,6 @@ int guard_attach(struct iotguard_error *err)
 		ret = GUARD_ATTACHED;
 	login_guard_bpf__destroy(skel);
 	return ret;
-}
-
-int guard_link_fds(int *fds, size_t max)
-{
-	struct dirent *entry;
-	size_t n = 0;
-	int ret = 0;
-	char pin[128];
-	DIR *dir;
-
-	dir = opendir(LOGIN_GUARD_PIN_DIR);
-	if (!dir)
-		return -errno;
-	while ((entry = readdir(dir))) {
-		int fd;
-
-		if (entry->d_name[0] == '.')
-			continue;
-		snprintf(pin, sizeof(pin), "%s/%.64s", LOGIN_GUARD_PIN_DIR, entry->d_name);
-		fd = bpf_obj_get(pin);
-		if (fd < 0)
-			continue;
-		if (!bpf_pin_is_link_fd(fd)) {
-			close(fd);
-			continue;
-		}
-		if (n == max) {
-			close(fd);
-			ret = -E2BIG;
-			break;
-		}
-		fds[n++] = fd;
-	}
-	closedir(dir);
-	if (ret) {
-		while (n)
-			close(fds[--n]);
-		return ret;
-	}
-	return (int)n;
 }
 
 const char *guard_degraded_text(const struct guard_probe *probe, bool advice)

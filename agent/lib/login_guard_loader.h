@@ -37,13 +37,6 @@ int guard_attach(struct iotguard_error *err);
 bool guard_pinned(void);
 
 /*
- * Open every link pinned under LOGIN_GUARD_PIN_DIR into fds[0..max), for
- * the module to hold at lock. Returns how many (the caller closes them), or
- * -errno.
- */
-int guard_link_fds(int *fds, size_t max);
-
-/*
  * What the probe found missing for the login guard, as "DEGRADED: ..."
  * text, or NULL if this kernel can run it: short for a status line, or with
  * advice (what it costs, how to fix it) for a log. Only the first thing

@@ -88,12 +88,14 @@
  *   mode, and the SET_GATE and SET_CRED_STATE cases above) and refuse to
  *   unload the module. Idempotent.
  *     IOTGUARD_A_LINKS              NLA_NESTED   optional: BPF LSM links (the
- *                                                login guard's) to hold until
+ *                                                login guard's) and cgroup
+ *                                                links (the outbound
+ *                                                policy's) to hold until
  *                                                reboot, so that removing
  *                                                their bpffs pins cannot
  *                                                detach them; all or none
  *       IOTGUARD_A_LINK_FD          NLA_U32      an fd of the sender's for a
- *                                                BPF LSM link; at most
+ *                                                BPF LSM or cgroup link; at most
  *                                                IOTGUARD_MAX_HELD_LINKS in
  *                                                all. EINVAL for any other fd
  *
@@ -149,7 +151,7 @@
 #define IOTGUARD_DEFAULT_THROTTLE_INTERVAL_MS 10000
 #define IOTGUARD_EVENTS_PER_SEC 20
 #define IOTGUARD_EVENT_BURST 50
-#define IOTGUARD_MAX_HELD_LINKS 16
+#define IOTGUARD_MAX_HELD_LINKS 32
 /* A table-full refusal this long after the last one starts a new episode. */
 #define IOTGUARD_THROTTLE_PRESSURE_QUIET_MS 10000
 

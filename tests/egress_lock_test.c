@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbound policy after `iotguardctl lock`: root tries every way to
+ * widen it or take it away (a looser policy, no policy, writes to the live
+ * and frozen maps, removing the pins, detaching or replacing the links),
+ * and each time the destination it refused at lock is still refused and
+ * the one it allowed still works. Stricter changes still apply. A lock
+ * lasts until reboot: scripts/check runs this in a boot of its own.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <bpf/bpf.h>
+#include "kselftest_harness.h"
+#include "egress.h"
+#include "egress_loader.h"
+#include "egress_maps.h"
+#include "egress_peer.h"
+#include "egress_tables.h"
+#include "sessions.h"
+#include "util.h"
+
+/* Each test runs in a child of its own: the peer is started in each. */
+static struct arrivals *arr;
+static pid_t peer;
+
+/* The guarantee, after each attack: PORT_SHUT refused, PORT_OPEN allowed. */
+#define EXPECT_STILL_ENFORCED(what) do {					\
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT))	\
+		TH_LOG("after %s, a refused destination got through", what);	\
+	EXPECT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM))	\
+		TH_LOG("after %s, a refused destination got through", what);	\
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_OPEN))	\
+		TH_LOG("after %s, the allowed destination was refused", what);	\
+	settle();								\
+	EXPECT_EQ(0, arr->tcp_shut);						\
+	EXPECT_EQ(0, arr->udp_shut);						\
+} while (0)
+
+FIXTURE(egress_lock) {
+	int unused;
+};
+
+FIXTURE_SETUP(egress_lock)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	struct egress_lock lock = {};
+	struct iotguard_error err;
+	char out[4096];
+
+	ASSERT_EQ(0, setup_network());
+	arr = mmap(NULL, sizeof(*arr), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, arr);
+	memset(arr, 0, sizeof(*arr));
+	peer = start_peer(arr);
+	ASSERT_LT(0, peer);
+	for (int i = 0; i < 3000 && !arr->ready; i++)
+		usleep(1000);
+	ASSERT_TRUE(arr->ready);
+	if (!egress_lock_state(&lock) && lock.locked)
+		return;
+	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, apply_tables(true, false));
+	ASSERT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, egress_lock_state(&lock));
+	ASSERT_EQ(1, lock.locked);
+}
+
+FIXTURE_TEARDOWN(egress_lock)
+{
+	kill(peer, SIGKILL);
+	waitpid(peer, NULL, 0);
+	munmap(arr, sizeof(*arr));
+}
+
+TEST_F(egress_lock, enforced_after_lock)
+{
+	EXPECT_STILL_ENFORCED("the lock");
+}
+
+TEST_F(egress_lock, audit_mode_and_looser_policy_do_not_widen)
+{
+	struct iotguard_error err;
+
+	/* The live policy in audit mode: refuses nothing, but the floor does. */
+	ASSERT_EQ(0, apply_tables(false, true));
+	EXPECT_STILL_ENFORCED("an audit-mode policy");
+	EXPECT_EQ(-1, socket(AF_INET, SOCK_RAW, IPPROTO_UDP));
+	ASSERT_EQ(0, egress_uninstall(&err));
+	EXPECT_STILL_ENFORCED("removing the policy");
+	ASSERT_EQ(0, apply_tables(true, false));
+}
+
+TEST_F(egress_lock, live_map_writes_do_not_widen)
+{
+	struct egress_active off = { 0 };
+	struct egress_config open_cfg = { .enforce = 0, .default_deny = 0, .raw_sockets = 1 };
+	__u32 key = 0;
+
+	ASSERT_EQ(0, pinned_map_set(EGRESS_CONFIG_PIN, &(__u32){ 0 }, &open_cfg, true));
+	ASSERT_EQ(0, pinned_map_set(EGRESS_CONFIG_PIN, &(__u32){ 1 }, &open_cfg, true));
+	EXPECT_STILL_ENFORCED("writing an open config");
+	ASSERT_EQ(0, pinned_map_set(EGRESS_ACTIVE_PIN, &key, &off, true));
+	EXPECT_STILL_ENFORCED("switching the live policy off");
+	ASSERT_EQ(0, apply_tables(true, false));
+}
+
+TEST_F(egress_lock, floor_maps_are_frozen)
+{
+	struct egress_lock none = { 0 };
+	struct egress_key4 k = { .prefixlen = EGRESS_KEY_FIXED_BITS };
+	struct egress_set allow_all = { .count = 1, .e[0] = {
+		.rule = 1, .protos = EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP,
+		.action = EGRESS_ENTRY_ALLOW, .port_first = 0, .port_last = 0xffff } };
+
+	EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_LOCK_PIN, &(__u32){ 0 }, &none, true));
+	EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_V4_FLOOR_PIN, &k, &allow_all, true));
+	for (int gen = 0; gen < 2; gen++) {
+		k.gen = gen;
+		EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_V4_FLOOR_PIN, &k, &allow_all, true));
+	}
+	EXPECT_STILL_ENFORCED("writing the frozen maps");
+}
+
+TEST_F(egress_lock, stricter_still_applies)
+{
+	struct egress_lock lock;
+	char out[4096];
+
+	/* A second lock changes nothing. */
+	EXPECT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
+	ASSERT_EQ(0, egress_lock_state(&lock));
+	EXPECT_EQ(1, lock.locked);
+	/* Stricter: nothing allowed at all (default deny, no entries). */
+	{
+		struct egress_tables none = {
+			.config = { .enforce = 1, .default_deny = 1 },
+		};
+		struct iotguard_error err;
+
+		ASSERT_EQ(0, egress_apply(&none, NULL, 0, &err)) TH_LOG("%s", err.msg);
+	}
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_OPEN));
+	ASSERT_EQ(0, apply_tables(true, false));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_OPEN));
+}
+
+/* Last: the pins go, bpffs goes, every link is asked to detach or change program. */
+TEST_F(egress_lock, zz_links_cannot_be_removed)
+{
+	__u32 id = 0;
+	int detached = 0, updated = 0, dummy;
+	const struct bpf_insn ret1[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 1 },	/* r0 = 1 */
+		{ .code = 0x95 },				/* exit */
+	};
+
+	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "allow", "GPL", ret1, 2,
+			      &(struct bpf_prog_load_opts){
+				.sz = sizeof(struct bpf_prog_load_opts),
+				.expected_attach_type = BPF_CGROUP_INET4_CONNECT });
+	EXPECT_LE(0, dummy) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, run_capture("rm -rf " EGRESS_PIN_DIR, NULL, 0));
+	EXPECT_STILL_ENFORCED("removing the pins");
+	EXPECT_EQ(0, umount2("/sys/fs/bpf", MNT_DETACH)) TH_LOG("%s", strerror(errno));
+	EXPECT_STILL_ENFORCED("unmounting bpffs");
+	while (!bpf_link_get_next_id(id, &id)) {
+		int fd = bpf_link_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (dummy >= 0 && !bpf_link_update(fd, dummy, NULL))
+			updated++;
+		if (!bpf_link_detach(fd))
+			detached++;
+		close(fd);
+	}
+	EXPECT_EQ(0, updated);
+	EXPECT_EQ(0, detached);
+	EXPECT_STILL_ENFORCED("BPF_LINK_DETACH and BPF_LINK_UPDATE on every link");
+	if (dummy >= 0)
+		close(dummy);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The outbound policy tests' counting peer and the device's side of each path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <sys/socket.h>
+#include "egress_peer.h"
+#include "sessions.h"
+
+static void count_tcp(int fd, volatile int *counter)
+{
+	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
+
+	if (c >= 0) {
+		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+		close(c);
+	}
+}
+
+static void count_udp(int fd, volatile int *counter)
+{
+	char buf[64];
+
+	if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
+}
+
+static int listen_any(int type, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_ANY_INIT };
+	int one = 1, fd = socket(AF_INET6, type | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    (type == SOCK_STREAM && listen(fd, 128))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* In the peer namespace: count arrivals until killed. */
+pid_t start_peer(struct arrivals *arr)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (enter_attacker())
+		_exit(1);
+	/* TCP Fast Open on the server side, for the TFO case. */
+	{
+		int fd = open("/proc/sys/net/ipv4/tcp_fastopen", O_WRONLY);
+
+		if (fd >= 0) {
+			if (write(fd, "3", 1) < 0)
+				_exit(1);
+			close(fd);
+		}
+	}
+	int t_open = listen_any(SOCK_STREAM, PORT_OPEN), t_shut = listen_any(SOCK_STREAM, PORT_SHUT);
+	int u_open = listen_any(SOCK_DGRAM, UDP_OPEN), u_shut = listen_any(SOCK_DGRAM, UDP_SHUT);
+
+	if (t_open < 0 || t_shut < 0 || u_open < 0 || u_shut < 0)
+		_exit(1);
+	arr->ready = 1;
+	for (;;) {
+		count_tcp(t_open, &arr->tcp_open);
+		count_tcp(t_shut, &arr->tcp_shut);
+		count_udp(u_open, &arr->udp_open);
+		count_udp(u_shut, &arr->udp_shut);
+		usleep(1000);
+	}
+}
+
+int sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		return sizeof(*in);
+	}
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	inet_pton(AF_INET6, addr, &in6->sin6_addr);
+	return sizeof(*in6);
+}
+
+/* connect() from the device: 0 or -errno. */
+int dev_connect(int type, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int fd = socket(ss.ss_family, type, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = connect(fd, (struct sockaddr *)&ss, len) ? -errno : 0;
+	if (!ret && type == SOCK_DGRAM && send(fd, "x", 1, 0) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* An unconnected sendto(): 0 or -errno. */
+int dev_sendto(const char *addr, int port, int flags, int type)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int fd = socket(ss.ss_family, type, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = sendto(fd, "x", 1, flags, (struct sockaddr *)&ss, len) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* sendmmsg() of two datagrams: the count sent, or -errno. */
+int dev_sendmmsg(const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct mmsghdr m[2] = {};
+	int fd = socket(ss.ss_family, SOCK_DGRAM, 0), ret;
+
+	for (int i = 0; i < 2; i++) {
+		m[i].msg_hdr.msg_name = &ss;
+		m[i].msg_hdr.msg_namelen = len;
+		m[i].msg_hdr.msg_iov = &iov;
+		m[i].msg_hdr.msg_iovlen = 1;
+	}
+	ret = sendmmsg(fd, m, 2, 0);
+	ret = ret < 0 ? -errno : ret;
+	close(fd);
+	return ret;
+}
+
+/* A ping socket's echo request: connect()ed or sendto(). 0 or -errno. */
+int dev_ping(const char *addr, bool use_connect)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, 0, &ss);
+	struct icmphdr echo = { .type = ss.ss_family == AF_INET ? ICMP_ECHO : 128 };
+	int fd = socket(ss.ss_family, SOCK_DGRAM,
+			ss.ss_family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (use_connect)
+		ret = connect(fd, (struct sockaddr *)&ss, len) ||
+		      send(fd, &echo, sizeof(echo), 0) < 0 ? -errno : 0;
+	else
+		ret = sendto(fd, &echo, sizeof(echo), 0, (struct sockaddr *)&ss, len) < 0 ?
+		      -errno : 0;
+	close(fd);
+	return ret;
+}
+
+void settle(void)
+{
+	usleep(WAIT_MS * 1000);
+}

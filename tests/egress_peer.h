@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The outbound policy's guest tests: a peer in the "attacker" namespace
+ * (sessions.h) that counts what arrives on each port, and the device's
+ * side of every outbound path.
+ */
+#ifndef IOTGUARD_TEST_EGRESS_PEER_H
+#define IOTGUARD_TEST_EGRESS_PEER_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#define PEER6 "fd00:99::2"
+#define PORT_OPEN 4430		/* the tests' tables allow these two */
+#define UDP_OPEN 5300
+#define PORT_SHUT 4431		/* and not these */
+#define UDP_SHUT 5301
+/* How long a datagram or connection may take to be counted. */
+#define WAIT_MS 300
+
+/* Arrivals at the peer, per port, counted by a child in its namespace. */
+struct arrivals {
+	volatile int tcp_open, tcp_shut, udp_open, udp_shut, ready;
+};
+
+/* Fork the counting peer (arr in shared memory); it runs until killed. */
+pid_t start_peer(struct arrivals *arr);
+/* addr (IPv4 or IPv6 text) and port into *ss; the length. */
+int sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss);
+/* connect() from the device (and a datagram for UDP): 0 or -errno. */
+int dev_connect(int type, const char *addr, int port);
+/* An unconnected sendto(): 0 or -errno. */
+int dev_sendto(const char *addr, int port, int flags, int type);
+/* sendmmsg() of two datagrams: the count sent, or -errno. */
+int dev_sendmmsg(const char *addr, int port);
+/* A ping socket's echo request, connect()ed or by sendto(): 0 or -errno. */
+int dev_ping(const char *addr, bool use_connect);
+/* Wait WAIT_MS for arrivals to be counted. */
+void settle(void);
+
+#endif

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The outbound policy tests' tables, written straight into the pinned maps. */
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include "egress_maps.h"
+#include "egress_peer.h"
+#include "egress_tables.h"
+#include "sessions.h"
+
+static struct egress_table_entry entry(int family, const char *addr, int prefix,
+				       uint16_t svc)
+{
+	struct egress_table_entry e = { .family = family, .svc = svc, .prefix_len = prefix };
+
+	inet_pton(family, addr, e.addr);
+	return e;
+}
+
+static void add(struct egress_table_entry *e, uint16_t rule, uint8_t protos, uint8_t action,
+		uint16_t first, uint16_t last)
+{
+	e->set.e[e->set.count++] = (struct egress_entry){
+		.rule = rule, .protos = protos, .action = action,
+		.port_first = first, .port_last = last,
+	};
+}
+
+/*
+ * The peer (10.99.0.2, fd00:99::2) is allowed on PORT_OPEN and UDP_OPEN
+ * (rules 1 and 2, both families); rule 3 denies 10.99.0.0/24 on every
+ * other port of 5000..5999. Everything else: the default (deny).
+ */
+/*
+ * With a service (svc 1, the cgroup SVC_CGROUP, level 2) whose own rule 4
+ * allows the peer's PORT_SHUT, and a device-wide deny (rule 5) of the
+ * peer's UDP_SHUT that the service's rule 6 allows in vain. shuffle:
+ * write the entries in another order (the swap test alternates).
+ */
+int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle)
+{
+	struct egress_table_entry e[5];
+	struct egress_tables t = { .entries = e, .entry_count = 3 };
+	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
+	struct iotguard_error err;
+	int ret;
+
+	e[0] = entry(AF_INET, ATTACKER_ADDR, 32, 0);
+	add(&e[0], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, 5000, UDP_OPEN - 1);
+	add(&e[0], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_OPEN + 1, 5999);
+	add(&e[0], 1, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_OPEN, PORT_OPEN);
+	add(&e[0], 2, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	e[1] = entry(AF_INET, "10.99.0.0", 24, 0);
+	add(&e[1], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, 5000, UDP_OPEN - 1);
+	add(&e[1], 3, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_OPEN + 1, 5999);
+	e[2] = entry(AF_INET6, PEER6, 128, 0);
+	add(&e[2], 1, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_OPEN, PORT_OPEN);
+	add(&e[2], 2, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	t.config = (struct egress_config){
+		.enforce = enforce, .default_deny = 1, .raw_sockets = raw_sockets, .rule_count = 3,
+	};
+	if (svc_cgroup) {
+		e[3] = entry(AF_INET, ATTACKER_ADDR, 32, 1);
+		add(&e[3], 4, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_SHUT, PORT_SHUT);
+		add(&e[3], 6, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_SHUT, UDP_SHUT);
+		e[4] = e[0];
+		e[4].set.count = 0;
+		add(&e[4], 5, EGRESS_P_UDP, EGRESS_ENTRY_DENY, UDP_SHUT, UDP_SHUT);
+		for (uint32_t i = 0; i < e[0].set.count; i++)
+			e[4].set.e[e[4].set.count++] = e[0].set.e[i];
+		e[0] = e[4];
+		t.entry_count = 4;
+		t.config.rule_count = 6;
+		t.config.svc_levels = 1u << 2;
+	}
+	if (shuffle) {
+		struct egress_table_entry tmp = e[0];
+
+		e[0] = e[t.entry_count - 1];
+		e[t.entry_count - 1] = tmp;
+	}
+	ret = egress_apply(&t, &svc, svc_cgroup ? 1 : 0, &err);
+	if (ret)
+		fprintf(stderr, "# egress_apply: %s\n", err.msg);
+	return ret;
+}
+
+int apply_tables(bool enforce, bool raw_sockets)
+{
+	return apply_full(enforce, raw_sockets, 0, false);
+}
+

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tables for the outbound policy's guest tests, written with the agent's
+ * library (egress_apply) without a policy file: the peer (egress_peer.h) is
+ * allowed on PORT_OPEN and UDP_OPEN, nothing else.
+ */
+#ifndef IOTGUARD_TEST_EGRESS_TABLES_H
+#define IOTGUARD_TEST_EGRESS_TABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SVC_CGROUP "/sys/fs/cgroup/iotguard/egress-test"
+
+/*
+ * enforce or audit; raw sockets allowed device-wide or not; svc_cgroup: the
+ * cgroup id of SVC_CGROUP for a service (0: none); shuffle: the same tables
+ * written in another order. 0 or egress_apply's error (printed).
+ */
+int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle);
+/* apply_full without a service, in order. */
+int apply_tables(bool enforce, bool raw_sockets);
+
+#endif
