@@ -39,6 +39,7 @@ int cmd_report(int argc, char **argv);		/* ctl_report.c */
 int cmd_support_end(int argc, char **argv);
 int cmd_check_policy(int argc, char **argv);
 int cmd_mud(int argc, char **argv);		/* ctl_mud.c */
+int cmd_run(int argc, char **argv);		/* ctl_run.c */
 
 /* ctl_common.c, below every command. */
 

@@ -49,12 +49,19 @@ static void usage(FILE *out)
 		"                           manufacturer abstractions, source or flag matches)\n"
 		"                           is listed in comments and on stderr; exit 3 if any,\n"
 		"                           2 if FILE is no valid MUD file (its JSON path named)\n"
+		"  run --service NAME [--config FILE] -- CMD [ARGS...]\n"
+		"                           run CMD in the cgroup of the policy's egress service\n"
+		"                           NAME (mounting cgroup2 and creating the cgroup if\n"
+		"                           needed), so that NAME's outbound rules apply to it;\n"
+		"                           CMD replaces iotguardctl and keeps its pid, for init\n"
+		"                           scripts (root)\n"
 		"  help                     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
 		"3 the iotguard kernel module is not loaded (mud import: part of the MUD\n"
 		"file is not enforced), 4 permission denied,\n"
-		"5 audit found an empty or known-default password.\n");
+		"5 audit found an empty or known-default password; run: CMD's own status,\n"
+		"or 127 if CMD is not found, 126 if it cannot be executed.\n");
 }
 
 int main(int argc, char **argv)
@@ -74,6 +81,7 @@ int main(int argc, char **argv)
 		{ "report", cmd_report },
 		{ "support-end", cmd_support_end },
 		{ "mud", cmd_mud },
+		{ "run", cmd_run },
 	};
 
 	if (argc < 2) {
