@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include "cgroup.h"
 #include "cred_monitor.h"
 #include "genl_client.h"
 #include "genl_events.h"
@@ -70,6 +72,8 @@ static void usage(FILE *out)
 		"shrink), refreshed every 6 hours. Runs in the foreground; send\n"
 		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
 		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
+		"At start it mounts cgroup2 at " CGROUP_V2_MOUNT_POINT " if nothing has (never over a\n"
+		"tmpfs of cgroup v1 hierarchies): services' outbound rules need cgroup v2.\n"
 		"\n"
 		"  -c, --config FILE  policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"  -s, --syslog       log to syslog instead of stderr\n"
@@ -107,6 +111,20 @@ static void attach_guard(void)
 	default:
 		log_err("DEGRADED: login guard not attached: %s", err.msg);
 	}
+}
+
+/* Services' cgroups need cgroup v2: without it the outbound policy reports itself degraded. */
+static void mount_cgroup2(void)
+{
+	struct iotguard_error err;
+	char root[PATH_MAX];
+	int ret = cgroup_v2_ensure(root, sizeof(root), &err);
+
+	if (ret < 0)
+		log_err("DEGRADED: no cgroup v2, so no service's outbound rules: %s", err.msg);
+	else
+		log_info("cgroup v2 %s %s", ret == CGROUP_V2_MOUNTED_NOW ? "mounted at" :
+			 "already mounted at", root);
 }
 
 /* The guard's maps from the policy and the last audit; the set before the flag. */
@@ -570,6 +588,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("iotguardd", use_syslog);
+	mount_cgroup2();
 
 	/* The guard goes in first: it must not wait on a good policy file. */
 	attach_guard();
