@@ -121,7 +121,7 @@ static void mount_cgroup2(void)
 	int ret = cgroup_v2_ensure(root, sizeof(root), &err);
 
 	if (ret < 0)
-		log_err("DEGRADED: no cgroup v2, so no service's outbound rules: %s", err.msg);
+		log_err("DEGRADED: no cgroup v2, so no outbound policy: %s", err.msg);
 	else
 		log_info("cgroup v2 %s %s", ret == CGROUP_V2_MOUNTED_NOW ? "mounted at" :
 			 "already mounted at", root);

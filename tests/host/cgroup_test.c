@@ -184,7 +184,26 @@ TEST_F(cgroup, never_mounts_over_v1_hierarchies_or_another_mount)
 	EXPECT_STREQ("/sys/fs/cgroup is a mount of type tmpfs: cgroup2 is not mounted over it",
 		     self->error.msg);
 
-	/* Free: nothing there, or v1 only elsewhere ("/sys/fs/cgroupx" is not below). */
+	/* "/sys/fs/cgroupx" is not below "/sys/fs/cgroup". */
+	put(_metadata, self->mountinfo, MI_SYSFS MI_TMPFS
+	    "31 23 0:28 / /sys/fs/cgroupx/cpu rw - cgroup cgroup rw,cpu\n");
+	EXPECT_EQ(-EBUSY, cgroup_v2_target_free(self->mountinfo, "/sys/fs/cgroup", &self->error));
+	EXPECT_STREQ("/sys/fs/cgroup is a mount of type tmpfs: cgroup2 is not mounted over it",
+		     self->error.msg);
+
+	/* A tmpfs mounted over the v1 hierarchies hides them: it is what is there now. */
+	put(_metadata, self->mountinfo, MI_SYSFS MI_TMPFS MI_V1_CPU
+	    "41 30 0:40 / /sys/fs/cgroup rw - tmpfs none rw\n");
+	EXPECT_EQ(-EBUSY, cgroup_v2_target_free(self->mountinfo, "/sys/fs/cgroup", &self->error));
+	EXPECT_STREQ("/sys/fs/cgroup is a mount of type tmpfs: cgroup2 is not mounted over it",
+		     self->error.msg);
+
+	/* cgroup2 itself there (a subtree's bind mount, which find skips): no harm. */
+	put(_metadata, self->mountinfo, MI_SYSFS
+	    "50 23 0:27 /machine /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+	EXPECT_EQ(0, cgroup_v2_target_free(self->mountinfo, "/sys/fs/cgroup", &self->error));
+
+	/* Free: nothing there, or v1 only elsewhere. */
 	put(_metadata, self->mountinfo, MI_PROC MI_SYSFS
 	    "31 23 0:28 / /sys/fs/cgroupx/cpu rw - cgroup cgroup rw,cpu\n");
 	EXPECT_EQ(0, cgroup_v2_target_free(self->mountinfo, "/sys/fs/cgroup", &self->error));
