@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ FIXTURE_SETUP(run)
 {
 	int fd;
 
+	/* policy_test's temporary file, again: each harness file has its own fixtures. */
 	strcpy(self->policy, "/tmp/run_service-XXXXXX");
 	fd = mkstemp(self->policy);
 	ASSERT_GE(fd, 0);
@@ -111,14 +113,32 @@ static int spawn(const char *const argv[], int (*setup)(void), pid_t *pid, char 
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * iotguardctl run --service service --config <the test's policy> -- and
+ * the command's words (NULL-terminated), through spawn().
+ */
+static int ctl_run(FIXTURE_DATA(run) *self, int (*setup)(void), pid_t *pid, const char *service,
+		   ...)
+{
+	const char *argv[16] = { IOTGUARDCTL, "run", "--service", service, "--config",
+				 self->policy, "--" };
+	size_t n = 7;
+	va_list ap;
+
+	va_start(ap, service);
+	while (n < 15 && (argv[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return spawn(argv, setup, pid, self->out, sizeof(self->out));
+}
+
 TEST_F(run, command_runs_in_the_services_cgroup)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-				     self->policy, "--", "cat", "/proc/self/cgroup", NULL };
 	struct stat st;
 	pid_t pid;
 
-	ASSERT_EQ(0, spawn(argv, NULL, &pid, self->out, sizeof(self->out))) {
+	ASSERT_EQ(0, ctl_run(self, NULL, &pid, "cam", "cat", "/proc/self/cgroup", NULL)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_STREQ("0::/iotguard/cam\n", self->out);
@@ -128,11 +148,9 @@ TEST_F(run, command_runs_in_the_services_cgroup)
 
 TEST_F(run, a_service_names_its_own_cgroup)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "dns", "--config",
-				     self->policy, "--", "cat", "/proc/self/cgroup", NULL };
 	pid_t pid;
 
-	ASSERT_EQ(0, spawn(argv, NULL, &pid, self->out, sizeof(self->out))) {
+	ASSERT_EQ(0, ctl_run(self, NULL, &pid, "dns", "cat", "/proc/self/cgroup", NULL)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_STREQ("0::/iotguard-test/dns\n", self->out);
@@ -140,15 +158,12 @@ TEST_F(run, a_service_names_its_own_cgroup)
 
 TEST_F(run, the_command_keeps_the_pid)
 {
-	/* The exec'd shell reports its own pid and its cgroup by that pid. */
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-				     self->policy, "--", "sh", "-c",
-				     "echo $$; cat /proc/$$/cgroup; exit 7", NULL };
 	char want[64];
 	pid_t pid;
 
-	/* The command's own exit status comes back. */
-	ASSERT_EQ(7, spawn(argv, NULL, &pid, self->out, sizeof(self->out))) {
+	/* The shell reports its pid and its cgroup by that pid; its exit status comes back. */
+	ASSERT_EQ(7, ctl_run(self, NULL, &pid, "cam", "sh", "-c",
+			     "echo $$; cat /proc/$$/cgroup; exit 7", NULL)) {
 		TH_LOG("%s", self->out);
 	}
 	snprintf(want, sizeof(want), "%d\n0::/iotguard/cam\n", (int)pid);
@@ -157,12 +172,10 @@ TEST_F(run, the_command_keeps_the_pid)
 
 TEST_F(run, an_unknown_service_lists_the_known_ones)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "nope", "--config",
-				     self->policy, "--", "true", NULL };
 	char want[256];
 	pid_t pid;
 
-	EXPECT_EQ(1, spawn(argv, NULL, &pid, self->out, sizeof(self->out)));
+	EXPECT_EQ(1, ctl_run(self, NULL, &pid, "nope", "true", NULL));
 	snprintf(want, sizeof(want), "iotguardctl: run: no service nope in %s; its services "
 		 "are: cam, dns\n", self->policy);
 	EXPECT_STREQ(want, self->out);
@@ -170,13 +183,11 @@ TEST_F(run, an_unknown_service_lists_the_known_ones)
 
 TEST_F(run, a_policy_without_egress_says_so)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-				     self->policy, "--", "true", NULL };
 	char want[256];
 	pid_t pid;
 
 	write_file(_metadata, self->policy, "version = 1;\n");
-	EXPECT_EQ(1, spawn(argv, NULL, &pid, self->out, sizeof(self->out)));
+	EXPECT_EQ(1, ctl_run(self, NULL, &pid, "cam", "true", NULL));
 	snprintf(want, sizeof(want), "iotguardctl: run: %s has no egress section, so no "
 		 "services: add one naming service cam\n", self->policy);
 	EXPECT_STREQ(want, self->out);
@@ -184,16 +195,12 @@ TEST_F(run, a_policy_without_egress_says_so)
 
 TEST_F(run, a_command_that_cannot_run_exits_like_a_shell)
 {
-	const char *const missing[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-					 self->policy, "--", "/nonexistent/cmd", NULL };
-	const char *const not_exec[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-					  self->policy, "--", self->policy, NULL };
 	pid_t pid;
 
-	EXPECT_EQ(127, spawn(missing, NULL, &pid, self->out, sizeof(self->out)));
+	EXPECT_EQ(127, ctl_run(self, NULL, &pid, "cam", "/nonexistent/cmd", NULL));
 	EXPECT_STREQ("iotguardctl: run: /nonexistent/cmd: No such file or directory\n",
 		     self->out);
-	EXPECT_EQ(126, spawn(not_exec, NULL, &pid, self->out, sizeof(self->out)));
+	EXPECT_EQ(126, ctl_run(self, NULL, &pid, "cam", self->policy, NULL));
 	EXPECT_NE(NULL, strstr(self->out, "Permission denied")) TH_LOG("%s", self->out);
 }
 
@@ -250,13 +257,11 @@ static int without_cgroup2(void)
 
 TEST_F(run, cgroup2_is_mounted_when_nothing_has)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-				     self->policy, "--", "sh", "-c",
-				     "cat /proc/self/cgroup; grep -c ' /sys/fs/cgroup .* cgroup2 ' "
-				     "/proc/self/mountinfo", NULL };
 	pid_t pid;
 
-	ASSERT_EQ(0, spawn(argv, without_cgroup2, &pid, self->out, sizeof(self->out))) {
+	ASSERT_EQ(0, ctl_run(self, without_cgroup2, &pid, "cam", "sh", "-c",
+			     "cat /proc/self/cgroup; "
+			     "grep -c ' /sys/fs/cgroup .* cgroup2 ' /proc/self/mountinfo", NULL)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_STREQ("0::/iotguard/cam\n1\n", self->out);
@@ -274,10 +279,8 @@ static int legacy_layout(void)
 
 TEST_F(run, never_mounts_over_cgroup_v1_hierarchies)
 {
-	const char *const argv[] = { IOTGUARDCTL, "run", "--service", "cam", "--config",
-				     self->policy, "--", "true", NULL };
 	pid_t pid;
-	int ret = spawn(argv, legacy_layout, &pid, self->out, sizeof(self->out));
+	int ret = ctl_run(self, legacy_layout, &pid, "cam", "true", NULL);
 
 	if (ret == 99)
 		SKIP(return, "no cgroup v1 in this kernel: %.200s", self->out);

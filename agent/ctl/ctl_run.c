@@ -80,8 +80,11 @@ int cmd_run(int argc, char **argv)
 	struct iotguard_error error;
 	int opt, ret;
 
+	/*
+	 * The options loop of every command (ctl.h says why it is not shared).
+	 * "+": the options end at the command; its own options are not ours.
+	 */
 	optind = 1;
-	/* "+": the options end at the command; its own options are not ours. */
 	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1) {
 		if (opt == 's') {
 			name = optarg;

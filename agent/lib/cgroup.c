@@ -279,10 +279,16 @@ fail:
 	}
 }
 
-/* dir/path as errors show it. */
-static void join(char *buf, size_t len, const char *dir, const char *path)
+/* Check path and open root/path as open_below does; shown gets its name for later errors. */
+static int open_cgroup(const char *root, const char *path, bool create, char *shown, size_t len,
+		       struct iotguard_error *error)
 {
-	snprintf(buf, len, "cgroup %s%s%s", dir, *path ? "/" : "", path);
+	int ret = cgroup_path_check(path, error);
+
+	if (ret)
+		return ret;
+	snprintf(shown, len, "cgroup %s%s%s", root, *path ? "/" : "", path);
+	return open_below(root, path, create, shown, error);
 }
 
 int cgroup_v2_ensure(char *root, size_t len, struct iotguard_error *error)
@@ -316,15 +322,11 @@ int cgroup_v2_ensure(char *root, size_t len, struct iotguard_error *error)
 int cgroup_create(const char *root, const char *path, struct iotguard_error *error)
 {
 	char shown[PATH_MAX + 16];
-	int ret = cgroup_path_check(path, error);
+	int fd = open_cgroup(root, path, true, shown, sizeof(shown), error);
 
-	if (ret)
-		return ret;
-	join(shown, sizeof(shown), root, path);
-	ret = open_below(root, path, true, shown, error);
-	if (ret < 0)
-		return ret;
-	close(ret);
+	if (fd < 0)
+		return fd;
+	close(fd);
 	return 0;
 }
 
@@ -348,13 +350,9 @@ static const char *move_hint(int code)
 int cgroup_move(const char *root, const char *path, pid_t pid, struct iotguard_error *error)
 {
 	char shown[PATH_MAX + 16], text[24];
-	int ret = cgroup_path_check(path, error), dirfd, fd, code;
+	int dirfd = open_cgroup(root, path, false, shown, sizeof(shown), error), fd, code;
 	ssize_t n;
 
-	if (ret)
-		return ret;
-	join(shown, sizeof(shown), root, path);
-	dirfd = open_below(root, path, false, shown, error);
 	if (dirfd < 0)
 		return dirfd;
 	fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -381,13 +379,9 @@ int cgroup_id(const char *root, const char *path, uint64_t *id, struct iotguard_
 		char room[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 	} handle = { .fh.handle_bytes = MAX_HANDLE_SZ };
 	char shown[PATH_MAX + 16];
+	int fd = open_cgroup(root, path, false, shown, sizeof(shown), error), mount_id, ret, code;
 	struct statfs sfs;
-	int ret = cgroup_path_check(path, error), fd, mount_id, code;
 
-	if (ret)
-		return ret;
-	join(shown, sizeof(shown), root, path);
-	fd = open_below(root, path, false, shown, error);
 	if (fd < 0)
 		return fd;
 	if (fstatfs(fd, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {

@@ -37,6 +37,7 @@ FIXTURE_SETUP(cgroup)
 {
 	int fd;
 
+	/* policy_test's temporary files, again: each harness file has its own fixtures. */
 	strcpy(self->dir, "/tmp/iotguard-cgroup-XXXXXX");
 	ASSERT_NE(NULL, mkdtemp(self->dir));
 	strcpy(self->mountinfo, "/tmp/iotguard-mountinfo-XXXXXX");
@@ -80,8 +81,11 @@ TEST_F(cgroup, paths_below_the_root_are_accepted)
 		"", "camera", "iotguard/camera", "a.b-c_d/..e/f..", "system.slice/cam.service",
 	};
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		EXPECT_EQ(0, cgroup_path_check(good[i], &self->error)) TH_LOG("%s", self->error.msg);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		EXPECT_EQ(0, cgroup_path_check(good[i], &self->error)) {
+			TH_LOG("%s", self->error.msg);
+		}
+	}
 }
 
 TEST_F(cgroup, paths_that_leave_the_root_or_hide_something_are_refused)
