@@ -21,8 +21,6 @@
 #define CGROUP_MOUNTINFO "/proc/self/mountinfo"
 /* Where cgroup2 is mounted when nothing has mounted it. */
 #define CGROUP_V2_MOUNT_POINT "/sys/fs/cgroup"
-/* A service's cgroup when the policy names none: CGROUP_SERVICE_PREFIX + the service's name. */
-#define CGROUP_SERVICE_PREFIX "iotguard/"
 
 /*
  * Is path a cgroup below the root that stays below it? Relative, its
