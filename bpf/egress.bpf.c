@@ -145,6 +145,12 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } egress_events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, EGRESS_EVENTS_BYTES);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_watch SEC(".maps");
+
 /* What is being asked: filled by each hook, judged by decide(). */
 struct egress_req {
 	__u8 addr[16];		/* IPv4 in the first 4 bytes */
@@ -289,16 +295,11 @@ static bool is_loopback(const struct egress_req *req)
 	return req->addr[15] <= 1;	/* ::1, and :: which means this host */
 }
 
-static __always_inline void report(const struct egress_req *req, const struct verdict *v,
-				   __u64 cgroup_id, const bool in_skb)
+static __always_inline void fill(struct egress_event *ev, const struct egress_req *req,
+				 const struct verdict *v, __u64 cgroup_id, const bool in_skb)
 {
-	struct egress_event *ev = bpf_ringbuf_reserve(&egress_events, sizeof(*ev), 0);
-
-	if (!ev) {
-		count(EGRESS_STAT_EVENTS_LOST);
-		return;
-	}
 	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->time_ns = bpf_ktime_get_ns();
 	ev->cgroup_id = cgroup_id;
 	if (!in_skb) {
 		ev->pid = bpf_get_current_pid_tgid() >> 32;
@@ -313,7 +314,25 @@ static __always_inline void report(const struct egress_req *req, const struct ve
 	ev->allowed = !v->enforce;
 	ev->sock_type = req->sock_type;
 	__builtin_memcpy(ev->addr, req->addr, 16);
-	bpf_ringbuf_submit(ev, 0);
+}
+
+/* To the agent (a loss is counted) and to a watcher, if one reads (egress.h). */
+static __always_inline void report(const struct egress_req *req, const struct verdict *v,
+				   __u64 cgroup_id, const bool in_skb)
+{
+	struct egress_event *ev = bpf_ringbuf_reserve(&egress_events, sizeof(*ev), 0);
+
+	if (ev) {
+		fill(ev, req, v, cgroup_id, in_skb);
+		bpf_ringbuf_submit(ev, 0);
+	} else {
+		count(EGRESS_STAT_EVENTS_LOST);
+	}
+	ev = bpf_ringbuf_reserve(&egress_watch, sizeof(*ev), 0);
+	if (ev) {
+		fill(ev, req, v, cgroup_id, in_skb);
+		bpf_ringbuf_submit(ev, 0);
+	}
 }
 
 /* Count, report a refusal, and say what the hook returns. */

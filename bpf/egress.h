@@ -48,7 +48,16 @@
 #define EGRESS_CONFIG_PIN EGRESS_PIN_DIR "/egress_config"
 #define EGRESS_ACTIVE_PIN EGRESS_PIN_DIR "/egress_active"
 #define EGRESS_STATS_PIN EGRESS_PIN_DIR "/egress_stats"
+/*
+ * Every refusal goes to two ring buffers: egress_events for the agent,
+ * which logs them, and egress_watch for `iotguardctl events`. A ring
+ * buffer has one reader position, so two readers of one would each see
+ * only part. Nobody may be watching: the watch buffer then fills and
+ * refuses more, which costs the agent's log nothing; a watcher skips what
+ * is older than its start.
+ */
 #define EGRESS_EVENTS_PIN EGRESS_PIN_DIR "/egress_events"
+#define EGRESS_WATCH_PIN EGRESS_PIN_DIR "/egress_watch"
 #define EGRESS_V4_FLOOR_PIN EGRESS_PIN_DIR "/egress_v4_floor"
 #define EGRESS_V6_FLOOR_PIN EGRESS_PIN_DIR "/egress_v6_floor"
 #define EGRESS_SERVICES_FLOOR_PIN EGRESS_PIN_DIR "/egress_services_floor"
@@ -138,6 +147,7 @@ enum egress_hook {
 };
 
 struct egress_event {
+	__u64 time_ns;		/* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 cgroup_id;
 	__u32 pid;
 	__u16 svc;

@@ -235,7 +235,8 @@ TEST_F(egress, refusal_reported)
 	uint8_t want[4];
 	int fd;
 
-	fd = bpf_obj_get(EGRESS_EVENTS_PIN);
+	/* The watchers' buffer: the agent, if running, reads the other. */
+	fd = bpf_obj_get(EGRESS_WATCH_PIN);
 	ASSERT_LE(0, fd);
 	rb = ring_buffer__new(fd, take_event, &ev, NULL);
 	ASSERT_NE(NULL, rb);
@@ -264,6 +265,40 @@ TEST_F(egress, refusal_reported)
 	EXPECT_EQ(5002, ev.port);
 	ring_buffer__free(rb);
 	close(fd);
+}
+
+/* iotguardctl events shows a refusal as it happens, beside the gate's. */
+TEST_F(egress, ctl_events_shows_refusals)
+{
+	char out[2048] = "";
+	size_t got = 0;
+	FILE *watch;
+
+	watch = popen("iotguardctl events --count 2 --timeout 10 2>&1; "
+		      "iotguardctl events --json --count 1 --timeout 10 2>&1", "r");
+	ASSERT_NE(NULL, watch);
+	/* The watcher is listening once it has drained the backlog; give it time. */
+	usleep(1500 * 1000);
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	EXPECT_EQ(-EPERM, dev_sendto(PEER6, UDP_SHUT, 0, SOCK_DGRAM));
+	usleep(1500 * 1000);
+	EXPECT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, 5002, 0, SOCK_DGRAM));
+	while (got < sizeof(out) - 1) {
+		size_t n = fread(out + got, 1, sizeof(out) - 1 - got, watch);
+
+		if (!n)
+			break;
+		got += n;
+	}
+	out[got] = '\0';
+	pclose(watch);
+	EXPECT_NE(NULL, strstr(out, "outbound: refused tcp to " ATTACKER_ADDR " port 4431: pid "))
+		TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "(egress_bpf_test), no service, by the default")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "outbound: refused udp to " PEER6 " port 5301")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"kind\":\"outbound\",\"refused\":true,\"hook\":\"send\","
+			       "\"destination\":\"" ATTACKER_ADDR "\",\"port\":5002")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"rule\":3")) TH_LOG("%s", out);
 }
 
 /* In a child moved into SVC_CGROUP: connect() and sendto(), results in the exit code. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iotguardctl mode, lock and events: the commands that steer the kernel
- * module's enforcement or follow its network gate.
+ * iotguardctl mode and lock: the commands that steer the kernel
+ * module's enforcement and seal it until reboot.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -135,109 +135,4 @@ out:
 		fprintf(stderr, "iotguardctl: DEGRADED: without the login guard's BPF hook, root "
 			"can still detach the outbound policy's programs\n");
 	return EXIT_OK;
-}
-
-struct follow {
-	bool json;
-	long remaining;		/* events still wanted; < 0: no limit */
-};
-
-static void print_event(const struct gate_event *event, void *arg)
-{
-	struct follow *follow = arg;
-	char line[256], addr[64] = "?";
-
-	if (follow->remaining == 0)
-		return;
-	if (follow->json) {
-		json_object *obj = json_object_new_object();
-
-		inet_ntop(event->family, event->saddr, addr, sizeof(addr));
-		json_object_object_add(obj, "kind",
-				       json_object_new_string(gate_event_kind_name(event->kind)));
-		json_object_object_add(obj, "refused",
-				       json_object_new_boolean(event->mode == IOTGUARD_MODE_ENFORCE));
-		json_object_object_add(obj, "source", json_object_new_string(addr));
-		json_object_object_add(obj, "port", json_object_new_int(event->dport));
-		json_object_object_add(obj, "ifindex", json_object_new_int64(event->ifindex));
-		puts(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
-		json_object_put(obj);
-	} else {
-		gate_event_format(event, line, sizeof(line));
-		printf("%ld %s\n", (long)time(NULL), line);
-	}
-	fflush(stdout);
-	if (follow->remaining > 0)
-		follow->remaining--;
-}
-
-int cmd_events(int argc, char **argv)
-{
-	/* This command's own options; the getopt shape is shared on purpose (ctl.h). */
-	static const struct option options[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct follow follow = { .remaining = -1 };
-	struct genl_events *events = NULL;
-	long timeout_s = -1;
-	time_t deadline = 0;
-	char *end;
-	int opt, ret;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "fn:t:j", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			break;
-		case 'n':
-			follow.remaining = strtol(optarg, &end, 10);
-			if (*end || follow.remaining < 1)
-				goto usage;
-			break;
-		case 't':
-			timeout_s = strtol(optarg, &end, 10);
-			if (*end || timeout_s < 1)
-				goto usage;
-			break;
-		case 'j':
-			follow.json = true;
-			break;
-		default:
-			goto usage;
-		}
-	}
-	if (optind != argc)
-		goto usage;
-	ret = genl_events_open(&events, print_event, &follow);
-	if (ret)
-		return report_genl_error(ret, "listening for events");
-	if (timeout_s > 0)
-		deadline = time(NULL) + timeout_s;
-	while (follow.remaining != 0) {
-		struct pollfd pfd = { .fd = genl_events_fd(events), .events = POLLIN };
-		int wait_ms = -1;
-
-		if (deadline) {
-			time_t left = deadline - time(NULL);
-
-			if (left <= 0)
-				break;
-			wait_ms = (int)left * 1000;
-		}
-		ret = poll(&pfd, 1, wait_ms);
-		if (ret < 0 && errno != EINTR)
-			break;
-		if (ret > 0)
-			genl_events_read(events);
-	}
-	genl_events_close(events);
-	return EXIT_OK;
-usage:
-	fprintf(stderr, "iotguardctl: usage: iotguardctl events [--follow] [--count N] "
-		"[--timeout SECONDS] [--json]\n");
-	return EXIT_USAGE;
 }
