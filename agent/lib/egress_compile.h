@@ -50,7 +50,8 @@ void egress_tables_free(struct egress_tables *tables);
 
 struct egress_decision {
 	bool allowed;			/* what enforce mode does */
-	uint16_t rule;			/* 0: the default decided */
+	bool loopback;			/* allowed before any table is read */
+	uint16_t rule;			/* 0: the default (or loopback) decided */
 	bool by_service;		/* the rule is the service's own */
 	int family;			/* as judged: AF_INET for IPv4-mapped IPv6 */
 };
