@@ -15,7 +15,7 @@
 #include "egress_policy.h"
 #include "egress_compile.h"
 
-static void builder_init(struct egress_policy *p, enum egress_action default_action)
+static inline void builder_init(struct egress_policy *p, enum egress_action default_action)
 {
 	memset(p, 0, sizeof(*p));
 	p->mode = EGRESS_MODE_ENFORCE;
@@ -24,7 +24,7 @@ static void builder_init(struct egress_policy *p, enum egress_action default_act
 		EGRESS_DEFAULT_MAX_SERVICES, EGRESS_DEFAULT_MAX_ADDRESSES_PER_NAME };
 }
 
-static void builder_free(struct egress_policy *p)
+static inline void builder_free(struct egress_policy *p)
 {
 	free(p->rules);
 	free(p->services);
@@ -32,7 +32,7 @@ static void builder_free(struct egress_policy *p)
 }
 
 /* An address in text to family and bytes; aborts on a typo in a test. */
-static int builder_address(const char *text, uint8_t *addr)
+static inline int builder_address(const char *text, uint8_t *addr)
 {
 	memset(addr, 0, 16);
 	if (inet_pton(AF_INET, text, addr) == 1)
@@ -43,7 +43,8 @@ static int builder_address(const char *text, uint8_t *addr)
 	abort();
 }
 
-static void builder_service(struct egress_policy *p, const char *name, const char *cgroup)
+static inline void builder_service(struct egress_policy *p, const char *name,
+				   const char *cgroup)
 {
 	struct egress_service *s;
 
@@ -61,9 +62,9 @@ static void builder_service(struct egress_policy *p, const char *name, const cha
  * Append a rule: to is "a.b.c.d/len", a bare address or a name; ports is
  * "443,8000-8100" or "" for every port; service -1 is device-wide.
  */
-static struct egress_rule *builder_rule(struct egress_policy *p, enum egress_action action,
-					int service, const char *to, uint32_t protos,
-					const char *ports)
+static inline struct egress_rule *builder_rule(struct egress_policy *p,
+					       enum egress_action action, int service,
+					       const char *to, uint32_t protos, const char *ports)
 {
 	char text[EGRESS_NAME_MAX], *slash;
 	uint8_t probe[16];
@@ -104,12 +105,25 @@ static struct egress_rule *builder_rule(struct egress_policy *p, enum egress_act
 	return r;
 }
 
-static struct egress_address builder_name_address(const char *name, const char *text)
+static inline struct egress_address builder_name_address(const char *name, const char *text)
 {
 	struct egress_address a = { .name = name };
 
 	a.family = builder_address(text, a.addr);
 	return a;
+}
+
+/* The issue's example (README's too), rules numbered as the parser numbers them. */
+static inline void build_issue_example(struct egress_policy *p)
+{
+	builder_init(p, EGRESS_ACTION_DENY);
+	builder_service(p, "camera", "camera");
+	builder_rule(p, EGRESS_ACTION_ALLOW, -1, "203.0.113.0/24", EGRESS_PROTO_TCP, "443");
+	builder_rule(p, EGRESS_ACTION_ALLOW, -1, "2001:db8::/32", EGRESS_PROTO_ANY, "");
+	builder_rule(p, EGRESS_ACTION_ALLOW, -1, "cloud.example.com", EGRESS_PROTO_TCP,
+		     "8883,10000-10100");
+	builder_rule(p, EGRESS_ACTION_DENY, -1, "192.168.0.0/16", EGRESS_PROTO_ANY, "");
+	builder_rule(p, EGRESS_ACTION_ALLOW, 0, "cloud.example.com", EGRESS_PROTO_TCP, "443");
 }
 
 #endif
