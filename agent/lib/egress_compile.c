@@ -112,6 +112,25 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(((const struct name_addrs *)a)->name, ((const struct name_addrs *)b)->name);
 }
 
+static int name_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+size_t egress_policy_names(const struct egress_policy *policy, const char **names)
+{
+	size_t n = 0, distinct = 0;
+
+	for (size_t i = 0; i < policy->rule_count; i++)
+		if (policy->rules[i].kind == EGRESS_TARGET_NAME)
+			names[n++] = policy->rules[i].name;
+	qsort(names, n, sizeof(*names), name_ptr_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!distinct || strcmp(names[distinct - 1], names[i]))
+			names[distinct++] = names[i];
+	return distinct;
+}
+
 static struct name_addrs *find_name(const struct compile *c, const char *name)
 {
 	struct name_addrs key = { .name = name };
@@ -202,18 +221,19 @@ static int check_policy(const struct egress_policy *policy, struct iotguard_erro
 static int collect_names(struct compile *c, const struct egress_address *addrs, size_t n_addrs)
 {
 	const struct egress_policy *policy = c->policy;
-	size_t n = 0;
+	const char **sorted = calloc(policy->rule_count + 1, sizeof(*sorted));
 
-	c->names = calloc(policy->rule_count + 1, sizeof(*c->names));
-	if (!c->names)
+	if (sorted) {
+		c->name_count = egress_policy_names(policy, sorted);
+		c->names = calloc(c->name_count + 1, sizeof(*c->names));
+	}
+	if (!sorted || !c->names) {
+		free(sorted);
 		return iotguard_fail(c->err, ENOMEM, "egress: out of memory");
-	for (size_t i = 0; i < policy->rule_count; i++)
-		if (policy->rules[i].kind == EGRESS_TARGET_NAME)
-			c->names[n++].name = policy->rules[i].name;
-	qsort(c->names, n, sizeof(*c->names), name_cmp);
-	for (size_t i = 0; i < n; i++)
-		if (!c->name_count || strcmp(c->names[c->name_count - 1].name, c->names[i].name))
-			c->names[c->name_count++].name = c->names[i].name;
+	}
+	for (size_t i = 0; i < c->name_count; i++)
+		c->names[i].name = sorted[i];
+	free(sorted);
 
 	for (size_t a = 0; a < n_addrs; a++) {
 		struct name_addrs *name;

@@ -39,6 +39,13 @@ struct egress_tables {
 };
 
 /*
+ * The distinct DNS names policy's rules use, sorted by strcmp, into names
+ * (room for policy->rule_count pointers into the rules). Returns how many:
+ * the names to resolve before egress_compile.
+ */
+size_t egress_policy_names(const struct egress_policy *policy, const char **names);
+
+/*
  * Compile policy with the resolved addresses (names with no address yet
  * contribute nothing). Returns 0, or -EINVAL / -E2BIG with the reason in
  * err (a prefix to which more than EGRESS_SET_MAX entries apply, an address
