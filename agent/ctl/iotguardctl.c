@@ -55,13 +55,21 @@ static void usage(FILE *out)
 		"                           needed), so that NAME's outbound rules apply to it;\n"
 		"                           CMD replaces iotguardctl and keeps its pid, for init\n"
 		"                           scripts (root)\n"
+		"  egress explain ADDR PORT [--proto tcp|udp|icmp] [--service NAME]\n"
+		"                 [--config FILE]\n"
+		"                           which outbound-policy rule decides a connection to\n"
+		"                           ADDR PORT (tcp unless --proto; icmp needs no PORT)\n"
+		"                           from a process of service NAME, and why; the\n"
+		"                           policy's DNS names are resolved now. Exit 0\n"
+		"                           allowed, 1 denied (in audit mode too), 2 error\n"
 		"  help                     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
 		"3 the iotguard kernel module is not loaded (mud import: part of the MUD\n"
 		"file is not enforced), 4 permission denied,\n"
 		"5 audit found an empty or known-default password; run: CMD's own status,\n"
-		"or 127 if CMD is not found, 126 if it cannot be executed.\n");
+		"or 127 if CMD is not found, 126 if it cannot be executed; egress explain:\n"
+		"0 allowed, 1 denied, 2 usage or error.\n");
 }
 
 int main(int argc, char **argv)
@@ -82,6 +90,7 @@ int main(int argc, char **argv)
 		{ "support-end", cmd_support_end },
 		{ "mud", cmd_mud },
 		{ "run", cmd_run },
+		{ "egress", cmd_egress },
 	};
 
 	if (argc < 2) {
