@@ -43,16 +43,23 @@ static inline int builder_address(const char *text, uint8_t *addr)
 	abort();
 }
 
+/* A zeroed element appended to *array of *count, each size bytes. */
+static inline void *builder_append(void *array, size_t *count, size_t size)
+{
+	void **grown = array;
+
+	*grown = realloc(*grown, (*count + 1) * size);
+	if (!*grown)
+		abort();
+	memset((char *)*grown + *count * size, 0, size);
+	return (char *)*grown + (*count)++ * size;
+}
+
 static inline void builder_service(struct egress_policy *p, const char *name,
 				   const char *cgroup)
 {
-	struct egress_service *s;
+	struct egress_service *s = builder_append(&p->services, &p->service_count, sizeof(*s));
 
-	p->services = realloc(p->services, (p->service_count + 1) * sizeof(*p->services));
-	if (!p->services)
-		abort();
-	s = &p->services[p->service_count++];
-	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(s->cgroup, sizeof(s->cgroup), "%s", cgroup);
 	s->line = 100 + (int)p->service_count;
@@ -68,13 +75,8 @@ static inline struct egress_rule *builder_rule(struct egress_policy *p,
 {
 	char text[EGRESS_NAME_MAX], *slash;
 	uint8_t probe[16];
-	struct egress_rule *r;
+	struct egress_rule *r = builder_append(&p->rules, &p->rule_count, sizeof(*r));
 
-	p->rules = realloc(p->rules, (p->rule_count + 1) * sizeof(*p->rules));
-	if (!p->rules)
-		abort();
-	r = &p->rules[p->rule_count++];
-	memset(r, 0, sizeof(*r));
 	r->id = (uint32_t)p->rule_count;
 	r->action = action;
 	r->service = service;

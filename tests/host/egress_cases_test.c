@@ -12,6 +12,11 @@
 #include "kselftest_harness.h"
 #include "egress_builder.h"
 
+/*
+ * A destination and how it must be decided. Each case below is a policy
+ * and a table of these: the cases share a shape (duplicates lists them),
+ * not logic; each table is its own case's data.
+ */
 struct query {
 	const char *addr;
 	uint16_t port;
@@ -22,9 +27,14 @@ struct query {
 	bool by_service;
 };
 
-static void expect_queries(struct __test_metadata *_metadata, const struct egress_tables *t,
-			   const struct query *q, size_t n)
+/* Compile p, then decide each query on the tables, left in *t for more checks. */
+static void expect_compiled(struct __test_metadata *_metadata, const struct egress_policy *p,
+			    const struct egress_address *addrs, size_t n_addrs,
+			    const struct query *q, size_t n, struct egress_tables *t)
 {
+	struct iotguard_error err;
+
+	ASSERT_EQ(0, egress_compile(p, addrs, n_addrs, t, &err)) TH_LOG("%s", err.msg);
 	for (size_t i = 0; i < n; i++) {
 		struct egress_decision d;
 		uint8_t addr[16];
@@ -65,10 +75,9 @@ TEST(issue_example)
 	};
 	struct egress_policy p;
 	struct egress_tables t;
-	struct iotguard_error err;
 
 	build_issue_example(&p);
-	ASSERT_EQ(0, egress_compile(&p, addrs, 2, &t, &err)) TH_LOG("%s", err.msg);
+	expect_compiled(_metadata, &p, addrs, 2, q, sizeof(q) / sizeof(q[0]), &t);
 	EXPECT_EQ(1, t.config.enforce);
 	EXPECT_EQ(1, t.config.default_deny);
 	EXPECT_EQ(0, t.config.raw_sockets);
@@ -76,7 +85,6 @@ TEST(issue_example)
 	EXPECT_EQ(1u << 1, t.config.svc_levels);
 	/* 203.0.113/24, 2001:db8::/32, the name's two addresses, 192.168/16; svc 1's two. */
 	EXPECT_EQ(7, t.entry_count);
-	expect_queries(_metadata, &t, q, sizeof(q) / sizeof(q[0]));
 	egress_tables_free(&t);
 	builder_free(&p);
 }
@@ -94,7 +102,7 @@ TEST(allow_inside_a_deny_is_still_denied)
 	builder_init(&p, EGRESS_ACTION_ALLOW);
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "10.1.2.3/32", EGRESS_PROTO_ANY, "");
 	builder_rule(&p, EGRESS_ACTION_DENY, -1, "10.1.0.0/16", EGRESS_PROTO_ANY, "");
-	ASSERT_EQ(0, egress_compile(&p, NULL, 0, &t, NULL));
+	expect_compiled(_metadata, &p, NULL, 0, q, sizeof(q) / sizeof(q[0]), &t);
 	ASSERT_EQ(2, t.entry_count);
 	/* Sorted by prefix length: the /16 (deny only), then the /32 (deny, then allow). */
 	EXPECT_EQ(16, t.entries[0].prefix_len);
@@ -104,7 +112,6 @@ TEST(allow_inside_a_deny_is_still_denied)
 	EXPECT_EQ(EGRESS_ENTRY_DENY, t.entries[1].set.e[0].action);
 	EXPECT_EQ(2, t.entries[1].set.e[0].rule);
 	EXPECT_EQ(1, t.entries[1].set.e[1].rule);
-	expect_queries(_metadata, &t, q, sizeof(q) / sizeof(q[0]));
 	egress_tables_free(&t);
 	builder_free(&p);
 }
@@ -125,8 +132,7 @@ TEST(deny_inside_an_allow)
 	builder_init(&p, EGRESS_ACTION_DENY);
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "10.1.0.0/16", EGRESS_PROTO_ANY, "");
 	builder_rule(&p, EGRESS_ACTION_DENY, -1, "10.1.2.3", EGRESS_PROTO_ANY, "443");
-	ASSERT_EQ(0, egress_compile(&p, NULL, 0, &t, NULL));
-	expect_queries(_metadata, &t, q, sizeof(q) / sizeof(q[0]));
+	expect_compiled(_metadata, &p, NULL, 0, q, sizeof(q) / sizeof(q[0]), &t);
 	egress_tables_free(&t);
 	builder_free(&p);
 }
@@ -215,9 +221,8 @@ TEST(a_name_keeps_its_first_addresses)
 	builder_init(&p, EGRESS_ACTION_DENY);
 	p.limits.addresses_per_name = 2;
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "cdn.example", EGRESS_PROTO_TCP, "443");
-	ASSERT_EQ(0, egress_compile(&p, addrs, 5, &t, NULL));
+	expect_compiled(_metadata, &p, addrs, 5, q, sizeof(q) / sizeof(q[0]), &t);
 	EXPECT_EQ(2, t.entry_count);
-	expect_queries(_metadata, &t, q, sizeof(q) / sizeof(q[0]));
 	egress_tables_free(&t);
 	builder_free(&p);
 }
@@ -239,8 +244,7 @@ TEST(icmp_has_no_ports)
 	builder_init(&p, EGRESS_ACTION_DENY);
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "192.0.2.1", EGRESS_PROTO_ANY, "53");
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "192.0.2.2", EGRESS_PROTO_ICMP, "7");
-	ASSERT_EQ(0, egress_compile(&p, NULL, 0, &t, NULL));
-	expect_queries(_metadata, &t, q, sizeof(q) / sizeof(q[0]));
+	expect_compiled(_metadata, &p, NULL, 0, q, sizeof(q) / sizeof(q[0]), &t);
 	EXPECT_EQ(0, t.entries[1].set.e[0].port_first);
 	EXPECT_EQ(65535, t.entries[1].set.e[0].port_last);
 	egress_tables_free(&t);
