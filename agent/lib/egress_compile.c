@@ -239,9 +239,10 @@ static int collect_names(struct compile *c, const struct egress_address *addrs, 
 		struct name_addrs *name;
 		bool seen = false;
 
-		if (addrs[a].family != AF_INET && addrs[a].family != AF_INET6)
-			return iotguard_fail(c->err, EINVAL, "egress: an address of %s has family "
-					     "%d", addrs[a].name, addrs[a].family);
+		if (!addrs[a].name || (addrs[a].family != AF_INET && addrs[a].family != AF_INET6))
+			return iotguard_fail(c->err, EINVAL, "egress: resolved address %zu: name "
+					     "%s, family %d", a, addrs[a].name ? addrs[a].name :
+					     "missing", addrs[a].family);
 		name = find_name(c, addrs[a].name);
 		if (!name)
 			continue;	/* no longer in the policy: harmless */
