@@ -19,9 +19,8 @@
 	"[--service NAME] [--config FILE]"
 
 /*
- * A name's addresses as getaddrinfo gives them now, in its order of
- * preference (the order programs try them, so the order the compiler keeps
- * them in). One socket type, so each address comes once.
+ * A name's addresses as getaddrinfo gives them now; the compiler keeps the
+ * ones the daemon would. One socket type, so each address comes once.
  */
 static size_t resolve_now(const char *name, struct egress_address *out, size_t max, void *ctx)
 {

@@ -10,12 +10,13 @@
  * then finds, in one lookup, every rule that matches the address: each such
  * rule's prefix holds the address, so it covers the longest one that does.
  *
- * A name keeps at most limits.addresses_per_name addresses, the first ones
- * in the order addrs gives them (the resolver's order of preference, which
- * is also the order programs on the device try them); the rest are left
- * out rather than the policy refused, because the owner does not choose
- * how many addresses a name's servers hand out, and refusing would keep
- * stale addresses in the kernel instead.
+ * A name keeps at most limits.addresses_per_name addresses: its IPv4 ones
+ * first, then IPv6, the lowest of each, whatever order addrs gives them in.
+ * That is the DNS cache's choice (dns_cache.h), so that `egress explain`,
+ * resolving afresh, keeps what the daemon installed, and a server rotating
+ * its answers does not change what is allowed. The rest are left out rather
+ * than the policy refused: the owner does not choose how many addresses a
+ * name's servers hand out, and refusing would keep stale ones instead.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -217,6 +218,55 @@ static int check_policy(const struct egress_policy *policy, struct iotguard_erro
 	return 0;
 }
 
+/* A name's addresses in the order they are kept: IPv4 first, then IPv6, lowest first. */
+static int address_order(const void *a, const void *b)
+{
+	const struct egress_address *x = *(const struct egress_address *const *)a;
+	const struct egress_address *y = *(const struct egress_address *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return memcmp(x->addr, y->addr, family_bits(x->family) / 8);
+}
+
+/* Each name's first addresses, in address_order, up to the policy's limit. */
+static int keep_addresses(struct compile *c, const struct egress_address *addrs,
+			  size_t n_addrs)
+{
+	const struct egress_address **order = calloc(n_addrs + 1, sizeof(*order));
+
+	if (!order)
+		return iotguard_fail(c->err, ENOMEM, "egress: out of memory");
+	for (size_t a = 0; a < n_addrs; a++) {
+		if (!addrs[a].name || (addrs[a].family != AF_INET && addrs[a].family != AF_INET6)) {
+			free(order);
+			return iotguard_fail(c->err, EINVAL, "egress: resolved address %zu: name "
+					     "%s, family %d", a, addrs[a].name ? addrs[a].name :
+					     "missing", addrs[a].family);
+		}
+		order[a] = &addrs[a];
+	}
+	qsort(order, n_addrs, sizeof(*order), address_order);
+	for (size_t a = 0; a < n_addrs; a++) {
+		struct name_addrs *name = find_name(c, order[a]->name);
+		struct kept_address *k;
+
+		/* A name no longer in the policy is harmless; a repeat is kept once. */
+		if (!name || name->count == c->policy->limits.addresses_per_name ||
+		    (a && !address_order(&order[a - 1], &order[a])))
+			continue;
+		k = &name->kept[name->count++];
+		k->family = order[a]->family;
+		memset(k->addr, 0, sizeof(k->addr));
+		memcpy(k->addr, order[a]->addr, family_bits(k->family) / 8);
+	}
+	free(order);
+	return 0;
+}
+
 /* The distinct names of the rules, sorted, then the addresses kept of each. */
 static int collect_names(struct compile *c, const struct egress_address *addrs, size_t n_addrs)
 {
@@ -234,32 +284,7 @@ static int collect_names(struct compile *c, const struct egress_address *addrs, 
 	for (size_t i = 0; i < c->name_count; i++)
 		c->names[i].name = sorted[i];
 	free(sorted);
-
-	for (size_t a = 0; a < n_addrs; a++) {
-		struct name_addrs *name;
-		bool seen = false;
-
-		if (!addrs[a].name || (addrs[a].family != AF_INET && addrs[a].family != AF_INET6))
-			return iotguard_fail(c->err, EINVAL, "egress: resolved address %zu: name "
-					     "%s, family %d", a, addrs[a].name ? addrs[a].name :
-					     "missing", addrs[a].family);
-		name = find_name(c, addrs[a].name);
-		if (!name)
-			continue;	/* no longer in the policy: harmless */
-		for (size_t k = 0; k < name->count && !seen; k++)
-			seen = name->kept[k].family == addrs[a].family &&
-			       !memcmp(name->kept[k].addr, addrs[a].addr, 16);
-		if (seen)
-			continue;
-		if (name->count == policy->limits.addresses_per_name)
-			continue;
-		name->kept[name->count].family = addrs[a].family;
-		memset(name->kept[name->count].addr, 0, 16);
-		memcpy(name->kept[name->count].addr, addrs[a].addr,
-		       family_bits(addrs[a].family) / 8);
-		name->count++;
-	}
-	return 0;
+	return keep_addresses(c, addrs, n_addrs);
 }
 
 static void add_item(struct compile *c, size_t rule, int family, unsigned int len,

@@ -187,9 +187,9 @@ static void add_notes(struct text *t, const struct egress_policy *policy,
 			add(t, "note: %s did not resolve: its rules match no address\n",
 			    res->names[i]);
 		else if (res->counts[i] > policy->limits.addresses_per_name)
-			add(t, "note: %s resolved to %zu addresses; only the first %u are "
-			    "enforced (egress.limits.addresses_per_name)\n", res->names[i],
-			    res->counts[i], policy->limits.addresses_per_name);
+			add(t, "note: %s resolved to %zu addresses; %u are enforced, IPv4 "
+			    "first, the lowest first (egress.limits.addresses_per_name)\n",
+			    res->names[i], res->counts[i], policy->limits.addresses_per_name);
 	}
 }
 

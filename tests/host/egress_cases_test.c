@@ -200,20 +200,27 @@ TEST(too_many_entries_for_one_prefix)
 	builder_free(&p);
 }
 
-TEST(a_name_keeps_its_first_addresses)
+/* Whatever the order given: IPv4 before IPv6, the lowest first, each once. */
+TEST(a_name_keeps_its_lowest_addresses)
 {
 	const struct egress_address addrs[] = {
+		builder_name_address("cdn.example", "2001:db8::2"),
+		builder_name_address("cdn.example", "198.51.100.5"),
+		builder_name_address("cdn.example", "198.51.100.3"),
+		builder_name_address("other.example", "198.51.100.2"),	/* no rule names it */
 		builder_name_address("cdn.example", "198.51.100.1"),
 		builder_name_address("cdn.example", "198.51.100.1"),	/* a repeat counts once */
-		builder_name_address("other.example", "198.51.100.9"),	/* no rule names it */
-		builder_name_address("cdn.example", "2001:db8::2"),
-		builder_name_address("cdn.example", "198.51.100.3"),	/* the third: left out */
 	};
-	const struct query q[] = {
+	const struct query two[] = {
 		{ "198.51.100.1", 443, EGRESS_P_TCP, 0, true, 1, false },
+		{ "198.51.100.3", 443, EGRESS_P_TCP, 0, true, 1, false },
+		{ "198.51.100.5", 443, EGRESS_P_TCP, 0, false, 0, false },
+		{ "2001:db8::2", 443, EGRESS_P_TCP, 0, false, 0, false },
+		{ "198.51.100.2", 443, EGRESS_P_TCP, 0, false, 0, false },
+	};
+	const struct query four[] = {
+		{ "198.51.100.5", 443, EGRESS_P_TCP, 0, true, 1, false },
 		{ "2001:db8::2", 443, EGRESS_P_TCP, 0, true, 1, false },
-		{ "198.51.100.3", 443, EGRESS_P_TCP, 0, false, 0, false },
-		{ "198.51.100.9", 443, EGRESS_P_TCP, 0, false, 0, false },
 	};
 	struct egress_policy p;
 	struct egress_tables t;
@@ -221,8 +228,12 @@ TEST(a_name_keeps_its_first_addresses)
 	builder_init(&p, EGRESS_ACTION_DENY);
 	p.limits.addresses_per_name = 2;
 	builder_rule(&p, EGRESS_ACTION_ALLOW, -1, "cdn.example", EGRESS_PROTO_TCP, "443");
-	expect_compiled(_metadata, &p, addrs, 5, q, sizeof(q) / sizeof(q[0]), &t);
+	expect_compiled(_metadata, &p, addrs, 6, two, sizeof(two) / sizeof(two[0]), &t);
 	EXPECT_EQ(2, t.entry_count);
+	egress_tables_free(&t);
+	p.limits.addresses_per_name = 4;
+	expect_compiled(_metadata, &p, addrs, 6, four, sizeof(four) / sizeof(four[0]), &t);
+	EXPECT_EQ(4, t.entry_count);
 	egress_tables_free(&t);
 	builder_free(&p);
 }

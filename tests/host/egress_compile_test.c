@@ -28,28 +28,47 @@ static bool ref_in_prefix(const uint8_t *addr, const uint8_t *prefix, unsigned i
 	return true;
 }
 
-/* Is addr among the first `limit` distinct addresses addrs gives for name? */
+/* a before b in what a name keeps: IPv4 before IPv6, then the lower address. */
+static bool ref_kept_before(const struct egress_address *a, const struct egress_address *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET;
+	for (unsigned int i = 0; i < 16; i++)
+		if (a->addr[i] != b->addr[i])
+			return a->addr[i] < b->addr[i];
+	return false;
+}
+
+/*
+ * Is addr among the `limit` addresses name keeps: picked one at a time,
+ * each the first in that order of those not picked yet?
+ */
 static bool ref_name_has(const struct egress_policy *p, const struct egress_address *addrs,
 			 size_t n, const char *name, int family, const uint8_t *addr)
 {
-	struct egress_address kept[EGRESS_CAP_ADDRESSES_PER_NAME];
-	size_t count = 0;
+	bool picked[64] = { false };
 
-	for (size_t i = 0; i < n && count < p->limits.addresses_per_name; i++) {
-		bool dup = false;
+	for (size_t count = 0; count < p->limits.addresses_per_name; count++) {
+		const struct egress_address *best = NULL;
+		size_t at = 0;
 
-		if (strcmp(addrs[i].name, name))
-			continue;
-		for (size_t k = 0; k < count; k++)
-			dup |= kept[k].family == addrs[i].family &&
-			       !memcmp(kept[k].addr, addrs[i].addr, 16);
-		if (!dup)
-			kept[count++] = addrs[i];
-	}
-	for (size_t k = 0; k < count; k++)
-		if (kept[k].family == family &&
-		    !memcmp(kept[k].addr, addr, family == AF_INET ? 4 : 16))
+		for (size_t i = 0; i < n && i < 64; i++) {
+			if (picked[i] || strcmp(addrs[i].name, name))
+				continue;
+			if (best && !ref_kept_before(&addrs[i], best)) {
+				/* A repeat of the best: it goes with it. */
+				picked[i] |= !ref_kept_before(best, &addrs[i]);
+				continue;
+			}
+			best = &addrs[i];
+			at = i;
+		}
+		if (!best)
+			return false;
+		picked[at] = true;
+		if (best->family == family && !memcmp(best->addr, addr, family == AF_INET ? 4 : 16))
 			return true;
+	}
 	return false;
 }
 

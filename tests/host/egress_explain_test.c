@@ -156,7 +156,7 @@ TEST_F(explain, a_name_that_did_not_resolve)
 TEST_F(explain, a_name_over_its_limit)
 {
 	static const struct fake_dns many[] = {
-		{ "cloud.example.com", { "198.51.100.7", "198.51.100.8", "198.51.100.9" } },
+		{ "cloud.example.com", { "198.51.100.9", "198.51.100.8", "198.51.100.7" } },
 		{ NULL, { NULL } },
 	};
 
@@ -164,8 +164,8 @@ TEST_F(explain, a_name_over_its_limit)
 	ASSERT_EQ(0, explain(&self->policy, many, "198.51.100.9", 8883, EGRESS_P_TCP, NULL,
 			     &self->d, self->text, &self->err));
 	EXPECT_STREQ("denied by the default (no rule names 198.51.100.9 tcp 8883)\n"
-		     "note: cloud.example.com resolved to 3 addresses; only the first 2 are "
-		     "enforced (egress.limits.addresses_per_name)\n", self->text);
+		     "note: cloud.example.com resolved to 3 addresses; 2 are enforced, IPv4 "
+		     "first, the lowest first (egress.limits.addresses_per_name)\n", self->text);
 }
 
 TEST_F(explain, audit_mode)
