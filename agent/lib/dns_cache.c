@@ -80,11 +80,6 @@ size_t dns_cache_name_count(const struct dns_cache *cache)
 	return cache->count;
 }
 
-static int cmp_name_ptr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int cmp_key_name(const void *key, const void *entry)
 {
 	return strcmp(key, ((const struct dns_name *)entry)->name);
@@ -106,7 +101,7 @@ static int policy_names(const struct egress_policy *policy, const char ***out, s
 			struct iotguard_error *err)
 {
 	const char **names;
-	size_t n = 0, distinct = 0;
+	size_t distinct;
 
 	*out = NULL;
 	*count = 0;
@@ -115,13 +110,7 @@ static int policy_names(const struct egress_policy *policy, const char ***out, s
 	names = calloc(policy->rule_count, sizeof(*names));
 	if (!names)
 		return iotguard_fail(err, ENOMEM, "DNS cache: out of memory");
-	for (size_t i = 0; i < policy->rule_count; i++)
-		if (policy->rules[i].kind == EGRESS_TARGET_NAME)
-			names[n++] = policy->rules[i].name;
-	qsort(names, n, sizeof(*names), cmp_name_ptr);
-	for (size_t i = 0; i < n; i++)
-		if (!distinct || strcmp(names[distinct - 1], names[i]))
-			names[distinct++] = names[i];
+	distinct = egress_policy_names(policy, names);
 	if (distinct > EGRESS_CAP_NAMES) {
 		free(names);
 		return iotguard_fail(err, E2BIG, "egress: %zu DNS names, more than the cap of %d",
