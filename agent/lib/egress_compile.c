@@ -568,7 +568,11 @@ static const struct egress_table_entry *lookup(const struct egress_tables *t, ui
 	return NULL;
 }
 
-/* The set's first entry for this protocol and port, as the kernel scans it. */
+/*
+ * The set's first entry for this protocol and port, as the kernel scans it.
+ * proto 0, another IP protocol, matches only an entry for any protocol and
+ * every port.
+ */
 static const struct egress_entry *first_match(const struct egress_table_entry *hit,
 					      uint16_t port, unsigned int proto)
 {
@@ -577,18 +581,23 @@ static const struct egress_entry *first_match(const struct egress_table_entry *h
 	for (__u32 i = 0; i < hit->set.count && i < EGRESS_SET_MAX; i++) {
 		const struct egress_entry *e = &hit->set.e[i];
 
-		if ((e->protos & proto) && (proto == EGRESS_P_ICMP ||
+		if (!proto ? e->protos == (EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP) &&
+			     e->port_first == 0 && e->port_last == 0xffff :
+		    (e->protos & proto) && (proto == EGRESS_P_ICMP ||
 					    (port >= e->port_first && port <= e->port_last)))
 			return e;
 	}
 	return NULL;
 }
 
+/* As egress.bpf.c: 127/8 and ::1, and 0.0.0.0 and ::, which mean this host. */
 static bool is_loopback(int family, const uint8_t *addr)
 {
-	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	static const uint8_t zero[15];
 
-	return family == AF_INET ? addr[0] == 127 : !memcmp(addr, v6_loopback, 16);
+	if (family == AF_INET)
+		return addr[0] == 127 || !(addr[0] | addr[1] | addr[2] | addr[3]);
+	return !memcmp(addr, zero, sizeof(zero)) && addr[15] <= 1;
 }
 
 void egress_decide(const struct egress_tables *tables, uint16_t svc, int family,

@@ -65,7 +65,9 @@ struct egress_decision {
 
 /*
  * Decide for a connection from a process in service svc (0: none) to
- * addr:port over proto (EGRESS_P_TCP, _UDP or _ICMP) as the kernel does.
+ * addr:port over proto (EGRESS_P_TCP, _UDP or _ICMP; 0 for another IP
+ * protocol, which only rules for any protocol and every port match) as
+ * the kernel does. Loopback, 0.0.0.0 and :: are allowed before any table.
  * family is AF_INET (addr: 4 bytes) or AF_INET6 (16 bytes; ::ffff:a.b.c.d
  * is judged as IPv4).
  */

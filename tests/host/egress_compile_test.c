@@ -79,6 +79,11 @@ static bool ref_rule_matches(const struct egress_policy *p, const struct egress_
 	bool port_ok = !r->port_count || proto == EGRESS_P_ICMP;
 	uint32_t protos = r->protos;
 
+	/* Another IP protocol: only a rule for any protocol and every port names it. */
+	if (!proto)
+		return r->protos == EGRESS_PROTO_ANY && !r->port_count &&
+		       ref_rule_matches(p, r, addrs, n, family, addr, 0, EGRESS_P_TCP);
+
 	/* egress_policy.h: a rule with ports and "any" means TCP and UDP. */
 	if (r->port_count && (protos & (EGRESS_PROTO_TCP | EGRESS_PROTO_UDP)))
 		protos &= ~(uint32_t)EGRESS_PROTO_ICMP;
@@ -114,8 +119,10 @@ static void ref_decide(const struct egress_policy *p, const struct egress_addres
 		memcpy(a, addr, family == AF_INET ? 4 : 16);
 	}
 	out->family = family;
-	if ((family == AF_INET && a[0] == 127) ||
-	    (family == AF_INET6 && !memcmp(a, in6addr_loopback.s6_addr, 16))) {
+	/* Loopback; also 0.0.0.0 and ::, "this host", as the kernel takes them. */
+	if ((family == AF_INET && (a[0] == 127 || !memcmp(a, in6addr_any.s6_addr, 4))) ||
+	    (family == AF_INET6 && (!memcmp(a, in6addr_loopback.s6_addr, 16) ||
+				    !memcmp(a, in6addr_any.s6_addr, 16)))) {
 		out->allowed = out->loopback = true;
 		return;
 	}
@@ -283,7 +290,7 @@ static bool longer_prefix_matches(const struct egress_policy *p, const struct eg
 static void random_query(struct rng *r, const struct egress_policy *p, int *family,
 			 uint8_t *addr, uint16_t *port, unsigned int *proto, uint16_t *svc)
 {
-	static const unsigned int protos[] = { EGRESS_P_TCP, EGRESS_P_UDP, EGRESS_P_ICMP };
+	static const unsigned int protos[] = { EGRESS_P_TCP, EGRESS_P_UDP, EGRESS_P_ICMP, 0 };
 
 	memset(addr, 0, 16);
 	*family = random_address(r, addr);
@@ -294,10 +301,12 @@ static void random_query(struct rng *r, const struct egress_policy *p, int *fami
 		addr[10] = addr[11] = 0xff;
 		*family = AF_INET6;
 	} else if (!pick(r, 50)) {
-		*family = builder_address(pick(r, 2) ? "127.3.2.1" : "::1", addr);
+		static const char *const host[] = { "127.3.2.1", "::1", "0.0.0.0", "::" };
+
+		*family = builder_address(host[pick(r, 4)], addr);
 	}
 	*port = random_port(r);
-	*proto = protos[pick(r, 3)];
+	*proto = protos[pick(r, 4)];
 	*svc = (uint16_t)pick(r, (unsigned int)p->service_count + 2);
 }
 
