@@ -2,8 +2,8 @@
 /*
  * Loading the policy file (policy.h): the top-level settings and the
  * credentials, provisioning and login_guard sections, with every default.
- * The other sections are parsed by policy_gate.c and policy_publish.c;
- * the helpers all share are in policy_parse.c.
+ * The other sections are parsed by policy_gate.c, policy_publish.c and
+ * policy_egress.c; the helpers all share are in policy_parse.c.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -314,6 +314,7 @@ static const struct setting_rule top_level[] = {
 	{ "disclosure", parse_disclosure },
 	{ "support", parse_support },
 	{ "compliance", parse_compliance },
+	{ "egress", parse_egress },
 };
 
 void policy_defaults(struct iotguard_policy *policy)
@@ -361,8 +362,11 @@ int policy_load(const char *path, struct iotguard_policy *policy, struct iotguar
 	}
 	config_destroy(&cfg);
 	fclose(f);
-	if (ctx.failed)
+	if (ctx.failed) {
+		/* What a section allocated before the error (egress) goes with it. */
+		policy_release(&parsed);
 		return -EINVAL;
+	}
 	*policy = parsed;
 	return 0;
 }

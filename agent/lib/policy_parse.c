@@ -3,8 +3,8 @@
  * The policy parser's shared pieces: reporting an error at its file:line,
  * matching a group's members against a table of rules, and the value types
  * more than one section reads (strings, string lists, ports, ranges). Called
- * by policy.c and its sections (policy_gate.c, policy_publish.c); calls
- * nothing of theirs.
+ * by policy.c and its sections (policy_gate.c, policy_publish.c,
+ * policy_egress.c); calls nothing of theirs.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +27,21 @@ void fail_at(struct parse_ctx *ctx, const config_setting_t *where, const char *f
 		      where ? config_setting_source_line(where) : 0, msg);
 }
 
+/*
+ * What to call group in a message: its name, or for a group in a list
+ * ("allow = ( { ... } )") the list's; NULL for the root.
+ */
+static const char *group_label(const config_setting_t *group)
+{
+	const config_setting_t *parent = config_setting_parent(group);
+
+	if (!parent)
+		return NULL;
+	if (config_setting_name(group))
+		return config_setting_name(group);
+	return config_setting_name(parent);
+}
+
 void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 		   const struct setting_rule *rules, size_t n_rules,
 		   struct iotguard_policy *policy)
@@ -45,9 +60,10 @@ void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 			}
 		}
 		if (k == n_rules) {
-			if (config_setting_parent(group) && config_setting_name(group))
-				fail_at(ctx, s, "unknown setting '%s' in '%s'", name,
-					config_setting_name(group));
+			const char *where = group_label(group);
+
+			if (where)
+				fail_at(ctx, s, "unknown setting '%s' in '%s'", name, where);
 			else
 				fail_at(ctx, s, "unknown setting '%s'", name);
 		}

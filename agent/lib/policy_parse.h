@@ -68,5 +68,11 @@ void parse_support(struct parse_ctx *ctx, const config_setting_t *s,
 		   struct iotguard_policy *policy);
 void parse_compliance(struct parse_ctx *ctx, const config_setting_t *s,
 		      struct iotguard_policy *policy);
+/*
+ * egress = { ... } (policy_egress.c). Its rules and services are on the
+ * heap, even after an error: policy_release() frees them.
+ */
+void parse_egress(struct parse_ctx *ctx, const config_setting_t *s,
+		  struct iotguard_policy *policy);
 
 #endif

@@ -12,6 +12,7 @@
 #include "kselftest_harness.h"
 #include "iotguard.h"
 #include "policy.h"
+#include "policy_lib.h"
 
 FIXTURE(policy) {
 	char path[64];
@@ -27,23 +28,14 @@ FIXTURE_SETUP(policy)
 	fd = mkstemp(self->path);
 	ASSERT_GE(fd, 0);
 	close(fd);
-	/* A sentinel the parser must not touch when it refuses a file. */
-	memset(&self->policy, 0x5a, sizeof(self->policy));
+	policy_defaults(&self->policy);
 }
 
 FIXTURE_TEARDOWN(policy)
 {
+	policy_release(&self->policy);
 	unlink(self->path);
-}
-
-static void write_file(struct __test_metadata *_metadata, const char *path,
-		       const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ASSERT_NE(NULL, f);
-	fputs(text, f);
-	fclose(f);
+	expect_no_leak(_metadata);
 }
 
 /* Refused with "<path>:<suffix>" exactly, and the policy left alone. */
@@ -51,15 +43,7 @@ static void expect_refused(struct __test_metadata *_metadata,
 			   FIXTURE_DATA(policy) *self, const char *text,
 			   const char *suffix)
 {
-	struct iotguard_policy sentinel;
-	char want[IOTGUARD_ERROR_MAX];
-
-	memset(&sentinel, 0x5a, sizeof(sentinel));
-	write_file(_metadata, self->path, text);
-	EXPECT_EQ(-EINVAL, policy_load(self->path, &self->policy, &self->error));
-	snprintf(want, sizeof(want), "%s:%s", self->path, suffix);
-	EXPECT_STREQ(want, self->error.msg);
-	EXPECT_EQ(0, memcmp(&sentinel, &self->policy, sizeof(sentinel)));
+	expect_refused_at(_metadata, self->path, text, suffix);
 }
 
 TEST_F(policy, shipped_default_policy_is_valid)
@@ -83,6 +67,7 @@ TEST_F(policy, each_mode_parses)
 		ASSERT_EQ(0, policy_load(self->path, &self->policy, &self->error))
 			TH_LOG("%s", self->error.msg);
 		EXPECT_EQ(cases[i].mode, self->policy.mode);
+		policy_release(&self->policy);
 	}
 }
 
@@ -191,6 +176,7 @@ TEST_F(policy, network_gate_defaults_and_additions)
 	EXPECT_EQ(5, gate->throttle_burst);
 	EXPECT_EQ(10000, gate->throttle_interval_ms);
 	EXPECT_FALSE(gate->net4.set);
+	policy_release(&self->policy);
 
 	write_file(_metadata, self->path,
 		   "network_gate = {\n  extra_login_ports = [ 8080, 23, 443 ];\n"

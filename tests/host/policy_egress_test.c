@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the policy's egress section: the issue's example and
+ * the shipped example parse to exactly the rules they state, numbered as
+ * egress_policy.h says; each bad value is refused at its file:line; the
+ * limits hold. Built with ASan and UBSan, so a leak on any path fails.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "policy.h"
+#include "policy_lib.h"
+
+FIXTURE(egress) {
+	char path[64];
+	struct iotguard_error error;
+	struct iotguard_policy policy;
+};
+
+FIXTURE_SETUP(egress)
+{
+	int fd;
+
+	strcpy(self->path, "/tmp/iotguard-egress-XXXXXX");
+	fd = mkstemp(self->path);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	policy_defaults(&self->policy);
+}
+
+FIXTURE_TEARDOWN(egress)
+{
+	policy_release(&self->policy);
+	unlink(self->path);
+	expect_no_leak(_metadata);
+}
+
+/* Load text into self->policy (released first); false after logging why not. */
+static bool load(struct __test_metadata *_metadata, FIXTURE_DATA(egress) *self,
+		 const char *text)
+{
+	policy_release(&self->policy);
+	write_file(_metadata, self->path, text);
+	if (!policy_load(self->path, &self->policy, &self->error))
+		return true;
+	TH_LOG("%s", self->error.msg);
+	return false;
+}
+
+/* Refused with "<path>:<line>: <message>" (suffix), the caller's policy untouched. */
+static void refused(struct __test_metadata *_metadata, FIXTURE_DATA(egress) *self,
+		    const char *text, const char *suffix)
+{
+	expect_refused_at(_metadata, self->path, text, suffix);
+}
+
+/* An egress section around rules (the first rule on line 3). */
+static void refused_rule(struct __test_metadata *_metadata, FIXTURE_DATA(egress) *self,
+			 const char *rules, const char *suffix)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "egress = {\n  allow = (\n%s\n  );\n};\n", rules);
+	refused(_metadata, self, text, suffix);
+}
+
+static void expect_prefix(struct __test_metadata *_metadata, const struct egress_rule *rule,
+			  int family, const char *addr, unsigned int prefix_len)
+{
+	uint8_t want[16] = { 0 };
+
+	ASSERT_EQ(1, inet_pton(family, addr, want));
+	EXPECT_EQ(EGRESS_TARGET_PREFIX, rule->kind);
+	EXPECT_EQ(family, rule->family);
+	EXPECT_EQ(prefix_len, rule->prefix_len);
+	EXPECT_EQ(0, memcmp(want, rule->addr, sizeof(want)));
+}
+
+static void expect_ports(struct __test_metadata *_metadata, const struct egress_rule *rule,
+			 size_t count, const uint16_t *first_last)
+{
+	ASSERT_EQ(count, rule->port_count);
+	for (size_t i = 0; i < count; i++) {
+		EXPECT_EQ(first_last[2 * i], rule->ports[i].first);
+		EXPECT_EQ(first_last[2 * i + 1], rule->ports[i].last);
+	}
+}
+
+/* The issue's example, word for word, from line 2. */
+static const char issue_example[] =
+	"version = 1;\n"
+	"egress = {\n"
+	"  mode = \"enforce\";            # \"enforce\" | \"audit\"\n"
+	"  default = \"deny\";\n"
+	"  allow = (\n"
+	"    { to = \"203.0.113.0/24\"; ports = [ 443 ]; proto = \"tcp\"; },\n"
+	"    { to = \"2001:db8::/32\"; proto = \"any\"; },\n"
+	"    { to = \"cloud.example.com\"; ports = [ \"8883\", \"10000-10100\" ]; "
+	"proto = \"tcp\"; }\n"
+	"  );\n"
+	"  deny = ( { to = \"192.168.0.0/16\"; proto = \"any\"; } );   # a matching deny wins\n"
+	"  raw_sockets = false;         # raw IP and packet sockets, device-wide\n"
+	"  services = (\n"
+	"    { name = \"camera\"; cgroup = \"camera\"; raw_sockets = false;\n"
+	"      allow = ( { to = \"cloud.example.com\"; ports = [ 443 ]; proto = \"tcp\"; } ); }\n"
+	"  );\n"
+	"};\n";
+
+TEST_F(egress, issue_example_parses_to_its_rules)
+{
+	const struct egress_policy *e = &self->policy.egress;
+	static const uint16_t https[] = { 443, 443 };
+	static const uint16_t mqtt[] = { 8883, 8883, 10000, 10100 };
+	const struct egress_rule *r;
+
+	ASSERT_TRUE(load(_metadata, self, issue_example));
+	ASSERT_TRUE(self->policy.has_egress);
+	EXPECT_EQ(2, e->line);
+	EXPECT_EQ(EGRESS_MODE_ENFORCE, e->mode);
+	EXPECT_EQ(EGRESS_ACTION_DENY, e->default_action);
+	EXPECT_FALSE(e->raw_sockets);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_RULES, e->limits.rules);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_NAMES, e->limits.names);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_SERVICES, e->limits.services);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_ADDRESSES_PER_NAME, e->limits.addresses_per_name);
+	ASSERT_EQ(5, e->rule_count);
+	for (size_t i = 0; i < e->rule_count; i++)
+		EXPECT_EQ(i + 1, e->rules[i].id);
+
+	r = &e->rules[0];
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, r->action);
+	expect_prefix(_metadata, r, AF_INET, "203.0.113.0", 24);
+	EXPECT_EQ(EGRESS_PROTO_TCP, r->protos);
+	expect_ports(_metadata, r, 1, https);
+	EXPECT_EQ(-1, r->service);
+	EXPECT_EQ(6, r->line);
+
+	r = &e->rules[1];
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, r->action);
+	expect_prefix(_metadata, r, AF_INET6, "2001:db8::", 32);
+	EXPECT_EQ(EGRESS_PROTO_ANY, r->protos);
+	EXPECT_EQ(0, r->port_count);
+	EXPECT_EQ(-1, r->service);
+	EXPECT_EQ(7, r->line);
+
+	r = &e->rules[2];
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, r->action);
+	EXPECT_EQ(EGRESS_TARGET_NAME, r->kind);
+	EXPECT_STREQ("cloud.example.com", r->name);
+	EXPECT_EQ(EGRESS_PROTO_TCP, r->protos);
+	expect_ports(_metadata, r, 2, mqtt);
+	EXPECT_EQ(-1, r->service);
+	EXPECT_EQ(8, r->line);
+
+	r = &e->rules[3];
+	EXPECT_EQ(EGRESS_ACTION_DENY, r->action);
+	expect_prefix(_metadata, r, AF_INET, "192.168.0.0", 16);
+	EXPECT_EQ(EGRESS_PROTO_ANY, r->protos);
+	EXPECT_EQ(0, r->port_count);
+	EXPECT_EQ(-1, r->service);
+	EXPECT_EQ(10, r->line);
+
+	r = &e->rules[4];
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, r->action);
+	EXPECT_EQ(EGRESS_TARGET_NAME, r->kind);
+	EXPECT_STREQ("cloud.example.com", r->name);
+	EXPECT_EQ(EGRESS_PROTO_TCP, r->protos);
+	expect_ports(_metadata, r, 1, https);
+	EXPECT_EQ(0, r->service);
+	EXPECT_EQ(14, r->line);
+
+	ASSERT_EQ(1, e->service_count);
+	EXPECT_STREQ("camera", e->services[0].name);
+	EXPECT_STREQ("camera", e->services[0].cgroup);
+	EXPECT_FALSE(e->services[0].raw_sockets);
+	EXPECT_EQ(13, e->services[0].line);
+}
+
+TEST_F(egress, absent_section_means_no_outbound_policy)
+{
+	ASSERT_TRUE(load(_metadata, self, "version = 1;\n"));
+	EXPECT_FALSE(self->policy.has_egress);
+	EXPECT_EQ(NULL, self->policy.egress.rules);
+	EXPECT_EQ(0, self->policy.egress.rule_count);
+	EXPECT_EQ(NULL, self->policy.egress.services);
+}
+
+TEST_F(egress, empty_section_is_enforce_default_deny)
+{
+	const struct egress_policy *e = &self->policy.egress;
+
+	ASSERT_TRUE(load(_metadata, self, "egress = {\n  allow = [];\n};\n"));
+	ASSERT_TRUE(self->policy.has_egress);
+	EXPECT_EQ(EGRESS_MODE_ENFORCE, e->mode);
+	EXPECT_EQ(EGRESS_ACTION_DENY, e->default_action);
+	EXPECT_FALSE(e->raw_sockets);
+	EXPECT_EQ(0, e->rule_count);
+	EXPECT_EQ(0, e->service_count);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_RULES, e->limits.rules);
+
+	ASSERT_TRUE(load(_metadata, self, "egress = {\n  mode = \"audit\";\n  default = \"allow\";\n"
+			 "  raw_sockets = true;\n};\n"));
+	EXPECT_EQ(EGRESS_MODE_AUDIT, e->mode);
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, e->default_action);
+	EXPECT_TRUE(e->raw_sockets);
+}
+
+/* Device allow, device deny, each service's allow: whatever the file's order. */
+TEST_F(egress, rules_are_numbered_allow_deny_then_services)
+{
+	const struct egress_policy *e = &self->policy.egress;
+
+	ASSERT_TRUE(load(_metadata, self,
+			 "egress = {\n"
+			 "  services = (\n"
+			 "    { name = \"b\"; allow = ( { to = \"10.0.0.2\"; } ); },\n"
+			 "    { name = \"a\"; allow = ( { to = \"10.0.0.3\"; },\n"
+			 "                            { to = \"10.0.0.4\"; } ); }\n"
+			 "  );\n"
+			 "  deny = ( { to = \"10.0.0.1\"; } );\n"
+			 "  allow = ( { to = \"10.0.0.0\"; } );\n"
+			 "  limits = { rules = 5; };\n"
+			 "};\n"));
+	ASSERT_EQ(5, e->rule_count);
+	for (size_t i = 0; i < e->rule_count; i++) {
+		EXPECT_EQ(i + 1, e->rules[i].id);
+		/* The last byte of each address is its position in the numbering. */
+		EXPECT_EQ(i, e->rules[i].addr[3]);
+		EXPECT_EQ(32, e->rules[i].prefix_len);
+	}
+	EXPECT_EQ(EGRESS_ACTION_ALLOW, e->rules[0].action);
+	EXPECT_EQ(-1, e->rules[0].service);
+	EXPECT_EQ(8, e->rules[0].line);
+	EXPECT_EQ(EGRESS_ACTION_DENY, e->rules[1].action);
+	EXPECT_EQ(-1, e->rules[1].service);
+	EXPECT_EQ(7, e->rules[1].line);
+	EXPECT_EQ(0, e->rules[2].service);
+	EXPECT_EQ(3, e->rules[2].line);
+	EXPECT_EQ(1, e->rules[3].service);
+	EXPECT_EQ(1, e->rules[4].service);
+	EXPECT_EQ(5, e->rules[4].line);
+	ASSERT_EQ(2, e->service_count);
+	EXPECT_STREQ("b", e->services[0].name);
+	EXPECT_STREQ("iotguard/b", e->services[0].cgroup);
+	EXPECT_STREQ("iotguard/a", e->services[1].cgroup);
+}
+
+TEST_F(egress, destinations_in_every_form)
+{
+	const struct egress_rule *r = self->policy.egress.rules;
+
+	ASSERT_TRUE(load(_metadata, self,
+			 "egress = { allow = (\n"
+			 "  { to = \"192.0.2.7\"; },\n"
+			 "  { to = \"2001:db8::1\"; },\n"
+			 "  { to = \"::ffff:192.0.2.9\"; },\n"
+			 "  { to = \"::ffff:198.51.100.0/120\"; },\n"
+			 "  { to = \"::ffff:0:0/96\"; },\n"
+			 "  { to = \"0.0.0.0/0\"; },\n"
+			 "  { to = \"::/0\"; },\n"
+			 "  { to = \"Cloud.Example.COM.\"; },\n"
+			 "  { to = \"localhost\"; },\n"
+			 "  { to = \"a-1.b2.example\"; }\n"
+			 "); };\n"));
+	r = self->policy.egress.rules;
+	ASSERT_EQ(10, self->policy.egress.rule_count);
+	expect_prefix(_metadata, &r[0], AF_INET, "192.0.2.7", 32);
+	expect_prefix(_metadata, &r[1], AF_INET6, "2001:db8::1", 128);
+	/* IPv4-mapped IPv6 is what the kernel judges as IPv4: stored as such. */
+	expect_prefix(_metadata, &r[2], AF_INET, "192.0.2.9", 32);
+	expect_prefix(_metadata, &r[3], AF_INET, "198.51.100.0", 24);
+	expect_prefix(_metadata, &r[4], AF_INET, "0.0.0.0", 0);
+	expect_prefix(_metadata, &r[5], AF_INET, "0.0.0.0", 0);
+	expect_prefix(_metadata, &r[6], AF_INET6, "::", 0);
+	EXPECT_EQ(EGRESS_TARGET_NAME, r[7].kind);
+	EXPECT_STREQ("cloud.example.com", r[7].name);
+	EXPECT_STREQ("localhost", r[8].name);
+	EXPECT_STREQ("a-1.b2.example", r[9].name);
+}
+
+TEST_F(egress, protocols_and_ports)
+{
+	const struct egress_rule *r;
+	static const uint16_t dns[] = { 53, 53 };
+	static const uint16_t ranges[] = { 1, 1, 65535, 65535, 20, 21, 100, 200, 7, 7, 8, 8,
+					   9, 9, 10, 10 };
+
+	ASSERT_TRUE(load(_metadata, self,
+			 "egress = { allow = (\n"
+			 "  { to = \"192.0.2.1\"; ports = [ 53 ]; },\n"
+			 "  { to = \"192.0.2.2\"; ports = [ 53 ]; proto = \"any\"; },\n"
+			 "  { to = \"192.0.2.3\"; ports = ( 53 ); proto = \"udp\"; },\n"
+			 "  { to = \"192.0.2.4\"; proto = \"icmp\"; },\n"
+			 "  { to = \"192.0.2.5\"; },\n"
+			 "  { to = \"192.0.2.6\"; ports = ( 1, \"65535\", \"20-21\", \"100-200\", 7, 8,"
+			 " 9, \"10-10\" ); }\n"
+			 "); };\n"));
+	r = self->policy.egress.rules;
+	ASSERT_EQ(6, self->policy.egress.rule_count);
+	/* Ports are TCP's and UDP's: "any" (stated or not) with ports means those two. */
+	EXPECT_EQ(EGRESS_PROTO_TCP | EGRESS_PROTO_UDP, r[0].protos);
+	expect_ports(_metadata, &r[0], 1, dns);
+	EXPECT_EQ(EGRESS_PROTO_TCP | EGRESS_PROTO_UDP, r[1].protos);
+	EXPECT_EQ(EGRESS_PROTO_UDP, r[2].protos);
+	expect_ports(_metadata, &r[2], 1, dns);
+	EXPECT_EQ(EGRESS_PROTO_ICMP, r[3].protos);
+	EXPECT_EQ(0, r[3].port_count);
+	EXPECT_EQ(EGRESS_PROTO_ANY, r[4].protos);
+	EXPECT_EQ(0, r[4].port_count);
+	expect_ports(_metadata, &r[5], EGRESS_MAX_PORT_RANGES, ranges);
+}
+
+TEST_F(egress, services_parse)
+{
+	const struct egress_policy *e = &self->policy.egress;
+
+	ASSERT_TRUE(load(_metadata, self,
+			 "egress = {\n  services = (\n"
+			 "    { name = \"ping-er_1.0\"; raw_sockets = true; },\n"
+			 "    { name = \"cam\"; cgroup = \"system.slice/cam.service\"; allow = (); }\n"
+			 "  );\n};\n"));
+	ASSERT_EQ(2, e->service_count);
+	EXPECT_EQ(0, e->rule_count);
+	EXPECT_STREQ("ping-er_1.0", e->services[0].name);
+	EXPECT_STREQ("iotguard/ping-er_1.0", e->services[0].cgroup);
+	EXPECT_TRUE(e->services[0].raw_sockets);
+	EXPECT_EQ(3, e->services[0].line);
+	EXPECT_STREQ("system.slice/cam.service", e->services[1].cgroup);
+	EXPECT_FALSE(e->services[1].raw_sockets);
+}
+
+TEST_F(egress, bad_destinations_name_their_line)
+{
+	refused_rule(_metadata, self, "    { to = \"10.0.0.1/24\"; }",
+		     "3: \"10.0.0.1/24\" has bits set beyond the prefix length "
+		     "(\"10.0.0.0/24\" is the network)");
+	refused_rule(_metadata, self, "    { to = \"2001:db8::1/32\"; }",
+		     "3: \"2001:db8::1/32\" has bits set beyond the prefix length "
+		     "(\"2001:db8::/32\" is the network)");
+	refused_rule(_metadata, self, "    { to = \"300.1.2.3\"; }",
+		     "3: \"300.1.2.3\" is not an IPv4 or IPv6 address");
+	refused_rule(_metadata, self, "    { to = \"10.1\"; }",
+		     "3: \"10.1\" is not an IPv4 or IPv6 address");
+	refused_rule(_metadata, self, "    { to = \"10.0.0.0/33\"; }",
+		     "3: \"10.0.0.0/33\": the prefix length must be 0..32");
+	refused_rule(_metadata, self, "    { to = \"10.0.0.0/\"; }",
+		     "3: \"10.0.0.0/\": the prefix length must be 0..32");
+	refused_rule(_metadata, self, "    { to = \"10.0.0.0/8x\"; }",
+		     "3: \"10.0.0.0/8x\": the prefix length must be 0..32");
+	refused_rule(_metadata, self, "    { to = \"fd00::/129\"; }",
+		     "3: \"fd00::/129\": the prefix length must be 0..128");
+	refused_rule(_metadata, self, "    { to = \"fe80::1%eth0\"; }",
+		     "3: \"fe80::1%eth0\" is not an IPv4 or IPv6 address");
+	refused_rule(_metadata, self, "    { to = \"cloud.example.com/24\"; }",
+		     "3: \"cloud.example.com/24\" is not an IPv4 or IPv6 address");
+#define NOT_A_NAME "\" is neither an address nor a DNS name (labels of 1..63 letters, " \
+	"digits or '-', 253 characters in all)"
+	refused_rule(_metadata, self, "    { to = \"cloud..example.com\"; }",
+		     "3: \"cloud..example.com" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \"-cloud.example.com\"; }",
+		     "3: \"-cloud.example.com" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \"cloud-.example.com\"; }",
+		     "3: \"cloud-.example.com" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \"cloud_1.example.com\"; }",
+		     "3: \"cloud_1.example.com" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \"host.123\"; }",
+		     "3: \"host.123" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \"\"; }", "3: \"" NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = \".\"; }", "3: \"." NOT_A_NAME);
+	refused_rule(_metadata, self, "    { to = 10; }",
+		     "3: 'to' must be a string: an address, a prefix such as \"192.0.2.0/24\" "
+		     "or a DNS name");
+	refused_rule(_metadata, self, "    { ports = [ 443 ]; }",
+		     "3: a rule needs 'to': an address, a prefix or a DNS name");
+	refused_rule(_metadata, self, "    \"192.0.2.1\", { to = \"192.0.2.2\"; }",
+		     "3: each rule must be a group: { to = \"...\"; ports = [ ... ]; "
+		     "proto = \"...\"; }");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; port = 443; }",
+		     "3: unknown setting 'port' in 'allow'");
+}
+
+TEST_F(egress, name_lengths)
+{
+	char label[80], name[4 * sizeof(label)], rule[400], want[512];
+
+	/* 63 is the longest label, 253 the longest name. */
+	memset(label, 'a', 64);
+	label[64] = '\0';
+	snprintf(rule, sizeof(rule), "    { to = \"%s.example\"; }", label);
+	snprintf(want, sizeof(want), "3: \"%s.example" NOT_A_NAME, label);
+	refused_rule(_metadata, self, rule, want);
+	label[63] = '\0';
+	snprintf(rule, sizeof(rule), "egress = { allow = ( { to = \"%s.example\"; } ); };\n",
+		 label);
+	ASSERT_TRUE(load(_metadata, self, rule));
+	EXPECT_EQ(63 + strlen(".example"), strlen(self->policy.egress.rules[0].name));
+
+	/* Four labels of 63 and a dot between: 255, then cut to 253 and 254. */
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", label, label, label, label);
+	name[253] = '\0';
+	name[252] = 'b';
+	snprintf(rule, sizeof(rule), "egress = { allow = ( { to = \"%s.\"; } ); };\n", name);
+	ASSERT_TRUE(load(_metadata, self, rule));
+	EXPECT_STREQ(name, self->policy.egress.rules[0].name);
+	strcat(name, "c");
+	snprintf(rule, sizeof(rule), "    { to = \"%s\"; }", name);
+	snprintf(want, sizeof(want), "3: \"%s" NOT_A_NAME, name);
+	refused_rule(_metadata, self, rule, want);
+}
+
+TEST_F(egress, bad_ports_and_protocols_name_their_line)
+{
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\";\n      ports = [ 0 ]; }",
+		     "4: port 0 is out of range (1..65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ 65536 ]; }",
+		     "3: port 65536 is out of range (1..65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"20-10\" ]; }",
+		     "3: \"20-10\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"0-10\" ]; }",
+		     "3: \"0-10\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"1-65536\" ]; }",
+		     "3: \"1-65536\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"https\" ]; }",
+		     "3: \"https\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"1 - 2\" ]; }",
+		     "3: \"1 - 2\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ \"1-2-3\" ]; }",
+		     "3: \"1-2-3\" is not a port or a range \"N-M\" (1 <= N <= M <= 65535)");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = [ 1.5 ]; }",
+		     "3: 'ports' must hold port numbers or \"N-M\" ranges");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = 443; }",
+		     "3: 'ports' must be a list of ports and ranges: [ 443, 8883 ] or "
+		     "[ \"443\", \"8000-8100\" ]");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; ports = []; }",
+		     "3: 'ports' is empty: leave it out for every port");
+	refused_rule(_metadata, self,
+		     "    { to = \"192.0.2.1\"; ports = [ 1, 2, 3, 4, 5, 6, 7, 8, 9 ]; }",
+		     "3: 'ports' holds more than 8 ports and ranges: join them into ranges "
+		     "(\"N-M\") or split the rule");
+	refused_rule(_metadata, self,
+		     "    { to = \"192.0.2.1\"; proto = \"icmp\";\n      ports = [ 7 ]; }",
+		     "4: 'ports' with proto \"icmp\": ICMP has no ports");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; proto = \"sctp\"; }",
+		     "3: unknown proto \"sctp\": use \"tcp\", \"udp\", \"icmp\" or \"any\"");
+	refused_rule(_metadata, self, "    { to = \"192.0.2.1\"; proto = 6; }",
+		     "3: 'proto' must be a string: \"tcp\", \"udp\", \"icmp\" or \"any\"");
+}
+
+TEST_F(egress, bad_section_settings_name_their_line)
+{
+	refused(_metadata, self, "egress = {\n  mode = \"block\";\n};\n",
+		"2: unknown mode \"block\": use \"enforce\" or \"audit\"");
+	refused(_metadata, self, "egress = {\n  default = \"reject\";\n};\n",
+		"2: unknown default \"reject\": use \"allow\" or \"deny\"");
+	refused(_metadata, self, "egress = {\n  raw_sockets = \"no\";\n};\n",
+		"2: 'raw_sockets' must be true or false");
+	refused(_metadata, self, "egress = {\n  allowed = ();\n};\n",
+		"2: unknown setting 'allowed' in 'egress'");
+	refused(_metadata, self, "egress = {\n  allow = { to = \"192.0.2.1\"; };\n};\n",
+		"2: 'allow' must be a list of rules: ( { to = \"...\"; }, ... )");
+	refused(_metadata, self, "egress = {\n  deny = [ \"192.0.2.1\" ];\n};\n",
+		"2: 'deny' must be a list of rules: ( { to = \"...\"; }, ... )");
+	refused(_metadata, self, "egress = \"deny\";\n",
+		"1: 'egress' must be a group: egress = { ... };");
+	/* Device deny rules are checked like allow rules. */
+	refused(_metadata, self, "egress = {\n  deny = (\n    { to = \"11.0.0.0/7\"; } );\n};\n",
+		"3: \"11.0.0.0/7\" has bits set beyond the prefix length "
+		"(\"10.0.0.0/7\" is the network)");
+}
+
+TEST_F(egress, bad_services_name_their_line)
+{
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam\";\n"
+		"      deny = ( { to = \"192.0.2.1\"; } ); }\n  );\n};\n",
+		"4: a service has no 'deny': deny rules are device-wide (egress.deny) "
+		"and apply to every service");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { raw_sockets = true; }\n  );\n};\n",
+		"3: a service needs a 'name'");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam era\"; }\n  );\n};\n",
+		"3: \"cam era\" is not a service name (1..63 of A-Z, a-z, 0-9, '_', '.' and '-'; "
+		"not \".\" or \"..\")");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"..\"; }\n  );\n};\n",
+		"3: \"..\" is not a service name (1..63 of A-Z, a-z, 0-9, '_', '.' and '-'; "
+		"not \".\" or \"..\")");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam\"; },\n"
+		"    { name = \"cam\"; }\n  );\n};\n",
+		"4: service \"cam\" is already defined at line 3");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"a\"; cgroup = \"iotguard/b\"; },\n"
+		"    { name = \"b\"; }\n  );\n};\n",
+		"4: service \"b\": cgroup \"iotguard/b\" is already service \"a\"'s");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam\"; allow = (\n"
+		"      { to = \"192.0.2.1\"; proto = \"tcpp\"; } ); }\n  );\n};\n",
+		"4: unknown proto \"tcpp\": use \"tcp\", \"udp\", \"icmp\" or \"any\"");
+	refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam\"; user = \"cam\"; }\n  );\n};\n",
+		"3: unknown setting 'user' in 'services'");
+	refused(_metadata, self, "egress = {\n  services = { name = \"cam\"; };\n};\n",
+		"2: 'services' must be a list of services: ( { name = \"...\"; allow = ( ... ); }, "
+		"... )");
+	refused(_metadata, self, "egress = {\n  services = ( \"cam\" );\n};\n",
+		"2: each service must be a group: { name = \"...\"; allow = ( ... ); }");
+}
+
+TEST_F(egress, cgroups_are_relative_paths)
+{
+	static const char *const bad[] = {
+		"/camera", "camera/", "a//b", "a/../b", "..", "./a", "a/.", "", "a/b/c/d/e/f/g/h/i",
+		"a\tb",
+	};
+	char text[1024], want[1024], long_path[300];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "egress = {\n  services = (\n    { name = \"cam\";\n"
+			 "      cgroup = \"%s\"; }\n  );\n};\n", bad[i]);
+		snprintf(want, sizeof(want), "4: cgroup \"%s\" must be a path relative to the "
+			 "cgroup v2 root, such as \"iotguard/camera\": no leading '/', no empty, "
+			 "\".\" or \"..\" parts, at most 8 levels and 255 characters", bad[i]);
+		refused(_metadata, self, text, want);
+	}
+	memset(long_path, 'c', 256);
+	long_path[256] = '\0';
+	snprintf(text, sizeof(text), "egress = { services = ( { name = \"cam\"; cgroup = \"%s\"; "
+		 "} ); };\n", long_path);
+	snprintf(want, sizeof(want), "1: cgroup \"%s\" must be a path relative to the "
+		 "cgroup v2 root, such as \"iotguard/camera\": no leading '/', no empty, "
+		 "\".\" or \"..\" parts, at most 8 levels and 255 characters", long_path);
+	refused(_metadata, self, text, want);
+	long_path[255] = '\0';
+	snprintf(text, sizeof(text), "egress = { services = ( { name = \"cam\"; cgroup = \"%s\"; "
+		 "} ); };\n", long_path);
+	ASSERT_TRUE(load(_metadata, self, text));
+	ASSERT_TRUE(load(_metadata, self, "egress = { services = ( { name = \"cam\"; "
+			 "cgroup = \"a/b/c/d/e/f/g/h\"; } ); };\n"));
+	EXPECT_STREQ("a/b/c/d/e/f/g/h", self->policy.egress.services[0].cgroup);
+}
+
+TEST_F(egress, limits_are_set_and_bounded)
+{
+	const struct egress_limits *l = &self->policy.egress.limits;
+
+	ASSERT_TRUE(load(_metadata, self, "egress = {\n  limits = { rules = 65535; names = 1024;\n"
+			 "    services = 64; addresses_per_name = 64; };\n};\n"));
+	EXPECT_EQ(EGRESS_CAP_RULES, l->rules);
+	EXPECT_EQ(EGRESS_CAP_NAMES, l->names);
+	EXPECT_EQ(EGRESS_CAP_SERVICES, l->services);
+	EXPECT_EQ(EGRESS_CAP_ADDRESSES_PER_NAME, l->addresses_per_name);
+	ASSERT_TRUE(load(_metadata, self, "egress = {\n  limits = { addresses_per_name = 1; };\n};\n"));
+	EXPECT_EQ(1, l->addresses_per_name);
+	EXPECT_EQ(EGRESS_DEFAULT_MAX_RULES, l->rules);
+
+	refused(_metadata, self, "egress = {\n  limits = { rules = 0; };\n};\n",
+		"2: 'rules' must be from 1 to 65535");
+	refused(_metadata, self, "egress = {\n  limits = {\n    names = 1025; };\n};\n",
+		"3: 'names' must be from 1 to 1024");
+	refused(_metadata, self, "egress = {\n  limits = { services = 65; };\n};\n",
+		"2: 'services' must be from 1 to 64");
+	refused(_metadata, self, "egress = {\n  limits = { addresses_per_name = 65; };\n};\n",
+		"2: 'addresses_per_name' must be from 1 to 64");
+	refused(_metadata, self, "egress = {\n  limits = { address_per_name = 2; };\n};\n",
+		"2: unknown setting 'address_per_name' in 'limits'");
+	refused(_metadata, self, "egress = {\n  limits = 5;\n};\n",
+		"2: 'limits' must be a group: limits = { rules = N; ... };");
+}
+
+TEST_F(egress, over_a_limit_is_refused_where_it_is_passed)
+{
+	/* The limit stands after the lists: it holds all the same. */
+	refused(_metadata, self,
+		"egress = {\n  allow = ( { to = \"192.0.2.1\"; } );\n"
+		"  services = ( { name = \"a\"; allow = (\n    { to = \"192.0.2.2\"; },\n"
+		"    { to = \"192.0.2.3\"; } ); } );\n  limits = { rules = 2; };\n};\n",
+		"5: more than 2 rules: raise egress.limits.rules (up to 65535)");
+	/* A name counts once however many rules name it. */
+	refused(_metadata, self,
+		"egress = {\n  limits = { names = 1; };\n  allow = (\n"
+		"    { to = \"a.example\"; ports = [ 443 ]; },\n    { to = \"A.example.\"; },\n"
+		"    { to = \"192.0.2.1\"; },\n    { to = \"b.example\"; }\n  );\n};\n",
+		"7: more than 1 DNS names: raise egress.limits.names (up to 1024)");
+	/* Names count across deny rules and services' rules too. */
+	refused(_metadata, self,
+		"egress = {\n  deny = (\n"
+		"    { to = \"a.example\"; } );\n  services = (\n    { name = \"s\"; allow = (\n"
+		"      { to = \"b.example\"; } ); } );\n  limits = { names = 1; };\n};\n",
+		"6: more than 1 DNS names: raise egress.limits.names (up to 1024)");
+	refused(_metadata, self,
+		"egress = {\n  limits = { services = 2; };\n  services = (\n"
+		"    { name = \"a\"; },\n    { name = \"b\"; },\n    { name = \"c\"; }\n  );\n};\n",
+		"6: more than 2 services: raise egress.limits.services (up to 64)");
+}
+
+static void expect_load(struct __test_metadata *_metadata, FIXTURE_DATA(egress) *self,
+			const char *text, size_t rules)
+{
+	ASSERT_TRUE(load(_metadata, self, text));
+	EXPECT_EQ(rules, self->policy.egress.rule_count);
+}
+
+TEST_F(egress, exactly_at_the_limits_parses)
+{
+	expect_load(_metadata, self,
+		    "egress = {\n  limits = { rules = 2; names = 1; services = 1; };\n"
+		    "  allow = ( { to = \"a.example\"; } );\n"
+		    "  services = ( { name = \"a\"; allow = ( { to = \"a.example\"; } ); } );\n"
+		    "};\n", 2);
+}
+
+/* A policy of rules rules, each its own /32 (and a name every 100th). */
+static char *many_rules(size_t rules, const char *limits)
+{
+	size_t len = 128 + strlen(limits) + rules * 64, used;
+	char *text = malloc(len);
+
+	if (!text)
+		return NULL;
+	used = (size_t)snprintf(text, len, "egress = {\n  limits = { %s };\n  allow = (\n",
+				limits);
+	for (size_t i = 0; i < rules; i++) {
+		if (i % 100 == 99)
+			used += (size_t)snprintf(text + used, len - used,
+						 "    { to = \"n%zu.example\"; ports = [ 443 ]; },\n",
+						 i / 100);
+		else
+			used += (size_t)snprintf(text + used, len - used,
+						 "    { to = \"10.%zu.%zu.%zu\"; proto = \"tcp\"; },\n",
+						 i >> 16, (i >> 8) & 0xff, i & 0xff);
+	}
+	snprintf(text + used - 2, len - used + 2, "\n  );\n};\n");
+	return text;
+}
+
+TEST_F(egress, ten_thousand_rules_parse)
+{
+	const struct egress_policy *e = &self->policy.egress;
+	char *text = many_rules(10000, "rules = 10000; names = 100;");
+	const struct egress_rule *last;
+
+	ASSERT_NE(NULL, text);
+	ASSERT_TRUE(load(_metadata, self, text));
+	ASSERT_EQ(10000, e->rule_count);
+	last = &e->rules[9998];
+	EXPECT_EQ(9999, last->id);
+	EXPECT_EQ(4 + 9998, last->line);
+	expect_prefix(_metadata, last, AF_INET, "10.0.39.14", 32);
+	EXPECT_STREQ("n99.example", e->rules[9999].name);
+	EXPECT_EQ(10000, e->rules[9999].id);
+
+	/* One more than the limit: refused at the rule past it. */
+	free(text);
+	text = many_rules(10001, "rules = 10000; names = 101;");
+	ASSERT_NE(NULL, text);
+	refused(_metadata, self, text, "10004: more than 10000 rules: raise egress.limits.rules "
+		"(up to 65535)");
+	free(text);
+}
+
+/* The shipped policy's commented-out example, uncommented, is a valid section. */
+TEST_F(egress, shipped_example_parses_when_uncommented)
+{
+	char line[512], *text = NULL;
+	size_t len = 0;
+	bool inside = false, seen = false;
+	FILE *in = fopen(DEFAULT_POLICY, "r"), *out;
+
+	ASSERT_NE(NULL, in);
+	out = open_memstream(&text, &len);
+	ASSERT_NE(NULL, out);
+	while (fgets(line, sizeof(line), in)) {
+		if (!strcmp(line, "#egress = {\n"))
+			inside = seen = true;
+		fputs(inside ? line + 1 : line, out);
+		if (!strcmp(line, "#};\n"))
+			inside = false;
+	}
+	fclose(in);
+	fclose(out);
+	EXPECT_TRUE(seen);
+	EXPECT_FALSE(inside);
+
+	ASSERT_TRUE(load(_metadata, self, text));
+	free(text);
+	EXPECT_TRUE(self->policy.has_egress);
+	EXPECT_LT(0, self->policy.egress.rule_count);
+	EXPECT_LT(0, self->policy.egress.service_count);
+
+	/* As shipped, commented out: no outbound policy. */
+	policy_release(&self->policy);
+	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error));
+	EXPECT_FALSE(self->policy.has_egress);
+}
+
+TEST_HARNESS_MAIN
