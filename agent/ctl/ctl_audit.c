@@ -86,20 +86,20 @@ static void print_json(const struct account_list *list,
  */
 static bool image_holds_secret(const char *root)
 {
-	char conf[512], secret[512];
+	char conf[512], secret[512], secret_file[POLICY_PATH_MAX];
 	struct iotguard_policy policy;
 
 	if (root_path(conf, sizeof(conf), root, &POLICY_DEFAULT_PATH[1]) ||
 	    access(conf, F_OK) || policy_load(conf, &policy, NULL))
 		return false;
-	if (!policy.provisioning.secret_file[0] ||
-	    root_path(secret, sizeof(secret), root, policy.provisioning.secret_file + 1) ||
+	strcpy(secret_file, policy.provisioning.secret_file);
+	policy_release(&policy);
+	if (!secret_file[0] || root_path(secret, sizeof(secret), root, secret_file + 1) ||
 	    access(secret, F_OK))
 		return false;
 	fprintf(stderr, "iotguardctl: the image contains the device secret %s: a secret shipped "
 		"in the image is the same on every unit and makes every derived password "
-		"computable. Inject it at manufacturing, outside the image.\n",
-		policy.provisioning.secret_file);
+		"computable. Inject it at manufacturing, outside the image.\n", secret_file);
 	return true;
 }
 

@@ -61,6 +61,7 @@ int cmd_provision(int argc, char **argv)
 	if (provision(root, &policy, force, &result, &err)) {
 		fprintf(stderr, "iotguardctl: provisioning refused, nothing was changed: %s\n",
 			err.msg);
+		policy_release(&policy);
 		return EXIT_FAIL;
 	}
 	if (result.waiting)
@@ -72,6 +73,7 @@ int cmd_provision(int argc, char **argv)
 		       policy.provisioning.deliver_file);
 	else if (!result.waiting)
 		printf("nothing to provision: every account has a unique password or is locked\n");
+	policy_release(&policy);
 	return EXIT_OK;
 }
 

@@ -181,6 +181,7 @@ int cmd_report(int argc, char **argv)
 		print_rows(&facts, rows);
 	}
 	free(facts.accounts);
+	policy_release(&policy);
 	return report_compliant(rows) ? EXIT_OK : EXIT_FAIL;
 }
 
@@ -189,6 +190,7 @@ int cmd_support_end(int argc, char **argv)
 	const char *path = argc == 3 && !strcmp(argv[1], "--config") ? argv[2] : POLICY_DEFAULT_PATH;
 	struct iotguard_policy policy;
 	char end[DATE_ISO_LEN];
+	bool set;
 
 	if (argc != 1 && argc != 3) {
 		fprintf(stderr, "iotguardctl: usage: iotguardctl support-end [--config FILE]\n");
@@ -196,11 +198,14 @@ int cmd_support_end(int argc, char **argv)
 	}
 	if (load_policy(path, &policy))
 		return EXIT_FAIL;
-	if (!policy.publish.support.set) {
+	set = policy.publish.support.set;
+	if (set)
+		date_format_iso(policy.publish.support.updates_until + 1, end);
+	policy_release(&policy);
+	if (!set) {
 		fprintf(stderr, "iotguardctl: %s has no support.updates_until\n", path);
 		return EXIT_FAIL;
 	}
-	date_format_iso(policy.publish.support.updates_until + 1, end);
 	printf("%s\n", end);
 	return EXIT_OK;
 }
@@ -220,5 +225,6 @@ int cmd_check_policy(int argc, char **argv)
 	}
 	printf("%s: valid (version %d, mode %s)\n", path, policy.version,
 	       mode_name(policy.mode));
+	policy_release(&policy);
 	return EXIT_OK;
 }

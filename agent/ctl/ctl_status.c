@@ -124,6 +124,7 @@ static void ctl_publish_print_text(void)
 	for (size_t i = 0; i < d->contact_count; i++)
 		printf("%s%s", i ? ", " : "", d->contacts[i]);
 	printf("%s\n", d->contact_count ? "" : "nobody (no disclosure.contact in the policy)");
+	policy_release(&policy);
 }
 
 static void print_guard_counts(void)

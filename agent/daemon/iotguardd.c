@@ -357,8 +357,12 @@ static void reload(struct agent *agent)
 		log_err("policy refused, the running policy stays: %s", error.msg);
 		return;
 	}
-	if (weakens_lock(&policy))
+	if (weakens_lock(&policy)) {
+		policy_release(&policy);
 		return;
+	}
+	/* The new policy's heap parts move with it; the old one's go. */
+	policy_release(&agent->policy);
 	agent->policy = policy;
 	agent->policy_applied = false;
 	open_program_watch(agent);
@@ -565,7 +569,7 @@ int main(int argc, char **argv)
 	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH, .programs = { .fd = -1 } };
 	struct iotguard_error error;
 	bool use_syslog = false;
-	int opt;
+	int opt, ret;
 
 	while ((opt = getopt_long(argc, argv, "c:sh", options, NULL)) != -1) {
 		switch (opt) {
@@ -614,5 +618,7 @@ int main(int argc, char **argv)
 		audit_credentials(&agent);
 	try_apply(&agent);
 	publish(&agent);
-	return run(&agent);
+	ret = run(&agent);
+	policy_release(&agent.policy);
+	return ret;
 }

@@ -159,8 +159,10 @@ int policy_load_checked(const char *path, const char *support_state,
 		return ret;
 	support = &loaded.publish.support;
 	if (support->set &&
-	    support_check_shortening(support_state, support->updates_until, error))
+	    support_check_shortening(support_state, support->updates_until, error)) {
+		policy_release(&loaded);
 		return iotguard_error_wrap(error, "%s: ", path);
+	}
 	*policy = loaded;
 	return 0;
 }
