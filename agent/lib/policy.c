@@ -151,12 +151,6 @@ static void parse_accounts(struct parse_ctx *ctx, const config_setting_t *s,
 	}
 }
 
-static void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out)
-{
-	if (want_type(ctx, s, CONFIG_TYPE_BOOL, "true or false"))
-		*out = config_setting_get_bool(s);
-}
-
 static void parse_deliver_file(struct parse_ctx *ctx, const config_setting_t *s,
 			       struct iotguard_policy *policy)
 {

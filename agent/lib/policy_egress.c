@@ -333,6 +333,7 @@ static bool cgroup_path_ok(const char *path, size_t len)
 	return true;
 }
 
+/* A string setter like policy_gate.c's interface name: alike in shape, its own check. */
 static void parse_service_cgroup(struct parse_ctx *ctx, const config_setting_t *s,
 				 struct iotguard_policy *policy)
 {
@@ -354,8 +355,7 @@ static void parse_service_cgroup(struct parse_ctx *ctx, const config_setting_t *
 static void parse_service_raw_sockets(struct parse_ctx *ctx, const config_setting_t *s,
 				      struct iotguard_policy *policy)
 {
-	if (want_type(ctx, s, CONFIG_TYPE_BOOL, "true or false"))
-		current_service(policy)->raw_sockets = config_setting_get_bool(s);
+	parse_bool(ctx, s, &current_service(policy)->raw_sockets);
 }
 
 static void refuse_service_deny(struct parse_ctx *ctx, const config_setting_t *s,
@@ -463,6 +463,10 @@ static void build_services(struct parse_ctx *ctx, const config_setting_t *egress
 
 /* ----------------------------------------------------------- egress ----- */
 
+/*
+ * mode and default (and proto above) share a shape, not logic: each names
+ * its own words and field, and parse_keyword() does the matching for all.
+ */
 static void parse_egress_mode(struct parse_ctx *ctx, const config_setting_t *s,
 			      struct iotguard_policy *policy)
 {
@@ -492,8 +496,7 @@ static void parse_egress_default(struct parse_ctx *ctx, const config_setting_t *
 static void parse_egress_raw_sockets(struct parse_ctx *ctx, const config_setting_t *s,
 				     struct iotguard_policy *policy)
 {
-	if (want_type(ctx, s, CONFIG_TYPE_BOOL, "true or false"))
-		policy->egress.raw_sockets = config_setting_get_bool(s);
+	parse_bool(ctx, s, &policy->egress.raw_sockets);
 }
 
 static void parse_limit(struct parse_ctx *ctx, const config_setting_t *s, int cap,
@@ -518,6 +521,7 @@ LIMIT_RULE(names, EGRESS_CAP_NAMES)
 LIMIT_RULE(services, EGRESS_CAP_SERVICES)
 LIMIT_RULE(addresses_per_name, EGRESS_CAP_ADDRESSES_PER_NAME)
 
+/* A rules table and its group parser: the shape of every section (see policy_publish.c). */
 static const struct setting_rule limits_rules[] = {
 	{ "rules", parse_limit_rules },
 	{ "names", parse_limit_names },

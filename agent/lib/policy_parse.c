@@ -2,9 +2,9 @@
 /*
  * The policy parser's shared pieces: reporting an error at its file:line,
  * matching a group's members against a table of rules, and the value types
- * more than one section reads (strings, string lists, ports, ranges). Called
- * by policy.c and its sections (policy_gate.c, policy_publish.c,
- * policy_egress.c); calls nothing of theirs.
+ * more than one section reads (booleans, strings, string lists, ports,
+ * ranges). Called by policy.c and its sections (policy_gate.c,
+ * policy_publish.c, policy_egress.c); calls nothing of theirs.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -95,6 +95,12 @@ static bool want_list(struct parse_ctx *ctx, const config_setting_t *s, size_t m
 		return false;
 	}
 	return true;
+}
+
+void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out)
+{
+	if (want_type(ctx, s, CONFIG_TYPE_BOOL, "true or false"))
+		*out = config_setting_get_bool(s);
 }
 
 int parse_string_list(struct parse_ctx *ctx, const config_setting_t *s,

@@ -42,6 +42,8 @@ void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 		   struct iotguard_policy *policy);
 /* True if s is of type; else false after reporting "'name' must be <what>". */
 bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type, const char *what);
+/* A boolean setting into *out; else *out is left and the error reported. */
+void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out);
 /*
  * A list of strings into out[max][width]. absolute: each must be a path.
  * Returns the count, or -EINVAL after reporting the error.

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the policy parser's host tests share: writing a policy file,
- * expecting one refused with its exact "path:line: message" and the
- * caller's policy untouched, and checking for leaks. Include after
- * kselftest_harness.h.
+ * What the policy parser's host tests share: the fixture (a file to
+ * write, a policy released after each test and no leak), writing a policy
+ * file, and expecting one refused with its exact "path:line: message" and
+ * the caller's policy untouched. Include after kselftest_harness.h.
  */
 #ifndef IOTGUARD_TEST_POLICY_LIB_H
 #define IOTGUARD_TEST_POLICY_LIB_H
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sanitizer/lsan_interface.h>
 #include "policy.h"
 
@@ -52,6 +54,39 @@ static inline void expect_refused_at(struct __test_metadata *_metadata, const ch
 static inline void expect_no_leak(struct __test_metadata *_metadata)
 {
 	EXPECT_EQ(0, __lsan_do_recoverable_leak_check());
+}
+
+/* A policy file to write, and a policy at its defaults, released after the test. */
+FIXTURE(policy) {
+	char path[64];
+	struct iotguard_error error;
+	struct iotguard_policy policy;
+};
+
+FIXTURE_SETUP(policy)
+{
+	int fd;
+
+	strcpy(self->path, "/tmp/iotguard-policy-XXXXXX");
+	fd = mkstemp(self->path);
+	ASSERT_GE(fd, 0);
+	close(fd);
+	policy_defaults(&self->policy);
+}
+
+FIXTURE_TEARDOWN(policy)
+{
+	policy_release(&self->policy);
+	unlink(self->path);
+	expect_no_leak(_metadata);
+}
+
+/* Refused with "<path>:<suffix>" exactly, and the policy left alone. */
+static inline void expect_refused(struct __test_metadata *_metadata,
+				  FIXTURE_DATA(policy) *self, const char *text,
+				  const char *suffix)
+{
+	expect_refused_at(_metadata, self->path, text, suffix);
 }
 
 #endif

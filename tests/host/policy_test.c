@@ -14,38 +14,6 @@
 #include "policy.h"
 #include "policy_lib.h"
 
-FIXTURE(policy) {
-	char path[64];
-	struct iotguard_error error;
-	struct iotguard_policy policy;
-};
-
-FIXTURE_SETUP(policy)
-{
-	int fd;
-
-	strcpy(self->path, "/tmp/iotguard-policy-XXXXXX");
-	fd = mkstemp(self->path);
-	ASSERT_GE(fd, 0);
-	close(fd);
-	policy_defaults(&self->policy);
-}
-
-FIXTURE_TEARDOWN(policy)
-{
-	policy_release(&self->policy);
-	unlink(self->path);
-	expect_no_leak(_metadata);
-}
-
-/* Refused with "<path>:<suffix>" exactly, and the policy left alone. */
-static void expect_refused(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(policy) *self, const char *text,
-			   const char *suffix)
-{
-	expect_refused_at(_metadata, self->path, text, suffix);
-}
-
 TEST_F(policy, shipped_default_policy_is_valid)
 {
 	ASSERT_EQ(0, policy_load(DEFAULT_POLICY, &self->policy, &self->error))
