@@ -84,20 +84,10 @@ static void parse_method(struct parse_ctx *ctx, const config_setting_t *s,
 		[PROVISION_DERIVED] = "derived",
 		[PROVISION_USER] = "user",
 	};
-	const char *value;
+	int i;
 
-	if (!want_type(ctx, s, CONFIG_TYPE_STRING,
-		       "a string: \"random\", \"derived\" or \"user\""))
-		return;
-	value = config_setting_get_string(s);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(value, names[i])) {
-			policy->provisioning.method = (enum provision_method)i;
-			return;
-		}
-	}
-	fail_at(ctx, s, "unknown method \"%s\": use \"random\", \"derived\" or \"user\"",
-		value);
+	if (parse_keyword(ctx, s, RULES(names), "\"random\", \"derived\" or \"user\"", &i))
+		policy->provisioning.method = (enum provision_method)i;
 }
 
 static void parse_scheme(struct parse_ctx *ctx, const config_setting_t *s,

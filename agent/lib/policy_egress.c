@@ -37,27 +37,6 @@ static struct egress_service *current_service(struct iotguard_policy *policy)
 	return &policy->egress.services[policy->egress.service_count];
 }
 
-/* A name from a table of them; false after reporting "use ..." with the names. */
-static bool parse_keyword(struct parse_ctx *ctx, const config_setting_t *s,
-			  const char *const *names, size_t n, const char *use, int *out)
-{
-	const char *value;
-
-	if (config_setting_type(s) == CONFIG_TYPE_STRING) {
-		value = config_setting_get_string(s);
-		for (size_t i = 0; i < n; i++) {
-			if (!strcmp(value, names[i])) {
-				*out = (int)i;
-				return true;
-			}
-		}
-		fail_at(ctx, s, "unknown %s \"%s\": use %s", config_setting_name(s), value, use);
-	} else {
-		fail_at(ctx, s, "'%s' must be a string: %s", config_setting_name(s), use);
-	}
-	return false;
-}
-
 /* ------------------------------------------------ to, ports, proto ----- */
 
 static void parse_rule_to(struct parse_ctx *ctx, const config_setting_t *s,

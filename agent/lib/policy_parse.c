@@ -2,8 +2,8 @@
 /*
  * The policy parser's shared pieces: reporting an error at its file:line,
  * matching a group's members against a table of rules, and the value types
- * more than one section reads (booleans, strings, string lists, ports,
- * ranges). Called by policy.c and its sections (policy_gate.c,
+ * more than one section reads (keywords, booleans, strings, string lists,
+ * ports, ranges). Called by policy.c and its sections (policy_gate.c,
  * policy_publish.c, policy_egress.c); calls nothing of theirs.
  */
 #include <errno.h>
@@ -95,6 +95,26 @@ static bool want_list(struct parse_ctx *ctx, const config_setting_t *s, size_t m
 		return false;
 	}
 	return true;
+}
+
+bool parse_keyword(struct parse_ctx *ctx, const config_setting_t *s,
+		   const char *const *names, size_t n, const char *use, int *out)
+{
+	const char *value;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		fail_at(ctx, s, "'%s' must be a string: %s", config_setting_name(s), use);
+		return false;
+	}
+	value = config_setting_get_string(s);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(value, names[i])) {
+			*out = (int)i;
+			return true;
+		}
+	}
+	fail_at(ctx, s, "unknown %s \"%s\": use %s", config_setting_name(s), value, use);
+	return false;
 }
 
 void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out)

@@ -42,6 +42,13 @@ void parse_members(struct parse_ctx *ctx, const config_setting_t *group,
 		   struct iotguard_policy *policy);
 /* True if s is of type; else false after reporting "'name' must be <what>". */
 bool want_type(struct parse_ctx *ctx, const config_setting_t *s, int type, const char *what);
+/*
+ * A string setting that is one of names[n]: its index into *out. Else
+ * false after reporting "'<setting>' must be a string: <use>" or
+ * "unknown <setting> \"<value>\": use <use>".
+ */
+bool parse_keyword(struct parse_ctx *ctx, const config_setting_t *s,
+		   const char *const *names, size_t n, const char *use, int *out);
 /* A boolean setting into *out; else *out is left and the error reported. */
 void parse_bool(struct parse_ctx *ctx, const config_setting_t *s, bool *out);
 /*
