@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the policy parser's host tests share: the fixture (a file to
- * write, a policy released after each test and no leak), writing a policy
- * file, and expecting one refused with its exact "path:line: message" and
- * the caller's policy untouched. Include after kselftest_harness.h.
+ * write, a policy released after each test and no leak), loading a policy
+ * from text, and expecting one refused with its exact "path:line: message"
+ * and the caller's policy untouched. Include after kselftest_harness.h.
  */
 #ifndef IOTGUARD_TEST_POLICY_LIB_H
 #define IOTGUARD_TEST_POLICY_LIB_H
@@ -87,6 +87,18 @@ static inline void expect_refused(struct __test_metadata *_metadata,
 				  const char *suffix)
 {
 	expect_refused_at(_metadata, self->path, text, suffix);
+}
+
+/* Load text into self->policy (released first); false after logging why not. */
+static inline bool load(struct __test_metadata *_metadata, FIXTURE_DATA(policy) *self,
+			const char *text)
+{
+	policy_release(&self->policy);
+	write_file(_metadata, self->path, text);
+	if (!policy_load(self->path, &self->policy, &self->error))
+		return true;
+	TH_LOG("%s", self->error.msg);
+	return false;
 }
 
 #endif
