@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>	/* egress.h, shared with BPF, uses the kernel's types */
+#include "cgroup.h"
 #include "egress.h"
 #include "egress_target.h"
 #include "policy_parse.h"
@@ -288,44 +289,28 @@ static void parse_service_name(struct parse_ctx *ctx, const config_setting_t *s,
 	strcpy(current_service(policy)->name, name);
 }
 
-/* A directory under the cgroup v2 root, as "a/b": no '/' first or doubled, no "." or "..". */
-static bool cgroup_path_ok(const char *path, size_t len)
-{
-	int level = 0;
-
-	if (!len || len >= EGRESS_CGROUP_MAX)
-		return false;
-	for (const char *p = path; *p; ) {
-		size_t n = strcspn(p, "/");
-
-		if (!n || (n == 1 && p[0] == '.') || (n == 2 && !strncmp(p, "..", 2)) ||
-		    ++level > EGRESS_MAX_CGROUP_LEVEL)
-			return false;
-		for (size_t i = 0; i < n; i++) {
-			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
-				return false;
-		}
-		p += n;
-		if (*p && !*++p)
-			return false;	/* a trailing '/' */
-	}
-	return true;
-}
-
 /* A string setter like policy_gate.c's interface name: alike in shape, its own check. */
 static void parse_service_cgroup(struct parse_ctx *ctx, const config_setting_t *s,
 				 struct iotguard_policy *policy)
 {
+	struct iotguard_error why;
 	const char *path;
 
 	if (!want_type(ctx, s, CONFIG_TYPE_STRING, "a string: a path under the cgroup v2 root"))
 		return;
 	path = config_setting_get_string(s);
-	if (!cgroup_path_ok(path, strlen(path))) {
-		fail_at(ctx, s, "cgroup \"%s\" must be a path relative to the cgroup v2 root, "
-			"such as \"iotguard/camera\": no leading '/', no empty, \".\" or \"..\" "
-			"parts, at most %d levels and %d characters", path,
-			EGRESS_MAX_CGROUP_LEVEL, EGRESS_CGROUP_MAX - 1);
+	if (!path[0]) {
+		/* "" is the root itself: every process, no service. */
+		fail_at(ctx, s, "'cgroup' is empty: leave it out for \"iotguard/NAME\"");
+		return;
+	}
+	if (cgroup_path_check(path, &why)) {
+		fail_at(ctx, s, "%s", why.msg);
+		return;
+	}
+	if (cgroup_level(path) > EGRESS_MAX_CGROUP_LEVEL) {
+		fail_at(ctx, s, "cgroup %s: %d levels deep, more than the %d the kernel's programs "
+			"look through", path, cgroup_level(path), EGRESS_MAX_CGROUP_LEVEL);
 		return;
 	}
 	strcpy(current_service(policy)->cgroup, path);
