@@ -24,6 +24,11 @@
 #ifndef _IOTGUARD_EGRESS_H
 #define _IOTGUARD_EGRESS_H
 
+/* BPF programs have the kernel's types from vmlinux.h. */
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
 /* Up to this many entries (rule and port range pairs) apply to one prefix. */
 #define EGRESS_SET_MAX 16
 /* Trie capacity: both generations of the largest policy (not preallocated). */

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include "cgroup.h"
 #include "egress_compile.h"
+#include "egress_table_order.h"
 
 #define FAMILIES 2		/* AF_INET, AF_INET6: index 0, 1 */
 #define LEN_WORDS 3		/* prefix lengths 0..128 as bits */
@@ -70,38 +72,10 @@ static int family_index(int family)
 	return family == AF_INET6;
 }
 
-static unsigned int family_bits(int family)
-{
-	return family == AF_INET ? 32 : 128;
-}
-
-static void mask_prefix(uint8_t *addr, unsigned int len)
-{
-	for (unsigned int i = 0; i < 16; i++) {
-		unsigned int bits = len > i * 8 ? len - i * 8 : 0;
-
-		if (bits < 8)
-			addr[i] &= (uint8_t)(0xff00 >> bits);
-	}
-}
-
-/* The order of the tables' entries, which egress_decide's search relies on. */
-static int key_cmp(int fa, uint16_t sa, unsigned int la, const uint8_t *aa,
-		   int fb, uint16_t sb, unsigned int lb, const uint8_t *ab)
-{
-	if (fa != fb)
-		return fa < fb ? -1 : 1;
-	if (sa != sb)
-		return sa < sb ? -1 : 1;
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return memcmp(aa, ab, 16);
-}
-
 static int item_cmp(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int c = key_cmp(x->family, x->svc, x->len, x->addr, y->family, y->svc, y->len, y->addr);
+	int c = egress_key_cmp(x->family, x->svc, x->len, x->addr, y->family, y->svc, y->len, y->addr);
 
 	if (c)
 		return c;
@@ -144,16 +118,6 @@ static uint16_t rule_table(const struct egress_rule *r)
 	return r->service < 0 ? 0 : (uint16_t)(r->service + 1);
 }
 
-static int cgroup_level(const char *path)
-{
-	int level = 0;
-
-	for (const char *p = path; *p; p++)
-		if (*p != '/' && (p == path || p[-1] == '/'))
-			level++;
-	return level;
-}
-
 static int check_rule(const struct egress_policy *policy, size_t i, struct iotguard_error *err)
 {
 	const struct egress_rule *r = &policy->rules[i];
@@ -183,7 +147,7 @@ static int check_rule(const struct egress_policy *policy, size_t i, struct iotgu
 		return r->name[0] ? 0 : iotguard_fail(err, EINVAL, "egress: rule %u: empty name",
 						      r->id);
 	if ((r->family != AF_INET && r->family != AF_INET6) ||
-	    r->prefix_len > family_bits(r->family))
+	    r->prefix_len > egress_family_bits(r->family))
 		return iotguard_fail(err, EINVAL, "egress: rule %u: family %d, prefix length %u",
 				     r->id, r->family, r->prefix_len);
 	return 0;
@@ -229,7 +193,7 @@ static int address_order(const void *a, const void *b)
 		return c;
 	if (x->family != y->family)
 		return x->family == AF_INET ? -1 : 1;
-	return memcmp(x->addr, y->addr, family_bits(x->family) / 8);
+	return memcmp(x->addr, y->addr, egress_family_bits(x->family) / 8);
 }
 
 /* Each name's first addresses, in address_order, up to the policy's limit. */
@@ -261,7 +225,7 @@ static int keep_addresses(struct compile *c, const struct egress_address *addrs,
 		k = &name->kept[name->count++];
 		k->family = order[a]->family;
 		memset(k->addr, 0, sizeof(k->addr));
-		memcpy(k->addr, order[a]->addr, family_bits(k->family) / 8);
+		memcpy(k->addr, order[a]->addr, egress_family_bits(k->family) / 8);
 	}
 	free(order);
 	return 0;
@@ -296,8 +260,8 @@ static void add_item(struct compile *c, size_t rule, int family, unsigned int le
 	it->svc = rule_table(&c->policy->rules[rule]);
 	it->len = (uint8_t)len;
 	memset(it->addr, 0, sizeof(it->addr));
-	memcpy(it->addr, addr, family_bits(family) / 8);
-	mask_prefix(it->addr, len);
+	memcpy(it->addr, addr, egress_family_bits(family) / 8);
+	egress_mask_prefix(it->addr, len);
 	it->rule = (uint32_t)rule;
 }
 
@@ -325,14 +289,14 @@ static int collect_items(struct compile *c)
 		}
 		name = find_name(c, r->name);
 		for (size_t k = 0; k < name->count; k++)
-			add_item(c, i, name->kept[k].family, family_bits(name->kept[k].family),
+			add_item(c, i, name->kept[k].family, egress_family_bits(name->kept[k].family),
 				 name->kept[k].addr);
 	}
 	qsort(c->items, c->item_count, sizeof(*c->items), item_cmp);
 	for (size_t i = 0; i < c->item_count; i++) {
 		const struct item *it = &c->items[i], *prev = it - 1;
 
-		if (!i || key_cmp(it->family, it->svc, it->len, it->addr,
+		if (!i || egress_key_cmp(it->family, it->svc, it->len, it->addr,
 				  prev->family, prev->svc, prev->len, prev->addr))
 			c->group_first[c->group_count++] = i;
 		c->lens[it->svc][family_index(it->family)][it->len / 64] |= 1ull << (it->len % 64);
@@ -349,7 +313,7 @@ static long find_group(const struct compile *c, int family, uint16_t svc, unsign
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct item *it = &c->items[c->group_first[mid]];
-		int cmp = key_cmp(it->family, it->svc, it->len, it->addr, family, svc, len, addr);
+		int cmp = egress_key_cmp(it->family, it->svc, it->len, it->addr, family, svc, len, addr);
 
 		if (!cmp)
 			return (long)mid;
@@ -394,7 +358,7 @@ static size_t covering_rules(struct compile *c, size_t g)
 		if (!(lens[len / 64] & (1ull << (len % 64))))
 			continue;
 		memcpy(addr, key->addr, sizeof(addr));
-		mask_prefix(addr, len);
+		egress_mask_prefix(addr, len);
 		found = find_group(c, key->family, key->svc, len, addr);
 		if (found < 0)
 			continue;
@@ -539,94 +503,4 @@ void egress_tables_free(struct egress_tables *tables)
 {
 	free(tables->entries);
 	memset(tables, 0, sizeof(*tables));
-}
-
-/* The longest prefix of (family, svc) holding addr, as the kernel's trie finds it. */
-static const struct egress_table_entry *lookup(const struct egress_tables *t, uint16_t svc,
-					       int family, const uint8_t *addr)
-{
-	for (int len = (int)family_bits(family); len >= 0; len--) {
-		size_t lo = 0, hi = t->entry_count;
-		uint8_t key[16] = { 0 };
-
-		memcpy(key, addr, family_bits(family) / 8);
-		mask_prefix(key, (unsigned int)len);
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const struct egress_table_entry *e = &t->entries[mid];
-			int cmp = key_cmp(e->family, e->svc, e->prefix_len, e->addr, family, svc,
-					  (unsigned int)len, key);
-
-			if (!cmp)
-				return e;
-			if (cmp < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-	}
-	return NULL;
-}
-
-/*
- * The set's first entry for this protocol and port, as the kernel scans it.
- * proto 0, another IP protocol, matches only an entry for any protocol and
- * every port.
- */
-static const struct egress_entry *first_match(const struct egress_table_entry *hit,
-					      uint16_t port, unsigned int proto)
-{
-	if (!hit)
-		return NULL;
-	for (__u32 i = 0; i < hit->set.count && i < EGRESS_SET_MAX; i++) {
-		const struct egress_entry *e = &hit->set.e[i];
-
-		if (!proto ? e->protos == (EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP) &&
-			     e->port_first == 0 && e->port_last == 0xffff :
-		    (e->protos & proto) && (proto == EGRESS_P_ICMP ||
-					    (port >= e->port_first && port <= e->port_last)))
-			return e;
-	}
-	return NULL;
-}
-
-/* As egress.bpf.c: 127/8 and ::1, and 0.0.0.0 and ::, which mean this host. */
-static bool is_loopback(int family, const uint8_t *addr)
-{
-	static const uint8_t zero[15];
-
-	if (family == AF_INET)
-		return addr[0] == 127 || !(addr[0] | addr[1] | addr[2] | addr[3]);
-	return !memcmp(addr, zero, sizeof(zero)) && addr[15] <= 1;
-}
-
-void egress_decide(const struct egress_tables *tables, uint16_t svc, int family,
-		   const uint8_t *addr, uint16_t port, unsigned int proto,
-		   struct egress_decision *out)
-{
-	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
-	const struct egress_entry *dev, *own = NULL;
-
-	memset(out, 0, sizeof(*out));
-	if (family == AF_INET6 && !memcmp(addr, v4_mapped, sizeof(v4_mapped))) {
-		family = AF_INET;
-		addr += sizeof(v4_mapped);
-	}
-	out->family = family;
-	if (is_loopback(family, addr)) {
-		out->allowed = out->loopback = true;
-		return;
-	}
-	dev = first_match(lookup(tables, 0, family, addr), port, proto);
-	if (!dev && svc)
-		own = first_match(lookup(tables, svc, family, addr), port, proto);
-	if (dev) {
-		out->allowed = dev->action == EGRESS_ENTRY_ALLOW;
-		out->rule = dev->rule;
-	} else if (own && own->action == EGRESS_ENTRY_ALLOW) {
-		out->allowed = out->by_service = true;
-		out->rule = own->rule;
-	} else {
-		out->allowed = !tables->config.default_deny;
-	}
 }
