@@ -26,11 +26,13 @@
 #include "genl_client.h"
 #include "genl_events.h"
 #include "login_guard_events.h"
+#include "login_guard_setup.h"
 #include "login_guard_loader.h"
 #include "login_guard_maps.h"
 #include "program_watch.h"
 #include "log.h"
 #include "names.h"
+#include "outbound.h"
 #include "policy.h"
 #include "provision.h"
 #include "publish.h"
@@ -56,6 +58,7 @@ struct agent {
 	time_t next_publish;
 	struct program_watch programs;	/* where the login programs live */
 	bool programs_due;		/* changed there: reload once settled */
+	struct outbound outbound;	/* the egress section in force */
 };
 
 static void usage(FILE *out)
@@ -84,77 +87,6 @@ static void usage(FILE *out)
 		"2 usage error.\n");
 }
 
-static void attach_guard(void)
-{
-	struct iotguard_error err;
-	struct guard_probe probe;
-	const char *degraded;
-	int ret;
-
-	guard_probe(&probe);
-	degraded = guard_degraded_text(&probe, true);
-	if (degraded)
-		log_err("%s", degraded);
-
-	/* A line a result: the shape of publish.c's switch, over other results. */
-	ret = guard_attach(&err);
-	switch (ret) {
-	case GUARD_ATTACHED:
-		log_info("login guard attached and pinned at %s", LOGIN_GUARD_LINK_PIN);
-		break;
-	case GUARD_KEPT:
-		log_info("login guard already attached (pinned at %s); kept", LOGIN_GUARD_LINK_PIN);
-		break;
-	case GUARD_REPLACED:
-		log_info("login guard replaced by this version, without a gap");
-		break;
-	default:
-		log_err("DEGRADED: login guard not attached: %s", err.msg);
-	}
-}
-
-/* Services' cgroups need cgroup v2: without it the outbound policy reports itself degraded. */
-static void mount_cgroup2(void)
-{
-	struct iotguard_error err;
-	char root[PATH_MAX];
-	int ret = cgroup_v2_ensure(root, sizeof(root), &err);
-
-	if (ret < 0)
-		log_err("DEGRADED: no cgroup v2, so no outbound policy: %s", err.msg);
-	else
-		log_info("cgroup v2 %s %s", ret == CGROUP_V2_MOUNTED_NOW ? "mounted at" :
-			 "already mounted at", root);
-}
-
-/* The guard's maps from the policy and the last audit; the set before the flag. */
-static void configure_guard(const struct agent *agent)
-{
-	const struct iotguard_policy *policy = &agent->policy;
-	bool audited = agent->creds.audited;
-	int ret;
-
-	ret = guard_set_programs(&policy->login_guard);
-	if (ret == 0)
-		log_warn("login guard: none of the policy's login programs exists on this device");
-	else if (ret == -EPERM)	/* the guard's own lock (its maps frozen), not the module's */
-		log_warn("login guard: locked until reboot: its applet and console lists stay "
-			 "as they were at the lock");
-	else if (ret < 0)
-		log_err("login guard: cannot load the login programs: %s", strerror(-ret));
-	if (audited) {
-		ret = guard_set_denied(agent->creds.flagged, agent->creds.flagged_count);
-		if (ret) {
-			log_err("login guard: cannot load the flagged accounts: %s", strerror(-ret));
-			audited = false;	/* keep treating every account as flagged */
-		}
-	}
-	ret = guard_set_config(policy->mode != IOTGUARD_MODE_ENFORCE, audited,
-			       agent->creds.flagged_count > 0);
-	if (ret)
-		log_err("login guard: cannot set its mode: %s", strerror(-ret));
-}
-
 /*
  * Push the policy and the last audit's verdict into the kernel. Returns 0,
  * or -errno. Until an audit has run the module keeps "unknown", which it
@@ -168,7 +100,7 @@ static int apply_policy(struct agent *agent)
 	int ret;
 
 	if (guard_pinned())
-		configure_guard(agent);
+		guard_setup_configure(&agent->policy, &agent->creds);
 
 	ret = genl_client_open(&client);
 	if (ret)
@@ -263,7 +195,7 @@ static void push_cred_state(struct agent *agent)
 		return;
 	}
 	if (guard_pinned())
-		configure_guard(agent);
+		guard_setup_configure(&agent->policy, &agent->creds);
 	ret = genl_client_open(&client);
 	if (!ret) {
 		ret = genl_client_set_cred_state(client, agent->creds.cred_state);
@@ -369,6 +301,7 @@ static void reload(struct agent *agent)
 	if (agent->creds_watched)
 		cred_monitor_reload(&agent->creds, &agent->policy);
 	try_apply(agent);
+	outbound_apply(&agent->outbound, &agent->policy);
 	publish(agent);
 }
 
@@ -452,7 +385,8 @@ static bool handle_signal(struct agent *agent, int fd)
 
 static int run(struct agent *agent)
 {
-	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, PROGRAM_WATCH, NFDS };
+	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, PROGRAM_WATCH,
+	       DNS, EGRESS_EVENTS, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
@@ -460,6 +394,8 @@ static int run(struct agent *agent)
 		[GUARD_EVENTS] = { .fd = -1, .events = POLLIN },
 		[GATE_EVENTS] = { .fd = -1, .events = POLLIN },
 		[PROGRAM_WATCH] = { .fd = -1, .events = POLLIN },
+		[DNS] = { .fd = -1, .events = POLLIN },
+		[EGRESS_EVENTS] = { .fd = -1, .events = POLLIN },
 	};
 	struct guard_events *events = NULL;
 	struct genl_watch *watch = NULL;
@@ -491,7 +427,8 @@ static int run(struct agent *agent)
 	mark_ready();
 	for (;;) {
 		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
-		int n;
+		bool dns_sooner;
+		int n, dns_ms;
 
 		if ((agent->creds_watched && agent->creds.audit_due) || agent->programs_due)
 			timeout = CRED_SETTLE_MS;
@@ -499,7 +436,16 @@ static int run(struct agent *agent)
 			timeout = publish_timeout_ms(agent);
 		pfd[GATE_EVENTS].fd = agent->gate_events ? genl_events_fd(agent->gate_events) : -1;
 		pfd[PROGRAM_WATCH].fd = program_watch_fd(&agent->programs);
-		n = poll(pfd, NFDS, timeout);
+		pfd[DNS].fd = outbound_resolver_fd(&agent->outbound);
+		pfd[EGRESS_EVENTS].fd = outbound_events_fd(&agent->outbound);
+		dns_ms = outbound_timeout_ms(&agent->outbound);
+		dns_sooner = dns_ms >= 0 && (timeout < 0 || dns_ms < timeout);
+		n = poll(pfd, NFDS, dns_sooner ? dns_ms : timeout);
+		/* Due or not, answered or timed out: the resolver sorts it out. */
+		outbound_run(&agent->outbound);
+		/* The resolver's timer, not the others': they are not due yet. */
+		if (n == 0 && dns_sooner)
+			continue;
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			break;
@@ -511,7 +457,7 @@ static int run(struct agent *agent)
 				agent->programs_due = false;
 				open_program_watch(agent);
 				if (guard_pinned())
-					configure_guard(agent);
+					guard_setup_configure(&agent->policy, &agent->creds);
 			}
 			if (!agent->policy_applied)
 				try_apply(agent);
@@ -525,10 +471,12 @@ static int run(struct agent *agent)
 			cred_monitor_read(&agent->creds);
 		if (pfd[GUARD_EVENTS].revents & POLLIN)
 			guard_events_read(events);
+		if (pfd[EGRESS_EVENTS].revents & POLLIN)
+			outbound_read_events(&agent->outbound);
 		/* At once, and again once a burst of changes has settled. */
 		if ((pfd[PROGRAM_WATCH].revents & POLLIN) && program_watch_read(&agent->programs)) {
 			if (guard_pinned())
-				configure_guard(agent);
+				guard_setup_configure(&agent->policy, &agent->creds);
 			open_program_watch(agent);
 			agent->programs_due = true;
 		}
@@ -592,10 +540,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("iotguardd", use_syslog);
-	mount_cgroup2();
+	outbound_mount_cgroup2();
 
 	/* The guard goes in first: it must not wait on a good policy file. */
-	attach_guard();
+	guard_setup_attach();
 	if (policy_load(agent.policy_path, &agent.policy, &error)) {
 		log_err("%s", error.msg);
 		/*
@@ -604,7 +552,7 @@ int main(int argc, char **argv)
 		 */
 		policy_defaults(&agent.policy);
 		if (guard_pinned())
-			configure_guard(&agent);
+			guard_setup_configure(&agent.policy, &agent.creds);
 		log_err("the kernel stays in its closed state until a valid policy is applied");
 		return 1;
 	}
@@ -617,8 +565,11 @@ int main(int argc, char **argv)
 	else
 		audit_credentials(&agent);
 	try_apply(&agent);
+	outbound_init(&agent.outbound);
+	outbound_apply(&agent.outbound, &agent.policy);
 	publish(&agent);
 	ret = run(&agent);
+	outbound_stop(&agent.outbound);
 	policy_release(&agent.policy);
 	return ret;
 }
