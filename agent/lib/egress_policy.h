@@ -32,7 +32,7 @@
 #define EGRESS_NAME_MAX 254		/* a DNS name, dot-separated, plus NUL */
 #define EGRESS_SERVICE_NAME_MAX 64	/* [A-Za-z0-9_.-], not "." or ".." */
 #define EGRESS_CGROUP_MAX 256		/* relative to the cgroup v2 root */
-/* Port ranges in one rule: "ports = [ 443, "8000-8100" ]". */
+/* Port ranges in one rule: "ports = ( 443, \"8000-8100\" )". */
 #define EGRESS_MAX_PORT_RANGES 8
 
 enum egress_mode {
