@@ -188,7 +188,8 @@ TEST_F(agent_egress, service_rule_through_run)
  * changes the agent installs the new address and drops the old, no later
  * than the refresh it schedules at 3/4 of the TTL (plus a query's time).
  */
-TEST_F(agent_egress, dns_name_resolved_and_refreshed)
+/* A refresh takes 3/4 of the TTL: more than the harness's default 30 s with setup. */
+TEST_F_TIMEOUT(agent_egress, dns_name_resolved_and_refreshed, 120)
 {
 	long ms = wait_udp(ATTACKER_ADDR, UDP_OPEN, 0, 10000);
 
@@ -201,7 +202,8 @@ TEST_F(agent_egress, dns_name_resolved_and_refreshed)
 	EXPECT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM));
 }
 
-TEST_F(agent_egress, agent_killed_enforcement_stays)
+/* A new agent audits the accounts at start: slow under emulation. */
+TEST_F_TIMEOUT(agent_egress, agent_killed_enforcement_stays, 120)
 {
 	int pid = agentd_pid();
 
