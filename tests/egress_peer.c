@@ -30,21 +30,27 @@ static void count_udp(int fd, volatile int *counter)
 		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
 }
 
-static int listen_any(int type, int port)
+/* A TCP listener or UDP socket on addr (IPv4 or IPv6 text) and port; -1 on failure. */
+int peer_socket(const char *addr, int type, int port)
 {
-	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
-				  .sin6_addr = IN6ADDR_ANY_INIT };
-	int one = 1, fd = socket(AF_INET6, type | SOCK_NONBLOCK, 0);
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(addr, port, &ss);
+	int one = 1, fd = socket(ss.ss_family, type | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	if (bind(fd, (struct sockaddr *)&ss, len) ||
 	    (type == SOCK_STREAM && listen(fd, 128))) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+static int listen_any(int type, int port)
+{
+	return peer_socket("::", type, port);
 }
 
 /* In the peer namespace: count arrivals until killed. */

@@ -26,6 +26,8 @@ struct arrivals {
 
 /* Fork the counting peer (arr in shared memory); it runs until killed. */
 pid_t start_peer(struct arrivals *arr);
+/* A TCP listener (backlog 128) or UDP socket, non-blocking, on addr and port; -1 on failure. */
+int peer_socket(const char *addr, int type, int port);
 /* addr (IPv4 or IPv6 text) and port into *ss; the length. */
 int sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss);
 /* connect() from the device (and a datagram for UDP): 0 or -errno. */
