@@ -192,10 +192,10 @@ static int probe_listen(const char *file, int port, char **addrs, int n)
 			_exit(2);
 		for (int i = 0; i < n; i++) {
 			c[i].addr = addrs[i];
-			pfd[2 * i] = (struct pollfd){ .fd = peer_socket(addrs[i], SOCK_STREAM, port),
-						      .events = POLLIN };
-			pfd[2 * i + 1] = (struct pollfd){ .fd = peer_socket(addrs[i], SOCK_DGRAM, port),
-							  .events = POLLIN };
+			pfd[2 * i].fd = peer_socket(addrs[i], SOCK_STREAM, port);
+			pfd[2 * i + 1].fd = peer_socket(addrs[i], SOCK_DGRAM, port);
+			pfd[2 * i].events = POLLIN;
+			pfd[2 * i + 1].events = POLLIN;
 			if (pfd[2 * i].fd < 0 || pfd[2 * i + 1].fd < 0) {
 				fprintf(stderr, "egress_probe: cannot listen at %s port %d: %s\n",
 					addrs[i], port, strerror(errno));
@@ -220,21 +220,18 @@ static int probe_listen(const char *file, int port, char **addrs, int n)
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
-	int port;
+	/* Where the mode takes one, the port is its third word. */
+	int port = argc > 3 ? port_arg(argv[3]) : -1;
+	long n = argc == 5 ? strtol(argv[4], NULL, 10) : 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(mode, "connect") && argc == 4 && (port = port_arg(argv[3])) > 0)
+	if (!strcmp(mode, "connect") && argc == 4 && port > 0)
 		return probe_connect(argv[2], port);
 	if (!strcmp(mode, "raw") && argc == 2)
 		return probe_raw();
-	if (!strcmp(mode, "flood") && argc == 5 && (port = port_arg(argv[3])) > 0) {
-		long n = strtol(argv[4], NULL, 10);
-
-		if (n > 0 && n <= MAX_FLOOD)
-			return probe_flood(argv[2], port, n);
-	}
-	if (!strcmp(mode, "listen") && argc >= 5 && argc - 4 <= MAX_ADDRS &&
-	    (port = port_arg(argv[3])) > 0)
+	if (!strcmp(mode, "flood") && argc == 5 && port > 0 && n > 0 && n <= MAX_FLOOD)
+		return probe_flood(argv[2], port, n);
+	if (!strcmp(mode, "listen") && argc >= 5 && argc - 4 <= MAX_ADDRS && port > 0)
 		return probe_listen(argv[2], port, argv + 4, argc - 4);
 	fprintf(stderr, "usage: egress_probe connect ADDR PORT\n"
 		"       egress_probe raw\n"
