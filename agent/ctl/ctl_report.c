@@ -113,6 +113,7 @@ static void gather(struct device_facts *f, const struct iotguard_policy *policy)
 	gather_listeners(f);
 	f->force_unload = kconfig_running("CONFIG_MODULE_FORCE_UNLOAD", f->force_unload_source);
 	publish_gather(policy, time(NULL), &f->published);
+	egress_state_read(&f->outbound);
 }
 
 static int load_policy(const char *path, struct iotguard_policy *policy)

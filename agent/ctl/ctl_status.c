@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * iotguardctl status: the device's iotguard state, as text or JSON; the
- * module's, the network gate's, the login guard's and what is published.
+ * module's, the network gate's, the login guard's, the outbound policy's
+ * and what is published.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/socket.h>
 #include <json-c/json.h>
 #include "ctl.h"
+#include "egress_state.h"
 #include "genl_client.h"
 #include "kconfig.h"
 #include "login_guard_loader.h"
@@ -151,6 +154,45 @@ static void print_guard_lock(const struct module_status *st)
 	       lock.audit_only ? "audit" : "enforce", st->held_links);
 }
 
+/* The outbound policy the kernel holds (egress_state.h). */
+static void print_outbound(void)
+{
+	struct egress_state o;
+	const char *mode;
+
+	egress_state_read(&o);
+	if (o.read_error) {
+		printf("  outbound:           unknown (%s%s)\n", strerror(-o.read_error),
+		       o.read_error == -EACCES || o.read_error == -EPERM ? ": run as root" : "");
+		return;
+	}
+	mode = egress_state_mode(&o);
+	printf("  outbound:\n");
+	printf("    attached:         %s\n", !o.attached ? "no (is iotguardd running?)" :
+	       o.lsm_hooks ? "yes, with the LSM hooks (raw and packet sockets)" :
+	       "yes; DEGRADED: " EGRESS_NO_LSM_TEXT);
+	printf("    installed:        %s\n", o.installed ? "yes" :
+	       "no: every destination is allowed");
+	if (o.installed) {
+		printf("    mode:             %s\n", !strcmp(mode, "audit") ?
+		       "audit (counts, refuses nothing)" : mode);
+		printf("    default:          %s\n", o.config.default_deny ? "deny" : "allow");
+		printf("    raw sockets:      %s\n", o.config.raw_sockets ? "allowed" : "refused");
+		printf("    rules:            %u, %zu service cgroup(s)\n", o.config.rule_count,
+		       o.services);
+		printf("    generation:       %u\n", o.gen);
+	}
+	if (o.lock.locked)
+		printf("    locked:           yes: the floor until reboot is %s, %u rule(s)\n",
+		       o.lock.config.enforce ? "enforce" : "audit", o.lock.config.rule_count);
+	else
+		printf("    locked:           no\n");
+	printf("    counters:        ");
+	for (int i = 0; i < __EGRESS_STAT_MAX; i++)
+		printf(" %s %llu", egress_stat_name(i), (unsigned long long)o.stats[i]);
+	printf("\n");
+}
+
 static void print_text(const struct module_status *st,
 		       const struct guard_probe *probe, enum kconfig_answer force_unload,
 		       const char *source)
@@ -173,6 +215,7 @@ static void print_text(const struct module_status *st,
 	       "RISK: unknown, no kernel configuration readable", source);
 	ctl_gate_print_text(st);
 	ctl_publish_print_text();
+	print_outbound();
 	print_guard_counts();
 	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
 		printf("  %-19s %llu\n", counter_names[i],
@@ -185,6 +228,7 @@ static void print_json(const struct module_status *st,
 	json_object *root = json_object_new_object();
 	json_object *counters = json_object_new_object();
 	json_object *guard = json_object_new_object();
+	struct egress_state outbound;
 
 	json_object_object_add(root, "version", json_object_new_string(st->version));
 	json_object_object_add(root, "mode", json_object_new_string(mode_name(st->mode)));
@@ -201,6 +245,8 @@ static void print_json(const struct module_status *st,
 	json_object_object_add(guard, "attached", json_object_new_boolean(guard_pinned()));
 	json_object_object_add(guard, "state", json_object_new_string(guard_state_text(probe)));
 	json_object_object_add(root, "login_guard", guard);
+	egress_state_read(&outbound);
+	json_object_object_add(root, "outbound", egress_state_json(&outbound));
 	/* true, false, or null when no kernel configuration is readable. */
 	json_object_object_add(root, "kernel_force_unload", force_unload == KCONFIG_UNKNOWN ? NULL :
 			       json_object_new_boolean(force_unload == KCONFIG_SET));

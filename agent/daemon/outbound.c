@@ -9,6 +9,7 @@
 #include "egress_install.h"
 #include "egress_loader.h"
 #include "egress_maps.h"
+#include "egress_state.h"
 #include "log.h"
 #include "login_guard_loader.h"
 #include "outbound.h"
@@ -98,9 +99,7 @@ static int start(struct outbound *o, struct iotguard_error *err)
 	if (ret < 0)
 		return ret;
 	if (!opts.lsm)
-		log_err("outbound policy: DEGRADED: BPF LSM is not active: packet sockets are "
-			"not refused and raw IP sockets only by the cgroup hooks; boot with "
-			"lsm=...,bpf");
+		log_err("outbound policy: DEGRADED: " EGRESS_NO_LSM_TEXT "; boot with lsm=...,bpf");
 	ret = find_agent_cgroup(o, err);
 	if (ret)
 		return ret;

@@ -254,9 +254,9 @@ static int freeze(const char *pin)
 	return ret;
 }
 
-static int read_one(const char *pin, void *value)
+/* Element key of the pinned array at pin. */
+static int read_at(const char *pin, __u32 key, void *value)
 {
-	__u32 key = 0;
 	int fd, ret;
 
 	fd = bpf_obj_get(pin);
@@ -265,6 +265,11 @@ static int read_one(const char *pin, void *value)
 	ret = bpf_map_lookup_elem(fd, &key, value) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+static int read_one(const char *pin, void *value)
+{
+	return read_at(pin, 0, value);
 }
 
 int egress_lock_state(struct egress_lock *lock)
@@ -335,6 +340,30 @@ int egress_lock_floor(struct iotguard_error *err)
 int egress_active_state(struct egress_active *active)
 {
 	return read_one(EGRESS_ACTIVE_PIN, active);
+}
+
+int egress_config_state(__u32 gen, struct egress_config *config)
+{
+	return read_at(EGRESS_CONFIG_PIN, gen & 1, config);
+}
+
+int egress_service_count(__u32 gen)
+{
+	struct egress_service_key key, prev;
+	int fd, count = 0;
+	bool first = true;
+
+	fd = bpf_obj_get(EGRESS_SERVICES_PIN);
+	if (fd < 0)
+		return -errno;
+	/* A hash map: its keys walk in any order, each once. */
+	while (!bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
+		count += key.gen == (gen & 1);
+		prev = key;
+		first = false;
+	}
+	close(fd);
+	return count;
 }
 
 int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX])

@@ -47,6 +47,12 @@ int egress_lock_floor(struct iotguard_error *err);
 /* The pinned egress_lock entry. */
 int egress_lock_state(struct egress_lock *lock);
 
+/* The settings of generation gen (egress_active's gen when installed). */
+int egress_config_state(__u32 gen, struct egress_config *config);
+
+/* How many service cgroups generation gen holds, or -errno. */
+int egress_service_count(__u32 gen);
+
 /* The counters, summed over CPUs. */
 int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX]);
 

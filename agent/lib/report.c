@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The compliance report's rows and JSON, judged from gathered facts (report.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -305,6 +306,77 @@ static void row_interfaces(const struct device_facts *f, struct report_row *row)
 		    "the rest");
 }
 
+/*
+ * The installed policy: what fails it first (evidence cut short at the end
+ * never hides it), then its settings and counters, then what weakens it.
+ */
+static void outbound_evidence(const struct device_facts *f, struct report_row *row)
+{
+	const struct egress_state *o = &f->outbound;
+
+	if (!o->attached)
+		say(row, "the programs are NOT attached: nothing is judged; ");
+	else if (!o->config.enforce)
+		say(row, "audit mode: counts, refuses nothing; ");
+	say(row, "%s, default %s, %u rule(s), %zu service cgroup(s); %llu refused, %llu audited "
+	    "of %llu checked", egress_state_mode(o), o->config.default_deny ? "deny" : "allow",
+	    o->config.rule_count, o->services,
+	    (unsigned long long)o->stats[EGRESS_STAT_DENIED],
+	    (unsigned long long)o->stats[EGRESS_STAT_AUDITED],
+	    (unsigned long long)o->stats[EGRESS_STAT_CHECKED]);
+	if (o->stats[EGRESS_STAT_EVENTS_LOST])
+		say(row, " (%llu refusal event(s) lost)",
+		    (unsigned long long)o->stats[EGRESS_STAT_EVENTS_LOST]);
+	if (o->attached && !o->lsm_hooks && !o->config.raw_sockets)
+		say(row, "; DEGRADED: " EGRESS_NO_LSM_TEXT);
+	if (!f->policy->has_egress)
+		say(row, "; the policy file has no egress section: iotguardd removes this policy "
+		    "at its next start or SIGHUP");
+	else if ((f->policy->egress.mode == EGRESS_MODE_ENFORCE) != !!o->config.enforce)
+		say(row, "; the policy file says %s: not applied yet",
+		    f->policy->egress.mode == EGRESS_MODE_ENFORCE ? "enforce" : "audit");
+	if (o->lock.locked)
+		say(row, "; locked until reboot (floor: %s, %u rule(s))",
+		    o->lock.config.enforce ? "enforce" : "audit", o->lock.config.rule_count);
+	else
+		say(row, "; not locked");
+}
+
+/*
+ * Judged by what the kernel holds. No outbound policy at all is not
+ * applicable: the law's baseline asks for none and the policy file may
+ * leave it out. A policy the file asks for but the kernel does not hold,
+ * one that is not attached, or one in audit mode fails.
+ */
+static void row_outbound(const struct device_facts *f, struct report_row *row)
+{
+	const struct egress_state *o = &f->outbound;
+
+	set(row, "Outbound policy", "Outbound connections follow a policy", ROW_FAIL);
+	if (o->read_error) {
+		say(row, "the outbound policy's state could not be read (%s%s)",
+		    strerror(-o->read_error), o->read_error == -EACCES ||
+		    o->read_error == -EPERM ? ": run as root" : "");
+		return;
+	}
+	if (o->installed) {
+		outbound_evidence(f, row);
+		if (o->attached && o->config.enforce)
+			row->result = ROW_PASS;
+		return;
+	}
+	if (!f->policy->has_egress) {
+		row->result = ROW_NOT_APPLICABLE;
+		say(row, "no outbound policy: every destination is allowed (the policy file has no "
+		    "egress section)");
+		return;
+	}
+	say(row, "no outbound policy: the policy file has an egress section (mode %s) but %s "
+	    "(is iotguardd running?)",
+	    f->policy->egress.mode == EGRESS_MODE_ENFORCE ? "enforce" : "audit",
+	    o->attached ? "none is installed" : "the programs are not attached");
+}
+
 void report_build(const struct device_facts *f, struct report_row rows[REPORT_ROWS])
 {
 	row_passwords(f, &rows[ROW_PSTI_1], "PSTI Sch.1 §1", "No universal default password");
@@ -322,9 +394,7 @@ void report_build(const struct device_facts *f, struct report_row rows[REPORT_RO
 	row_support(f, &rows[ROW_ETSI_5_3_13], "ETSI 5.3-13",
 		    "The support period is published clearly and accessibly");
 	row_interfaces(f, &rows[ROW_ETSI_5_6_1]);
-	set(&rows[ROW_OUTBOUND], "Outbound policy", "Outbound connections follow a policy",
-	    ROW_NOT_APPLICABLE);
-	say(&rows[ROW_OUTBOUND], "this version of iotguard enforces no outbound-connection policy");
+	row_outbound(f, &rows[ROW_OUTBOUND]);
 }
 
 bool report_compliant(const struct report_row *rows)
@@ -367,7 +437,7 @@ static json_object *statement_json(const struct device_facts *f)
 
 json_object *report_json(const struct device_facts *f, const struct report_row *rows)
 {
-	json_object *root = json_object_new_object(), *arr = json_object_new_array();
+	json_object *root = json_object_new_object(), *arr = json_object_new_array(), *outbound;
 	char generated[RFC3339_MAX];
 
 	rfc3339_format(f->published.generated, generated);
@@ -386,5 +456,9 @@ json_object *report_json(const struct device_facts *f, const struct report_row *
 	}
 	json_object_object_add(root, "requirements", arr);
 	json_object_object_add(root, "statement_of_compliance", statement_json(f));
+	outbound = egress_state_json(&f->outbound);
+	json_object_object_add(outbound, "policy_file_egress",
+			       json_object_new_boolean(f->policy->has_egress));
+	json_object_object_add(root, "outbound", outbound);
 	return root;
 }

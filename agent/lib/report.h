@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <json-c/json.h>
 #include "audit.h"
+#include "egress_state.h"
 #include "genl_client.h"
 #include "kconfig.h"
 #include "publish.h"
@@ -54,6 +55,8 @@ struct device_facts {
 	/* CONFIG_MODULE_FORCE_UNLOAD: `rmmod -f` ignores lock's module reference. */
 	enum kconfig_answer force_unload;
 	char force_unload_source[KCONFIG_SOURCE_MAX];
+	/* The outbound policy the kernel holds: what is in force, whatever the file says. */
+	struct egress_state outbound;
 };
 
 enum report_row_index {

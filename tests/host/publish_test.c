@@ -3,8 +3,8 @@
  * Host unit tests of what the device publishes: calendar arithmetic (leap
  * years, month ends, time zones, the day-boundary meaning of SUPPORT_END),
  * security.txt generation and validation, the never-shortened support
- * period and its state file, and the JSON schemas of status.json and the
- * compliance report. Built with ASan and UBSan.
+ * period and its state file, and status.json's schema (the compliance
+ * report's rows are report_test.c's). Built with ASan and UBSan.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,17 +18,9 @@
 #include "policy.h"
 #include "publish.h"
 #include "report.h"
+#include "report_lib.h"
 #include "security_txt.h"
 #include "support.h"
-
-#define DAY 86400
-
-static int64_t day(const char *iso)
-{
-	int64_t d = -1;
-
-	return date_parse(iso, &d) ? INT64_MIN : d;
-}
 
 static const char *iso(int64_t d, char buf[DATE_ISO_LEN])
 {
@@ -155,23 +147,6 @@ TEST(thousands)
 	EXPECT_STREQ("999", buf);
 	format_thousands(1234567, buf, sizeof(buf));
 	EXPECT_STREQ("1,234,567", buf);
-}
-
-static void example_policy(struct iotguard_policy *policy)
-{
-	struct disclosure_policy *d = &policy->publish.disclosure;
-
-	policy_defaults(policy);
-	strcpy(policy->publish.product.manufacturer, "Example Devices Ltd");
-	strcpy(policy->publish.product.model, "ExampleCam 3");
-	strcpy(d->contacts[0], "mailto:security@example.com");
-	strcpy(d->contacts[1], "https://example.com/report");
-	d->contact_count = 2;
-	strcpy(d->policy_url, "https://example.com/policy");
-	strcpy(d->languages[0], "en");
-	strcpy(d->languages[1], "de");
-	d->language_count = 2;
-	strcpy(d->encryption, "https://example.com/pgp-key.txt");
 }
 
 TEST(security_txt_generated_from_the_policy_is_valid)
@@ -381,154 +356,6 @@ TEST_F(state, policy_load_checked_refuses_a_shorter_period)
 	EXPECT_EQ(-EINVAL, policy_load_checked(conf, self->path, &policy, &self->error));
 	EXPECT_NE(NULL, strstr(self->error.msg, ":1: unknown mode \"loud\""))
 		TH_LOG("%s", self->error.msg);
-}
-
-static void facts(struct device_facts *f, const struct iotguard_policy *policy,
-		  enum account_class root_class)
-{
-	static struct account_fact root;
-
-	memset(f, 0, sizeof(*f));
-	f->accounts = &root;
-	f->policy = policy;
-	f->module_loaded = true;
-	f->module.mode = IOTGUARD_MODE_ENFORCE;
-	f->module.cred_state = audit_flagged(root_class) ? IOTGUARD_CRED_DEFAULT :
-			       IOTGUARD_CRED_PROVISIONED;
-	gate_settings_defaults(&f->module.gate);
-	f->login_guard = "attached";
-	f->audited = true;
-	strcpy(f->accounts[0].name, "root");
-	f->accounts[0].scheme = "sha512crypt";
-	f->accounts[0].class = root_class;
-	f->account_count = 1;
-	f->passwd_tool = true;
-	f->listeners[0] = 22;
-	f->listener_count = 1;
-	f->published.policy = policy;
-	f->published.generated = day("2026-11-29") * DAY;
-	f->published.support_set = f->published.support_recorded = true;
-	f->published.record.updates_until = day("2030-12-31");
-	f->published.record.history_count = 1;
-	f->published.record.history[0].updates_until = day("2030-12-31");
-	f->published.record.history[0].published = day("2026-11-29");
-	support_evaluate(day("2030-12-31"), 180, day("2026-11-29"), &f->published.support);
-	strcpy(f->published.os_release_support_end, "2031-01-01");
-	f->published.os_release_matches = true;
-	f->published.security_txt_ok = true;
-	f->published.security_txt.contacts = 2;
-	f->published.security_txt.expires = (day("2026-11-29") + 365) * DAY;
-}
-
-static const char *row_field(json_object *row, const char *key)
-{
-	json_object *v;
-
-	return json_object_object_get_ex(row, key, &v) && json_object_is_type(v, json_type_string) ?
-	       json_object_get_string(v) : NULL;
-}
-
-/* No cap: the 65th of 65 accounts, the only flagged one, still fails §1. */
-TEST(report_flags_the_last_of_many_accounts)
-{
-	static struct iotguard_policy policy;
-	static struct account_fact many[65];
-	static struct device_facts f;
-	struct report_row rows[REPORT_ROWS];
-
-	example_policy(&policy);
-	facts(&f, &policy, ACCOUNT_PROVISIONED);
-	for (size_t i = 0; i < 65; i++) {
-		snprintf(many[i].name, sizeof(many[i].name), "user%zu", i);
-		many[i].scheme = "locked";
-		many[i].class = ACCOUNT_LOCKED;
-	}
-	many[64].scheme = "none";
-	many[64].class = ACCOUNT_EMPTY;
-	f.accounts = many;
-	f.account_count = 65;
-	report_build(&f, rows);
-	EXPECT_EQ(ROW_FAIL, rows[ROW_PSTI_1].result);
-	EXPECT_EQ(ROW_FAIL, rows[ROW_ETSI_5_1_1].result);
-	EXPECT_NE(NULL, strstr(rows[ROW_PSTI_1].evidence,
-			       "65 account(s), 1 flagged; user64: none, empty password (FLAGGED)"))
-		TH_LOG("%s", rows[ROW_PSTI_1].evidence);
-	EXPECT_FALSE(report_compliant(rows));
-}
-
-TEST(report_json_schema_and_verdicts)
-{
-	static const char *const ids[] = {
-		"PSTI Sch.1 §1", "PSTI Sch.1 §2", "PSTI Sch.1 §3", "ETSI 5.1-1", "ETSI 5.1-2",
-		"ETSI 5.1-3", "ETSI 5.1-4", "ETSI 5.1-5", "ETSI 5.2-1", "ETSI 5.3-13",
-		"ETSI 5.6-1", "Outbound policy",
-	};
-	static struct iotguard_policy policy;
-	static struct device_facts f;
-	struct report_row rows[REPORT_ROWS];
-	json_object *root, *reqs, *v, *statement;
-
-	example_policy(&policy);
-	policy.publish.support.set = true;
-	policy.publish.compliance.declared_ports[0] = 22;
-	policy.publish.compliance.declared_port_count = 1;
-	strcpy(policy.publish.compliance.standards[0], "ETSI EN 303 645 V2.1.1");
-	policy.publish.compliance.standard_count = 1;
-
-	facts(&f, &policy, ACCOUNT_PROVISIONED);
-	report_build(&f, rows);
-	root = report_json(&f, rows);
-	ASSERT_NE(NULL, root);
-	EXPECT_STREQ(REPORT_SCHEMA, row_field(root, "schema"));
-	EXPECT_STREQ("2026-11-29T00:00:00Z", row_field(root, "generated"));
-	ASSERT_TRUE(json_object_object_get_ex(root, "compliant", &v));
-	EXPECT_TRUE(json_object_get_boolean(v)) TH_LOG("%s", json_object_to_json_string(root));
-	ASSERT_TRUE(json_object_object_get_ex(root, "requirements", &reqs));
-	ASSERT_EQ(sizeof(ids) / sizeof(ids[0]), json_object_array_length(reqs));
-	for (size_t i = 0; i < json_object_array_length(reqs); i++) {
-		json_object *row = json_object_array_get_idx(reqs, i);
-		const char *result = row_field(row, "result");
-
-		EXPECT_STREQ(ids[i], row_field(row, "id"));
-		ASSERT_NE(NULL, row_field(row, "requirement"));
-		ASSERT_NE(NULL, row_field(row, "evidence"));
-		EXPECT_NE(0, row_field(row, "evidence")[0]) TH_LOG("%s has no evidence", ids[i]);
-		ASSERT_NE(NULL, result);
-		EXPECT_TRUE(!strcmp(result, "pass") || !strcmp(result, "fail") || !strcmp(result, "n/a"));
-		EXPECT_STREQ(i == ROW_OUTBOUND ? "n/a" : "pass", result) TH_LOG("%s: %s", ids[i],
-			row_field(row, "evidence"));
-	}
-	ASSERT_TRUE(json_object_object_get_ex(root, "statement_of_compliance", &statement));
-	EXPECT_STREQ("Example Devices Ltd", row_field(statement, "manufacturer"));
-	EXPECT_STREQ("2030-12-31", row_field(statement, "security_updates_until"));
-	ASSERT_TRUE(json_object_object_get_ex(statement, "standards", &v));
-	EXPECT_EQ(1, json_object_array_length(v));
-	json_object_put(root);
-
-	/* The vendor default: both password rows fail, nothing else does. */
-	facts(&f, &policy, ACCOUNT_DEFAULT);
-	report_build(&f, rows);
-	for (size_t i = 0; i < REPORT_ROWS; i++) {
-		bool password_row = i == ROW_PSTI_1 || i == ROW_ETSI_5_1_1;
-
-		EXPECT_EQ(password_row ? ROW_FAIL : i == ROW_OUTBOUND ? ROW_NOT_APPLICABLE : ROW_PASS,
-			  rows[i].result) TH_LOG("%s: %s", rows[i].id, rows[i].evidence);
-	}
-	EXPECT_NE(NULL, strstr(rows[ROW_PSTI_1].evidence, "root: sha512crypt, known default (FLAGGED)"))
-		TH_LOG("%s", rows[ROW_PSTI_1].evidence);
-	EXPECT_FALSE(report_compliant(rows));
-
-	/* An undeclared listener, an ended period, a missing module. */
-	facts(&f, &policy, ACCOUNT_PROVISIONED);
-	f.listeners[1] = 8080;
-	f.listener_count = 2;
-	support_evaluate(day("2030-12-31"), 180, day("2031-01-01"), &f.published.support);
-	f.module_loaded = false;
-	report_build(&f, rows);
-	EXPECT_EQ(ROW_FAIL, rows[ROW_ETSI_5_6_1].result);
-	EXPECT_NE(NULL, strstr(rows[ROW_ETSI_5_6_1].evidence, "8080 (NOT DECLARED)"));
-	EXPECT_EQ(ROW_FAIL, rows[ROW_PSTI_3].result);
-	EXPECT_EQ(ROW_FAIL, rows[ROW_ETSI_5_1_5].result);
 }
 
 TEST(status_json_schema)
