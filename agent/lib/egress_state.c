@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The outbound policy in force, read from the kernel's pinned maps, and as JSON (egress_state.h). */
+/* The outbound policy in force, read from the kernel's pinned maps, and as JSON. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
