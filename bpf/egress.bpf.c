@@ -11,8 +11,9 @@
  *   the protocol's pre_connect hook.
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
- * - lsm/socket_create: raw IP and AF_PACKET sockets, refused at creation.
- *   AF_PACKET has no cgroup hook, so this needs BPF LSM.
+ * - lsm/socket_create: raw IP, AF_PACKET and AF_XDP sockets, refused at
+ *   creation; lsm/tun_dev_attach: tun and tap devices, refused likewise.
+ *   They have no cgroup hook, so this needs BPF LSM.
  * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
  *   before 6.2's), with a clean EPERM and the process named.
  * - cgroup_skb/egress: the backstop for ICMP and ICMPv6 echo requests,
@@ -33,6 +34,7 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define AF_PACKET 17
+#define AF_XDP 44
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
 #define IPPROTO_ICMP 1
@@ -537,7 +539,8 @@ int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern,
 	/* The kernel's own sockets are not a process's outbound traffic. */
 	if (kern)
 		return 0;
-	if (family == AF_PACKET ||
+	/* AF_XDP sends frames of its own making, past the IP stack: a packet socket too. */
+	if (family == AF_PACKET || family == AF_XDP ||
 	    ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW)) {
 		req.family = family;
 		req.sock_type = type;
@@ -545,6 +548,21 @@ int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern,
 		return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
 	}
 	return 0;
+}
+
+/*
+ * A tun or tap device lets a process write whole packets, which the kernel
+ * then routes or forwards past every hook above: attaching to one (which
+ * creating one does) is judged as a raw socket. family 0 marks it.
+ */
+SEC("lsm/tun_dev_attach")
+int BPF_PROG(egress_tun_attach, struct sock *sk, void *security, int ret)
+{
+	struct egress_req req = { .hook = EGRESS_HOOK_SOCKET };
+
+	if (ret)
+		return ret;
+	return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
 }
 
 /* An unconnected ping socket's sendto() has no cgroup hook before 6.2. */

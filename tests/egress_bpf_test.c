@@ -14,9 +14,12 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -154,6 +157,23 @@ TEST_F(egress, raw_and_packet_sockets)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP)));
 	EXPECT_EQ(EPERM, errno);
+	/* The obsolete SOCK_PACKET is a packet socket by the time the hook sees it. */
+	EXPECT_EQ(-1, socket(AF_INET, SOCK_PACKET, htons(ETH_P_ALL)));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, socket(AF_XDP, SOCK_RAW, 0));
+	EXPECT_TRUE(errno == EPERM || errno == EAFNOSUPPORT) TH_LOG("%s", strerror(errno));
+	/* A tun device writes packets past every socket hook. */
+	run_capture("modprobe tun", NULL, 0);
+	fd = open("/dev/net/tun", O_RDWR);
+	ASSERT_LE(0, fd) TH_LOG("/dev/net/tun: %s", strerror(errno));
+	{
+		struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+
+		strcpy(ifr.ifr_name, "egtun0");
+		EXPECT_EQ(-1, ioctl(fd, TUNSETIFF, &ifr));
+		EXPECT_EQ(EPERM, errno);
+		close(fd);
+	}
 	/* Allowed when the policy says so. */
 	ASSERT_EQ(0, apply_tables(true, true));
 	fd = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);

@@ -176,7 +176,7 @@ int outbound_apply(struct outbound *o, const struct iotguard_policy *policy)
 		return ret;
 	}
 	o->installed = true;
-	log_info("outbound policy in force: %s, default %s, %zu rules, %zu services, %d "
+	log_info("outbound policy in force: %s, default %s, %zu rule(s), %zu service(s), %d "
 		 "table entries; %zu DNS names resolving", policy->egress.mode ==
 		 EGRESS_MODE_AUDIT ? "audit mode (counts, refuses nothing)" : "enforced",
 		 policy->egress.default_action == EGRESS_ACTION_DENY ? "deny" : "allow",

@@ -15,6 +15,9 @@
 #ifndef AF_PACKET
 #define AF_PACKET 17
 #endif
+#ifndef AF_XDP
+#define AF_XDP 44
+#endif
 
 struct egress_events {
 	struct ring_buffer *rb;
@@ -170,9 +173,15 @@ void egress_event_format(const struct egress_event *event, const struct egress_p
 		}
 		snprintf(who, sizeof(who), "pid %u (%s)", event->pid, comm);
 	}
+	if (event->hook == EGRESS_HOOK_SOCKET && !event->family) {
+		snprintf(out, len, "outbound: %s a tun/tap device: %s, %s, by %s", verb, who, svc,
+			 rule);
+		return;
+	}
 	if (event->hook == EGRESS_HOOK_SOCKET) {
 		snprintf(out, len, "outbound: %s a %s socket (protocol %u): %s, %s, by %s", verb,
-			 event->family == AF_PACKET ? "packet" : "raw IP", event->proto, who, svc,
+			 event->family == AF_PACKET ? "packet" : event->family == AF_XDP ? "AF_XDP" :
+			 "raw IP", event->proto, who, svc,
 			 rule);
 		return;
 	}

@@ -99,7 +99,7 @@ check report_passes_every_row_after "$(lines '^All requirements pass\.$')" 1
 check nothing_logged_in_with_a_default "$(lines 'root / admin: logged in|[1-9][0-9]* logged in,')" 0
 # The outbound scene. Its sections, each up to the next heading.
 section() { awk -v h="$1" '/== / { on = index($0, h) > 0; next } on' "$out"; }
-check outbound_policy_in_force "$(lines '^  outbound policy in force: enforced, default deny, 1 rules')" 1
+check outbound_policy_in_force "$(lines '^  outbound policy in force: enforced, default deny, 1 rule\(s\)')" 1
 check explain_denies_c2_and_victim_allows_cloud "$(lines '^  ((tcp to 10\.99\.0\.4|udp to 10\.99\.0\.5) port 8883: denied by the default|tcp to 10\.99\.0\.3 port 8883: allowed by rule 1 )')" 3
 check c2_refused "$(lines '^  connect to 10\.99\.0\.4 port 8883: refused \(Operation not permitted\)$')" 1
 check raw_and_packet_sockets_refused "$(lines '^  (raw IP|packet) socket \([^)]*\): refused \(Operation not permitted\)$')" 2
