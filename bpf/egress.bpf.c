@@ -95,7 +95,8 @@ struct {
 /*
  * The policy at `iotguardctl lock`: copies frozen right after (no syscall
  * can change them again) that programs may only read. Until reboot every
- * decision must pass both the live policy and this floor.
+ * decision must pass both the live policy and this floor. The same shapes
+ * as the live maps above: a BPF map is declared whole, each on its own.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

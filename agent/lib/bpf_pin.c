@@ -128,3 +128,16 @@ int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max)
 	}
 	return (int)n;
 }
+
+int bpf_pin_freeze(const char *pin)
+{
+	int fd = bpf_obj_get(pin), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* EBUSY: frozen already, by an earlier lock. */
+	if (bpf_map_freeze(fd) && errno != EBUSY)
+		ret = -errno;
+	close(fd);
+	return ret;
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Pinned BPF links in bpffs, shared by the login guard's and the outbound
- * policy's loaders: is the same program already pinned, and replacing a
- * pinned link without a moment where nothing is attached.
+ * Pinned BPF objects in bpffs, shared by the login guard and the outbound
+ * policy: is the same program already pinned, replacing a pinned link
+ * without a moment where nothing is attached, the links to hand the module
+ * at lock, freezing a pinned map.
  */
 #ifndef IOTGUARD_BPF_PIN_H
 #define IOTGUARD_BPF_PIN_H
@@ -27,5 +28,11 @@ int bpf_pin_link(struct bpf_link *link, const char *pin, struct iotguard_error *
  * -errno (-E2BIG if more than max).
  */
 int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max);
+
+/*
+ * Freeze the map pinned at pin (BPF_MAP_FREEZE: no syscall writes it again,
+ * root included). Frozen already is fine. 0 or -errno.
+ */
+int bpf_pin_freeze(const char *pin);
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpf_pin.h"
 #include "egress_maps.h"
 
 struct egress_fds {
@@ -212,7 +213,11 @@ int egress_uninstall(struct iotguard_error *err)
 	return ret;
 }
 
-/* Copy generation gen's entries of one pinned map into another. */
+/*
+ * Copy generation gen's entries of one pinned map into another. The walk
+ * of login_guard_maps.c's copy_map, over keys and values of other sizes
+ * and with a generation to pick.
+ */
 static int copy_gen(const char *from_pin, const char *to_pin, size_t key_size, int gen)
 {
 	/* Every value fits the largest, a set. */
@@ -239,18 +244,6 @@ static int copy_gen(const char *from_pin, const char *to_pin, size_t key_size, i
 	}
 	close(to);
 	close(from);
-	return ret;
-}
-
-static int freeze(const char *pin)
-{
-	int fd = bpf_obj_get(pin), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (bpf_map_freeze(fd) && errno != EBUSY)
-		ret = -errno;
-	close(fd);
 	return ret;
 }
 
@@ -320,7 +313,7 @@ int egress_lock_floor(struct iotguard_error *err)
 		lock.config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
 	}
 	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++) {
-		ret = freeze(frozen[i]);
+		ret = bpf_pin_freeze(frozen[i]);
 		if (ret)
 			return iotguard_fail_errno(err, -ret, "freezing %s", frozen[i]);
 	}

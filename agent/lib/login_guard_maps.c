@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpf_pin.h"
 #include "login_guard_maps.h"
 
 /* The kernel's dev_t: 12 bits of major above 20 bits of minor. */
@@ -217,19 +218,6 @@ static int copy_map(const char *from_pin, const char *to_pin)
 	return ret;
 }
 
-static int freeze(const char *pin)
-{
-	int fd = bpf_obj_get(pin), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	/* EBUSY: frozen already, by an earlier lock. */
-	if (bpf_map_freeze(fd) && errno != EBUSY)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 int guard_lock_state(struct login_guard_lock *lock)
 {
 	__u32 key = 0;
@@ -288,7 +276,7 @@ int guard_lock(void)
 	if (!ret)
 		ret = copy_map(LOGIN_GUARD_PROGRAMS_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN);
 	for (size_t i = 0; !ret && i < sizeof(frozen) / sizeof(frozen[0]); i++)
-		ret = freeze(frozen[i]);
+		ret = bpf_pin_freeze(frozen[i]);
 	if (ret)
 		return ret;
 	if (!ret)
