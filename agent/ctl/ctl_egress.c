@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include "ctl.h"
 #include "egress_explain.h"
+#include "egress_maps.h"
 #include "policy.h"
 
 #define EXPLAIN_USAGE "iotguardctl egress explain ADDR PORT [--proto tcp|udp|icmp] " \
@@ -93,6 +94,7 @@ static int cmd_egress_explain(int argc, char **argv)
 	char text[EGRESS_EXPLAIN_TEXT_MAX];
 	struct iotguard_policy policy;
 	struct egress_decision d;
+	struct egress_lock lock;
 	struct iotguard_error error;
 	int opt, ret;
 
@@ -125,6 +127,10 @@ static int cmd_egress_explain(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	fputs(text, stdout);
+	/* explain judges the file; after a lock the kernel also holds the floor. */
+	if (!egress_lock_state(&lock) && lock.locked)
+		printf("note: locked until reboot: the outbound policy in force at the lock must "
+		       "allow it too (iotguardctl status shows that floor)\n");
 	return d.allowed ? EXIT_OK : EXIT_FAIL;
 }
 
