@@ -134,6 +134,9 @@ TEST_F(egress_lock, stricter_still_applies)
 	struct egress_lock lock;
 	char out[4096];
 
+	/* explain judges the file, and says the floor applies too. */
+	run_capture("iotguardctl egress explain " ATTACKER_ADDR " 4431", out, sizeof(out));
+	EXPECT_NE(NULL, strstr(out, "note: locked until reboot")) TH_LOG("%s", out);
 	/* A second lock changes nothing. */
 	EXPECT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
 	ASSERT_EQ(0, egress_lock_state(&lock));
