@@ -287,7 +287,7 @@ help:
 	@echo "make            build the module, the BPF objects and skeletons, iotguardd and iotguardctl"
 	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
-	@echo "make bench      audit cost in crypt calls; setuid() cost with the guard, as a ratio"
+	@echo "make bench      audit cost in crypt calls; setuid(), inbound and outbound costs as ratios"
 	@echo "make install    install into DESTDIR with PREFIX and SYSCONFDIR: install-agent,"
 	@echo "                install-bpf and install-module, each alone for its own package"
 	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/bench-egress's summary of the guest's lines
+#   pair ROUND CONFIG NONE_CONNECT_NS NONE_FLOW_NS WITH_CONNECT_NS WITH_FLOW_NS RUNTIME_NS|-
+# Every figure is a ratio per round (the configuration against nothing
+# attached, measured next to it), summarised as median [min..max]; where
+# that spread is wider than the effect (max - min > |median - 1|) the figure
+# is "within noise". Writes JSON to json= and the plot's data to dat=.
+
+function sort(a, n,   i, j, t) {
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+}
+# The ratios of key's rounds into S_MED, S_MIN, S_MAX, S_LIST; the count.
+function summarise(arr, key,   r, n, v) {
+	n = 0
+	S_LIST = ""
+	for (r = 1; r <= rounds; r++)
+		if ((key, r) in arr) {
+			v[++n] = arr[key, r]
+			S_LIST = S_LIST (n > 1 ? ", " : "") sprintf("%.4f", arr[key, r])
+		}
+	if (!n)
+		return 0
+	sort(v, n)
+	S_MED = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+	S_MIN = v[1]
+	S_MAX = v[n]
+	return n
+}
+function abs(x) { return x < 0 ? -x : x }
+function noisy() { return S_MAX - S_MIN > abs(S_MED - 1) }
+function figure() {
+	return noisy() ? sprintf("within noise (%.2f..%.2f)", S_MIN, S_MAX) : \
+		sprintf("%.3f [%.3f..%.3f]", S_MED, S_MIN, S_MAX)
+}
+function label(c,   n) {
+	n = c
+	sub(/^[a-z]*-/, "", n)
+	if (n >= 1000)
+		n = sprintf("%d,%03d", n / 1000, n % 1000)
+	sub(/-.*/, "", c)
+	return sprintf("%s, %s rules", c, n)
+}
+function json_figure(name, arr, key,   n) {
+	n = summarise(arr, key)
+	if (!n)
+		return
+	printf "%s\n    \"%s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, \"within_noise\": %s, \"rounds\": [%s]}", \
+		(JSON_FIRST++ ? "," : ""), name, S_MED, S_MIN, S_MAX, noisy() ? "true" : "false", S_LIST > json
+}
+function goal(text, status, detail) {
+	printf "    %-60s %s (%s)\n", text, status, detail
+	GOALS = GOALS (GOALS == "" ? "" : ",") sprintf("\n    {\"goal\": \"%s\", \"status\": \"%s\", \"detail\": \"%s\"}", \
+		text, status, detail)
+}
+
+$1 == "pair" && NF == 8 && $4 > 0 && $5 > 0 {
+	r = $2; c = $3
+	seen[c] = 1
+	conn[c, r] = $6 / $4
+	flow[c, r] = $7 / $5
+	base_c[++nb] = $4
+	base_f[nb] = $5
+	if ($8 != "-")
+		rt[c, r] = $8
+}
+END {
+	split("egress-0 egress-10 egress-1000 egress-10000", eg, " ")
+	split("iptables-1000 iptables-10000 nft-1000 nft-10000", nf, " ")
+	if (!nb) { print "  no results: see the console log"; exit 1 }
+	sort(base_c, nb); sort(base_f, nb)
+	printf "  nothing attached (the baseline, median under TCG): connect() %.0f ns, new flow %.0f ns\n", \
+		base_c[int((nb + 1) / 2)], base_f[int((nb + 1) / 2)]
+	print "  connect() to an allowed address, against no program: median [min..max] ratio"
+	for (i = 1; i <= 4; i++)
+		if (summarise(conn, eg[i]))
+			printf "    %-36s %s\n", label(eg[i]), figure()
+	print "  new UDP flow (socket, connect, one datagram, close), against nothing attached"
+	for (i = 1; i <= 4; i++)
+		if (summarise(flow, eg[i]))
+			printf "    %-36s %s\n", label(eg[i]), figure()
+	for (i = 1; i <= 4; i++)
+		if (summarise(flow, nf[i]))
+			printf "    %-36s %s\n", label(nf[i]), figure()
+	# The program's own time per run, against its time with 0 rules (same round).
+	for (r = 1; r <= rounds; r++)
+		for (i = 1; i <= 4; i++)
+			if ((eg[i], r) in rt && ("egress-0", r) in rt && rt["egress-0", r] > 0) {
+				rtr[eg[i], r] = rt[eg[i], r] / rt["egress-0", r]
+				rtabs[eg[i], r] = rt[eg[i], r]
+			}
+	if (summarise(rtabs, "egress-0"))
+		printf "  egress_connect4's own time per run (bpf_stats), against 0 rules (%.0f ns under TCG)\n", S_MED
+	for (i = 2; i <= 4; i++)
+		if (summarise(rtr, eg[i]))
+			printf "    %-36s %s\n", label(eg[i]), figure()
+
+	print "  goals"
+	if (summarise(conn, "egress-10000"))
+		goal("10,000 rules at <= 1.05x of no program (connect)", \
+		     S_MAX <= 1.05 ? "met" : S_MIN > 1.05 ? "not met" : "within noise", \
+		     sprintf("%.3f [%.3f..%.3f]", S_MED, S_MIN, S_MAX))
+	# Paired per round: the egress flow ratio over the nftables one.
+	for (r = 1; r <= rounds; r++)
+		if (("egress-10000", r) in flow && ("nft-10000", r) in flow)
+			q["q", r] = flow["egress-10000", r] / flow["nft-10000", r]
+	if (summarise(q, "q"))
+		goal("10,000 rules within the noise of an nftables set (flow)", \
+		     S_MED <= 1 || noisy() ? "met" : "not met", \
+		     sprintf("egress/nft %.3f [%.3f..%.3f]", S_MED, S_MIN, S_MAX))
+	# Cheaper by the cost each adds to a flow, egress's taken at its worst round.
+	n = 0
+	for (r = 1; r <= rounds; r++)
+		if (("egress-10000", r) in flow && ("iptables-10000", r) in flow) {
+			oe[++n] = flow["egress-10000", r] - 1
+			oi[n] = flow["iptables-10000", r] - 1
+		}
+	if (n) {
+		sort(oe, n); sort(oi, n)
+		worst = oe[n] > 0 ? oe[n] : 0
+		goal("at least 3x cheaper than linear iptables (added cost, flow)", \
+		     oi[1] >= 3 * worst ? "met" : oi[n] < 3 * oe[1] ? "not met" : "within noise", \
+		     sprintf("egress adds %+.1f%%..%+.1f%%, iptables %+.1f%%..%+.1f%%", \
+			     100 * oe[1], 100 * oe[n], 100 * oi[1], 100 * oi[n]))
+	}
+
+	printf "{\n  \"kernel\": \"%s\",\n  \"rounds\": %d,\n  \"connect_ratio\": {", kernel, rounds > json
+	JSON_FIRST = 0
+	for (i = 1; i <= 4; i++) json_figure(eg[i], conn, eg[i])
+	printf "\n  },\n  \"flow_ratio\": {" > json
+	JSON_FIRST = 0
+	for (i = 1; i <= 4; i++) json_figure(eg[i], flow, eg[i])
+	for (i = 1; i <= 4; i++) json_figure(nf[i], flow, nf[i])
+	printf "\n  },\n  \"connect4_runtime_ratio_to_0_rules\": {" > json
+	JSON_FIRST = 0
+	for (i = 2; i <= 4; i++) json_figure(eg[i], rtr, eg[i])
+	printf "\n  },\n  \"goals\": [%s\n  ]\n}\n", GOALS > json
+
+	# The plot: one block per series, x at 0, 1, 2, 3 for 0, 10, 1,000, 10,000 rules.
+	for (i = 1; i <= 4; i++)
+		if (summarise(conn, eg[i]))
+			printf "%d %.4f %.4f %.4f\n", i - 1, S_MED, S_MIN, S_MAX > dat
+	printf "\n\n" > dat
+	for (i = 1; i <= 4; i++)
+		if (summarise(flow, eg[i]))
+			printf "%.2f %.4f %.4f %.4f\n", i - 1 + 0.05, S_MED, S_MIN, S_MAX > dat
+	for (s = 0; s < 2; s++) {
+		printf "\n\n" > dat
+		for (i = 1; i <= 2; i++)
+			if (summarise(flow, nf[2 * s + i]))
+				printf "%.2f %.4f %.4f %.4f\n", i + 1 + 0.1 * (s + 1), S_MED, S_MIN, S_MAX > dat
+	}
+}
