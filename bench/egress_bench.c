@@ -100,6 +100,40 @@ static int fail(const char *what)
 }
 
 /*
+ * fn(name, arg) for each entry of dir (but . and ..) whose name starts with
+ * prefix: their results ORed, and their count in *n; -1 if dir is missing.
+ */
+static int each_entry(const char *dir_path, const char *prefix, int (*fn)(const char *, int),
+		      int arg, int *n)
+{
+	DIR *dir = opendir(dir_path);
+	struct dirent *d;
+	int ret = 0;
+
+	*n = 0;
+	if (!dir)
+		return errno == ENOENT ? -1 : fail(dir_path);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.' && !strncmp(d->d_name, prefix, strlen(prefix))) {
+			ret |= fn(d->d_name, arg);
+			++*n;
+		}
+	closedir(dir);
+	return ret;
+}
+
+/* Pin fd (closed) at to, then remove the pin at from: an object moved between directories. */
+static int move_pin(int fd, const char *to, const char *from)
+{
+	int ret = bpf_obj_pin(fd, to);
+
+	close(fd);
+	if (ret)
+		return fail(to);
+	return unlink(from) ? fail(from) : 0;
+}
+
+/*
  * Loading runs the verifier, which takes many seconds under TCG: once
  * loaded, a detached program is kept in SAVE_DIR (named "<attach
  * type>-<link pin name>": bpffs refuses names with a dot) and attached
@@ -107,9 +141,9 @@ static int fail(const char *what)
  */
 static int relink(const char *saved, int cgroup_fd)
 {
-	const char *name = strchr(saved, '-') + 1;
+	const char *name = strchr(saved, '-') ? strchr(saved, '-') + 1 : saved;
 	int type = atoi(saved), prog, link;
-	char path[512];
+	char path[512], from[512];
 
 	snprintf(path, sizeof(path), "%s/%s", SAVE_DIR, saved);
 	prog = bpf_obj_get(path);
@@ -124,35 +158,22 @@ static int relink(const char *saved, int cgroup_fd)
 	if (link < 0)
 		return fail(name);
 	snprintf(path, sizeof(path), "%s/%s", EGRESS_PIN_DIR, name);
-	if (bpf_obj_pin(link, path))
-		return fail(path);
-	close(link);
-	snprintf(path, sizeof(path), "%s/%s", SAVE_DIR, saved);
-	return unlink(path) ? fail(path) : 0;
+	snprintf(from, sizeof(from), "%s/%s", SAVE_DIR, saved);
+	return move_pin(link, path, from);
 }
 
 static int do_attach(void)
 {
 	struct egress_attach_opts opts = { .cgroup_root = CGROUP_ROOT, .lsm = true };
 	struct iotguard_error err;
-	DIR *dir = opendir(SAVE_DIR);
-	struct dirent *d;
-	int cgroup_fd, ret = 0, n = 0;
+	int cgroup_fd = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret, n;
 
-	if (dir) {
-		cgroup_fd = open(CGROUP_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (cgroup_fd < 0)
-			return fail(CGROUP_ROOT);
-		while ((d = readdir(dir)))
-			if (d->d_name[0] != '.' && strchr(d->d_name, '-')) {
-				ret |= relink(d->d_name, cgroup_fd);
-				n++;
-			}
-		closedir(dir);
-		close(cgroup_fd);
-		if (n || ret)
-			return ret;
-	}
+	if (cgroup_fd < 0)
+		return fail(CGROUP_ROOT);
+	ret = each_entry(SAVE_DIR, "", relink, cgroup_fd, &n);
+	close(cgroup_fd);
+	if (n || ret > 0)
+		return ret;
 	if (egress_attach(&opts, &err) < 0) {
 		fprintf(stderr, "egress_bench: %s\n", err.msg);
 		return 1;
@@ -161,13 +182,14 @@ static int do_attach(void)
 }
 
 /* Keep the link's program (and how it was attached) in SAVE_DIR, then unpin the link. */
-static int unlink_keeping_program(const char *name)
+static int unlink_keeping_program(const char *name, int unused)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info), type;
-	char path[512];
+	char path[512], from[512];
 	int link, prog;
 
+	(void)unused;
 	snprintf(path, sizeof(path), "%s/%s", EGRESS_PIN_DIR, name);
 	link = bpf_obj_get(path);
 	if (link < 0 || bpf_obj_get_info_by_fd(link, &info, &len))
@@ -178,54 +200,41 @@ static int unlink_keeping_program(const char *name)
 	if (prog < 0)
 		return fail("bpf_prog_get_fd_by_id");
 	snprintf(path, sizeof(path), "%s/%u-%s", SAVE_DIR, type, name);
-	if (bpf_obj_pin(prog, path))
-		return fail(path);
-	close(prog);
-	snprintf(path, sizeof(path), "%s/%s", EGRESS_PIN_DIR, name);
-	/* The loader closes its link fds once pinned: the pin is the last reference. */
-	return unlink(path) ? fail(path) : 0;
+	snprintf(from, sizeof(from), "%s/%s", EGRESS_PIN_DIR, name);
+	/* The loader closes its link fds once pinned: the pin is the link's last reference. */
+	return move_pin(prog, path, from);
 }
 
 static int do_detach(void)
 {
-	const char *prefix = strrchr(EGRESS_LINK_PIN_PREFIX, '/') + 1;
-	DIR *dir = opendir(EGRESS_PIN_DIR);
-	struct dirent *d;
-	int ret = 0;
+	int n;
 
-	if (!dir)
-		return errno == ENOENT ? 0 : fail(EGRESS_PIN_DIR);
 	if (mkdir(SAVE_DIR, 0700) && errno != EEXIST)
 		return fail(SAVE_DIR);
-	while ((d = readdir(dir)))
-		if (!strncmp(d->d_name, prefix, strlen(prefix)))
-			ret |= unlink_keeping_program(d->d_name);
-	closedir(dir);
-	return ret;
+	return each_entry(EGRESS_PIN_DIR, strrchr(EGRESS_LINK_PIN_PREFIX, '/') + 1,
+			  unlink_keeping_program, 0, &n) > 0;
+}
+
+static int unlink_saved(const char *name, int unused)
+{
+	char path[512];
+
+	(void)unused;
+	snprintf(path, sizeof(path), "%s/%s", SAVE_DIR, name);
+	return unlink(path) ? fail(path) : 0;
 }
 
 /* No program attached or kept, no policy installed: as before the bench. */
 static int do_cleanup(void)
 {
 	struct iotguard_error err;
-	DIR *dir;
-	struct dirent *d;
-	char path[512];
-	int ret = do_detach();
+	int ret = do_detach(), n;
 
 	if (egress_uninstall(&err)) {
 		fprintf(stderr, "egress_bench: %s\n", err.msg);
 		ret = 1;
 	}
-	dir = opendir(SAVE_DIR);
-	if (!dir)
-		return ret;
-	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.') {
-			snprintf(path, sizeof(path), "%s/%s", SAVE_DIR, d->d_name);
-			ret |= unlink(path) ? fail(path) : 0;
-		}
-	closedir(dir);
+	ret |= each_entry(SAVE_DIR, "", unlink_saved, 0, &n) > 0;
 	return rmdir(SAVE_DIR) ? fail(SAVE_DIR) : ret;
 }
 
@@ -455,8 +464,8 @@ static double fastest(double (*run)(long), long count, long burst)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: egress_bench attach | detach | cleanup | apply N | iptables N |"
-		" nft N | connect COUNT | flow COUNT | runtime COUNT\n");
+	fputs("usage: egress_bench attach | detach | cleanup | apply N | iptables N | nft N\n"
+	      "       egress_bench connect COUNT | flow COUNT | runtime COUNT\n", stderr);
 	return 2;
 }
 

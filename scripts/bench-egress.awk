@@ -8,7 +8,9 @@
 # is "within noise". Writes JSON to json= and the plot's data to dat=.
 
 function sort(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	for (i = 1; i <= n; i++)
+		for (j = i + 1; j <= n; j++)
+			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 }
 # The ratios of key's rounds into S_MED, S_MIN, S_MAX, S_LIST; the count.
 function summarise(arr, key,   r, n, v) {
@@ -45,13 +47,15 @@ function json_figure(name, arr, key,   n) {
 	n = summarise(arr, key)
 	if (!n)
 		return
-	printf "%s\n    \"%s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, \"within_noise\": %s, \"rounds\": [%s]}", \
-		(JSON_FIRST++ ? "," : ""), name, S_MED, S_MIN, S_MAX, noisy() ? "true" : "false", S_LIST > json
+	printf "%s\n    \"%s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, ", \
+		(JSON_FIRST++ ? "," : ""), name, S_MED, S_MIN, S_MAX > json
+	printf "\"within_noise\": %s, \"rounds\": [%s]}", noisy() ? "true" : "false", S_LIST > json
 }
 function goal(text, status, detail) {
 	printf "    %-60s %s (%s)\n", text, status, detail
-	GOALS = GOALS (GOALS == "" ? "" : ",") sprintf("\n    {\"goal\": \"%s\", \"status\": \"%s\", \"detail\": \"%s\"}", \
-		text, status, detail)
+	GOALS = GOALS (GOALS == "" ? "" : ",") \
+		sprintf("\n    {\"goal\": \"%s\", \"status\": \"%s\", \"detail\": \"%s\"}", \
+			text, status, detail)
 }
 
 $1 == "pair" && NF == 8 && $4 > 0 && $5 > 0 {
@@ -69,7 +73,8 @@ END {
 	split("iptables-1000 iptables-10000 nft-1000 nft-10000", nf, " ")
 	if (!nb) { print "  no results: see the console log"; exit 1 }
 	sort(base_c, nb); sort(base_f, nb)
-	printf "  nothing attached (the baseline, median under TCG): connect() %.0f ns, new flow %.0f ns\n", \
+	printf "  nothing attached (the baseline, median under TCG): connect() %.0f ns, " \
+		"new flow %.0f ns\n", \
 		base_c[int((nb + 1) / 2)], base_f[int((nb + 1) / 2)]
 	print "  connect() to an allowed address, against no program: median [min..max] ratio"
 	for (i = 1; i <= 4; i++)
@@ -90,7 +95,8 @@ END {
 				rtabs[eg[i], r] = rt[eg[i], r]
 			}
 	if (summarise(rtabs, "egress-0"))
-		printf "  egress_connect4's own time per run (bpf_stats), against 0 rules (%.0f ns under TCG)\n", S_MED
+		printf "  egress_connect4's own time per run (bpf_stats), against 0 rules " \
+			"(%.0f ns under TCG)\n", S_MED
 	for (i = 2; i <= 4; i++)
 		if (summarise(rtr, eg[i]))
 			printf "    %-36s %s\n", label(eg[i]), figure()

@@ -16,5 +16,6 @@ set grid ytics
 plot 1 with lines dashtype 2 linecolor "gray" title "nothing attached", \
 	dat index 0 using 1:2:3:4 with yerrorlines linewidth 2 title "egress programs: UDP connect()", \
 	dat index 1 using 1:2:3:4 with yerrorlines linewidth 2 title "egress programs: new UDP flow", \
-	dat index 2 using 1:2:3:4 with yerrorlines linewidth 2 title "iptables OUTPUT chain (linear): new UDP flow", \
+	dat index 2 using 1:2:3:4 with yerrorlines linewidth 2 \
+		title "iptables OUTPUT (linear): new UDP flow", \
 	dat index 3 using 1:2:3:4 with yerrorlines linewidth 2 title "nftables set: new UDP flow"
