@@ -342,6 +342,14 @@ static __always_inline void report(const struct egress_req *req, const struct ve
 static __always_inline int conclude(const struct egress_req *req, const struct verdict *v,
 				    __u64 cgroup_id, const bool in_skb)
 {
+	/*
+	 * The backstop sees every packet: it counts and reports only what it
+	 * refuses, and in audit mode leaves TCP and UDP to the socket hooks,
+	 * which reported the connect or send once.
+	 */
+	if (req->hook == EGRESS_HOOK_PACKET &&
+	    (!v->deny || (!v->enforce && (proto_bit(req->proto) & (EGRESS_P_TCP | EGRESS_P_UDP)))))
+		return ALLOW;
 	count(EGRESS_STAT_CHECKED);
 	if (!v->deny) {
 		count(EGRESS_STAT_ALLOWED);
@@ -607,38 +615,122 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
 }
 
 /*
- * The backstop: ICMP and ICMPv6 echo requests, from any socket. The
- * sender's service is its socket's cgroup. TCP and UDP are decided at
- * connect and send, where the caller gets a clean EPERM.
+ * A TCP or UDP packet going exactly where its connected socket goes:
+ * judged when it connected (or an accepted connection's answer), or a
+ * listener's SYN-ACK. Not judged again, so inbound services keep working.
+ */
+static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *req)
+{
+	struct bpf_sock *sk = skb->sk;
+	__u32 a[4];
+
+	if (!sk)
+		return false;
+	if (sk->state == BPF_TCP_LISTEN)
+		return req->proto == IPPROTO_TCP;
+	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
+		return false;
+	__builtin_memcpy(a, req->addr, sizeof(a));
+	if (req->family == AF_INET)
+		return a[0] && sk->dst_ip4 == a[0];
+	return sk->dst_ip6[0] == a[0] && sk->dst_ip6[1] == a[1] && sk->dst_ip6[2] == a[2] &&
+	       sk->dst_ip6[3] == a[3];
+}
+
+/*
+ * The backstop: an IPv4 or IPv6 packet a socket sends, judged by the
+ * destination and port it really goes to, when that is not where its
+ * socket connected: after what can change them once connect() or sendto()
+ * was judged: NAT in netfilter's OUTPUT, an IPv6 routing header or IPv4
+ * source route (the first hop is the destination), a tunnel's outer header
+ * (its socket is the sender's). Unconnected sockets' packets are judged
+ * each. Protocols without a cgroup hook (SCTP, DCCP, L2TP...) are judged
+ * here only, every packet, as "another protocol": only a rule for any
+ * protocol and every port allows them. The sender's service is its
+ * socket's cgroup. A refused packet is dropped and the sender gets EPERM.
+ * ICMP other than echo requests (a ping socket sends nothing else) passes.
  */
 SEC("cgroup_skb/egress")
 int egress_packet(struct __sk_buff *skb)
 {
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
+	__u32 l4;
+	__u16 dport;
 	__u8 type;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
 		struct iphdr ip;
 
-		if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) || ip.protocol != IPPROTO_ICMP)
-			return ALLOW;
-		if (bpf_skb_load_bytes(skb, ip.ihl * 4, &type, 1) || type != ICMP_ECHO)
-			return ALLOW;
+		if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
+			return DENY;
 		from_v4(&req, ip.daddr);
-		req.proto = IPPROTO_ICMP;
+		req.proto = ip.protocol;
+		l4 = ip.ihl * 4;
 	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr ip6;
 
-		if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)) || ip6.nexthdr != IPPROTO_ICMPV6)
-			return ALLOW;
-		if (bpf_skb_load_bytes(skb, sizeof(ip6), &type, 1) || type != ICMPV6_ECHO_REQUEST)
-			return ALLOW;
+		if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
+			return DENY;
 		from_v6(&req, ip6.daddr.in6_u.u6_addr32);
-		req.proto = IPPROTO_ICMPV6;
+		/* An extension header first: "another protocol", port 0. */
+		req.proto = ip6.nexthdr;
+		l4 = sizeof(ip6);
 	} else {
 		return ALLOW;
 	}
+	switch (req.proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		if (bpf_skb_load_bytes(skb, l4 + 2, &dport, sizeof(dport)))
+			return DENY;
+		req.port = bpf_ntohs(dport);
+		if (judged_at_connect(skb, &req))
+			return ALLOW;
+		break;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (bpf_skb_load_bytes(skb, l4, &type, 1))
+			return DENY;
+		if (type != (req.proto == IPPROTO_ICMP ? ICMP_ECHO : ICMPV6_ECHO_REQUEST))
+			return ALLOW;
+		break;
+	default:
+		break;
+	}
 	return decide(&req, skb, true);
+}
+
+/*
+ * After the outbound policy is locked, no new program that can change a
+ * packet's destination once it was judged: cgroup programs that rewrite
+ * connect and sendto addresses, tc and lightweight-tunnel programs. The
+ * backstop above sees what the first kind does; the others run after it.
+ */
+SEC("lsm/bpf")
+int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
+{
+	const struct egress_lock *lock;
+	__u32 key = 0;
+
+	/* Not the previous verdict: its position differs between kernels. */
+	if (cmd != BPF_PROG_LOAD)
+		return 0;
+	lock = bpf_map_lookup_elem(&egress_lock, &key);
+	if (!lock || !lock->locked)
+		return 0;
+	switch (BPF_CORE_READ(attr, prog_type)) {
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+		return -EPERM;
+	default:
+		return 0;
+	}
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -17,6 +17,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>
@@ -285,6 +286,61 @@ TEST_F(egress, refusal_reported)
 	EXPECT_EQ(5002, ev.port);
 	ring_buffer__free(rb);
 	close(fd);
+}
+
+/*
+ * Inbound connections are not outbound: the device's answers to a peer
+ * that connected to it (the listener's SYN-ACK, the accepted socket's data
+ * to the peer's port) pass the packet backstop, though no rule names the
+ * peer's port.
+ */
+TEST_F(egress, inbound_connections_answered)
+{
+	int l = listen_on(INBOUND_PORT);
+
+	ASSERT_LE(0, l);
+	EXPECT_EQ(0, attacker_connect(ATTACKER_ADDR, DEVICE_ADDR, INBOUND_PORT));
+	drain(l);
+	close(l);
+}
+
+/*
+ * A destination the socket hooks allowed, rerouted by the sender on the
+ * way: an IPv6 segment routing header (unprivileged) or an IPv4 loose
+ * source route sends the packet first to the hop, which the policy does
+ * not allow. The packet backstop judges where the packet really goes.
+ */
+TEST_F(egress, rerouted_packets_judged_where_they_go)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	unsigned char srh[8 + 32] = {
+		0, 4, 4, 1, 1,		/* nexthdr, hdrlen, type 4 (SRH), segments left, first */
+	};
+	unsigned char lsrr[8] = { 0x83, 7, 4 };	/* loose source route, one hop */
+	int fd;
+
+	inet_pton(AF_INET6, PEER6, srh + 8);
+	inet_pton(AF_INET6, "fd00:99::3", srh + 24);
+	len = sockaddr_of(PEER6, UDP_OPEN, &ss);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, srh, sizeof(srh)));
+	EXPECT_EQ(-1, sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+
+	inet_pton(AF_INET, "10.99.0.3", lsrr + 3);
+	len = sockaddr_of(ATTACKER_ADDR, UDP_OPEN, &ss);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_EQ(0, setsockopt(fd, IPPROTO_IP, IP_OPTIONS, lsrr, sizeof(lsrr)));
+	EXPECT_EQ(-1, sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len));
+	EXPECT_EQ(EPERM, errno);
+	close(fd);
+	/* Sent plainly, the same destination is allowed. */
+	EXPECT_EQ(0, dev_sendto(PEER6, UDP_OPEN, 0, SOCK_DGRAM));
+	EXPECT_EQ(0, dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM));
+	settle();
+	EXPECT_EQ(2, self->arr->udp_open);
 }
 
 /* iotguardctl events shows a refusal as it happens, beside the gate's. */

@@ -134,6 +134,15 @@ TEST_F(egress_lock, stricter_still_applies)
 	struct egress_lock lock;
 	char out[4096];
 
+	/* The agent's load after lock keeps the pinned programs and their maps. */
+	{
+		struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+		struct iotguard_error err;
+
+		EXPECT_EQ(EGRESS_KEPT, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+		EXPECT_EQ(0, access(EGRESS_V4_PIN, F_OK));
+		EXPECT_EQ(0, access(EGRESS_ACTIVE_PIN, F_OK));
+	}
 	/* explain judges the file, and says the floor applies too. */
 	run_capture("iotguardctl egress explain " ATTACKER_ADDR " 4431", out, sizeof(out));
 	EXPECT_NE(NULL, strstr(out, "note: locked until reboot")) TH_LOG("%s", out);
@@ -165,10 +174,18 @@ TEST_F(egress_lock, zz_links_cannot_be_removed)
 		{ .code = 0x95 },				/* exit */
 	};
 
+	/* A program that could rewrite a judged address: refused after lock. */
 	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, "allow", "GPL", ret1, 2,
 			      &(struct bpf_prog_load_opts){
 				.sz = sizeof(struct bpf_prog_load_opts),
 				.expected_attach_type = BPF_CGROUP_INET4_CONNECT });
+	EXPECT_GT(0, dummy);
+	EXPECT_EQ(EPERM, errno);
+	dummy = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "tc", "GPL", ret1, 2, NULL);
+	EXPECT_GT(0, dummy);
+	EXPECT_EQ(EPERM, errno);
+	/* One that cannot (a packet filter) still loads: the replacement offered below. */
+	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, "skb", "GPL", ret1, 2, NULL);
 	EXPECT_LE(0, dummy) TH_LOG("%s", strerror(errno));
 	EXPECT_EQ(0, run_capture("rm -rf " EGRESS_PIN_DIR, NULL, 0));
 	EXPECT_STILL_ENFORCED("removing the pins");

@@ -39,7 +39,7 @@ static void add(struct egress_table_entry *e, uint16_t rule, uint8_t protos, uin
  */
 int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle)
 {
-	struct egress_table_entry e[5];
+	struct egress_table_entry e[6];
 	struct egress_tables t = { .entries = e, .entry_count = 3 };
 	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
 	struct iotguard_error err;
@@ -73,6 +73,9 @@ int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle
 		t.config.rule_count = 6;
 		t.config.svc_levels = 1u << 2;
 	}
+	/* The device's own INBOUND_PORT, so that the peer may connect to it. */
+	e[t.entry_count] = entry(AF_INET, DEVICE_ADDR, 32, 0);
+	add(&e[t.entry_count++], 1, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, INBOUND_PORT, INBOUND_PORT);
 	if (shuffle) {
 		struct egress_table_entry tmp = e[0];
 

@@ -11,6 +11,11 @@
 #include <stdint.h>
 
 #define SVC_CGROUP "/sys/fs/cgroup/iotguard/egress-test"
+/*
+ * A device port the peer may connect to: the peer's processes share the
+ * device's kernel, so their connect() is judged too.
+ */
+#define INBOUND_PORT 4432
 
 /*
  * enforce or audit; raw sockets allowed device-wide or not; svc_cgroup: the

@@ -12,6 +12,7 @@
 #include "egress.h"
 #include "egress.skel.h"
 #include "egress_loader.h"
+#include "egress_maps.h"
 #include "error.h"
 
 bool egress_pinned(void)
@@ -80,11 +81,20 @@ static int attach_one(struct bpf_program *prog, int cgroup_fd, const char *pin,
 int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *err)
 {
 	struct egress_bpf *skel = NULL;
+	struct egress_lock lock = {};
 	struct bpf_program *prog;
 	bool had_any = false;
 	int cgroup_fd, ret;
 	char pin[128];
 
+	/*
+	 * Locked until reboot: the module holds the links, and loading a new
+	 * copy could only fail (the lock refuses new LSM programs) or, with
+	 * its retry, drop the pinned maps' names. The pinned programs stay,
+	 * and policies are still written into their maps.
+	 */
+	if (!egress_lock_state(&lock) && lock.locked)
+		return EGRESS_KEPT;
 	if (mkdir(EGRESS_PIN_DIR, 0700) && errno != EEXIST)
 		return iotguard_fail_errno(err, errno, "creating %s (is bpffs mounted on "
 					   "/sys/fs/bpf?)", EGRESS_PIN_DIR);

@@ -290,6 +290,26 @@ int egress_lock_floor(struct iotguard_error *err)
 		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_ACTIVE_PIN);
 	lock.locked = 1;
 	lock.gen = active.gen & 1;
+	/*
+	 * The floor holds only what is copied now: whatever root wrote into
+	 * the floor maps before the lock goes first, both generations.
+	 */
+	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++) {
+		static const size_t key_sizes[] = {
+			sizeof(struct egress_key4), sizeof(struct egress_key6),
+			sizeof(struct egress_service_key),
+		};
+
+		fd = bpf_obj_get(frozen[i]);
+		if (fd < 0)
+			return iotguard_fail_errno(err, errno, "opening %s", frozen[i]);
+		ret = clear_gen(fd, key_sizes[i], 0);
+		if (!ret)
+			ret = clear_gen(fd, key_sizes[i], 1);
+		close(fd);
+		if (ret)
+			return iotguard_fail_errno(err, -ret, "emptying %s", frozen[i]);
+	}
 	if (active.installed) {
 		fd = bpf_obj_get(EGRESS_CONFIG_PIN);
 		if (fd < 0)
