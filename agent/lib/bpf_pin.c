@@ -2,6 +2,7 @@
 /* Pinned BPF links: comparing the pinned program, replacing a pin atomically. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,5 +140,36 @@ int bpf_pin_freeze(const char *pin)
 	if (bpf_map_freeze(fd) && errno != EBUSY)
 		ret = -errno;
 	close(fd);
+	return ret;
+}
+
+int bpf_pin_sum_percpu(const char *pin, __u64 *out, __u32 n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 *per_cpu;
+	int fd, ret = 0;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
+	if (!per_cpu)
+		return -ENOMEM;
+	fd = bpf_obj_get(pin);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (__u32 i = 0; i < n; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(fd, &i, per_cpu)) {
+			ret = -errno;
+			break;
+		}
+		for (int c = 0; c < ncpu; c++)
+			out[i] += per_cpu[c];
+	}
+	close(fd);
+out:
+	free(per_cpu);
 	return ret;
 }

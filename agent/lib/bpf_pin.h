@@ -3,12 +3,13 @@
  * Pinned BPF objects in bpffs, shared by the login guard and the outbound
  * policy: is the same program already pinned, replacing a pinned link
  * without a moment where nothing is attached, the links to hand the module
- * at lock, freezing a pinned map.
+ * at lock, freezing a pinned map, summing a per-CPU counter array.
  */
 #ifndef IOTGUARD_BPF_PIN_H
 #define IOTGUARD_BPF_PIN_H
 
 #include <stdbool.h>
+#include <linux/types.h>
 #include <bpf/libbpf.h>
 #include "error.h"
 
@@ -34,5 +35,11 @@ int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max);
  * root included). Frozen already is fine. 0 or -errno.
  */
 int bpf_pin_freeze(const char *pin);
+
+/*
+ * out[0..n) = the per-CPU array pinned at pin, each key summed over the
+ * CPUs. 0 or -errno.
+ */
+int bpf_pin_sum_percpu(const char *pin, __u64 *out, __u32 n);
 
 #endif

@@ -381,31 +381,5 @@ int egress_service_count(__u32 gen)
 
 int egress_read_stats(__u64 stats[__EGRESS_STAT_MAX])
 {
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 *per_cpu;
-	int fd, ret = 0;
-
-	if (ncpu <= 0)
-		return ncpu ? ncpu : -EINVAL;
-	per_cpu = calloc((size_t)ncpu, sizeof(*per_cpu));
-	if (!per_cpu)
-		return -ENOMEM;
-	fd = bpf_obj_get(EGRESS_STATS_PIN);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (__u32 i = 0; i < __EGRESS_STAT_MAX; i++) {
-		stats[i] = 0;
-		if (bpf_map_lookup_elem(fd, &i, per_cpu)) {
-			ret = -errno;
-			break;
-		}
-		for (int c = 0; c < ncpu; c++)
-			stats[i] += per_cpu[c];
-	}
-	close(fd);
-out:
-	free(per_cpu);
-	return ret;
+	return bpf_pin_sum_percpu(EGRESS_STATS_PIN, stats, __EGRESS_STAT_MAX);
 }

@@ -302,30 +302,5 @@ int guard_lock(void)
 
 int guard_read_stats(__u64 stats[__LOGIN_GUARD_STAT_MAX])
 {
-	int ncpus = libbpf_num_possible_cpus();
-	__u64 *percpu;
-	int fd, ret = 0;
-
-	if (ncpus <= 0)
-		return -EINVAL;
-	percpu = calloc((size_t)ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	fd = bpf_obj_get(LOGIN_GUARD_STATS_PIN);
-	if (fd < 0) {
-		free(percpu);
-		return -errno;
-	}
-	for (__u32 key = 0; key < __LOGIN_GUARD_STAT_MAX && !ret; key++) {
-		stats[key] = 0;
-		if (bpf_map_lookup_elem(fd, &key, percpu)) {
-			ret = -errno;
-			break;
-		}
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			stats[key] += percpu[cpu];
-	}
-	close(fd);
-	free(percpu);
-	return ret;
+	return bpf_pin_sum_percpu(LOGIN_GUARD_STATS_PIN, stats, __LOGIN_GUARD_STAT_MAX);
 }
