@@ -320,6 +320,7 @@ TEST_F(egress, rerouted_packets_judged_where_they_go)
 	unsigned char lsrr[8] = { 0x83, 7, 4 };	/* loose source route, one hop */
 	int fd;
 
+	/* The same steps for each family, spelled out: each is its own attack. */
 	inet_pton(AF_INET6, PEER6, srh + 8);
 	inet_pton(AF_INET6, "fd00:99::3", srh + 24);
 	len = sockaddr_of(PEER6, UDP_OPEN, &ss);

@@ -191,6 +191,7 @@ TEST_F(egress_lock, zz_links_cannot_be_removed)
 	EXPECT_STILL_ENFORCED("removing the pins");
 	EXPECT_EQ(0, umount2("/sys/fs/bpf", MNT_DETACH)) TH_LOG("%s", strerror(errno));
 	EXPECT_STILL_ENFORCED("unmounting bpffs");
+	/* lock_test's walk over every link, with an update tried as well as a detach. */
 	while (!bpf_link_get_next_id(id, &id)) {
 		int fd = bpf_link_get_fd_by_id(id);
 
