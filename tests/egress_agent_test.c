@@ -75,10 +75,10 @@ static void set_peer_name(struct server *srv, const char *addr)
 	server_set(srv, &rr, 1);
 }
 
-/* Wait until the agent has switched to a new policy generation: 0, or -1 after 30 s. */
+/* Wait until the agent has switched to a new policy generation: 0, or -1 after 90 s. */
 static int wait_installed(const struct egress_active *before)
 {
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 1800; i++) {
 		struct egress_active now = {};
 
 		if (!egress_active_state(&now) && now.installed &&
@@ -142,7 +142,7 @@ FIXTURE_TEARDOWN(agent_egress)
 	else
 		agent_reapply();
 	/* The rest of the suite runs without an outbound policy. */
-	for (int i = 0; i < 200 && !egress_active_state(&now) && now.installed; i++)
+	for (int i = 0; i < 1200 && !egress_active_state(&now) && now.installed; i++)
 		usleep(50 * 1000);
 	EXPECT_EQ(0, now.installed);
 	kill(self->peer, SIGKILL);
@@ -153,7 +153,7 @@ FIXTURE_TEARDOWN(agent_egress)
 	munmap(self->arr, sizeof(*self->arr) + sizeof(*self->dns));
 }
 
-TEST_F(agent_egress, policy_file_enforced_and_explained)
+TEST_F_TIMEOUT(agent_egress, policy_file_enforced_and_explained, EGRESS_TEST_TIMEOUT_S)
 {
 	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, 4430));
 	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, 4431));
@@ -172,7 +172,7 @@ TEST_F(agent_egress, policy_file_enforced_and_explained)
 				 "--service cam", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 }
 
-TEST_F(agent_egress, service_rule_through_run)
+TEST_F_TIMEOUT(agent_egress, service_rule_through_run, EGRESS_TEST_TIMEOUT_S)
 {
 	EXPECT_NE(0, run_capture("busybox nc -w 2 " ATTACKER_ADDR " 4431 </dev/null",
 				 self->out, sizeof(self->out)));
@@ -189,7 +189,7 @@ TEST_F(agent_egress, service_rule_through_run)
  * than the refresh it schedules at 3/4 of the TTL (plus a query's time).
  */
 /* A refresh takes 3/4 of the TTL: more than the harness's default 30 s with setup. */
-TEST_F_TIMEOUT(agent_egress, dns_name_resolved_and_refreshed, 120)
+TEST_F_TIMEOUT(agent_egress, dns_name_resolved_and_refreshed, EGRESS_TEST_TIMEOUT_S)
 {
 	long ms = wait_udp(ATTACKER_ADDR, UDP_OPEN, 0, 10000);
 
@@ -203,7 +203,7 @@ TEST_F_TIMEOUT(agent_egress, dns_name_resolved_and_refreshed, 120)
 }
 
 /* A new agent audits the accounts at start: slow under emulation. */
-TEST_F_TIMEOUT(agent_egress, agent_killed_enforcement_stays, 120)
+TEST_F_TIMEOUT(agent_egress, agent_killed_enforcement_stays, EGRESS_TEST_TIMEOUT_S)
 {
 	int pid = agentd_pid();
 

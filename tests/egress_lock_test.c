@@ -80,12 +80,12 @@ FIXTURE_TEARDOWN(egress_lock)
 	munmap(arr, sizeof(*arr));
 }
 
-TEST_F(egress_lock, enforced_after_lock)
+TEST_F_TIMEOUT(egress_lock, enforced_after_lock, EGRESS_TEST_TIMEOUT_S)
 {
 	EXPECT_STILL_ENFORCED("the lock");
 }
 
-TEST_F(egress_lock, audit_mode_and_looser_policy_do_not_widen)
+TEST_F_TIMEOUT(egress_lock, audit_mode_and_looser_policy_do_not_widen, EGRESS_TEST_TIMEOUT_S)
 {
 	struct iotguard_error err;
 
@@ -98,7 +98,7 @@ TEST_F(egress_lock, audit_mode_and_looser_policy_do_not_widen)
 	ASSERT_EQ(0, apply_tables(true, false));
 }
 
-TEST_F(egress_lock, live_map_writes_do_not_widen)
+TEST_F_TIMEOUT(egress_lock, live_map_writes_do_not_widen, EGRESS_TEST_TIMEOUT_S)
 {
 	struct egress_active off = { 0 };
 	struct egress_config open_cfg = { .enforce = 0, .default_deny = 0, .raw_sockets = 1 };
@@ -112,7 +112,7 @@ TEST_F(egress_lock, live_map_writes_do_not_widen)
 	ASSERT_EQ(0, apply_tables(true, false));
 }
 
-TEST_F(egress_lock, floor_maps_are_frozen)
+TEST_F_TIMEOUT(egress_lock, floor_maps_are_frozen, EGRESS_TEST_TIMEOUT_S)
 {
 	struct egress_lock none = { 0 };
 	struct egress_key4 k = { .prefixlen = EGRESS_KEY_FIXED_BITS };
@@ -129,7 +129,7 @@ TEST_F(egress_lock, floor_maps_are_frozen)
 	EXPECT_STILL_ENFORCED("writing the frozen maps");
 }
 
-TEST_F(egress_lock, stricter_still_applies)
+TEST_F_TIMEOUT(egress_lock, stricter_still_applies, EGRESS_TEST_TIMEOUT_S)
 {
 	struct egress_lock lock;
 	char out[4096];
@@ -165,7 +165,7 @@ TEST_F(egress_lock, stricter_still_applies)
 }
 
 /* Last: the pins go, bpffs goes, every link is asked to detach or change program. */
-TEST_F(egress_lock, zz_links_cannot_be_removed)
+TEST_F_TIMEOUT(egress_lock, zz_links_cannot_be_removed, EGRESS_TEST_TIMEOUT_S)
 {
 	__u32 id = 0;
 	int detached = 0, updated = 0, dummy;

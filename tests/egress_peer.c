@@ -12,11 +12,15 @@
 #include "egress_peer.h"
 #include "sessions.h"
 
+/* The peer of this process's tests, for settle(). */
+static struct arrivals *watched;
+
+/* Everything queued: a pass of the peer's loop leaves nothing uncounted. */
 static void count_tcp(int fd, volatile int *counter)
 {
-	int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK);
+	int c;
 
-	if (c >= 0) {
+	while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
 		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
 		close(c);
 	}
@@ -26,7 +30,7 @@ static void count_udp(int fd, volatile int *counter)
 {
 	char buf[64];
 
-	if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
 		__atomic_add_fetch(counter, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -58,8 +62,10 @@ pid_t start_peer(struct arrivals *arr)
 {
 	pid_t pid = fork();
 
-	if (pid)
+	if (pid) {
+		watched = arr;
 		return pid;
+	}
 	if (enter_attacker())
 		_exit(1);
 	/* TCP Fast Open on the server side, for the TFO case. */
@@ -83,6 +89,7 @@ pid_t start_peer(struct arrivals *arr)
 		count_tcp(t_shut, &arr->tcp_shut);
 		count_udp(u_open, &arr->udp_open);
 		count_udp(u_shut, &arr->udp_shut);
+		__atomic_add_fetch(&arr->passes, 1, __ATOMIC_SEQ_CST);
 		usleep(1000);
 	}
 }
@@ -176,7 +183,16 @@ int dev_ping(const char *addr, bool use_connect)
 	return ret;
 }
 
+/*
+ * What the device sent has reached the peer's queues by the time the
+ * call returned (veth delivers in the sender's softirq); two whole passes
+ * of the peer's loop from now have counted it, however busy the machine.
+ */
 void settle(void)
 {
+	int from = watched ? watched->passes : 0;
+
 	usleep(WAIT_MS * 1000);
+	for (int ms = 0; watched && watched->passes < from + 2 && ms < SETTLE_MAX_MS; ms += 10)
+		usleep(10 * 1000);
 }

@@ -16,12 +16,21 @@
 #define UDP_OPEN 5300
 #define PORT_SHUT 4431		/* and not these */
 #define UDP_SHUT 5301
-/* How long a datagram or connection may take to be counted. */
-#define WAIT_MS 300
+/* settle(): at least this long, and until the peer has passed twice, at most SETTLE_MAX_MS. */
+#define WAIT_MS 100
+#define SETTLE_MAX_MS 30000
+
+/*
+ * Each egress test's limit, setup included. Loading the programs or a
+ * policy through the agent took 4-13 s under TCG on a busy 2-core host, a
+ * DNS refresh 3/4 of a 30 s TTL; the limit leaves a wide margin.
+ */
+#define EGRESS_TEST_TIMEOUT_S 180
 
 /* Arrivals at the peer, per port, counted by a child in its namespace. */
 struct arrivals {
 	volatile int tcp_open, tcp_shut, udp_open, udp_shut, ready;
+	volatile int passes;	/* of the peer's counting loop */
 };
 
 /* Fork the counting peer (arr in shared memory); it runs until killed. */
@@ -38,7 +47,7 @@ int dev_sendto(const char *addr, int port, int flags, int type);
 int dev_sendmmsg(const char *addr, int port);
 /* A ping socket's echo request, connect()ed or by sendto(): 0 or -errno. */
 int dev_ping(const char *addr, bool use_connect);
-/* Wait WAIT_MS for arrivals to be counted. */
+/* Wait until what was sent to the peer is counted (see egress_peer.c). */
 void settle(void);
 
 #endif
