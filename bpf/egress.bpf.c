@@ -654,10 +654,21 @@ SEC("cgroup_skb/egress")
 int egress_packet(struct __sk_buff *skb)
 {
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
+	struct bpf_sock *sk = skb->sk;
 	__u32 l4;
 	__u16 dport;
 	__u8 type;
 
+	/*
+	 * A raw socket's packets: the kernel's own (MLD and ND, ICMP errors,
+	 * through its control sockets), or a process's that the policy let
+	 * open one (lsm/socket_create refuses the rest).
+	 */
+	if (sk) {
+		sk = bpf_sk_fullsock(sk);
+		if (sk && sk->type == SOCK_RAW)
+			return ALLOW;
+	}
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
 		struct iphdr ip;
 
