@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 kernel=${1:-6.1}
 vm=("$top/scripts/vm" --kernel "$kernel" --no-build)
 log=$(mktemp)
-trap 'rm -f "$log" "$log.stderr" "$log.early-crash"' EXIT
+trap 'rm -f "$log" "$log.stderr" "$log.early-boot"' EXIT
 n=0
 failed=0
 
@@ -29,7 +29,7 @@ expect_status() {
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 expect_status 0 command_success_is_passed_back -- true
 expect_status 7 command_status_is_passed_back -- sh -c 'exit 7'
 expect_status 125 kernel_panic_fails_the_run -- sh -c 'echo c > /proc/sysrq-trigger; sleep 60'
@@ -43,7 +43,7 @@ expect_status 0 overlay_files_reach_the_device --overlay "$top/tests/host/overla
 got=$?
 retries=$(grep -c 'booting once more' "$log.stderr")
 n=$((n + 1))
-if [ "$got" -eq 125 ] && [ "$retries" -eq 1 ] && [ -s "$log.early-crash" ]; then
+if [ "$got" -eq 125 ] && [ "$retries" -eq 1 ] && [ -s "$log.early-boot" ]; then
 	echo "ok $n vm_runner.early_crash_is_booted_once_more_and_still_fails"
 else
 	echo "# status $got (want 125), $retries retries (want 1); runner said:"
@@ -51,7 +51,27 @@ else
 	echo "not ok $n vm_runner.early_crash_is_booted_once_more_and_still_fails"
 	failed=1
 fi
-rm -f "$log.stderr" "$log.early-crash"
+rm -f "$log.stderr" "$log.early-boot"
+
+# A kernel that stalls before userspace (here: waiting forever for a root
+# device that does not exist) is stopped by the boot watchdog, booted exactly
+# once more, and the run fails long before the command's timeout.
+IOTGUARD_VM_BOOT_TIMEOUT=20 "${vm[@]}" --log "$log" --timeout 600 \
+	--append "rdinit=/no-such-init root=/dev/vdz rootwait" -- true \
+	> /dev/null 2> "$log.stderr"
+got=$?
+retries=$(grep -c 'hung for 20 s before userspace started.*booting once more' "$log.stderr")
+n=$((n + 1))
+if [ "$got" -eq 125 ] && [ "$retries" -eq 1 ] && [ -s "$log.early-boot" ] &&
+   grep -q 'before userspace started, twice' "$log.stderr"; then
+	echo "ok $n vm_runner.early_hang_is_booted_once_more_and_still_fails"
+else
+	echo "# status $got (want 125), $retries retries (want 1); runner said:"
+	sed 's/^/# /' "$log.stderr"
+	echo "not ok $n vm_runner.early_hang_is_booted_once_more_and_still_fails"
+	failed=1
+fi
+rm -f "$log.stderr" "$log.early-boot"
 
 # --forward: the host reaches a listener on the device through user-net.
 port=$((20000 + RANDOM % 20000))
