@@ -5,6 +5,8 @@
  *   egress_bench attach            load, attach and pin the programs (the agent's library)
  *   egress_bench detach            unpin their links: no program runs
  *   egress_bench apply N           install N deny rules (egress_apply), default allow
+ *   egress_bench apply-nets N      the same with N /24 networks around the peer's: the
+ *                                  trie, where host addresses go to the hash (egress.h)
  *   egress_bench cleanup           detach, no policy (egress_uninstall), nothing kept
  *   egress_bench iptables N        the same N destinations as iptables-restore input
  *   egress_bench nft N             ... and as an nftables set, nft -f input
@@ -21,6 +23,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,20 @@ static void destination(long i, unsigned char addr[4])
 	addr[1] = 99;
 	addr[2] = (unsigned char)(h >> 8);
 	addr[3] = (unsigned char)(h & 255);
+}
+
+/*
+ * Network i: /24s of 10.90.0.0/11 on both sides of the peer's, never
+ * covering it (10.99.0.0/24), so that its lookup walks the trie deep.
+ */
+static void network(long i, unsigned char addr[4])
+{
+	long j = i + 1 >= 9 * 256 ? i + 2 : i + 1;
+
+	addr[0] = 10;
+	addr[1] = (unsigned char)(90 + (j >> 8));
+	addr[2] = (unsigned char)(j & 255);
+	addr[3] = 0;
 }
 
 static long count_arg(const char *s, long max)
@@ -238,7 +255,7 @@ static int do_cleanup(void)
 	return rmdir(SAVE_DIR) ? fail(SAVE_DIR) : ret;
 }
 
-static int do_apply(long n)
+static int do_apply(long n, bool nets)
 {
 	struct egress_tables t = { .entry_count = (size_t)n };
 	struct iotguard_error err;
@@ -251,8 +268,11 @@ static int do_apply(long n)
 		struct egress_table_entry *e = &t.entries[i];
 
 		e->family = AF_INET;
-		e->prefix_len = 32;
-		destination(i, e->addr);
+		e->prefix_len = nets ? 24 : 32;
+		if (nets)
+			network(i, e->addr);
+		else
+			destination(i, e->addr);
 		e->set.count = 1;
 		e->set.e[0] = (struct egress_entry){
 			.rule = (__u16)(i + 1), .protos = EGRESS_P_TCP | EGRESS_P_UDP,
@@ -464,7 +484,8 @@ static double fastest(double (*run)(long), long count, long burst)
 
 static int usage(void)
 {
-	fputs("usage: egress_bench attach | detach | cleanup | apply N | iptables N | nft N\n"
+	fputs("usage: egress_bench attach | detach | cleanup | apply N | apply-nets N\n"
+	      "       egress_bench iptables N | nft N\n"
 	      "       egress_bench connect COUNT | flow COUNT | runtime COUNT\n", stderr);
 	return 2;
 }
@@ -484,13 +505,15 @@ int main(int argc, char **argv)
 		return do_cleanup();
 	if (n < 0)
 		return usage();
-	if (n > MAX_RULES && (!strcmp(cmd, "apply") || !strcmp(cmd, "iptables") ||
-			      !strcmp(cmd, "nft"))) {
+	if (n > MAX_RULES && (!strcmp(cmd, "apply") || !strcmp(cmd, "apply-nets") ||
+			      !strcmp(cmd, "iptables") || !strcmp(cmd, "nft"))) {
 		fprintf(stderr, "egress_bench: at most %d rules\n", MAX_RULES);
 		return 2;
 	}
 	if (!strcmp(cmd, "apply"))
-		return do_apply(n);
+		return do_apply(n, false);
+	if (!strcmp(cmd, "apply-nets"))
+		return do_apply(n, true);
 	if (!strcmp(cmd, "iptables"))
 		return print_iptables(n);
 	if (!strcmp(cmd, "nft"))

@@ -67,6 +67,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } egress_v6 SEC(".maps");
 
+/* Whole addresses, looked up before the tries (egress.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_PREFIXES);
+	__type(key, struct egress_key4);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_h4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_PREFIXES);
+	__type(key, struct egress_key6);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_h6 SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, EGRESS_MAX_SERVICE_CGROUPS);
@@ -115,6 +134,24 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } egress_v6_floor SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_PREFIXES / 2);
+	__type(key, struct egress_key4);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_h4_floor SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EGRESS_MAX_PREFIXES / 2);
+	__type(key, struct egress_key6);
+	__type(value, struct egress_set);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_RDONLY_PROG);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} egress_h6_floor SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -223,16 +260,26 @@ static int match_set(const struct egress_set *set, __u8 pbit, __u16 port, __u16 
 	return 0;
 }
 
-/* floor: the tables frozen at lock, else the live ones. Always a constant. */
+/*
+ * The longest prefix of the address: the whole address in the hash, else
+ * the trie (egress.h). floor: the tables frozen at lock, else the live
+ * ones. Always a constant.
+ */
 static __always_inline const struct egress_set *lookup(const struct egress_req *req, __u8 gen,
 						       __u16 svc, const bool floor)
 {
+	const struct egress_set *set;
+
 	if (req->family == AF_INET) {
 		struct egress_key4 k = {
 			.prefixlen = EGRESS_KEY_FIXED_BITS + 32, .gen = gen, .svc = svc,
 		};
 
 		__builtin_memcpy(k.addr, req->addr, 4);
+		set = bpf_map_lookup_elem(floor ? (void *)&egress_h4_floor : (void *)&egress_h4,
+					  &k);
+		if (set)
+			return set;
 		return bpf_map_lookup_elem(floor ? (void *)&egress_v4_floor : (void *)&egress_v4,
 					   &k);
 	} else {
@@ -241,6 +288,10 @@ static __always_inline const struct egress_set *lookup(const struct egress_req *
 		};
 
 		__builtin_memcpy(k.addr, req->addr, 16);
+		set = bpf_map_lookup_elem(floor ? (void *)&egress_h6_floor : (void *)&egress_h6,
+					  &k);
+		if (set)
+			return set;
 		return bpf_map_lookup_elem(floor ? (void *)&egress_v6_floor : (void *)&egress_v6,
 					   &k);
 	}

@@ -6,15 +6,21 @@
  *
  * Decision for a destination (address, port, protocol) from a process in
  * service S (0: no service):
- *   1. Longest-prefix lookup of {gen, svc 0, address} in the trie of its
- *      family: the device-wide rules. IPv4-mapped IPv6 is looked up as IPv4.
+ *   1. Longest-prefix lookup of {gen, svc 0, address}: the device-wide
+ *      rules. IPv4-mapped IPv6 is looked up as IPv4.
  *   2. If S != 0, the same lookup of {gen, S, address}: S's own rules.
  *   Each hit is a set: every rule whose prefix covers the entry's prefix
  *   (the compiler flattens covering prefixes down, so the longest match is
  *   enough), deny entries first. The first entry matching the protocol and
  *   port decides. A deny in step 1 wins over everything; then an allow in
- *   either step; else the default. So the cost is two trie lookups and at
- *   most 2 * EGRESS_SET_MAX compares, at 10 rules as at 10,000.
+ *   either step; else the default.
+ *
+ * A longest-prefix lookup is two maps per family with the same key: whole
+ * addresses (/32, /128: what DNS names resolve to, most of a large policy)
+ * in a hash, found first; shorter prefixes in an LPM trie. A trie's walk
+ * grows with the log of its prefixes; a hash's does not. So the cost is at
+ * most two hash and two trie lookups and 2 * EGRESS_SET_MAX compares, and
+ * a policy of host addresses costs the same at 10 rules as at 10,000.
  *
  * Updates are atomic: every key and the config carry a generation (0 or
  * 1). The agent writes the whole new generation beside the live one, then
@@ -49,6 +55,9 @@
 #define EGRESS_PIN_DIR "/sys/fs/bpf/iotguard/egress"
 #define EGRESS_V4_PIN EGRESS_PIN_DIR "/egress_v4"
 #define EGRESS_V6_PIN EGRESS_PIN_DIR "/egress_v6"
+/* Whole addresses: the same keys, prefixlen always the full length. */
+#define EGRESS_H4_PIN EGRESS_PIN_DIR "/egress_h4"
+#define EGRESS_H6_PIN EGRESS_PIN_DIR "/egress_h6"
 #define EGRESS_SERVICES_PIN EGRESS_PIN_DIR "/egress_services"
 #define EGRESS_CONFIG_PIN EGRESS_PIN_DIR "/egress_config"
 #define EGRESS_ACTIVE_PIN EGRESS_PIN_DIR "/egress_active"
@@ -65,6 +74,8 @@
 #define EGRESS_WATCH_PIN EGRESS_PIN_DIR "/egress_watch"
 #define EGRESS_V4_FLOOR_PIN EGRESS_PIN_DIR "/egress_v4_floor"
 #define EGRESS_V6_FLOOR_PIN EGRESS_PIN_DIR "/egress_v6_floor"
+#define EGRESS_H4_FLOOR_PIN EGRESS_PIN_DIR "/egress_h4_floor"
+#define EGRESS_H6_FLOOR_PIN EGRESS_PIN_DIR "/egress_h6_floor"
 #define EGRESS_SERVICES_FLOOR_PIN EGRESS_PIN_DIR "/egress_services_floor"
 #define EGRESS_LOCK_PIN EGRESS_PIN_DIR "/egress_lock"
 /* Links: EGRESS_LINK_PIN_PREFIX "<program name>". */

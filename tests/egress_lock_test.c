@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -107,6 +108,17 @@ TEST_F_TIMEOUT(egress_lock, live_map_writes_do_not_widen, EGRESS_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, pinned_map_set(EGRESS_CONFIG_PIN, &(__u32){ 0 }, &open_cfg, true));
 	ASSERT_EQ(0, pinned_map_set(EGRESS_CONFIG_PIN, &(__u32){ 1 }, &open_cfg, true));
 	EXPECT_STILL_ENFORCED("writing an open config");
+	/* The attacker's whole address allowed in the live hash, both generations. */
+	for (int gen = 0; gen < 2; gen++) {
+		struct egress_key4 k = { .prefixlen = EGRESS_KEY_FIXED_BITS + 32, .gen = gen };
+		struct egress_set allow_all = { .count = 1, .e[0] = {
+			.rule = 1, .protos = EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP,
+			.action = EGRESS_ENTRY_ALLOW, .port_first = 0, .port_last = 0xffff } };
+
+		ASSERT_EQ(1, inet_pton(AF_INET, ATTACKER_ADDR, k.addr));
+		ASSERT_EQ(0, pinned_map_set(EGRESS_H4_PIN, &k, &allow_all, true));
+	}
+	EXPECT_STILL_ENFORCED("allowing the address in the live hash");
 	ASSERT_EQ(0, pinned_map_set(EGRESS_ACTIVE_PIN, &key, &off, true));
 	EXPECT_STILL_ENFORCED("switching the live policy off");
 	ASSERT_EQ(0, apply_tables(true, false));
@@ -125,6 +137,16 @@ TEST_F_TIMEOUT(egress_lock, floor_maps_are_frozen, EGRESS_TEST_TIMEOUT_S)
 	for (int gen = 0; gen < 2; gen++) {
 		k.gen = gen;
 		EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_V4_FLOOR_PIN, &k, &allow_all, true));
+	}
+	/* The whole-address floor, with the attacker's address. */
+	k.prefixlen = EGRESS_KEY_FIXED_BITS + 32;
+	ASSERT_EQ(1, inet_pton(AF_INET, ATTACKER_ADDR, k.addr));
+	for (int gen = 0; gen < 2; gen++) {
+		struct egress_key6 k6 = { .prefixlen = EGRESS_KEY_FIXED_BITS + 128, .gen = gen };
+
+		k.gen = gen;
+		EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_H4_FLOOR_PIN, &k, &allow_all, true));
+		EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_H6_FLOOR_PIN, &k6, &allow_all, true));
 	}
 	EXPECT_STILL_ENFORCED("writing the frozen maps");
 }

@@ -4,19 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpf_pin.h"
 #include "egress_maps.h"
 
 struct egress_fds {
-	int v4, v6, services, config, active;
+	int v4, v6, h4, h6, services, config, active;
 };
 
 static void close_fds(struct egress_fds *fds)
 {
-	int *all[] = { &fds->v4, &fds->v6, &fds->services, &fds->config, &fds->active };
+	int *all[] = { &fds->v4, &fds->v6, &fds->h4, &fds->h6, &fds->services, &fds->config,
+		       &fds->active };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		if (*all[i] >= 0)
@@ -28,10 +31,11 @@ static void close_fds(struct egress_fds *fds)
 static int open_fds(struct egress_fds *fds, struct iotguard_error *err)
 {
 	static const char *const pins[] = {
-		EGRESS_V4_PIN, EGRESS_V6_PIN, EGRESS_SERVICES_PIN, EGRESS_CONFIG_PIN,
-		EGRESS_ACTIVE_PIN,
+		EGRESS_V4_PIN, EGRESS_V6_PIN, EGRESS_H4_PIN, EGRESS_H6_PIN, EGRESS_SERVICES_PIN,
+		EGRESS_CONFIG_PIN, EGRESS_ACTIVE_PIN,
 	};
-	int *all[] = { &fds->v4, &fds->v6, &fds->services, &fds->config, &fds->active };
+	int *all[] = { &fds->v4, &fds->v6, &fds->h4, &fds->h6, &fds->services, &fds->config,
+		       &fds->active };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		*all[i] = -1;
@@ -101,11 +105,24 @@ out:
 
 static int clear_all(const struct egress_fds *fds, int gen)
 {
-	int ret = clear_gen(fds->v4, sizeof(struct egress_key4), gen);
-	int ret6 = clear_gen(fds->v6, sizeof(struct egress_key6), gen);
-	int rets = clear_gen(fds->services, sizeof(struct egress_service_key), gen);
+	const struct {
+		int fd;
+		size_t key_size;
+	} maps[] = {
+		{ fds->v4, sizeof(struct egress_key4) }, { fds->v6, sizeof(struct egress_key6) },
+		{ fds->h4, sizeof(struct egress_key4) }, { fds->h6, sizeof(struct egress_key6) },
+		{ fds->services, sizeof(struct egress_service_key) },
+	};
+	int ret = 0;
 
-	return ret ? ret : ret6 ? ret6 : rets;
+	/* Every map, even after a failure: the first error is returned. */
+	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		int r = clear_gen(maps[i].fd, maps[i].key_size, gen);
+
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
 }
 
 static int write_entry(const struct egress_fds *fds, const struct egress_table_entry *e,
@@ -118,7 +135,9 @@ static int write_entry(const struct egress_fds *fds, const struct egress_table_e
 		};
 
 		memcpy(k.addr, e->addr, 4);
-		return bpf_map_update_elem(fds->v4, &k, &e->set, BPF_ANY) ? -errno : 0;
+		/* A whole address goes to the hash, found before the trie. */
+		return bpf_map_update_elem(e->prefix_len == 32 ? fds->h4 : fds->v4, &k, &e->set,
+					   BPF_ANY) ? -errno : 0;
 	} else {
 		struct egress_key6 k = {
 			.prefixlen = EGRESS_KEY_FIXED_BITS + e->prefix_len, .gen = gen,
@@ -126,7 +145,8 @@ static int write_entry(const struct egress_fds *fds, const struct egress_table_e
 		};
 
 		memcpy(k.addr, e->addr, 16);
-		return bpf_map_update_elem(fds->v6, &k, &e->set, BPF_ANY) ? -errno : 0;
+		return bpf_map_update_elem(e->prefix_len == 128 ? fds->h6 : fds->v6, &k, &e->set,
+					   BPF_ANY) ? -errno : 0;
 	}
 }
 
@@ -190,8 +210,17 @@ int egress_apply(const struct egress_tables *tables, const struct egress_service
 		clear_all(&fds, (int)next);
 		goto out;
 	}
-	/* The old generation is unreachable now; a leftover is cleared next time. */
-	clear_all(&fds, (int)!next);
+	/*
+	 * A program that read egress_active just before the switch may still
+	 * be looking up the old generation: deleting its entries under it
+	 * would judge by half a policy. The programs run inside RCU read-side
+	 * sections, and MEMBARRIER_CMD_GLOBAL waits for an RCU grace period
+	 * (synchronize_rcu), after which none is. Where it cannot (nohz_full
+	 * CPUs: EINVAL), the old generation stays until the next update
+	 * clears it before writing.
+	 */
+	if (!syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		clear_all(&fds, (int)!next);
 out:
 	close_fds(&fds);
 	return ret;
@@ -272,9 +301,19 @@ int egress_lock_state(struct egress_lock *lock)
 
 int egress_lock_floor(struct iotguard_error *err)
 {
-	static const char *const frozen[] = {
-		EGRESS_V4_FLOOR_PIN, EGRESS_V6_FLOOR_PIN, EGRESS_SERVICES_FLOOR_PIN,
+	/* Each live map, its floor copy and their key size. */
+	static const struct {
+		const char *live, *floor;
+		size_t key_size;
+	} maps[] = {
+		{ EGRESS_V4_PIN, EGRESS_V4_FLOOR_PIN, sizeof(struct egress_key4) },
+		{ EGRESS_V6_PIN, EGRESS_V6_FLOOR_PIN, sizeof(struct egress_key6) },
+		{ EGRESS_H4_PIN, EGRESS_H4_FLOOR_PIN, sizeof(struct egress_key4) },
+		{ EGRESS_H6_PIN, EGRESS_H6_FLOOR_PIN, sizeof(struct egress_key6) },
+		{ EGRESS_SERVICES_PIN, EGRESS_SERVICES_FLOOR_PIN,
+		  sizeof(struct egress_service_key) },
 	};
+	const size_t n_maps = sizeof(maps) / sizeof(maps[0]);
 	struct egress_lock lock = {};
 	struct egress_active active = {};
 	__u32 key = 0;
@@ -294,21 +333,16 @@ int egress_lock_floor(struct iotguard_error *err)
 	 * The floor holds only what is copied now: whatever root wrote into
 	 * the floor maps before the lock goes first, both generations.
 	 */
-	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++) {
-		static const size_t key_sizes[] = {
-			sizeof(struct egress_key4), sizeof(struct egress_key6),
-			sizeof(struct egress_service_key),
-		};
-
-		fd = bpf_obj_get(frozen[i]);
+	for (size_t i = 0; i < n_maps; i++) {
+		fd = bpf_obj_get(maps[i].floor);
 		if (fd < 0)
-			return iotguard_fail_errno(err, errno, "opening %s", frozen[i]);
-		ret = clear_gen(fd, key_sizes[i], 0);
+			return iotguard_fail_errno(err, errno, "opening %s", maps[i].floor);
+		ret = clear_gen(fd, maps[i].key_size, 0);
 		if (!ret)
-			ret = clear_gen(fd, key_sizes[i], 1);
+			ret = clear_gen(fd, maps[i].key_size, 1);
 		close(fd);
 		if (ret)
-			return iotguard_fail_errno(err, -ret, "emptying %s", frozen[i]);
+			return iotguard_fail_errno(err, -ret, "emptying %s", maps[i].floor);
 	}
 	if (active.installed) {
 		fd = bpf_obj_get(EGRESS_CONFIG_PIN);
@@ -316,15 +350,9 @@ int egress_lock_floor(struct iotguard_error *err)
 			return iotguard_fail_errno(err, errno, "opening %s", EGRESS_CONFIG_PIN);
 		ret = bpf_map_lookup_elem(fd, &lock.gen, &lock.config) ? -errno : 0;
 		close(fd);
-		if (!ret)
-			ret = copy_gen(EGRESS_V4_PIN, EGRESS_V4_FLOOR_PIN,
-				       sizeof(struct egress_key4), (int)lock.gen);
-		if (!ret)
-			ret = copy_gen(EGRESS_V6_PIN, EGRESS_V6_FLOOR_PIN,
-				       sizeof(struct egress_key6), (int)lock.gen);
-		if (!ret)
-			ret = copy_gen(EGRESS_SERVICES_PIN, EGRESS_SERVICES_FLOOR_PIN,
-				       sizeof(struct egress_service_key), (int)lock.gen);
+		for (size_t i = 0; i < n_maps && !ret; i++)
+			ret = copy_gen(maps[i].live, maps[i].floor, maps[i].key_size,
+				       (int)lock.gen);
 		if (ret)
 			return iotguard_fail_errno(err, -ret, "copying the outbound policy "
 						   "for the lock");
@@ -332,10 +360,10 @@ int egress_lock_floor(struct iotguard_error *err)
 		/* Nothing in force: a floor that allows everything. */
 		lock.config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
 	}
-	for (size_t i = 0; i < sizeof(frozen) / sizeof(frozen[0]); i++) {
-		ret = bpf_pin_freeze(frozen[i]);
+	for (size_t i = 0; i < n_maps; i++) {
+		ret = bpf_pin_freeze(maps[i].floor);
 		if (ret)
-			return iotguard_fail_errno(err, -ret, "freezing %s", frozen[i]);
+			return iotguard_fail_errno(err, -ret, "freezing %s", maps[i].floor);
 	}
 	/* Last: the programs consult the floor once this says locked. */
 	fd = bpf_obj_get(EGRESS_LOCK_PIN);
