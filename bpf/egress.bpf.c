@@ -67,7 +67,10 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } egress_v6 SEC(".maps");
 
-/* Whole addresses, looked up before the tries (egress.h). */
+/*
+ * Whole addresses, looked up before the tries (egress.h). Like the tries:
+ * a BPF map is declared whole, each on its own.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, EGRESS_MAX_PREFIXES);
