@@ -41,6 +41,7 @@ int cmd_check_policy(int argc, char **argv);
 int cmd_mud(int argc, char **argv);		/* ctl_mud.c */
 int cmd_run(int argc, char **argv);		/* ctl_run.c */
 int cmd_egress(int argc, char **argv);		/* ctl_egress.c */
+int cmd_doctor(int argc, char **argv);		/* ctl_doctor.c */
 
 /* ctl_common.c, below every command. */
 

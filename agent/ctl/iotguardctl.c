@@ -64,6 +64,15 @@ static void usage(FILE *out)
 		"                           from a process of service NAME, and why; the\n"
 		"                           policy's DNS names are resolved now. Exit 0\n"
 		"                           allowed, 1 denied (in audit mode too), 2 error\n"
+		"  doctor [--config FILE]   which guarantees this kernel can deliver (login guard,\n"
+		"                           network gate, outbound policy, lock): ok, degraded\n"
+		"                           or missing, what is missing and the fix; the running\n"
+		"                           kernel (its /proc/config.gz or /boot/config-RELEASE,\n"
+		"                           active LSMs, BTF, cgroup2, release), or the .config\n"
+		"                           FILE of a kernel for an image. Exit 0 all ok, 1\n"
+		"                           something degraded, missing or unknown, 2 usage or\n"
+		"                           FILE unreadable or malformed (its file:line named);\n"
+		"                           --table prints the requirements as the README's table\n"
 		"  help                     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
@@ -71,7 +80,8 @@ static void usage(FILE *out)
 		"file is not enforced), 4 permission denied,\n"
 		"5 audit found an empty or known-default password; run: CMD's own status,\n"
 		"or 127 if CMD is not found, 126 if it cannot be executed; egress explain:\n"
-		"0 allowed, 1 denied, 2 usage or error.\n");
+		"0 allowed, 1 denied, 2 usage or error; doctor: 0 all ok, 1 not all ok,\n"
+		"2 usage or unreadable FILE.\n");
 }
 
 int main(int argc, char **argv)
@@ -93,6 +103,7 @@ int main(int argc, char **argv)
 		{ "mud", cmd_mud },
 		{ "run", cmd_run },
 		{ "egress", cmd_egress },
+		{ "doctor", cmd_doctor },
 	};
 
 	if (argc < 2) {
