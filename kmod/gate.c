@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The network gate: a netfilter hook at LOCAL_IN, IPv4 and IPv6, in every
- * network namespace. For a packet to any port that is not a login port the
+ * The network gate: a netfilter hook at LOCAL_IN, IPv4 and IPv6 (where the
+ * kernel has IPv6: CONFIG_IPV6), in every network namespace. For a packet to any port that is not a login port the
  * whole cost is one bit test. A new connection (SYN) to a login port from
  * anything but loopback then meets, in order:
  *   1. the throttle: one token bucket per source (IPv4 address, IPv6 /64),
@@ -14,6 +14,8 @@
  * can rename any interface, even after lock.
  * A refusal is a TCP reset (clients fail fast), a counter and an event. In
  * audit mode it is only counted and reported; in mode off the gate is open.
+ * A kernel with IPv6 but without CONFIG_NF_REJECT_IPV6 drops an IPv6 refusal
+ * instead of resetting it: refused all the same, only slower for the client.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -86,8 +88,10 @@ static unsigned int refuse(struct sk_buff *skb, const struct nf_hook_state *stat
 		return NF_ACCEPT;
 	if (pkt->family == AF_INET)
 		nf_send_reset(state->net, state->sk, skb, state->hook);
+#if IS_ENABLED(CONFIG_NF_REJECT_IPV6)
 	else
 		nf_send_reset6(state->net, state->sk, skb, state->hook);
+#endif
 	return NF_DROP;
 }
 
@@ -165,6 +169,7 @@ static unsigned int gate_ipv4(void *priv, struct sk_buff *skb,
 	return gate_tcp(skb, state, th, &pkt);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
 static unsigned int gate_ipv6(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -191,6 +196,7 @@ static unsigned int gate_ipv6(void *priv, struct sk_buff *skb,
 		     ntohl(ip6h->saddr.s6_addr32[1]);
 	return gate_tcp(skb, state, th, &pkt);
 }
+#endif
 
 /* Before the filter table, so a local ACCEPT rule cannot bypass the gate. */
 static const struct nf_hook_ops gate_ops[] = {
@@ -200,12 +206,14 @@ static const struct nf_hook_ops gate_ops[] = {
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP_PRI_FILTER - 1,
 	},
+#if IS_ENABLED(CONFIG_IPV6)
 	{
 		.hook = gate_ipv6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_IN,
 		.priority = NF_IP6_PRI_FILTER - 1,
 	},
+#endif
 };
 
 static int __net_init gate_net_init(struct net *net)
