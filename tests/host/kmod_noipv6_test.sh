@@ -13,40 +13,15 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/host/tap_lib.sh"
-source_tar=/usr/src/linux-source-6.1.tar.xz
-tree=$top/build/kernel-noipv6
-
-for need in "$source_tar" flex bison; do
-	if [ ! -e "$need" ] && ! command -v "$need" >/dev/null 2>&1; then
-		echo "TAP version 13"
-		echo "1..0 # SKIP $need is missing (scripts/deps installs it)"
-		exit 0
-	fi
-done
-
+. "$top/tests/host/kernel_tree_lib.sh"
+kernel_tree_skip_unless_ready
 tap_plan 4
-
-# Prepared in a temporary directory and renamed: an interrupted run leaves
-# no half-prepared tree that a later run would trust.
-prepare() {
-	local tmp
-	tmp=$(mktemp -d "$top/build/kernel-noipv6.XXXXXX") || return 1
-	tar -xJf "$source_tar" -C "$tmp" --strip-components=1 &&
-	make -s -C "$tmp" x86_64_defconfig &&
-	"$tmp/scripts/config" --file "$tmp/.config" -d IPV6 -e NETFILTER -m NF_REJECT_IPV4 \
-		-e MODULES -e MODULE_UNLOAD -e SYSFS -e BPF_SYSCALL &&
-	make -s -C "$tmp" olddefconfig &&
-	make -s -C "$tmp" -j"$(nproc)" modules_prepare &&
-	rm -rf "$tree" && mv "$tmp" "$tree" && return 0
-	rm -rf "$tmp"
-	return 1
-}
 
 log=$(mktemp "$top/build/kmod-noipv6-log.XXXXXX")
 work=$(mktemp -d "$top/build/kmod-noipv6-src.XXXXXX")
 trap 'rm -rf "$work" "$log"' EXIT
 
-[ -f "$tree/scripts/mod/modpost" ] || prepare > "$log" 2>&1
+kernel_tree_prepare "$log"
 ok=1
 grep -q '^# CONFIG_IPV6 is not set' "$tree/.config" 2>/dev/null &&
 	grep -q '^CONFIG_NETFILTER=y' "$tree/.config" &&
