@@ -200,7 +200,7 @@ $(LIBIOTGUARD_SAN): $(SAN_LIB_OBJS)
 # What the tests read from the source tree, and the iotguardctl they run.
 HOST_TEST_DEFINES := -DDEFAULT_POLICY='"$(TOP)/policy/iotguard.conf"' \
 	-DDENYLIST_DIR='"$(TOP)/policy/credentials"' -DIOTGUARDCTL='"$(BUILD)/iotguardctl"' \
-	-DMUD_FIXTURES='"$(TOP)/tests/host/mud"'
+	-DMUD_FIXTURES='"$(TOP)/tests/host/mud"' -DSOURCE_TOP='"$(TOP)"'
 
 $(HOST_TEST_DIR)/%_test: tests/host/%_test.c $(LIBIOTGUARD_SAN) $(BUILD)/iotguardctl \
 		| $(KSELFTEST)/.done

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent on the device: it applied the policy at boot, reloads a good
- * policy on SIGHUP, refuses a bad one whole, and iotguardctl reports it.
+ * policy on SIGHUP, refuses a bad one whole, and iotguardctl reports it;
+ * `iotguardctl doctor` judges the running kernel as the guard found it.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include "kselftest_harness.h"
 #include "util.h"
 
@@ -144,6 +146,37 @@ TEST_F(agent, ctl_without_module_names_the_fix)
 	ASSERT_EQ(0, module_load());
 	EXPECT_EQ(0, wait_generation_above(0));
 	EXPECT_EQ(0, wait_sysfs("mode", "enforce"));
+}
+
+/*
+ * doctor on the live kernel: the login guard this image runs is ok. On
+ * arm64 before 6.4 BPF LSM programs cannot attach, and doctor says so.
+ */
+TEST_F(agent, ctl_doctor_judges_the_running_kernel)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	bool no_trampoline;
+
+	ASSERT_EQ(0, uname(&u));
+	sscanf(u.release, "%d.%d", &major, &minor);
+	no_trampoline = !strcmp(u.machine, "aarch64") && (major < 6 || (major == 6 && minor < 4));
+	/* Debian's kernels have CONFIG_MODULE_FORCE_UNLOAD=y: the lock is degraded. */
+	EXPECT_EQ(1, run_capture("iotguardctl doctor", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "(running; configuration /boot/config-"))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "\nlock: degraded\n  degraded: "
+			       "CONFIG_MODULE_FORCE_UNLOAD=y")) TH_LOG("%s", self->out);
+	if (no_trampoline) {
+		EXPECT_NE(NULL, strstr(self->out, "\nlogin guard: missing\n  missing: arm64 "))
+			TH_LOG("%s", self->out);
+	} else {
+		EXPECT_NE(NULL, strstr(self->out, "\nlogin guard: ok\n")) TH_LOG("%s", self->out);
+		EXPECT_NE(NULL, strstr(self->out, "\nnetwork gate: ok\n")) TH_LOG("%s", self->out);
+		EXPECT_NE(NULL, strstr(self->out, "\noutbound policy: ok\n"))
+			TH_LOG("%s", self->out);
+	}
 }
 
 TEST_HARNESS_MAIN
