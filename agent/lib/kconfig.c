@@ -15,28 +15,7 @@
 
 /* A distribution's .config is about 250 KiB; anything past this is not one. */
 #define KCONFIG_MAX_BYTES (16u << 20)
-
-enum kconfig_answer kconfig_lookup(const char *text, size_t len, const char *option)
-{
-	size_t olen = strlen(option);
-	bool any = false;
-
-	for (const char *line = text, *end = text + len; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-
-		if (n >= 7 && !memcmp(line, "CONFIG_", 7))
-			any = true;
-		else if (n >= 9 && !memcmp(line, "# CONFIG_", 9))
-			any = true;
-		/* Exactly the option: CONFIG_MODULE_FORCE_UNLOAD_X is another. */
-		if (n > olen + 1 && !memcmp(line, option, olen) && line[olen] == '=')
-			return line[olen + 1] == 'y' || line[olen + 1] == 'm' ? KCONFIG_SET :
-			       KCONFIG_NOT_SET;
-		line += n + (nl ? 1 : 0);
-	}
-	return any ? KCONFIG_NOT_SET : KCONFIG_UNKNOWN;
-}
+#define BOOT_CONFIG_MAX (256 + sizeof(((struct utsname *)0)->release))
 
 /*
  * The whole of a file through zlib (which also reads a plain file as is).
@@ -85,51 +64,6 @@ static int slurp(const char *path, char **out, size_t *len)
 	*out = buf;
 	*len = n;
 	return 0;
-}
-
-static enum kconfig_answer from_file(const char *path, const char *option)
-{
-	enum kconfig_answer answer;
-	size_t len;
-	char *text;
-
-	if (slurp(path, &text, &len))
-		return KCONFIG_UNKNOWN;
-	answer = kconfig_lookup(text, len, option);
-	free(text);
-	return answer;
-}
-
-enum kconfig_answer kconfig_read(const char *gz_path, const char *plain_path,
-				 const char *option, char source[KCONFIG_SOURCE_MAX])
-{
-	const char *paths[] = { gz_path, plain_path };
-
-	for (size_t i = 0; i < 2; i++) {
-		enum kconfig_answer answer;
-
-		if (!paths[i])
-			continue;
-		answer = from_file(paths[i], option);
-		if (answer != KCONFIG_UNKNOWN) {
-			snprintf(source, KCONFIG_SOURCE_MAX, "%s", paths[i]);
-			return answer;
-		}
-	}
-	snprintf(source, KCONFIG_SOURCE_MAX, "neither %s nor %s is readable",
-		 gz_path ? gz_path : "-", plain_path ? plain_path : "-");
-	return KCONFIG_UNKNOWN;
-}
-
-enum kconfig_answer kconfig_running(const char *option, char source[KCONFIG_SOURCE_MAX])
-{
-	char boot[256 + sizeof(((struct utsname *)0)->release)];
-	struct utsname u;
-
-	if (uname(&u))
-		return kconfig_read(KCONFIG_PROC, NULL, option, source);
-	snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
-	return kconfig_read(KCONFIG_PROC, boot, option, source);
 }
 
 struct kconfig_entry {
@@ -312,16 +246,27 @@ int kconfig_load(const char *path, struct kconfig **out, struct iotguard_error *
 	return ret;
 }
 
+/* Where Debian and most distributions install it: /boot/config-$(uname -r). */
+static int boot_config_path(char *boot, size_t size)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return -errno;
+	snprintf(boot, size, "/boot/config-%s", u.release);
+	return 0;
+}
+
 int kconfig_load_running(struct kconfig **out, struct iotguard_error *err)
 {
-	char boot[256 + sizeof(((struct utsname *)0)->release)];
-	struct utsname u;
+	char boot[BOOT_CONFIG_MAX];
+	int ret;
 
 	if (access(KCONFIG_PROC, F_OK) == 0)
 		return kconfig_load(KCONFIG_PROC, out, err);
-	if (uname(&u))
-		return iotguard_fail_errno(err, errno, "uname");
-	snprintf(boot, sizeof(boot), "/boot/config-%s", u.release);
+	ret = boot_config_path(boot, sizeof(boot));
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "uname");
 	if (access(boot, F_OK) == 0)
 		return kconfig_load(boot, out, err);
 	return iotguard_fail(err, ENOENT, "neither %s (CONFIG_IKCONFIG_PROC) nor %s exists",
@@ -376,4 +321,57 @@ size_t kconfig_count(const struct kconfig *config)
 const char *kconfig_option_at(const struct kconfig *config, size_t i)
 {
 	return i < config->n ? config->entries[i].option : NULL;
+}
+
+/* One option's answer from a parsed configuration; none is in an empty one. */
+static enum kconfig_answer answer(const struct kconfig *config, const char *option)
+{
+	if (!config->n)
+		return KCONFIG_UNKNOWN;
+	return kconfig_enabled(config, option) ? KCONFIG_SET : KCONFIG_NOT_SET;
+}
+
+enum kconfig_answer kconfig_lookup(const char *text, size_t len, const char *option)
+{
+	enum kconfig_answer result;
+	struct kconfig *config;
+
+	/* Text that is not a configuration proves nothing by what it lacks. */
+	if (kconfig_parse("-", text, len, &config, NULL))
+		return KCONFIG_UNKNOWN;
+	result = answer(config, option);
+	kconfig_free(config);
+	return result;
+}
+
+enum kconfig_answer kconfig_read(const char *gz_path, const char *plain_path,
+				 const char *option, char source[KCONFIG_SOURCE_MAX])
+{
+	const char *paths[] = { gz_path, plain_path };
+
+	for (size_t i = 0; i < 2; i++) {
+		enum kconfig_answer result = KCONFIG_UNKNOWN;
+		struct kconfig *config;
+
+		if (!paths[i] || kconfig_load(paths[i], &config, NULL))
+			continue;
+		result = answer(config, option);
+		kconfig_free(config);
+		if (result != KCONFIG_UNKNOWN) {
+			snprintf(source, KCONFIG_SOURCE_MAX, "%s", paths[i]);
+			return result;
+		}
+	}
+	snprintf(source, KCONFIG_SOURCE_MAX, "neither %s nor %s is readable",
+		 gz_path ? gz_path : "-", plain_path ? plain_path : "-");
+	return KCONFIG_UNKNOWN;
+}
+
+enum kconfig_answer kconfig_running(const char *option, char source[KCONFIG_SOURCE_MAX])
+{
+	char boot[BOOT_CONFIG_MAX];
+
+	if (boot_config_path(boot, sizeof(boot)))
+		return kconfig_read(KCONFIG_PROC, NULL, option, source);
+	return kconfig_read(KCONFIG_PROC, boot, option, source);
 }

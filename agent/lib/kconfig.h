@@ -25,8 +25,9 @@ enum kconfig_answer {
 
 /*
  * Look option ("CONFIG_MODULE_FORCE_UNLOAD") up in a .config's text of len
- * bytes. KCONFIG_UNKNOWN if the text holds no CONFIG_ line at all: not a
- * configuration, so absence would prove nothing.
+ * bytes. KCONFIG_UNKNOWN if the text holds no CONFIG_ line at all, or a
+ * line no .config has (kconfig_parse): not a configuration, so absence
+ * would prove nothing.
  */
 enum kconfig_answer kconfig_lookup(const char *text, size_t len, const char *option);
 
