@@ -12,7 +12,22 @@
 
 static void doctor_usage(FILE *out)
 {
-	fprintf(out, "Usage: iotguardctl doctor [--config FILE] [--table]\n");
+	fprintf(out,
+		"Usage: iotguardctl doctor [--config FILE]\n"
+		"       iotguardctl doctor --table\n"
+		"\n"
+		"Which of iotguard's guarantees a kernel can deliver: login guard, network\n"
+		"gate, outbound policy, lock; each ok, degraded or missing, with what is\n"
+		"missing and the fix. Without --config: the running kernel, from\n"
+		"/proc/config.gz or /boot/config-$(uname -r) and its live facts (active\n"
+		"LSMs, /sys/kernel/btf/vmlinux, bpffs and cgroup2, release and machine).\n"
+		"With --config: the .config FILE of a kernel for an image (its header gives\n"
+		"the architecture and release). --table prints the requirements as a\n"
+		"Markdown table (the README's). kernel/iotguard.cfg is the fragment that\n"
+		"meets them.\n"
+		"\n"
+		"Exit status: 0 every guarantee ok, 1 something degraded, missing or\n"
+		"unknown, 2 usage error, or FILE unreadable or malformed (file:line named).\n");
 }
 
 /* What a row asks for, in Kconfig's words. */
