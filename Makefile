@@ -161,12 +161,15 @@ agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl $(AGENT_DIR)/lib-check
 # `make modules` builds iotguard.ko in place against KERNEL_SRC, as Yocto's
 # module class and `make -C $KERNEL_SRC M=$PWD` do.
 KMOD_SOURCES := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+# No build path in the installed module (Yocto's buildpaths check): KCFLAGS
+# reaches every object, iotguard.mod.o included, which ccflags-y does not.
+KMOD_MAKE := $(MAKE) -C $(KERNEL_SRC) M=$(TOP) KCFLAGS="$(KCFLAGS) -ffile-prefix-map=$(TOP)/=./"
 
 modules:
-	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules
+	$(KMOD_MAKE) modules
 
 modules_install:
-	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules_install
+	$(KMOD_MAKE) modules_install
 
 # The test kernels each get their own copy of the sources, so that objects
 # built for one never mix with the other's.
@@ -269,10 +272,10 @@ install-bpf: $(BPF_OBJECTS)
 # Kbuild decides what is out of date; it runs only when a source is newer
 # than the module or the module is missing.
 $(TOP)/iotguard.ko: $(KMOD_SOURCES)
-	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) modules
+	$(KMOD_MAKE) modules
 
 install-module: $(TOP)/iotguard.ko
-	$(MAKE) -C $(KERNEL_SRC) M=$(TOP) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
+	$(KMOD_MAKE) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
 
 install: install-agent install-bpf install-module
 
