@@ -30,22 +30,29 @@ endif
 # What iotguard's Makefile needs to know about this build (see `make help`):
 # the kernel it builds against, whose vmlinux gives the BPF programs their
 # BTF, the tools, and where the files go.
-IOTGUARD_MAKE_OPTS = \
+IOTGUARD_COMMON_MAKE_OPTS = \
 	ARCH=$(KERNEL_ARCH) \
-	CROSS_COMPILE="$(TARGET_CROSS)" \
 	KERNEL_SRC=$(LINUX_DIR) \
 	VMLINUX_BTF=$(LINUX_DIR)/vmlinux \
 	CLANG=$(HOST_DIR)/bin/clang \
 	BPFTOOL=$(HOST_DIR)/sbin/bpftool \
-	LIBBPF_INCLUDE=$(STAGING_DIR)/usr/include \
 	PREFIX=/usr \
 	SYSCONFDIR=/etc
+IOTGUARD_MAKE_OPTS = $(IOTGUARD_COMMON_MAKE_OPTS) \
+	CROSS_COMPILE="$(TARGET_CROSS)" \
+	LIBBPF_INCLUDE=$(STAGING_DIR)/usr/include
 
 # The module: kernel-module runs `make -C $(LINUX_DIR) M=$(@D) modules`
 # and modules_install on the top-level Kbuild after the build and install
-# steps below. The kernel options the module and the BPF programs need are
-# those of kernel/iotguard.cfg; CONFIG_LSM keeps the board's list and gets
-# bpf added (a list without it would leave the BPF LSM inactive).
+# steps below. KCFLAGS reaches every object of the module, iotguard.mod.o
+# included: no build path in the installed module (as in `make modules`).
+IOTGUARD_MODULE_MAKE_OPTS = KCFLAGS="-ffile-prefix-map=$(@D)/=./"
+
+# The kernel options the module and the BPF programs need: those of
+# kernel/iotguard.cfg (tests/host/buildroot_test.sh holds the two equal).
+# CONFIG_LSM keeps the board's list and gets bpf added: a list without it
+# leaves the BPF LSM inactive.
+
 define IOTGUARD_LINUX_CONFIG_FIXUPS
 	$(call KCONFIG_ENABLE_OPT,CONFIG_MODULES)
 	$(call KCONFIG_ENABLE_OPT,CONFIG_MODULE_UNLOAD)
@@ -103,7 +110,7 @@ HOST_IOTGUARD_DEPENDENCIES = host-pkgconf host-clang host-llvm host-bpftool \
 
 define HOST_IOTGUARD_BUILD_CMDS
 	$(HOST_MAKE_ENV) $(HOST_CONFIGURE_OPTS) $(MAKE) -C $(@D) \
-		$(IOTGUARD_MAKE_OPTS) CROSS_COMPILE= LIBBPF_INCLUDE=$(HOST_DIR)/include \
+		$(IOTGUARD_COMMON_MAKE_OPTS) LIBBPF_INCLUDE=$(HOST_DIR)/include \
 		$(@D)/build/iotguardctl
 endef
 
