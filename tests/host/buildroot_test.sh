@@ -11,6 +11,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/host/tap_lib.sh"
+. "$top/tests/host/image_build_lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stub=$top/tests/host/buildroot/stub.mk
@@ -131,12 +132,7 @@ else
 	mkdir -p "$build/iotguard"
 	cp -a "$top/Makefile" "$top/Kbuild" "$top/kmod" "$top/scripts" "$build/iotguard/"
 	br "$build/iotguard/module" LINUX_DIR="/lib/modules/$release/build" > "$work/module.log" 2>&1
-	ko=$(find "$target/lib/modules/$release" -name iotguard.ko 2>/dev/null)
-	tap_result "$([ -n "$ko" ]; echo $?)" buildroot.module_builds_against_debian_headers \
-		"$(tail -5 "$work/module.log")"
-	leaks=$(grep -rlF "$build/iotguard" "$target")
-	tap_result "$([ -n "$ko" ] && [ -z "$leaks" ]; echo $?)" \
-		buildroot.installed_module_names_no_build_path "${leaks:-no module}"
+	module_results buildroot "$target" "$build/iotguard" "$work/module.log"
 fi
 
 BR2_EXTERNAL_IOTGUARD_PATH=$top/buildroot /usr/bin/python3 "$top/tests/host/buildroot/kconfig.py" \
@@ -149,11 +145,9 @@ tap_result "$([ -z "$bad" ]; echo $?)" buildroot.config_in_under_kconfiglib "$ba
 # SUPPORT_END; an empty root password fails the build.
 image=$work/image
 host=$work/host
-mkdir -p "$host/bin" "$image/etc"
+mkdir -p "$host/bin"
 ln -s "$top/build/iotguardctl" "$host/bin/iotguardctl"
-make -s -C "$top" install-agent DESTDIR="$image" KERNEL_SRC=/nonexistent > "$work/image.log" 2>&1
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$image/etc/passwd"
-printf 'root:!:19000:0:99999:7:::\n' > "$image/etc/shadow"
+image_root "$top" "$image" "$work/image.log"
 printf 'NAME=Device\n' > "$image/etc/os-release"
 HOST_DIR=$host "$top/buildroot/board/iotguard/post-build.sh" "$image" >> "$work/image.log" 2>&1 &&
 	grep -q '^SUPPORT_END=[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]$' "$image/etc/os-release"

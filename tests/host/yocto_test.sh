@@ -11,6 +11,7 @@
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/host/tap_lib.sh"
+. "$top/tests/host/image_build_lib.sh"
 layer=$top/meta-iotguard
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -65,12 +66,7 @@ else
 			INSTALL_FW_PATH="$dest/lib/firmware" CC=gcc LD=ld OBJCOPY=objcopy STRIP=strip \
 			O="$kdir" KBUILD_EXTRA_SYMBOLS= "$install_target"
 	) > "$work/module.log" 2>&1
-	ko=$(find "$dest/lib/modules/$release" -name iotguard.ko 2>/dev/null)
-	tap_result "$([ -n "$ko" ]; echo $?)" yocto.module_class_builds_against_debian_headers \
-		"$(tail -5 "$work/module.log")"
-	leaks=$(grep -rlF "$src" "$dest")
-	tap_result "$([ -n "$ko" ] && [ -z "$leaks" ]; echo $?)" \
-		yocto.installed_module_names_no_build_path "${leaks:-no module}"
+	module_results yocto "$dest" "$src" "$work/module.log"
 fi
 
 # iotguard-audit.bbclass's function, as do_rootfs runs it (BitBake's
@@ -83,18 +79,16 @@ tap_result $? yocto.audit_class_runs_after_rootfs_with_the_native_tools
 
 image=$work/rootfs
 native=$work/native
-mkdir -p "$native" "$image/etc"
+mkdir -p "$native"
 ln -s "$top/build/iotguardctl" "$native/iotguardctl"
 ln -s "$top/scripts/os-release-support-end" "$native/iotguard-os-release-support-end"
-make -s -C "$top" install-agent DESTDIR="$image" KERNEL_SRC=/nonexistent > "$work/image.log" 2>&1
+image_root "$top" "$image" "$work/image.log"
 {
 	echo 'bbfatal() { echo "ERROR: $*"; exit 1; }'
 	sed -n '/^iotguard_audit_rootfs() {/,/^}/p' "$class" |
 		sed -e "s|\${IMAGE_ROOTFS}|$image|g" -e 's|\${sysconfdir}|/etc|g'
 	echo iotguard_audit_rootfs
 } > "$work/rootfs.sh"
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$image/etc/passwd"
-printf 'root:!:19000:0:99999:7:::\n' > "$image/etc/shadow"
 mkdir -p "$image/usr/lib"
 printf 'ID=poky\n' > "$image/usr/lib/os-release"
 ln -s ../usr/lib/os-release "$image/etc/os-release"

@@ -58,7 +58,8 @@ KCONFIG_ENABLE_OPT = $(call KCONFIG_MUNGE_DOT_CONFIG,$(1),$(1)=y,$(2))
 KCONFIG_SET_OPT = $(call KCONFIG_MUNGE_DOT_CONFIG,$(1),$(1)=$(2),$(3))
 KCONFIG_DISABLE_OPT = $(call KCONFIG_MUNGE_DOT_CONFIG,$(1),$(SHARP_SIGN) $(1) is not set,$(2))
 
-# package/pkg-kernel-module.mk: the two hooks it adds, with its commands.
+# package/pkg-kernel-module.mk: the two hooks it adds, with its commands
+# (the same command but for the make target, as Buildroot has them).
 define inner-kernel-module
 $(2)_DEPENDENCIES += linux
 $(2)_MODULE_SUBDIRS ?= .
