@@ -29,7 +29,7 @@ def read(path):
 
 def assignments(text, var):
     """Values given to VAR (=, ?=, +=, :append, :prepend, := ...)."""
-    pat = re.compile(r'^%s(?::\w+)*\s*(?:\?\?=|\?=|\+=|\.=|=\+|=\.|:=|=)\s*"(.*)"\s*$'
+    pat = re.compile(r'^%s(?::[\w${}-]+)*\s*(?:\?\?=|\?=|\+=|\.=|=\+|=\.|:=|=)\s*"(.*)"\s*$'
                      % re.escape(var), re.M)
     return pat.findall(text)
 
@@ -125,6 +125,21 @@ def check_fragment():
     result(bool(found) and os.path.samefile(found[0], tree), name, "found: %s" % found)
 
 
+def check_services():
+    """The units and the init script the recipe registers are the tree's."""
+    recipe = read(glob.glob(LAYER + "/recipes-security/iotguard/iotguard_*.bb")[0])
+    units = " ".join(assignments(recipe, "SYSTEMD_SERVICE")).split()
+    scripts = " ".join(assignments(recipe, "INITSCRIPT_NAME")).split()
+    name = "layer.services_are_the_trees"
+    if not os.path.isdir(os.path.join(SRC, "scripts", "systemd")):
+        print("ok %s # SKIP no scripts/systemd in this tree" % name)
+        return
+    missing = [u for u in units if not os.path.isfile(os.path.join(SRC, "scripts/systemd", u))]
+    missing += [i for i in scripts if not os.path.isfile(os.path.join(SRC, "scripts/init.d", i))]
+    result(bool(units and scripts) and not missing, name,
+           "units %s, init scripts %s; not in the tree: %s" % (units, scripts, " ".join(missing)))
+
+
 def check_licences():
     bad, count = [], 0
     for path in recipe_files():
@@ -163,5 +178,6 @@ def check_gating():
 check_bbfiles()
 check_file_uris()
 check_fragment()
+check_services()
 check_licences()
 check_gating()
