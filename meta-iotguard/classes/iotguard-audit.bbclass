@@ -9,10 +9,10 @@ do_rootfs[depends] += "iotguard-native:do_populate_sysroot"
 iotguard_audit_rootfs() {
 	# Exit 5: an account with an empty or known-default password, one
 	# that cannot be judged, or the device secret in the image.
-	if ! iotguardctl audit --root ${IMAGE_ROOTFS}; then
+	if ! ${STAGING_BINDIR_NATIVE}/iotguardctl audit --root ${IMAGE_ROOTFS}; then
 		bbfatal "iotguardctl audit --root ${IMAGE_ROOTFS} failed: this image must not ship (the table above says why)"
 	fi
-	iotguard-os-release-support-end ${IMAGE_ROOTFS} \
+	IOTGUARDCTL=${STAGING_BINDIR_NATIVE}/iotguardctl iotguard-os-release-support-end ${IMAGE_ROOTFS} \
 		--policy ${IMAGE_ROOTFS}${sysconfdir}/iotguard/iotguard.conf
 }
 

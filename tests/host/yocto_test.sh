@@ -86,7 +86,8 @@ image_root "$top" "$image" "$work/image.log"
 {
 	echo 'bbfatal() { echo "ERROR: $*"; exit 1; }'
 	sed -n '/^iotguard_audit_rootfs() {/,/^}/p' "$class" |
-		sed -e "s|\${IMAGE_ROOTFS}|$image|g" -e 's|\${sysconfdir}|/etc|g'
+		sed -e "s|\${IMAGE_ROOTFS}|$image|g" -e 's|\${sysconfdir}|/etc|g' \
+			-e "s|\${STAGING_BINDIR_NATIVE}|$native|g"
 	echo iotguard_audit_rootfs
 } > "$work/rootfs.sh"
 mkdir -p "$image/usr/lib"
