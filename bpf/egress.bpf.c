@@ -46,6 +46,7 @@
 #define ETH_P_IPV6 0x86DD
 #define ICMP_ECHO 8
 #define ICMPV6_ECHO_REQUEST 128
+#define LOOPBACK_IFINDEX 1	/* lo, in every network namespace */
 #define ALLOW 1
 #define DENY 0
 
@@ -202,6 +203,7 @@ struct egress_req {
 	__u8 proto;		/* IPPROTO_* */
 	__u8 hook;
 	__u8 sock_type;
+	__u8 routed_out;	/* a loopback address on another device than lo */
 };
 
 struct verdict {
@@ -493,7 +495,7 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 	locked = lock && lock->locked;
 	if (!live && !locked)
 		return ALLOW;
-	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req))
+	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req) && !req->routed_out)
 		return ALLOW;
 	cgroup_id = in_skb ? bpf_skb_cgroup_id(skb) : bpf_get_current_cgroup_id();
 	if (live) {
@@ -743,6 +745,14 @@ int egress_packet(struct __sk_buff *skb)
 	} else {
 		return ALLOW;
 	}
+	/*
+	 * Loopback is allowed at connect() and sendto() for what stays on
+	 * the device. Root can route a loopback address out (route_localnet
+	 * and a route of its own): such a packet is judged like any other,
+	 * however its socket was judged.
+	 */
+	if (is_loopback(&req) && skb->ifindex != LOOPBACK_IFINDEX)
+		req.routed_out = 1;
 	switch (req.proto) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
@@ -750,7 +760,7 @@ int egress_packet(struct __sk_buff *skb)
 		if (bpf_skb_load_bytes(skb, l4 + 2, &dport, sizeof(dport)))
 			return DENY;
 		req.port = bpf_ntohs(dport);
-		if (judged_at_connect(skb, &req))
+		if (!req.routed_out && judged_at_connect(skb, &req))
 			return ALLOW;
 		break;
 	case IPPROTO_ICMP:
@@ -768,9 +778,13 @@ int egress_packet(struct __sk_buff *skb)
 
 /*
  * After the outbound policy is locked, no new program that can change a
- * packet's destination once it was judged: cgroup programs that rewrite
- * connect and sendto addresses, tc and lightweight-tunnel programs. The
- * backstop above sees what the first kind does; the others run after it.
+ * packet's destination once it was judged, or send one no socket sent:
+ * cgroup programs that rewrite connect and sendto addresses, tc,
+ * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
+ * the backstop never sees, as forwarded packets have no socket). The
+ * backstop above sees what the first kind does; the others run after it
+ * or beside it. Nor is any program test-run: XDP's live-frames mode
+ * transmits whatever frame it is given, like a packet socket.
  */
 SEC("lsm/bpf")
 int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
@@ -779,11 +793,13 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
 	__u32 key = 0;
 
 	/* Not the previous verdict: its position differs between kernels. */
-	if (cmd != BPF_PROG_LOAD)
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_PROG_TEST_RUN)
 		return 0;
 	lock = bpf_map_lookup_elem(&egress_lock, &key);
 	if (!lock || !lock->locked)
 		return 0;
+	if (cmd == BPF_PROG_TEST_RUN)
+		return -EPERM;
 	switch (BPF_CORE_READ(attr, prog_type)) {
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
 	case BPF_PROG_TYPE_SCHED_CLS:
@@ -792,6 +808,7 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
 	case BPF_PROG_TYPE_LWT_OUT:
 	case BPF_PROG_TYPE_LWT_XMIT:
 	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_XDP:
 		return -EPERM;
 	default:
 		return 0;

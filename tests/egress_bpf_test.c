@@ -112,6 +112,49 @@ TEST_F_TIMEOUT(egress, loopback_always_allowed, EGRESS_TEST_TIMEOUT_S)
 	close(l);
 }
 
+/* Root's routes: 127.0.0.2 leaves through the peer, which takes 127/8. */
+#define ROUTE_LOOPBACK_OUT						\
+	"echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && "	\
+	"echo 1 > /proc/sys/net/ipv4/conf/veth0/route_localnet && "	\
+	IP " route del local 127.0.0.0/8 dev lo table local && "	\
+	IP " route add local 127.0.0.1/32 dev lo table local && "	\
+	IP " route add 127.0.0.2/32 via " ATTACKER_ADDR " dev veth0 && "	\
+	IP " -n " NETNS " addr add 127.0.0.2/32 dev veth1 && "		\
+	IP " netns exec " NETNS " sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && " \
+	"echo 1 > /proc/sys/net/ipv4/conf/veth1/route_localnet'"
+#define ROUTE_LOOPBACK_BACK						\
+	IP " route del 127.0.0.2/32; "					\
+	IP " route del local 127.0.0.1/32 dev lo table local; "	\
+	IP " route add local 127.0.0.0/8 dev lo table local; "		\
+	IP " -n " NETNS " addr del 127.0.0.2/32 dev veth1; "		\
+	"echo 0 > /proc/sys/net/ipv4/conf/all/route_localnet; "		\
+	"echo 0 > /proc/sys/net/ipv4/conf/veth0/route_localnet"
+
+/*
+ * Loopback is allowed because it stays on the device. Routed out by root,
+ * a loopback address is judged like any other (no rule: the default).
+ */
+TEST_F_TIMEOUT(egress, loopback_routed_out_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	char out[1024];
+	int ret;
+
+	ASSERT_EQ(0, run_capture(ROUTE_LOOPBACK_OUT, out, sizeof(out))) TH_LOG("%s", out);
+	/* connect() lets a loopback address by; its packets are judged. */
+	EXPECT_EQ(-EPERM, dev_sendto("127.0.0.2", UDP_OPEN, 0, SOCK_DGRAM));
+	EXPECT_EQ(0, dev_sendto("127.0.0.1", UDP_OPEN, 0, SOCK_DGRAM));
+	settle();
+	EXPECT_EQ(0, self->arr->udp_open);
+	/* The route works: in audit mode the same datagram arrives. */
+	ret = apply_tables(false, true);
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, dev_sendto("127.0.0.2", UDP_OPEN, 0, SOCK_DGRAM));
+	settle();
+	EXPECT_EQ(1, self->arr->udp_open);
+	run_capture(ROUTE_LOOPBACK_BACK, out, sizeof(out));
+	ASSERT_EQ(0, apply_tables(true, false));
+}
+
 TEST_F_TIMEOUT(egress, udp_connect_sendto_sendmmsg, EGRESS_TEST_TIMEOUT_S)
 {
 	EXPECT_EQ(0, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_OPEN));

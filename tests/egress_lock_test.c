@@ -8,6 +8,9 @@
  * lasts until reboot: scripts/check runs this in a boot of its own.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,9 +18,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
 #include <bpf/bpf.h>
 #include "kselftest_harness.h"
 #include "egress.h"
@@ -45,6 +51,73 @@ static pid_t peer;
 	EXPECT_EQ(0, arr->udp_shut);						\
 } while (0)
 
+/*
+ * A write to a pinned map held in progress: its value sits in a page that
+ * faults to a userfaultfd nobody answers until release(). The kernel will
+ * not freeze a map while a write to it is in progress.
+ */
+struct held_write {
+	int uffd, map_fd, ret;
+	void *page;
+	size_t page_size;
+	pthread_t thread;
+};
+
+static void *held_write_run(void *arg)
+{
+	struct held_write *h = arg;
+	__u32 key = 0;
+
+	h->ret = bpf_map_update_elem(h->map_fd, &key, h->page, BPF_ANY) ? -errno : 0;
+	return NULL;
+}
+
+static int hold_write(struct held_write *h, const char *pin)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct pollfd pfd;
+
+	h->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	h->map_fd = bpf_obj_get(pin);
+	h->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (h->map_fd < 0 || h->uffd < 0 || ioctl(h->uffd, UFFDIO_API, &api))
+		return -errno;
+	h->page = mmap(NULL, h->page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (h->page == MAP_FAILED)
+		return -errno;
+	reg.range.start = (unsigned long)h->page;
+	reg.range.len = h->page_size;
+	if (ioctl(h->uffd, UFFDIO_REGISTER, &reg) ||
+	    pthread_create(&h->thread, NULL, held_write_run, h))
+		return -errno;
+	/* The fault arriving is the write in progress. */
+	pfd = (struct pollfd){ .fd = h->uffd, .events = POLLIN };
+	return poll(&pfd, 1, 10000) == 1 ? 0 : -ETIMEDOUT;
+}
+
+/* Let the held write finish, writing value (size bytes) after all. */
+static int release(struct held_write *h, const void *value, size_t size)
+{
+	char *src = calloc(1, h->page_size);
+	struct uffdio_copy copy = {
+		.dst = (unsigned long)h->page, .src = (unsigned long)src, .len = h->page_size,
+	};
+	int ret;
+
+	if (!src)
+		return -ENOMEM;
+	memcpy(src, value, size);
+	ret = ioctl(h->uffd, UFFDIO_COPY, &copy) ? -errno : 0;
+	pthread_join(h->thread, NULL);
+	free(src);
+	close(h->uffd);
+	close(h->map_fd);
+	munmap(h->page, h->page_size);
+	return ret ? ret : h->ret;
+}
+
 FIXTURE(egress_lock) {
 	int unused;
 };
@@ -69,9 +142,31 @@ FIXTURE_SETUP(egress_lock)
 		return;
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
 	ASSERT_EQ(0, apply_tables(true, false));
+	/*
+	 * Before the lock, root holds a write to egress_lock in progress: a
+	 * lock that counted the freeze's EBUSY as "frozen already" reported
+	 * success with a map root could still write. It fails, and says why.
+	 */
+	{
+		struct egress_lock open_lock = {
+			.locked = 1, .config = { .enforce = 1, .raw_sockets = 1 },
+		};
+		struct held_write held = { 0 };
+
+		ASSERT_EQ(0, hold_write(&held, EGRESS_LOCK_PIN));
+		EXPECT_NE(0, run_capture("iotguardctl lock", out, sizeof(out)));
+		EXPECT_NE(NULL, strstr(out, "held in progress")) TH_LOG("%s", out);
+		/*
+		 * The write lands: egress_lock says locked, with a floor that
+		 * allows everything, and stays writable. A lock must not take
+		 * that for its own.
+		 */
+		ASSERT_EQ(0, release(&held, &open_lock, sizeof(open_lock)));
+	}
 	ASSERT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
 	ASSERT_EQ(0, egress_lock_state(&lock));
 	ASSERT_EQ(1, lock.locked);
+	ASSERT_EQ(1, lock.config.default_deny);
 }
 
 FIXTURE_TEARDOWN(egress_lock)
@@ -149,6 +244,30 @@ TEST_F_TIMEOUT(egress_lock, floor_maps_are_frozen, EGRESS_TEST_TIMEOUT_S)
 		EXPECT_EQ(-EPERM, pinned_map_set(EGRESS_H6_FLOOR_PIN, &k6, &allow_all, true));
 	}
 	EXPECT_STILL_ENFORCED("writing the frozen maps");
+}
+
+/* XDP sends frames no socket sent; a test run in live-frames mode too. */
+TEST_F_TIMEOUT(egress_lock, no_xdp_programs_or_test_runs, EGRESS_TEST_TIMEOUT_S)
+{
+	struct bpf_insn ret_pass[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	char data[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = data, .data_size_in = sizeof(data));
+	int fd;
+
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, NULL, "GPL", ret_pass, 2, NULL);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EPERM, errno);
+	if (fd >= 0)
+		close(fd);
+	/* A socket filter still loads; running it is refused. */
+	fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", ret_pass, 2, NULL);
+	ASSERT_LE(0, fd) TH_LOG("socket filter: %s", strerror(errno));
+	EXPECT_EQ(-EPERM, bpf_prog_test_run_opts(fd, &run) ? -errno : 0);
+	close(fd);
+	EXPECT_STILL_ENFORCED("loading programs");
 }
 
 TEST_F_TIMEOUT(egress_lock, stricter_still_applies, EGRESS_TEST_TIMEOUT_S)

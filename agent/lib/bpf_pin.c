@@ -130,15 +130,71 @@ int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max)
 	return (int)n;
 }
 
+/* A write held in progress (a key in a page that faults slowly) delays a freeze this long. */
+#define FREEZE_TRIES 200
+#define FREEZE_RETRY_US 10000
+
+/*
+ * A frozen map refuses every syscall write with EPERM before it looks at
+ * the key. So deleting a key no map of ours holds (every byte 0xff: an
+ * LPM prefix longer than any, an array index past the end, a generation
+ * never used) tells a frozen map (EPERM) from one that is not (ENOENT,
+ * EINVAL; or 0, if someone put that key there: not frozen either).
+ */
+static int fd_frozen(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	unsigned char *key;
+	int ret;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	key = malloc(info.key_size ? info.key_size : 1);
+	if (!key)
+		return -ENOMEM;
+	memset(key, 0xff, info.key_size);
+	ret = bpf_map_delete_elem(fd, key) && errno == EPERM;
+	free(key);
+	return ret;
+}
+
+int bpf_pin_frozen(const char *pin)
+{
+	int fd = bpf_obj_get(pin), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = fd_frozen(fd);
+	close(fd);
+	return ret;
+}
+
 int bpf_pin_freeze(const char *pin)
 {
 	int fd = bpf_obj_get(pin), ret = 0;
 
 	if (fd < 0)
 		return -errno;
-	/* EBUSY: frozen already, by an earlier lock. */
-	if (bpf_map_freeze(fd) && errno != EBUSY)
-		ret = -errno;
+	for (int i = 0;; i++) {
+		if (!bpf_map_freeze(fd))
+			break;
+		if (errno != EBUSY) {
+			ret = -errno;
+			break;
+		}
+		/* EBUSY: frozen already (an earlier lock), or a write in progress. */
+		ret = fd_frozen(fd);
+		if (ret) {
+			ret = ret < 0 ? ret : 0;
+			break;
+		}
+		if (i == FREEZE_TRIES) {
+			ret = -EBUSY;
+			break;
+		}
+		usleep(FREEZE_RETRY_US);
+	}
 	close(fd);
 	return ret;
 }

@@ -32,9 +32,14 @@ int bpf_pin_link_fds(const char *dir_path, int *fds, size_t max);
 
 /*
  * Freeze the map pinned at pin (BPF_MAP_FREEZE: no syscall writes it again,
- * root included). Frozen already is fine. 0 or -errno.
+ * root included). Frozen already is fine. The kernel refuses to freeze a
+ * map while a write to it is in progress (EBUSY, as for frozen already):
+ * retried for a while, then -EBUSY, never taken for frozen. 0 or -errno.
  */
 int bpf_pin_freeze(const char *pin);
+
+/* 1 if the map pinned at pin is frozen, 0 if not, or -errno. */
+int bpf_pin_frozen(const char *pin);
 
 /*
  * out[0..n) = the per-CPU array pinned at pin, each key summed over the

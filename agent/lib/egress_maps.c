@@ -243,14 +243,45 @@ int egress_uninstall(struct iotguard_error *err)
 }
 
 /*
- * Copy generation gen's entries of one pinned map into another. The walk
- * of login_guard_maps.c's copy_map, over keys and values of other sizes
- * and with a generation to pick.
+ * What the lock copied into one floor map, to check once the map is
+ * frozen: a write held in progress while the lock ran (the kernel delays
+ * the freeze until it ends) lands after the copy.
  */
-static int copy_gen(const char *from_pin, const char *to_pin, size_t key_size, int gen)
+struct floor_copy {
+	unsigned char *entries;		/* key, then value; entry_size each */
+	size_t n, cap, key_size, value_size;
+};
+
+static int remember(struct floor_copy *copy, const void *key, const void *value)
+{
+	size_t entry_size = copy->key_size + copy->value_size;
+
+	if (copy->n == copy->cap) {
+		size_t cap = copy->cap ? 2 * copy->cap : 64;
+		unsigned char *grown = realloc(copy->entries, cap * entry_size);
+
+		if (!grown)
+			return -ENOMEM;
+		copy->entries = grown;
+		copy->cap = cap;
+	}
+	memcpy(copy->entries + copy->n * entry_size, key, copy->key_size);
+	memcpy(copy->entries + copy->n * entry_size + copy->key_size, value, copy->value_size);
+	copy->n++;
+	return 0;
+}
+
+/*
+ * Copy generation gen's entries of one pinned map into another (if write),
+ * and into copy. The walk of login_guard_maps.c's copy_map, over keys and values
+ * of other sizes and with a generation to pick.
+ */
+static int copy_gen(const char *from_pin, const char *to_pin, int gen, struct floor_copy *copy,
+		    bool write)
 {
 	/* Every value fits the largest, a set. */
 	unsigned char key[2 * sizeof(struct egress_key6)], value[sizeof(struct egress_set)];
+	size_t key_size = copy->key_size;
 	const void *prev = NULL;
 	int from, to, ret = 0;
 
@@ -264,15 +295,48 @@ static int copy_gen(const char *from_pin, const char *to_pin, size_t key_size, i
 		return ret;
 	}
 	while (!ret && !bpf_map_get_next_key(from, prev, key)) {
-		if (key_gen(key, key_size) == gen &&
-		    !bpf_map_lookup_elem(from, key, value) &&
-		    bpf_map_update_elem(to, key, value, BPF_ANY))
-			ret = -errno;
+		memset(value, 0, sizeof(value));
+		if (key_gen(key, key_size) == gen && !bpf_map_lookup_elem(from, key, value)) {
+			if (write && bpf_map_update_elem(to, key, value, BPF_ANY))
+				ret = -errno;
+			else
+				ret = remember(copy, key, value);
+		}
 		memcpy(key + key_size, key, key_size);
 		prev = key + key_size;
 	}
 	close(to);
 	close(from);
+	return ret;
+}
+
+/* 0 if the map pinned at pin holds exactly what copy says, else -EAGAIN (or -errno). */
+static int check_copy(const char *pin, const struct floor_copy *copy)
+{
+	unsigned char key[2 * sizeof(struct egress_key6)], value[sizeof(struct egress_set)];
+	size_t entry_size = copy->key_size + copy->value_size, n = 0;
+	const void *prev = NULL;
+	int fd, ret = 0;
+
+	fd = bpf_obj_get(pin);
+	if (fd < 0)
+		return -errno;
+	while (!bpf_map_get_next_key(fd, prev, key)) {
+		n++;
+		memcpy(key + copy->key_size, key, copy->key_size);
+		prev = key + copy->key_size;
+	}
+	if (n != copy->n)
+		ret = -EAGAIN;
+	for (size_t i = 0; !ret && i < copy->n; i++) {
+		const unsigned char *e = copy->entries + i * entry_size;
+
+		memset(value, 0, sizeof(value));
+		if (bpf_map_lookup_elem(fd, e, value) ||
+		    memcmp(value, e + copy->key_size, copy->value_size))
+			ret = -EAGAIN;
+	}
+	close(fd);
 	return ret;
 }
 
@@ -299,22 +363,106 @@ int egress_lock_state(struct egress_lock *lock)
 	return read_one(EGRESS_LOCK_PIN, lock);
 }
 
-int egress_lock_floor(struct iotguard_error *err)
+/* The lock's own writes into the floor, checked once frozen. */
+static int fill_floor(const struct egress_active *active, struct egress_lock *lock,
+		      struct iotguard_error *err)
 {
-	/* Each live map, its floor copy and their key size. */
+	/* Each live map, its floor copy and their key and value sizes. */
 	static const struct {
 		const char *live, *floor;
-		size_t key_size;
+		size_t key_size, value_size;
 	} maps[] = {
-		{ EGRESS_V4_PIN, EGRESS_V4_FLOOR_PIN, sizeof(struct egress_key4) },
-		{ EGRESS_V6_PIN, EGRESS_V6_FLOOR_PIN, sizeof(struct egress_key6) },
-		{ EGRESS_H4_PIN, EGRESS_H4_FLOOR_PIN, sizeof(struct egress_key4) },
-		{ EGRESS_H6_PIN, EGRESS_H6_FLOOR_PIN, sizeof(struct egress_key6) },
-		{ EGRESS_SERVICES_PIN, EGRESS_SERVICES_FLOOR_PIN,
-		  sizeof(struct egress_service_key) },
+		{ EGRESS_V4_PIN, EGRESS_V4_FLOOR_PIN, sizeof(struct egress_key4),
+		  sizeof(struct egress_set) },
+		{ EGRESS_V6_PIN, EGRESS_V6_FLOOR_PIN, sizeof(struct egress_key6),
+		  sizeof(struct egress_set) },
+		{ EGRESS_H4_PIN, EGRESS_H4_FLOOR_PIN, sizeof(struct egress_key4),
+		  sizeof(struct egress_set) },
+		{ EGRESS_H6_PIN, EGRESS_H6_FLOOR_PIN, sizeof(struct egress_key6),
+		  sizeof(struct egress_set) },
+		{ EGRESS_SERVICES_PIN, EGRESS_SERVICES_FLOOR_PIN, sizeof(struct egress_service_key),
+		  sizeof(struct egress_service_value) },
 	};
-	const size_t n_maps = sizeof(maps) / sizeof(maps[0]);
-	struct egress_lock lock = {};
+	enum { N_MAPS = sizeof(maps) / sizeof(maps[0]) };
+	struct floor_copy copies[N_MAPS] = { 0 };
+	bool frozen[N_MAPS] = { 0 };
+	int fd, ret = 0;
+
+	for (size_t i = 0; i < N_MAPS; i++) {
+		copies[i].key_size = maps[i].key_size;
+		copies[i].value_size = maps[i].value_size;
+	}
+	/*
+	 * A floor frozen already (a lock that failed after freezing it: a
+	 * write held in progress to a later map) cannot be written: it must
+	 * hold what would be copied now. Else the floor holds only what is
+	 * copied now: whatever root wrote into it before goes first.
+	 */
+	for (size_t i = 0; !ret && i < N_MAPS; i++) {
+		ret = bpf_pin_frozen(maps[i].floor);
+		if (ret < 0) {
+			ret = iotguard_fail_errno(err, -ret, "opening %s", maps[i].floor);
+			break;
+		}
+		frozen[i] = ret;
+		ret = 0;
+		if (frozen[i])
+			continue;
+		fd = bpf_obj_get(maps[i].floor);
+		if (fd < 0) {
+			ret = iotguard_fail_errno(err, errno, "opening %s", maps[i].floor);
+			break;
+		}
+		ret = clear_gen(fd, maps[i].key_size, 0);
+		if (!ret)
+			ret = clear_gen(fd, maps[i].key_size, 1);
+		close(fd);
+		if (ret)
+			ret = iotguard_fail_errno(err, -ret, "emptying %s", maps[i].floor);
+	}
+	if (!ret && active->installed) {
+		fd = bpf_obj_get(EGRESS_CONFIG_PIN);
+		if (fd < 0) {
+			ret = iotguard_fail_errno(err, errno, "opening %s", EGRESS_CONFIG_PIN);
+			goto out;
+		}
+		ret = bpf_map_lookup_elem(fd, &lock->gen, &lock->config) ? -errno : 0;
+		close(fd);
+		for (size_t i = 0; i < N_MAPS && !ret; i++)
+			ret = copy_gen(maps[i].live, maps[i].floor, (int)lock->gen, &copies[i],
+				       !frozen[i]);
+		if (ret) {
+			ret = iotguard_fail_errno(err, -ret, "copying the outbound policy for the "
+						  "lock");
+			goto out;
+		}
+	} else if (!ret) {
+		/* Nothing in force: a floor that allows everything. */
+		lock->config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
+	}
+	for (size_t i = 0; !ret && i < N_MAPS; i++) {
+		ret = bpf_pin_freeze(maps[i].floor);
+		if (ret)
+			ret = iotguard_fail_errno(err, -ret, "freezing %s%s", maps[i].floor,
+						  ret == -EBUSY ? " (a write to it is held in "
+						  "progress)" : "");
+	}
+	for (size_t i = 0; !ret && i < N_MAPS; i++) {
+		ret = check_copy(maps[i].floor, &copies[i]);
+		if (ret)
+			ret = iotguard_fail_errno(err, -ret, "%s %s: not locked", maps[i].floor,
+						  frozen[i] ? "was frozen with another policy" :
+						  "was written while the lock copied it");
+	}
+out:
+	for (size_t i = 0; i < N_MAPS; i++)
+		free(copies[i].entries);
+	return ret;
+}
+
+int egress_lock_floor(struct iotguard_error *err)
+{
+	struct egress_lock lock = {}, written;
 	struct egress_active active = {};
 	__u32 key = 0;
 	int fd, ret;
@@ -322,59 +470,45 @@ int egress_lock_floor(struct iotguard_error *err)
 	ret = egress_lock_state(&lock);
 	if (ret)
 		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
-	if (lock.locked)
-		return 0;
+	if (lock.locked) {
+		/*
+		 * A lock of ours froze the map. Says locked but writable: root
+		 * wrote it before any lock, and the programs would consult a
+		 * floor nobody built. Locked again, from the policy in force.
+		 */
+		ret = bpf_pin_frozen(EGRESS_LOCK_PIN);
+		if (ret < 0)
+			return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
+		if (ret)
+			return 0;
+	}
 	ret = read_one(EGRESS_ACTIVE_PIN, &active);
 	if (ret)
 		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_ACTIVE_PIN);
-	lock.locked = 1;
-	lock.gen = active.gen & 1;
-	/*
-	 * The floor holds only what is copied now: whatever root wrote into
-	 * the floor maps before the lock goes first, both generations.
-	 */
-	for (size_t i = 0; i < n_maps; i++) {
-		fd = bpf_obj_get(maps[i].floor);
-		if (fd < 0)
-			return iotguard_fail_errno(err, errno, "opening %s", maps[i].floor);
-		ret = clear_gen(fd, maps[i].key_size, 0);
-		if (!ret)
-			ret = clear_gen(fd, maps[i].key_size, 1);
-		close(fd);
-		if (ret)
-			return iotguard_fail_errno(err, -ret, "emptying %s", maps[i].floor);
-	}
-	if (active.installed) {
-		fd = bpf_obj_get(EGRESS_CONFIG_PIN);
-		if (fd < 0)
-			return iotguard_fail_errno(err, errno, "opening %s", EGRESS_CONFIG_PIN);
-		ret = bpf_map_lookup_elem(fd, &lock.gen, &lock.config) ? -errno : 0;
-		close(fd);
-		for (size_t i = 0; i < n_maps && !ret; i++)
-			ret = copy_gen(maps[i].live, maps[i].floor, maps[i].key_size,
-				       (int)lock.gen);
-		if (ret)
-			return iotguard_fail_errno(err, -ret, "copying the outbound policy "
-						   "for the lock");
-	} else {
-		/* Nothing in force: a floor that allows everything. */
-		lock.config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
-	}
-	for (size_t i = 0; i < n_maps; i++) {
-		ret = bpf_pin_freeze(maps[i].floor);
-		if (ret)
-			return iotguard_fail_errno(err, -ret, "freezing %s", maps[i].floor);
-	}
+	lock = (struct egress_lock){ .locked = 1, .gen = active.gen & 1 };
+	ret = fill_floor(&active, &lock, err);
+	if (ret)
+		return ret;
 	/* Last: the programs consult the floor once this says locked. */
 	fd = bpf_obj_get(EGRESS_LOCK_PIN);
 	if (fd < 0)
 		return iotguard_fail_errno(err, errno, "opening %s", EGRESS_LOCK_PIN);
 	ret = bpf_map_update_elem(fd, &key, &lock, BPF_ANY) ? -errno : 0;
-	if (!ret && bpf_map_freeze(fd))
-		ret = -errno;
 	close(fd);
 	if (ret)
 		return iotguard_fail_errno(err, -ret, "writing %s", EGRESS_LOCK_PIN);
+	ret = bpf_pin_freeze(EGRESS_LOCK_PIN);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "freezing %s%s", EGRESS_LOCK_PIN,
+					   ret == -EBUSY ? " (a write to it is held in progress)" :
+					   "");
+	/* A write held in progress may have landed between ours and the freeze. */
+	ret = egress_lock_state(&written);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
+	if (memcmp(&written, &lock, sizeof(lock)))
+		return iotguard_fail(err, EAGAIN, "%s was written while the lock wrote it: not "
+				     "locked", EGRESS_LOCK_PIN);
 	return 0;
 }
 

@@ -185,8 +185,36 @@ int guard_set_programs(const struct login_guard_policy *policy)
 	return ret ? ret : (int)n_progs;
 }
 
-/* Copy every entry of one pinned map into another (key and __u32 value). */
-static int copy_map(const char *from_pin, const char *to_pin)
+/* What copy_map wrote: keys and values, checked once the copy is frozen. */
+struct guard_copy {
+	char (*keys)[64];
+	__u32 *values;
+	size_t n, cap;
+};
+
+static int remember(struct guard_copy *copy, const char *key, __u32 value)
+{
+	if (copy->n == copy->cap) {
+		size_t cap = copy->cap ? 2 * copy->cap : 64;
+		char (*keys)[64] = realloc(copy->keys, cap * sizeof(*keys));
+		__u32 *values;
+
+		if (!keys)
+			return -ENOMEM;
+		copy->keys = keys;
+		values = realloc(copy->values, cap * sizeof(*values));
+		if (!values)
+			return -ENOMEM;
+		copy->values = values;
+		copy->cap = cap;
+	}
+	memcpy(copy->keys[copy->n], key, sizeof(copy->keys[0]));
+	copy->values[copy->n++] = value;
+	return 0;
+}
+
+/* Copy every entry of one pinned map into another (key and __u32 value), and into copy. */
+static int copy_map(const char *from_pin, const char *to_pin, struct guard_copy *copy)
 {
 	char cur[64], next[64];
 	bool have_cur = false;
@@ -207,14 +235,34 @@ static int copy_map(const char *from_pin, const char *to_pin)
 		have_cur = true;
 		if (bpf_map_lookup_elem(from, next, &value))
 			continue;	/* deleted meanwhile */
+		ret = remember(copy, next, value);
 		/* Already there (a repeated lock): a frozen map takes no write. */
-		if (!bpf_map_lookup_elem(to, next, &old) && old == value)
+		if (ret || (!bpf_map_lookup_elem(to, next, &old) && old == value))
 			continue;
 		if (bpf_map_update_elem(to, next, &value, BPF_ANY))
 			ret = -errno;
 	}
 	close(to);
 	close(from);
+	return ret;
+}
+
+/*
+ * Once frozen, the copy must hold what copy_map wrote: a write (a delete)
+ * held in progress while the lock ran lands after the copy, and only then
+ * lets the freeze through. More entries only guard more. -EAGAIN if not.
+ */
+static int check_copy(const char *pin, const struct guard_copy *copy)
+{
+	int fd = bpf_obj_get(pin), ret = 0;
+	__u32 value;
+
+	if (fd < 0)
+		return -errno;
+	for (size_t i = 0; !ret && i < copy->n; i++)
+		if (bpf_map_lookup_elem(fd, copy->keys[i], &value) || value != copy->values[i])
+			ret = -EAGAIN;
+	close(fd);
 	return ret;
 }
 
@@ -254,16 +302,22 @@ int guard_lock(void)
 		LOGIN_GUARD_COMMS_PIN, LOGIN_GUARD_CONSOLES_PIN, LOGIN_GUARD_TASKS_PIN,
 		LOGIN_GUARD_SCRATCH_PIN, LOGIN_GUARD_STATS_PIN,
 	};
+	struct guard_copy denied = { 0 }, programs = { 0 };
 	struct login_guard_config cfg = {};
-	struct login_guard_lock lock = {};
+	struct login_guard_lock lock = {}, written;
 	__u32 key = 0;
 	int fd, ret;
 
 	ret = guard_lock_state(&lock);
 	if (ret)
 		return ret;
-	if (lock.locked)
-		return 0;
+	if (lock.locked) {
+		/* Ours is frozen; one that root wrote before any lock is not: lock again. */
+		ret = bpf_pin_frozen(LOGIN_GUARD_LOCK_PIN);
+		if (ret)
+			return ret < 0 ? ret : 0;
+		lock = (struct login_guard_lock){ 0 };
+	}
 	fd = bpf_obj_get(LOGIN_GUARD_CONFIG_PIN);
 	if (fd < 0)
 		return -errno;
@@ -272,11 +326,20 @@ int guard_lock(void)
 	if (ret)
 		return ret;
 
-	ret = copy_map(LOGIN_GUARD_DENIED_PIN, LOGIN_GUARD_DENIED_LOCKED_PIN);
+	ret = copy_map(LOGIN_GUARD_DENIED_PIN, LOGIN_GUARD_DENIED_LOCKED_PIN, &denied);
 	if (!ret)
-		ret = copy_map(LOGIN_GUARD_PROGRAMS_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN);
+		ret = copy_map(LOGIN_GUARD_PROGRAMS_PIN, LOGIN_GUARD_PROGRAMS_LOCKED_PIN,
+			       &programs);
 	for (size_t i = 0; !ret && i < sizeof(frozen) / sizeof(frozen[0]); i++)
 		ret = bpf_pin_freeze(frozen[i]);
+	if (!ret)
+		ret = check_copy(LOGIN_GUARD_DENIED_LOCKED_PIN, &denied);
+	if (!ret)
+		ret = check_copy(LOGIN_GUARD_PROGRAMS_LOCKED_PIN, &programs);
+	free(denied.keys);
+	free(denied.values);
+	free(programs.keys);
+	free(programs.values);
 	if (ret)
 		return ret;
 	if (!ret)
@@ -294,9 +357,14 @@ int guard_lock(void)
 	if (fd < 0)
 		return -errno;
 	ret = bpf_map_update_elem(fd, &key, &lock, BPF_ANY) ? -errno : 0;
-	if (!ret && bpf_map_freeze(fd))
-		ret = -errno;
 	close(fd);
+	if (!ret)
+		ret = bpf_pin_freeze(LOGIN_GUARD_LOCK_PIN);
+	/* A write held in progress may have landed between ours and the freeze. */
+	if (!ret)
+		ret = guard_lock_state(&written);
+	if (!ret && memcmp(&written, &lock, sizeof(lock)))
+		ret = -EAGAIN;
 	return ret;
 }
 
