@@ -112,19 +112,20 @@ TEST_F_TIMEOUT(egress, loopback_always_allowed, EGRESS_TEST_TIMEOUT_S)
 	close(l);
 }
 
-/* Root's routes: 127.0.0.2 leaves through the peer, which takes 127/8. */
+/*
+ * Root's routes: 127.0.0.2 leaves through the peer, which takes 127/8.
+ * The local table keeps 127.0.0.1's own route.
+ */
 #define ROUTE_LOOPBACK_OUT						\
 	"echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && "	\
 	"echo 1 > /proc/sys/net/ipv4/conf/veth0/route_localnet && "	\
 	IP " route del local 127.0.0.0/8 dev lo table local && "	\
-	IP " route add local 127.0.0.1/32 dev lo table local && "	\
 	IP " route add 127.0.0.2/32 via " ATTACKER_ADDR " dev veth0 && "	\
 	IP " -n " NETNS " addr add 127.0.0.2/32 dev veth1 && "		\
 	IP " netns exec " NETNS " sh -c 'echo 1 > /proc/sys/net/ipv4/conf/all/route_localnet && " \
 	"echo 1 > /proc/sys/net/ipv4/conf/veth1/route_localnet'"
 #define ROUTE_LOOPBACK_BACK						\
 	IP " route del 127.0.0.2/32; "					\
-	IP " route del local 127.0.0.1/32 dev lo table local; "	\
 	IP " route add local 127.0.0.0/8 dev lo table local; "		\
 	IP " -n " NETNS " addr del 127.0.0.2/32 dev veth1; "		\
 	"echo 0 > /proc/sys/net/ipv4/conf/all/route_localnet; "		\

@@ -177,16 +177,23 @@ int bpf_pin_freeze(const char *pin)
 	if (fd < 0)
 		return -errno;
 	for (int i = 0;; i++) {
+		int why;
+
 		if (!bpf_map_freeze(fd))
 			break;
-		if (errno != EBUSY) {
-			ret = -errno;
-			break;
-		}
-		/* EBUSY: frozen already (an earlier lock), or a write in progress. */
+		why = errno;
+		/*
+		 * Frozen already (an earlier lock): EBUSY on 6.1, EPERM on
+		 * 6.12, which checks for write access first. EBUSY also while
+		 * a write is in progress.
+		 */
 		ret = fd_frozen(fd);
 		if (ret) {
 			ret = ret < 0 ? ret : 0;
+			break;
+		}
+		if (why != EBUSY) {
+			ret = -why;
 			break;
 		}
 		if (i == FREEZE_TRIES) {
