@@ -7,6 +7,7 @@
 #include <string.h>
 #include "ctl.h"
 #include "policy.h"
+#include "version.h"
 
 static void usage(FILE *out)
 {
@@ -73,7 +74,8 @@ static void usage(FILE *out)
 		"                           something degraded, missing or unknown, 2 usage or\n"
 		"                           FILE unreadable or malformed (its file:line named);\n"
 		"                           --table prints the requirements as the README's table\n"
-		"  help                     show this help\n"
+		"  help, --help             show this help\n"
+		"  --version                print the version\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error,\n"
 		"3 the iotguard kernel module is not loaded (mud import: part of the MUD\n"
@@ -113,6 +115,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h")) {
 		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("iotguardctl %s\n", IOTGUARD_VERSION);
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {

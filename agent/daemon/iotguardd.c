@@ -37,9 +37,10 @@
 #include "provision.h"
 #include "publish.h"
 #include "rate_limit.h"
+#include "service_notify.h"
+#include "version.h"
 
-#define RUN_DIR "/run/iotguard"
-#define READY_FILE RUN_DIR "/ready"
+#define READY_FILE IOTGUARD_RUN_DIR "/ready"
 /* How often to retry while the kernel module is missing. */
 #define MODULE_RETRY_MS 2000
 /* How often to refresh what is published (security.txt Expires, days left). */
@@ -71,7 +72,7 @@ static void usage(FILE *out)
 		"accounts at first boot if the policy says so, sets the kernel's network\n"
 		"gate (login ports, exemptions, throttle), and logs every refused login\n"
 		"and every refused connection (rate-limited). It publishes security.txt,\n"
-		"/run/iotguard/status.json and the support period (which it never lets\n"
+		STATUS_JSON_PATH " and the support period (which it never lets\n"
 		"shrink), refreshed every 6 hours. Runs in the foreground; send\n"
 		"SIGHUP to reload the policy (a bad policy is refused whole and the\n"
 		"running one stays), SIGTERM to stop (enforcement stays in the kernel).\n"
@@ -80,9 +81,11 @@ static void usage(FILE *out)
 		"\n"
 		"  -c, --config FILE  policy file (default " POLICY_DEFAULT_PATH ")\n"
 		"  -s, --syslog       log to syslog instead of stderr\n"
+		"  -V, --version      print the version and exit\n"
 		"  -h, --help         show this help\n"
 		"\n"
-		"When ready it creates " READY_FILE ".\n"
+		"When ready it creates " READY_FILE " and, under systemd (Type=notify),\n"
+		"sends READY=1 to $NOTIFY_SOCKET.\n"
 		"Exit status: 0 stopped by signal, 1 the policy is invalid at start,\n"
 		"2 usage error.\n");
 }
@@ -344,14 +347,25 @@ static void audit_credentials(struct agent *agent)
 	first_boot_provision(agent);
 }
 
+/* Tell a service manager, if one asked ($NOTIFY_SOCKET); its failure is only logged. */
+static void notify_manager(const char *state)
+{
+	struct iotguard_error error;
+
+	if (service_notify(getenv("NOTIFY_SOCKET"), state, &error))
+		log_warn("%s", error.msg);
+}
+
+/* Ready: both ways, for init scripts (the file) and for systemd (Type=notify). */
 static void mark_ready(void)
 {
 	int fd;
 
-	mkdir(RUN_DIR, 0755);
+	mkdir(IOTGUARD_RUN_DIR, 0755);
 	fd = open(READY_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd >= 0)
 		close(fd);
+	notify_manager("READY=1");
 }
 
 static int signal_fd(void)
@@ -380,6 +394,7 @@ static bool handle_signal(struct agent *agent, int fd)
 		return true;
 	}
 	log_info("stopping; enforcement stays in the kernel");
+	notify_manager("STOPPING=1");
 	return false;
 }
 
@@ -512,6 +527,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH, .programs = { .fd = -1 } };
@@ -519,7 +535,7 @@ int main(int argc, char **argv)
 	bool use_syslog = false;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "c:sh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:shV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			agent.policy_path = optarg;
@@ -529,6 +545,9 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'V':
+			printf("iotguardd %s\n", IOTGUARD_VERSION);
 			return 0;
 		default:
 			usage(stderr);

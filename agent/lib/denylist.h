@@ -10,8 +10,9 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "paths.h"
 
-#define DENYLIST_DEFAULT_DIR "/etc/iotguard/credentials"
+#define DENYLIST_DEFAULT_DIR IOTGUARD_CONF_DIR "/credentials"
 #define DENYLIST_MAX_PASSWORDS 65536
 #define DENYLIST_MAX_LINE 1024
 

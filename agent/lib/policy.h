@@ -13,9 +13,10 @@
 #include "egress_policy.h"
 #include "error.h"
 #include "gate_settings.h"
+#include "paths.h"
 #include "policy_publish.h"
 
-#define POLICY_DEFAULT_PATH "/etc/iotguard/iotguard.conf"
+#define POLICY_DEFAULT_PATH IOTGUARD_CONF_DIR "/iotguard.conf"
 #define POLICY_VERSION 1
 #define POLICY_DEFAULT_DELIVER_FILE "/root/iotguard-initial-password"
 

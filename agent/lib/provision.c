@@ -51,15 +51,20 @@ bool provisioned_before(const char *root)
 
 static void mark_provisioned(const char *root)
 {
-	static const char *const dirs[] = { "var", "var/lib", "var/lib/iotguard" };
 	char path[512], dir[512];
 	int fd;
 
-	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]))
+	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]) ||
+	    root_path(dir, sizeof(dir), root, &IOTGUARD_STATE_DIR[1]))
 		return;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		if (!root_path(dir, sizeof(dir), root, dirs[i]))
-			mkdir(dir, i == 2 ? 0700 : 0755);
+	/* Each directory down to the state directory (LOCALSTATEDIR may be deep), only it root-only. */
+	for (char *slash = strchr(dir + strlen(dir) - strlen(IOTGUARD_STATE_DIR) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+		*slash = '/';
+	}
+	mkdir(dir, 0700);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		close(fd);

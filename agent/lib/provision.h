@@ -10,10 +10,11 @@
 
 #include <stdbool.h>
 #include "error.h"
+#include "paths.h"
 #include "policy.h"
 
 /* Records that this device was provisioned: it is never done again unasked. */
-#define PROVISION_STATE_FILE "/var/lib/iotguard/provisioned"
+#define PROVISION_STATE_FILE IOTGUARD_STATE_DIR "/provisioned"
 
 struct provision_result {
 	size_t changed;		/* accounts given a new password */

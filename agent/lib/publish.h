@@ -14,11 +14,12 @@
 #include <time.h>
 #include <json-c/json.h>
 #include "error.h"
+#include "paths.h"
 #include "policy.h"
 #include "security_txt.h"
 #include "support.h"
 
-#define STATUS_JSON_PATH "/run/iotguard/status.json"
+#define STATUS_JSON_PATH IOTGUARD_RUN_DIR "/status.json"
 #define STATUS_JSON_SCHEMA "iotguard-status/1"
 
 struct published {

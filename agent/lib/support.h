@@ -11,8 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
+#include "paths.h"
 
-#define SUPPORT_STATE_FILE "/var/lib/iotguard/support-period.json"
+#define SUPPORT_STATE_FILE IOTGUARD_STATE_DIR "/support-period.json"
 #define SUPPORT_HISTORY_MAX 32
 #define SUPPORT_TEXT_MAX 160
 
