@@ -17,6 +17,7 @@
 #include "login_guard_loader.h"
 #include "names.h"
 #include "policy.h"
+#include "policy_release.h"
 #include "report.h"
 #include "support.h"
 
@@ -211,21 +212,41 @@ int cmd_support_end(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* A reason the policy cannot ship, as "file:line: why" (the parser's form). */
+static void print_release_problem(void *arg, int line, const char *why)
+{
+	const char *path = arg;
+
+	if (line)
+		fprintf(stderr, "%s:%d: %s\n", path, line, why);
+	else
+		fprintf(stderr, "%s: %s\n", path, why);
+}
+
 int cmd_check_policy(int argc, char **argv)
 {
-	const char *path = argc > 1 ? argv[1] : POLICY_DEFAULT_PATH;
+	bool release = argc > 1 && !strcmp(argv[1], "--release");
+	const char *path = argc > 1 + release ? argv[1 + release] : POLICY_DEFAULT_PATH;
 	struct iotguard_policy policy;
 	struct iotguard_error error;
+	size_t problems = 0;
 
-	if (argc > 2)
+	if (argc > 2 + release)
 		return EXIT_SHOW_USAGE;
 	/* On a device that has published a support period: never shorter. */
 	if (policy_load_checked(path, SUPPORT_STATE_FILE, &policy, &error)) {
 		fprintf(stderr, "%s\n", error.msg);
 		return EXIT_FAIL;
 	}
-	printf("%s: valid (version %d, mode %s)\n", path, policy.version,
-	       mode_name(policy.mode));
+	if (release)
+		problems = policy_release_check(&policy, print_release_problem, (void *)path);
+	if (problems)
+		fprintf(stderr, "%s: valid, but not for release: %zu problem%s above (the shipped "
+			"policy is an example: put your product's own in)\n", path, problems,
+			problems == 1 ? "" : "s");
+	else
+		printf("%s: valid%s (version %d, mode %s)\n", path, release ? " for release" : "",
+		       policy.version, mode_name(policy.mode));
 	policy_release(&policy);
-	return EXIT_OK;
+	return problems ? EXIT_FAIL : EXIT_OK;
 }

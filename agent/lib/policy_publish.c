@@ -87,6 +87,7 @@ static const struct setting_rule product_rules[] = {
 void parse_product(struct parse_ctx *ctx, const config_setting_t *s,
 		   struct iotguard_policy *policy)
 {
+	policy->publish.product.line = (int)config_setting_source_line(s);
 	if (want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: product = { ... };"))
 		parse_members(ctx, s, RULES(product_rules), policy);
 }
@@ -99,8 +100,11 @@ static void parse_contacts(struct parse_ctx *ctx, const config_setting_t *s,
 				  PUBLISH_URI_MAX, false);
 
 	for (int i = 0; i < n; i++) {
+		const config_setting_t *elem = config_setting_get_elem(s, (unsigned int)i);
+
+		d->contact_lines[i] = (int)config_setting_source_line(elem);
 		if (!security_txt_contact_ok(d->contacts[i])) {
-			fail_at(ctx, config_setting_get_elem(s, (unsigned int)i),
+			fail_at(ctx, elem,
 				"contact \"%s\" must be a mailto:, tel: or https: URI", d->contacts[i]);
 			return;
 		}
@@ -114,6 +118,7 @@ static void parse_policy_url(struct parse_ctx *ctx, const config_setting_t *s,
 {
 	char *out = policy->publish.disclosure.policy_url;
 
+	policy->publish.disclosure.policy_url_line = (int)config_setting_source_line(s);
 	if (parse_text(ctx, s, out, PUBLISH_URI_MAX) && out[0] && strncmp(out, "https://", 8))
 		fail_at(ctx, s, "'policy_url' must be an https:// URL");
 }
@@ -156,6 +161,7 @@ static void parse_encryption(struct parse_ctx *ctx, const config_setting_t *s,
 {
 	char *out = policy->publish.disclosure.encryption;
 
+	policy->publish.disclosure.encryption_line = (int)config_setting_source_line(s);
 	if (parse_text(ctx, s, out, PUBLISH_URI_MAX) && out[0] &&
 	    !security_txt_encryption_ok(out))
 		fail_at(ctx, s, "'encryption' must be the URI of a key (https:, dns: or "
@@ -191,6 +197,7 @@ static const struct setting_rule disclosure_rules[] = {
 void parse_disclosure(struct parse_ctx *ctx, const config_setting_t *s,
 		      struct iotguard_policy *policy)
 {
+	policy->publish.disclosure.line = (int)config_setting_source_line(s);
 	if (want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: disclosure = { ... };"))
 		parse_members(ctx, s, RULES(disclosure_rules), policy);
 }
@@ -225,6 +232,7 @@ static const struct setting_rule support_rules[] = {
 void parse_support(struct parse_ctx *ctx, const config_setting_t *s,
 		   struct iotguard_policy *policy)
 {
+	policy->publish.support.line = (int)config_setting_source_line(s);
 	if (want_type(ctx, s, CONFIG_TYPE_GROUP, "a group: support = { ... };"))
 		parse_members(ctx, s, RULES(support_rules), policy);
 }

@@ -30,6 +30,7 @@ struct product_policy {
 	char batch[PUBLISH_TEXT_MAX];
 	/* The running software version: VERSION_ID= of an os-release file, else its first line. */
 	char version_file[PUBLISH_URI_MAX];
+	int line;		/* of the section in the file; 0 if absent (for messages) */
 };
 
 struct disclosure_policy {
@@ -43,6 +44,11 @@ struct disclosure_policy {
 	char encryption[PUBLISH_URI_MAX];	/* a key's URI, never the key; "" none */
 	int expires_days;			/* security.txt Expires: now + this */
 	char security_txt[PUBLISH_URI_MAX];	/* where to write it; "" none */
+	/* Lines in the file, for messages; 0 if absent. */
+	int line;
+	int contact_lines[PUBLISH_MAX_CONTACTS];
+	int policy_url_line;
+	int encryption_line;
 };
 
 struct support_policy {
@@ -50,6 +56,7 @@ struct support_policy {
 	int64_t updates_until;		/* last day with security updates (days since epoch) */
 	int ending_soon_days;
 	char update_mechanism[PUBLISH_TEXT_MAX];
+	int line;		/* of the section in the file; 0 if absent */
 };
 
 struct compliance_policy {
