@@ -65,7 +65,7 @@ GEN_HEADERS := $(GEN_DIR)/install_dirs.h $(GEN_DIR)/version.h
 # Never a date or a path: the build is reproducible.
 version_of_tree = $(shell \
 	{ [ -e $(TOP)/.git ] && git -C $(TOP) describe --tags --dirty 2>/dev/null; } || \
-	cat $(TOP)/VERSION)
+	grep -v "^$(HASH)" $(TOP)/VERSION)
 VERSION_TEXT = $(eval VERSION_TEXT := $$(patsubst v%,%,$$(version_of_tree)))$(VERSION_TEXT)
 
 # TEXT into FILE unless FILE holds it already. At parse time, not in a

@@ -11,7 +11,7 @@ cd "$top"
 files=(kmod/*.c kmod/*.h kmod/uapi/*.h bpf/*.c bpf/*.h)
 sources=(Kbuild Makefile kmod/*.[ch] kmod/uapi/*.h bpf/*.[ch] agent/*/*.[ch] tests/*.[ch] bench/*.c
 	tests/Makefile tests/host/*.c tests/host/*.sh tests/host/*.py scripts/* scripts/init.d/* scripts/image/*
-	policy/*.conf .ci/run)
+	scripts/systemd/* scripts/modules-load.d/* man/* VERSION policy/*.conf .ci/run)
 . "$top/tests/host/tap_lib.sh"
 tap_plan $((${#files[@]} + 1))
 for f in "${files[@]}"; do
