@@ -1,21 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent on the device: it applied the policy at boot, reloads a good
- * policy on SIGHUP, refuses a bad one whole, and iotguardctl reports it;
- * `iotguardctl doctor` judges the running kernel as the guard found it.
+ * policy on SIGHUP, refuses a bad one whole, tells a service manager
+ * (systemd's Type=notify) when it is ready and when it stops, and
+ * iotguardctl reports it; `iotguardctl doctor` judges the running kernel
+ * as the guard found it.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include "kselftest_harness.h"
 #include "util.h"
 
 #define POLICY "/etc/iotguard/iotguard.conf"
 #define POLICY_SAVED "/tmp/iotguard.conf.saved"
+#define READY_FILE "/run/iotguard/ready"
+/*
+ * As long as the init script waits for the agent to be ready: verifying the
+ * BPF programs takes about 10 s on an emulated device (QEMU TCG).
+ */
+#define READY_WAIT_MS 30000
 
 /* Wait up to ~5 s for sysfs name to read want. */
 static int wait_sysfs(const char *name, const char *want)
@@ -177,6 +189,56 @@ TEST_F(agent, ctl_doctor_judges_the_running_kernel)
 		EXPECT_NE(NULL, strstr(self->out, "\noutbound policy: ok\n"))
 			TH_LOG("%s", self->out);
 	}
+}
+
+/* The next datagram on fd within ms, or "" if none came. */
+static const char *datagram_within(int fd, int ms)
+{
+	static char buf[256];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n = 0;
+
+	if (poll(&pfd, 1, ms) == 1)
+		n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* As systemd runs it: $NOTIFY_SOCKET names an abstract socket the manager holds. */
+TEST_F(agent, tells_the_service_manager_ready_and_stopping)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char name[64], cmd[256];
+	socklen_t len;
+	int fd, pid;
+
+	snprintf(name, sizeof(name), "iotguard-notify-test-%d", getpid());
+	memcpy(addr.sun_path + 1, name, strlen(name));	/* sun_path[0] = 0: abstract */
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(name));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&addr, len));
+
+	ASSERT_EQ(0, run_capture("/etc/init.d/S30iotguardd stop", self->out, sizeof(self->out)));
+	ASSERT_NE(0, access(READY_FILE, F_OK));
+	snprintf(cmd, sizeof(cmd), "NOTIFY_SOCKET=@%s start-stop-daemon -S -b -m -p "
+		 "/run/iotguardd.pid -x /usr/sbin/iotguardd -- --syslog", name);
+	ASSERT_EQ(0, run_capture(cmd, self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+
+	/* READY=1 once ready, and never before the file the init scripts wait for. */
+	EXPECT_STREQ("READY=1", datagram_within(fd, READY_WAIT_MS));
+	EXPECT_EQ(0, access(READY_FILE, F_OK));
+	pid = agentd_pid();
+	ASSERT_GT(pid, 1);
+	ASSERT_EQ(0, kill(pid, SIGTERM));
+	EXPECT_STREQ("STOPPING=1", datagram_within(fd, READY_WAIT_MS));
+	close(fd);
+
+	/* Back as the image runs it, for the tests after this one. */
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++)
+		usleep(50 * 1000);
+	EXPECT_EQ(0, run_capture("rm -f /run/iotguardd.pid; /etc/init.d/S30iotguardd start",
+				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 }
 
 TEST_HARNESS_MAIN

@@ -57,7 +57,7 @@ static void mark_provisioned(const char *root)
 	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]) ||
 	    root_path(dir, sizeof(dir), root, &IOTGUARD_STATE_DIR[1]))
 		return;
-	/* Each directory down to the state directory (LOCALSTATEDIR may be deep), only it root-only. */
+	/* Each directory down to the state directory (LOCALSTATEDIR may be deep): 0755, it 0700. */
 	for (char *slash = strchr(dir + strlen(dir) - strlen(IOTGUARD_STATE_DIR) + 1, '/'); slash;
 	     slash = strchr(slash + 1, '/')) {
 		*slash = '\0';

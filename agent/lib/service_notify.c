@@ -46,7 +46,7 @@ int service_notify(const char *socket_name, const char *state, struct iotguard_e
 	saved = errno;
 	close(fd);
 	if (sent < 0)
-		return iotguard_fail_errno(err, saved, "NOTIFY_SOCKET=%s: cannot send %s", socket_name,
-					   state);
+		return iotguard_fail_errno(err, saved, "NOTIFY_SOCKET=%s: cannot send %s",
+					   socket_name, state);
 	return 0;
 }

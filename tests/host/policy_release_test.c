@@ -79,7 +79,8 @@ TEST_F(policy, a_product_policy_may_ship)
 	char problems[4096] = "";
 
 	ASSERT_TRUE(load(_metadata, self, "version = 1;\n" OWN_PRODUCT OWN_DISCLOSURE OWN_SUPPORT
-			 "egress = { allow = ( { to = \"mqtt.vendor.com\"; ports = [ 8883 ]; } ); };\n"));
+			 "egress = { allow = (\n"
+			 "  { to = \"mqtt.vendor.com\"; ports = [ 8883 ]; } ); };\n"));
 	EXPECT_EQ(0, policy_release_check(&self->policy, collect, problems));
 	EXPECT_STREQ("", problems);
 }
@@ -96,16 +97,19 @@ TEST_F(policy, example_names_fail_at_their_lines)
 			 "  encryption = \"https://example.org/key.asc\";\n"
 			 "};\n" OWN_SUPPORT
 			 "egress = {\n"
-			 "  allow = ( { to = \"mqtt.vendor.com\"; }, { to = \"cloud.example.com\"; } );\n"
+			 "  allow = ( { to = \"mqtt.vendor.com\"; },\n"
+			 "            { to = \"cloud.example.com\"; } );\n"
 			 "};\n"));
 	EXPECT_EQ(4, policy_release_check(&self->policy, collect, problems));
+	/* Rule 2 is on line 12: the rule's own line, not the list's. */
 	EXPECT_STREQ("5: disclosure.contact \"https://bugs.example.net/new\": bugs.example.net is "
 		     "reserved for examples (RFC 2606), not yours\n"
 		     "6: disclosure.policy_url \"https://vendor.test/policy\": vendor.test is "
 		     "reserved for examples (RFC 2606), not yours\n"
 		     "7: disclosure.encryption \"https://example.org/key.asc\": example.org is "
 		     "reserved for examples (RFC 2606), not yours\n"
-		     "11: egress rule 2: \"cloud.example.com\" is reserved for examples (RFC 2606): "
+		     "12: egress rule 2: \"cloud.example.com\" is reserved for examples "
+		     "(RFC 2606): "
 		     "the device would depend on a name that is never its cloud\n", problems);
 }
 
