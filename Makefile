@@ -8,9 +8,13 @@
 #                  default: the headers of the Debian test kernel KERNEL
 #   KERNEL         test kernel series for the default KERNEL_SRC: 6.1 or 6.12
 #   KERNELS        test kernels `make check` boots (default: 6.1 6.12)
+#   ARCHES         architectures `make check` boots them on (default: x86 arm64)
 #   CROSS_COMPILE, ARCH, CC, CLANG, BPFTOOL, PKG_CONFIG
-#   VMLINUX_BTF    kernel image with BTF for vmlinux.h (default: extracted
-#                  from /boot/vmlinuz of the 6.1 test kernel)
+#                  ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- builds into
+#                  build/arm64/ (or O/arm64), apart from the host's products
+#   VMLINUX_BTF    kernel image with BTF for vmlinux.h; default:
+#                  $(KERNEL_SRC)/vmlinux when KERNEL_SRC is given, else
+#                  extracted from the 6.1 test kernel's vmlinuz
 #   DESTDIR, PREFIX, SYSCONFDIR, LOCALSTATEDIR, RUNSTATEDIR  where the
 #                  files go (default /usr, /etc, /var, /run): compiled into
 #                  the programs and written into the installed scripts
@@ -26,21 +30,59 @@ TOP := $(CURDIR)
 BUILD := $(if $(O),$(abspath $(O)),$(TOP)/build)
 KSELFTEST := $(BUILD)/kselftest
 
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH ?= $(HOST_ARCH)
+BPF_ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
+ARCHES ?= x86 arm64
+
+# Another architecture's products go to build/<arch>/, so that a cross build
+# and a native one never mix (the kselftest harness is shared: it is source).
+ifneq ($(BPF_ARCH),$(HOST_ARCH))
+BUILD := $(BUILD)/$(BPF_ARCH)
+# The target's libraries, Debian multiarch, unless the caller's toolchain
+# (Buildroot's, Yocto's) already points pkg-config at its sysroot.
+CROSS_TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
+ifeq ($(origin PKG_CONFIG_LIBDIR)$(origin PKG_CONFIG_SYSROOT_DIR),undefinedundefined)
+ifneq ($(CROSS_TRIPLET),)
+export PKG_CONFIG_LIBDIR := /usr/lib/$(CROSS_TRIPLET)/pkgconfig:/usr/share/pkgconfig
+endif
+endif
+endif
+
+# The Debian test kernels: the host architecture's are installed packages;
+# another's are unpacked into build/foreign/<arch> by scripts/deps.
 KERNEL ?= 6.1
 KERNELS ?= 6.1 6.12
-kernel_release = $(shell $(TOP)/scripts/kernel-release $(1))
-KERNEL_SRC ?= /lib/modules/$(call kernel_release,$(KERNEL))/build
+TEST_KERNEL_ROOT := $(if $(filter $(HOST_ARCH),$(BPF_ARCH)),,$(TOP)/build/foreign/$(BPF_ARCH))
+# The release of a test kernel series, or one line saying what to set instead.
+kernel_release = $(or $(shell $(TOP)/scripts/kernel-release $(1) $(BPF_ARCH) 2>/dev/null), \
+	$(error no Debian $(1) test kernel for $(BPF_ARCH) here: set KERNEL_SRC (the module) \
+	and VMLINUX_BTF (the BPF objects), or run scripts/deps))
+
+# KERNEL_SRC given: that tree is the target, and its vmlinux has the BTF.
+# Not given: the test kernel is the target, looked up only when a target
+# builds against it (never for `make help` or `make install-agent`).
+ifeq ($(origin KERNEL_SRC),undefined)
+KERNEL_SRC = $(eval KERNEL_SRC := \
+	$(TEST_KERNEL_ROOT)/lib/modules/$(call kernel_release,$(KERNEL))/build)$(KERNEL_SRC)
+# CO-RE: the 6.1 x86 kernel's types serve every test kernel, arm64's too
+# (measured: the objects load and attach on Debian arm64 6.1 and 6.12).
+VMLINUX_BTF ?= $(eval VMLINUX_BTF := $(TOP)/build/bpf/vmlinux-$(shell \
+	$(TOP)/scripts/kernel-release 6.1 $(HOST_ARCH) 2>/dev/null || \
+	echo no-6.1-test-kernel))$(VMLINUX_BTF)
+else
+VMLINUX_BTF ?= $(KERNEL_SRC)/vmlinux
+endif
 
 ifeq ($(origin CC),default)
 CC := $(CROSS_COMPILE)gcc
 endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
 CLANG ?= clang
 BPFTOOL ?= bpftool
 PKG_CONFIG ?= pkg-config
-
-HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-ARCH ?= $(HOST_ARCH)
-BPF_ARCH := $(patsubst x86_64,x86,$(patsubst aarch64,arm64,$(ARCH)))
 
 PREFIX ?= /usr
 SYSCONFDIR ?= /etc
@@ -104,20 +146,29 @@ WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -nostdinc \
 	-I$(BPF_DIR)/include -I$(BPF_DIR) -Ibpf -Wall $(WERROR_FLAG) $(PREFIX_MAP)
 
-VMLINUX_BTF ?= $(BPF_DIR)/vmlinux-$(call kernel_release,6.1)
-
 $(BPF_DIR)/include/bpf/%.h: $(LIBBPF_INCLUDE)/bpf/%.h
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(BPF_DIR)/vmlinux-%:
+# The test kernel's image, for its BTF (built only when that is the input).
+$(TOP)/build/bpf/vmlinux-%: | $(KSELFTEST)/.done
+	@test -f /boot/vmlinuz-$* || { echo "make: no /boot/vmlinuz-$*: set VMLINUX_BTF" \
+		"(a kernel image with BTF, e.g. your kernel's vmlinux) or run scripts/deps" >&2; exit 1; }
 	@mkdir -p $(@D)
 	$(KSELFTEST)/scripts/extract-vmlinux /boot/vmlinuz-$* > $@.tmp
 	mv $@.tmp $@
 
-$(BPF_DIR)/vmlinux.h: $(VMLINUX_BTF)
-	@mkdir -p $(@D)
-	$(BPFTOOL) btf dump file $< format c > $@.tmp
+# The caller's BTF input must exist; ours is built. Either way, one line
+# names the variable, and only when vmlinux.h has to be made.
+btf_is_built = $(filter $(TOP)/build/bpf/vmlinux-%,$(VMLINUX_BTF))
+btf_input = $(if $(btf_is_built),$(VMLINUX_BTF),$(wildcard $(VMLINUX_BTF)))
+btf_check = $(if $(btf_input),,$(error VMLINUX_BTF=$(VMLINUX_BTF) does not exist: set \
+	VMLINUX_BTF to the target kernel's vmlinux (or its /sys/kernel/btf/vmlinux)))
+
+.SECONDEXPANSION:
+$(BPF_DIR)/vmlinux.h: $$(btf_input)
+	$(btf_check)@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	mv $@.tmp $@
 
 $(BPF_DIR)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BPF_DIR)/vmlinux.h \
@@ -203,12 +254,19 @@ agent: $(BUILD)/iotguardd $(BUILD)/iotguardctl $(AGENT_DIR)/lib-check
 # ------------------------------------------------------------- module ----
 # `make modules` builds iotguard.ko in place against KERNEL_SRC, as Yocto's
 # module class and `make -C $KERNEL_SRC M=$PWD` do.
+# Kbuild builds an external module in its source folder: a cross build
+# builds in a copy under build/<arch>/, so its objects never meet the host's.
 KMOD_SOURCES := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/uapi/*.h)
+KMOD_DIR := $(if $(filter $(HOST_ARCH),$(BPF_ARCH)),$(TOP),$(BUILD)/kmod/tree)
+copy_kmod_sources = mkdir -p $(1)/kmod/uapi && for f in $(KMOD_SOURCES); do cp -p $$f $(1)/$$f; done
 # No build path in the installed module (Yocto's buildpaths check): KCFLAGS
 # reaches every object, iotguard.mod.o included, which ccflags-y does not.
-KMOD_MAKE := $(MAKE) -C $(KERNEL_SRC) M=$(TOP) KCFLAGS="$(KCFLAGS) -ffile-prefix-map=$(TOP)/=./"
+# Recursive (=): KERNEL_SRC is looked up only when a recipe runs.
+KMOD_MAKE = $(MAKE) -C $(KERNEL_SRC) M=$(KMOD_DIR) \
+	KCFLAGS="$(KCFLAGS) -ffile-prefix-map=$(KMOD_DIR)/=./"
 
 modules:
+	$(if $(filter $(TOP),$(KMOD_DIR)),,$(call copy_kmod_sources,$(KMOD_DIR)))
 	$(KMOD_MAKE) modules
 
 modules_install:
@@ -217,9 +275,8 @@ modules_install:
 # The test kernels each get their own copy of the sources, so that objects
 # built for one never mix with the other's.
 $(BUILD)/kmod/%/iotguard.ko: $(KMOD_SOURCES)
-	@mkdir -p $(@D)/kmod/uapi
-	for f in $(KMOD_SOURCES); do cp -p $$f $(@D)/$$f; done
-	$(MAKE) -C /lib/modules/$*/build M=$(@D) modules
+	$(call copy_kmod_sources,$(@D))
+	$(MAKE) -C $(TEST_KERNEL_ROOT)/lib/modules/$*/build M=$(@D) modules
 
 # ------------------------------------------------------------- tests -----
 HOST_TEST_DIR := $(BUILD)/tests/host
@@ -337,18 +394,21 @@ install-bpf: $(BPF_OBJECTS)
 
 # Kbuild decides what is out of date; it runs only when a source is newer
 # than the module or the module is missing.
-$(TOP)/iotguard.ko: $(KMOD_SOURCES)
+$(KMOD_DIR)/iotguard.ko: $(KMOD_SOURCES)
+	$(if $(filter $(TOP),$(KMOD_DIR)),,$(call copy_kmod_sources,$(KMOD_DIR)))
 	$(KMOD_MAKE) modules
 
-install-module: $(TOP)/iotguard.ko
+install-module: $(KMOD_DIR)/iotguard.ko
 	$(KMOD_MAKE) INSTALL_MOD_PATH=$(DESTDIR) DEPMOD=true modules_install
 
 install: install-agent install-bpf install-module
 
 all: modules bpf agent
 
+# What Kbuild leaves in the source folder, removed without a kernel tree.
 clean:
-	-$(MAKE) -C $(KERNEL_SRC) M=$(TOP) clean 2>/dev/null
+	rm -f $(TOP)/*.ko $(TOP)/*.mod $(TOP)/*.mod.c $(TOP)/*.o $(TOP)/.*.cmd $(TOP)/kmod/*.o \
+		$(TOP)/kmod/.*.cmd $(TOP)/modules.order $(TOP)/Module.symvers
 	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/agent-san $(BUILD)/kmod $(BUILD)/tests \
 		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl
 
