@@ -55,7 +55,8 @@ KERNEL ?= 6.1
 KERNELS ?= 6.1 6.12
 TEST_KERNEL_ROOT := $(if $(filter $(HOST_ARCH),$(BPF_ARCH)),,$(TOP)/build/foreign/$(BPF_ARCH))
 # The release of a test kernel series, or one line saying what to set instead.
-kernel_release = $(or $(shell $(TOP)/scripts/kernel-release $(1) $(BPF_ARCH) 2>/dev/null), \
+KERNEL_RELEASE ?= $(TOP)/scripts/kernel-release
+kernel_release = $(or $(shell $(KERNEL_RELEASE) $(1) $(BPF_ARCH) 2>/dev/null), \
 	$(error no Debian $(1) test kernel for $(BPF_ARCH) here: set KERNEL_SRC (the module) \
 	and VMLINUX_BTF (the BPF objects), or run scripts/deps))
 
@@ -67,9 +68,7 @@ KERNEL_SRC = $(eval KERNEL_SRC := \
 	$(TEST_KERNEL_ROOT)/lib/modules/$(call kernel_release,$(KERNEL))/build)$(KERNEL_SRC)
 # CO-RE: the 6.1 x86 kernel's types serve every test kernel, arm64's too
 # (measured: the objects load and attach on Debian arm64 6.1 and 6.12).
-VMLINUX_BTF ?= $(eval VMLINUX_BTF := $(TOP)/build/bpf/vmlinux-$(shell \
-	$(TOP)/scripts/kernel-release 6.1 $(HOST_ARCH) 2>/dev/null || \
-	echo no-6.1-test-kernel))$(VMLINUX_BTF)
+VMLINUX_BTF ?= $(TOP)/build/bpf/vmlinux-test-6.1
 else
 VMLINUX_BTF ?= $(KERNEL_SRC)/vmlinux
 endif
@@ -150,23 +149,22 @@ $(BPF_DIR)/include/bpf/%.h: $(LIBBPF_INCLUDE)/bpf/%.h
 	@mkdir -p $(@D)
 	cp $< $@
 
-# The test kernel's image, for its BTF (built only when that is the input).
-$(TOP)/build/bpf/vmlinux-%: | $(KSELFTEST)/.done
-	@test -f /boot/vmlinuz-$* || { echo "make: no /boot/vmlinuz-$*: set VMLINUX_BTF" \
-		"(a kernel image with BTF, e.g. your kernel's vmlinux) or run scripts/deps" >&2; exit 1; }
+# The test kernel's image, for its BTF: looked up only when built.
+$(TOP)/build/bpf/vmlinux-test-%: | $(KSELFTEST)/.done
 	@mkdir -p $(@D)
-	$(KSELFTEST)/scripts/extract-vmlinux /boot/vmlinuz-$* > $@.tmp
+	rel=$$($(KERNEL_RELEASE) $* $(HOST_ARCH)) || { echo "make: no Debian $* test kernel:" \
+		"set VMLINUX_BTF (a kernel image with BTF, e.g. your kernel's vmlinux)" >&2; exit 1; }; \
+	$(KSELFTEST)/scripts/extract-vmlinux /boot/vmlinuz-$$rel > $@.tmp
 	mv $@.tmp $@
 
 # The caller's BTF input must exist; ours is built. Either way, one line
 # names the variable, and only when vmlinux.h has to be made.
-btf_is_built = $(filter $(TOP)/build/bpf/vmlinux-%,$(VMLINUX_BTF))
+btf_is_built = $(filter $(TOP)/build/bpf/vmlinux-test-%,$(VMLINUX_BTF))
 btf_input = $(if $(btf_is_built),$(VMLINUX_BTF),$(wildcard $(VMLINUX_BTF)))
 btf_check = $(if $(btf_input),,$(error VMLINUX_BTF=$(VMLINUX_BTF) does not exist: set \
 	VMLINUX_BTF to the target kernel's vmlinux (or its /sys/kernel/btf/vmlinux)))
 
-.SECONDEXPANSION:
-$(BPF_DIR)/vmlinux.h: $$(btf_input)
+$(BPF_DIR)/vmlinux.h: $(btf_input)
 	$(btf_check)@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
 	mv $@.tmp $@
