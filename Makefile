@@ -342,7 +342,7 @@ check: deps
 
 # -------------------------------------------------------------- image ----
 image-%: agent bpf guest-tests $(BUILD)/kmod/%/iotguard.ko
-	scripts/mkimage $*
+	scripts/mkimage $* $(BPF_ARCH)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
