@@ -58,6 +58,7 @@ FIXTURE_SETUP(egress)
 	struct iotguard_error err;
 	int ret;
 
+	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, setup_network());
 	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/ping_group_range", "0 0"));
 	/* Loading (verifying) takes seconds under emulation: once a boot is enough. */

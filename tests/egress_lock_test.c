@@ -129,6 +129,7 @@ FIXTURE_SETUP(egress_lock)
 	struct iotguard_error err;
 	char out[4096];
 
+	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, setup_network());
 	arr = mmap(NULL, sizeof(*arr), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, arr);

@@ -66,6 +66,7 @@ FIXTURE_SETUP(report)
 	struct iotguard_error err;
 	int ret;
 
+	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, setup_network());
 	/* Loading (verifying) takes seconds under emulation: once a boot is enough. */
 	ret = egress_pinned() ? 0 : egress_attach(&opts, &err);

@@ -168,6 +168,7 @@ FIXTURE(guard) {
 
 FIXTURE_SETUP(guard)
 {
+	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, register_self(true)) TH_LOG("is the guard pinned?");
 }
 
@@ -195,6 +196,7 @@ TEST(guard_is_attached_as_lsm_links)
 {
 	static const char *const pins[] = { LOGIN_GUARD_LINK_PIN, LOGIN_GUARD_EXEC_LINK_PIN };
 
+	SKIP_WITHOUT_BPF_LSM(return);
 	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
 		struct bpf_link_info info = {};
 		__u32 len = sizeof(info);

@@ -55,6 +55,7 @@ FIXTURE(login) {
 
 FIXTURE_SETUP(login)
 {
+	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, exempt_attacker_subnet());
 	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/passwd.saved && "
 				 "cp -p /etc/shadow /tmp/shadow.saved", NULL, 0));

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "lsm_probe.h"
 #include "login_guard.h"
 #include "util.h"
 
@@ -244,4 +245,15 @@ bool program_registered(const char *path)
 	found = !bpf_map_lookup_elem(fd, &key, &flags);
 	close(fd);
 	return found;
+}
+
+const char *bpf_lsm_missing(void)
+{
+	static int probe = 1;	/* not probed yet: the probe returns 0 or below */
+
+	if (probe == 1)
+		probe = bpf_lsm_attach_probe();
+	return bpf_lsm_unsupported(probe) ?
+	       "this kernel lists BPF LSM but cannot attach its programs (ENOTSUPP, probed)" :
+	       NULL;
 }

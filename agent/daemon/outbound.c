@@ -94,12 +94,15 @@ static int start(struct outbound *o, struct iotguard_error *err)
 	if (ret < 0)
 		return ret;
 	guard_probe(&probe);
-	opts.lsm = probe.lsm_listed;
+	/* Listed is not enough: arm64 6.1 lists bpf and attaches no LSM program. */
+	opts.lsm = probe.lsm_listed && !probe.lsm_unsupported;
 	ret = egress_attach(&opts, err);
 	if (ret < 0)
 		return ret;
 	if (!opts.lsm)
-		log_err("outbound policy: DEGRADED: " EGRESS_NO_LSM_TEXT "; boot with lsm=...,bpf");
+		log_err("outbound policy: DEGRADED: " EGRESS_NO_LSM_TEXT "; %s",
+			probe.lsm_unsupported ? "this kernel lists bpf but attaches no LSM "
+			"program (ENOTSUPP): use one that does" : "boot with lsm=...,bpf");
 	ret = find_agent_cgroup(o, err);
 	if (ret)
 		return ret;

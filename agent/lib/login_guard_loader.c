@@ -16,6 +16,7 @@
 #include "login_guard_maps.h"
 #include "login_guard.h"
 #include "login_guard.skel.h"
+#include "lsm_probe.h"
 
 #define LSM_LIST_PATH "/sys/kernel/security/lsm"
 
@@ -43,6 +44,9 @@ void guard_probe(struct guard_probe *probe)
 
 	probe->lsm_listed = lsm_listed();
 	probe->bpffs = statfs("/sys/fs/bpf", &fs) == 0 && fs.f_type == BPF_FS_MAGIC;
+	/* An attached guard has answered the question; else try one program. */
+	probe->lsm_unsupported = probe->lsm_listed && !guard_pinned() &&
+				 bpf_lsm_unsupported(bpf_lsm_attach_probe());
 }
 
 bool guard_pinned(void)
@@ -149,6 +153,15 @@ const char *guard_degraded_text(const struct guard_probe *probe, bool advice)
 				"/sys/kernel/security/lsm); the account-level login guard cannot "
 				"run. Boot with lsm=...,bpf" :
 				"DEGRADED: BPF LSM is not active in this kernel";
+	if (probe->lsm_unsupported)
+		return advice ? "DEGRADED: BPF LSM is listed but this kernel cannot attach its "
+				"programs (ENOTSUPP: no BPF trampoline; Debian's arm64 6.1 kernel, "
+				"measured). Lost: the account-level login guard (setuid and exec "
+				"of flagged accounts, relays of a login session). Kept: the "
+				"module's gate, throttle and lock. Use a kernel that attaches "
+				"them (arm64: 6.12, measured)" :
+				"DEGRADED: this kernel cannot attach BPF LSM programs (ENOTSUPP); "
+				"the account-level login guard is lost";
 	if (!probe->bpffs)
 		return advice ? "DEGRADED: /sys/fs/bpf is not a BPF filesystem; "
 				"mount -t bpf bpf /sys/fs/bpf" :

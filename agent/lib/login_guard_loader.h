@@ -21,6 +21,7 @@ enum guard_attach_result {
 struct guard_probe {
 	bool lsm_listed;	/* "bpf" in /sys/kernel/security/lsm */
 	bool bpffs;		/* /sys/fs/bpf is a BPF filesystem */
+	bool lsm_unsupported;	/* listed, but no LSM program attaches (lsm_probe.h) */
 };
 
 /* Explicit feature probes; never fail, only report. */
