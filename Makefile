@@ -334,11 +334,12 @@ $(KSELFTEST)/.done: scripts/kselftest-harness
 deps:
 	scripts/deps
 
-# Runs the host unit tests, then the guest suite on each kernel in KERNELS,
-# and ends with one line "N passed, N failed, N skipped" over all of them.
+# Runs the host unit tests, then the guest suite on each kernel in KERNELS on
+# each architecture in ARCHES, and ends with one line "N passed, N failed,
+# N skipped" over all of them.
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 all host-tests guest-tests
-	@scripts/check $(KERNELS)
+	@ARCHES="$(ARCHES)" scripts/check $(KERNELS)
 
 # -------------------------------------------------------------- image ----
 image-%: agent bpf guest-tests $(BUILD)/kmod/%/iotguard.ko
@@ -414,6 +415,8 @@ help:
 	@echo "make            build the module, the BPF objects and skeletons, iotguardd and iotguardctl"
 	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
+	@echo "                on each of ARCHES (x86 arm64; ARCHES=x86 for the host's alone)"
+	@echo "make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-   cross-build all of it into build/arm64"
 	@echo "make bench      audit cost in crypt calls; setuid(), inbound and outbound costs as ratios"
 	@echo "make install    install into DESTDIR with PREFIX, SYSCONFDIR, LOCALSTATEDIR and"
 	@echo "                RUNSTATEDIR (SYSTEMDUNITDIR, MODULESLOADDIR, MANDIR): install-agent,"
