@@ -118,6 +118,8 @@ static int release(struct held_write *h, const void *value, size_t size)
 	return ret ? ret : h->ret;
 }
 
+PROBE_BPF_LSM_BEFORE_THE_TESTS();
+
 FIXTURE(egress_lock) {
 	int unused;
 };

@@ -28,6 +28,8 @@
 
 static const uint16_t ports[] = { 22, 23, 2323, 8080 };
 
+PROBE_BPF_LSM_BEFORE_THE_TESTS();
+
 FIXTURE(lock) {
 	struct raw_genl g;
 	struct raw_status before;
@@ -69,6 +71,7 @@ TEST(a_vendor_account_is_flagged)
 {
 	ASSERT_EQ(0, add_vendor_account(USER, 1000, VENDOR_PASSWORD));
 	ASSERT_LE(0, wait_cred_state("default", 10000));
+	SKIP_WITHOUT_BPF_LSM(return);
 	EXPECT_EQ(REFUSED, su_to(USER));
 	EXPECT_EQ(LOGGED_IN, su_to("root"));
 }
@@ -250,6 +253,8 @@ TEST_F(lock, audit_policy_is_refused_and_the_guard_still_refuses)
 	EXPECT_EQ(0, wait_for_log("policy refused", "mode audit would weaken", out, sizeof(out)))
 		TH_LOG("%s", out);
 	run_capture("cp -p /tmp/policy.saved /etc/iotguard/iotguard.conf", NULL, 0);
+	/* The refusal holds everywhere; su's is the login guard's. */
+	SKIP_WITHOUT_BPF_LSM(return);
 	EXPECT_SU_STILL_GUARDED("an audit-mode policy");
 }
 
@@ -260,6 +265,7 @@ TEST_F(lock, the_guard_maps_cannot_weaken_it)
 	struct login_comm_key tty = { .comm = "pts0" };
 	__u32 key = 0, one = 1, uid = 1000;
 
+	SKIP_WITHOUT_BPF_LSM(return);
 	ASSERT_EQ(0, pinned_map_update(LOGIN_GUARD_CONFIG_PIN, &key, &weak));
 	EXPECT_SU_STILL_GUARDED("guard_config set to audit");
 	ASSERT_EQ(0, pinned_map_delete(LOGIN_GUARD_DENIED_PIN, &uid));
@@ -303,6 +309,7 @@ TEST_F(lock, sealed_maps_give_no_fd)
 	__u32 id = 0;
 	int sealed = 0;
 
+	SKIP_WITHOUT_BPF_LSM(return);
 	EXPECT_GT(0, bpf_obj_get(LOGIN_GUARD_TASKS_PIN));
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_GT(0, bpf_obj_get(LOGIN_GUARD_SCRATCH_PIN));
@@ -333,6 +340,7 @@ TEST_F(lock, no_new_tracing_programs)
 	};
 	int fd;
 
+	SKIP_WITHOUT_BPF_LSM(return);
 	fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "probe", "GPL", ret0, 2, NULL);
 	EXPECT_GT(0, fd);
 	EXPECT_EQ(EPERM, errno);
@@ -352,6 +360,7 @@ TEST_F(lock, removing_the_pins_does_not_detach_the_guard)
 	__u32 id = 0;
 	int detached = 0;
 
+	SKIP_WITHOUT_BPF_LSM(return);
 	EXPECT_EQ(0, run_capture("rm -rf " LOGIN_GUARD_PIN_DIR, NULL, 0));
 	EXPECT_EQ(0, umount2("/sys/fs/bpf", MNT_DETACH)) TH_LOG("%s", strerror(errno));
 	EXPECT_SU_STILL_GUARDED("the pins were removed");

@@ -22,6 +22,16 @@ const char *bpf_lsm_missing(void);
  * SKIP in setup, so this leaves by the harness's own jump (what a failed
  * ASSERT does), which skips the body and the teardown.
  */
+/*
+ * Probe once in the harness's parent, before any test: the tests run in
+ * forked children, and one of them locks the device, after which the
+ * guard refuses (and counts) the probe's program.
+ */
+#define PROBE_BPF_LSM_BEFORE_THE_TESTS() \
+	static void __attribute__((constructor)) probe_bpf_lsm_early(void) \
+	{ \
+		bpf_lsm_missing(); \
+	}
 #define SKIP_SETUP_WITHOUT_BPF_LSM() SKIP_WITHOUT_BPF_LSM(longjmp(_metadata->env, 1))
 
 #define SYSFS_DIR "/sys/kernel/iotguard"
