@@ -417,6 +417,8 @@ uint32_t raw_event_next(int fd, int timeout_ms)
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return 0;
 	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0 && errno == ENOBUFS)
+		return RAW_EVENT_OVERRUN;
 	if (n < (ssize_t)NLMSG_SPACE(GENL_HDRLEN) || !NLMSG_OK(nlh, (size_t)n))
 		return 0;
 	for_each_attr(buf + NLMSG_SPACE(GENL_HDRLEN), nlh->nlmsg_len - NLMSG_SPACE(GENL_HDRLEN),

@@ -77,8 +77,11 @@ int raw_genl_lock(struct raw_genl *g);
 
 /*
  * A socket joined to the family's "events" group (-errno on failure), and
- * the next event's kind on it, 0 after timeout_ms without one.
+ * the next event's kind on it, 0 after timeout_ms without one, or
+ * RAW_EVENT_OVERRUN once when the socket's buffer overflowed: the kernel
+ * then dropped newer events, and those queued before are still to read.
  */
+#define RAW_EVENT_OVERRUN UINT32_MAX
 int raw_events_open(const struct raw_genl *g);
 uint32_t raw_event_next(int fd, int timeout_ms);
 
