@@ -29,6 +29,8 @@
 TOP := $(CURDIR)
 BUILD := $(if $(O),$(abspath $(O)),$(TOP)/build)
 KSELFTEST := $(BUILD)/kselftest
+# The host architecture's build folder, also when cross-building.
+HOST_BUILD := $(BUILD)
 
 HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 ARCH ?= $(HOST_ARCH)
@@ -68,7 +70,7 @@ KERNEL_SRC = $(eval KERNEL_SRC := \
 	$(TEST_KERNEL_ROOT)/lib/modules/$(call kernel_release,$(KERNEL))/build)$(KERNEL_SRC)
 # CO-RE: the 6.1 x86 kernel's types serve every test kernel, arm64's too
 # (measured: the objects load and attach on Debian arm64 6.1 and 6.12).
-VMLINUX_BTF ?= $(TOP)/build/bpf/vmlinux-test-6.1
+VMLINUX_BTF ?= $(HOST_BUILD)/bpf/vmlinux-test-6.1
 else
 VMLINUX_BTF ?= $(KERNEL_SRC)/vmlinux
 endif
@@ -150,7 +152,7 @@ $(BPF_DIR)/include/bpf/%.h: $(LIBBPF_INCLUDE)/bpf/%.h
 	cp $< $@
 
 # The test kernel's image, for its BTF: looked up only when built.
-$(TOP)/build/bpf/vmlinux-test-%: | $(KSELFTEST)/.done
+$(HOST_BUILD)/bpf/vmlinux-test-%: | $(KSELFTEST)/.done
 	@mkdir -p $(@D)
 	rel=$$($(KERNEL_RELEASE) $* $(HOST_ARCH)) || { echo "make: no Debian $* test kernel:" \
 		"set VMLINUX_BTF (a kernel image with BTF, e.g. your kernel's vmlinux)" >&2; exit 1; }; \
@@ -159,7 +161,7 @@ $(TOP)/build/bpf/vmlinux-test-%: | $(KSELFTEST)/.done
 
 # The caller's BTF input must exist; ours is built. Either way, one line
 # names the variable, and only when vmlinux.h has to be made.
-btf_is_built = $(filter $(TOP)/build/bpf/vmlinux-test-%,$(VMLINUX_BTF))
+btf_is_built = $(filter $(HOST_BUILD)/bpf/vmlinux-test-%,$(VMLINUX_BTF))
 btf_input = $(if $(btf_is_built),$(VMLINUX_BTF),$(wildcard $(VMLINUX_BTF)))
 btf_check = $(if $(btf_input),,$(error VMLINUX_BTF=$(VMLINUX_BTF) does not exist: set \
 	VMLINUX_BTF to the target kernel's vmlinux (or its /sys/kernel/btf/vmlinux)))
