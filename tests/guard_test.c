@@ -147,7 +147,10 @@ static int register_self(bool add)
 	return register_file("/proc/self/exe", flags, add);
 }
 
-/* Is our controlling tty one the guard treats as the console (ttyS0)? */
+/*
+ * Is our controlling tty one the guard treats as the console? The image's
+ * policy lists ttyS0 (x86) and ttyAMA0 (arm64), where scripts/vm runs us.
+ */
 static bool on_serial_console(void)
 {
 	char buf[512];
@@ -159,7 +162,7 @@ static bool on_serial_console(void)
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %d", &tty_nr) != 1)
 		return false;
-	return major(tty_nr) == 4 && minor(tty_nr) == 64;
+	return (major(tty_nr) == 4 || major(tty_nr) == 204) && minor(tty_nr) == 64;
 }
 
 FIXTURE(guard) {
