@@ -18,7 +18,8 @@
  *   before 6.2's), with a clean EPERM and the process named.
  * - cgroup_skb/egress: the backstop for ICMP and ICMPv6 echo requests,
  *   whatever socket sent them; a refused packet is dropped and the sender
- *   gets EPERM.
+ *   gets EPERM. The module (kmod/judge.c) runs the same program on what
+ *   no cgroup hook sees: a tunnel's outer packets, forwarded packets.
  * IPv4-mapped IPv6 destinations are judged as IPv4. Loopback is always
  * allowed. Established connections are not cut by a policy change: only new
  * destinations are judged.
@@ -38,6 +39,7 @@
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
 #define IPPROTO_ICMP 1
+#define IPPROTO_IGMP 2
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #define IPPROTO_ICMPV6 58
@@ -45,6 +47,7 @@
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
 #define ICMP_ECHO 8
+#define TCP_FLAG_RST 0x04
 #define ICMPV6_ECHO_REQUEST 128
 #define LOOPBACK_IFINDEX 1	/* lo, in every network namespace */
 #define ALLOW 1
@@ -542,11 +545,27 @@ static void from_v6(struct egress_req *req, const __u32 w[4])
 	req->family = AF_INET6;
 }
 
+/*
+ * connect() to 0.0.0.0 (or ::ffff:0.0.0.0) connects to the socket's own
+ * bound address: the kernel routes an unspecified destination to the
+ * source. Root can bind any address (IP_TRANSPARENT, or one added for a
+ * moment), so that is the destination judged; unbound, it is loopback.
+ * (IPv6's :: becomes ::1 whatever the socket is bound to.)
+ */
+static __always_inline __u32 connect_dest4(struct bpf_sock_addr *ctx, __u32 ip4, __u8 hook)
+{
+	struct bpf_sock *sk = ctx->sk;
+
+	if (ip4 || hook != EGRESS_HOOK_CONNECT || !sk)
+		return ip4;
+	return sk->src_ip4;
+}
+
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 {
 	struct egress_req req = { .hook = hook };
 
-	from_v4(&req, ctx->user_ip4);
+	from_v4(&req, connect_dest4(ctx, ctx->user_ip4, hook));
 	req.port = bpf_ntohs((__u16)ctx->user_port);
 	req.proto = ctx->protocol;
 	req.sock_type = ctx->type;
@@ -562,6 +581,13 @@ static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 	w[1] = ctx->user_ip6[1];
 	w[2] = ctx->user_ip6[2];
 	w[3] = ctx->user_ip6[3];
+	/* The same for a dual-stack socket: its IPv4 address ends its IPv6 one. */
+	if (!w[0] && !w[1] && w[2] == bpf_htonl(0xffff) && !w[3] &&
+	    hook == EGRESS_HOOK_CONNECT && ctx->sk) {
+		struct bpf_sock *sk = ctx->sk;
+
+		w[3] = sk->src_ip6[3];
+	}
 	from_v6(&req, w);
 	req.port = bpf_ntohs((__u16)ctx->user_port);
 	req.proto = ctx->protocol;
@@ -713,7 +739,7 @@ int egress_packet(struct __sk_buff *skb)
 	struct bpf_sock *sk = skb->sk;
 	__u32 l4;
 	__u16 dport;
-	__u8 type;
+	__u8 type, tcp[2];
 
 	/*
 	 * A raw socket's packets: the kernel's own (MLD and ND, ICMP errors,
@@ -762,6 +788,24 @@ int egress_packet(struct __sk_buff *skb)
 		req.port = bpf_ntohs(dport);
 		if (!req.routed_out && judged_at_connect(skb, &req))
 			return ALLOW;
+		/*
+		 * No socket (only the module's judge runs without): a bare
+		 * reset the kernel sends in answer to a packet that came in
+		 * (netfilter's REJECT, the gate's refusals), or a forwarded
+		 * one; it carries no data.
+		 */
+		if (!skb->sk && req.proto == IPPROTO_TCP &&
+		    !bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) &&
+		    (tcp[1] & TCP_FLAG_RST) && skb->len == l4 + (tcp[0] >> 4) * 4)
+			return ALLOW;
+		break;
+	case IPPROTO_IGMP:
+		/*
+		 * Membership reports: the kernel's own (no socket), or a raw
+		 * socket's, which the policy allowed. Never data.
+		 */
+		if (req.family == AF_INET)
+			return ALLOW;
 		break;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
@@ -776,43 +820,6 @@ int egress_packet(struct __sk_buff *skb)
 	return decide(&req, skb, true);
 }
 
-/*
- * After the outbound policy is locked, no new program that can change a
- * packet's destination once it was judged, or send one no socket sent:
- * cgroup programs that rewrite connect and sendto addresses, tc,
- * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
- * the backstop never sees, as forwarded packets have no socket). The
- * backstop above sees what the first kind does; the others run after it
- * or beside it. Nor is any program test-run: XDP's live-frames mode
- * transmits whatever frame it is given, like a packet socket.
- */
-SEC("lsm/bpf")
-int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
-{
-	const struct egress_lock *lock;
-	__u32 key = 0;
-
-	/* Not the previous verdict: its position differs between kernels. */
-	if (cmd != BPF_PROG_LOAD && cmd != BPF_PROG_TEST_RUN)
-		return 0;
-	lock = bpf_map_lookup_elem(&egress_lock, &key);
-	if (!lock || !lock->locked)
-		return 0;
-	if (cmd == BPF_PROG_TEST_RUN)
-		return -EPERM;
-	switch (BPF_CORE_READ(attr, prog_type)) {
-	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
-	case BPF_PROG_TYPE_SCHED_CLS:
-	case BPF_PROG_TYPE_SCHED_ACT:
-	case BPF_PROG_TYPE_LWT_IN:
-	case BPF_PROG_TYPE_LWT_OUT:
-	case BPF_PROG_TYPE_LWT_XMIT:
-	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
-	case BPF_PROG_TYPE_XDP:
-		return -EPERM;
-	default:
-		return 0;
-	}
-}
+#include "egress_lock.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -19,6 +19,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <net/netlink.h>
+#include "judge.h"
 #include "links.h"
 #include "state.h"
 
@@ -91,6 +92,12 @@ int iotguard_links_hold(const struct nlattr *nest, struct netlink_ext_ack *extac
 			goto err;
 		}
 		taken[n_taken++] = link;
+	}
+	/* A judge set where none was is never a weakening: no unwinding. */
+	for (i = 0; i < n_taken; i++) {
+		ret = iotguard_judge_from_link(taken[i], extack);
+		if (ret)
+			goto err;
 	}
 	for (i = 0; i < n_taken; i++)
 		held[n_held++] = taken[i];

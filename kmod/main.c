@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include "events.h"
 #include "gate.h"
+#include "judge.h"
 #include "links.h"
 #include "netlink.h"
 #include "state.h"
@@ -38,11 +39,16 @@ static int __init iotguard_init(void)
 	ret = iotguard_gate_init();
 	if (ret)
 		goto err_gate;
+	ret = iotguard_judge_init();
+	if (ret)
+		goto err_judge;
 
 	pr_info("version %s loaded; mode enforce, credential state unknown: remote login locked\n",
 		IOTGUARD_VERSION);
 	return 0;
 
+err_judge:
+	iotguard_gate_uninit();
 err_gate:
 	iotguard_genl_uninit();
 err_genl:
@@ -58,6 +64,7 @@ err_throttle:
 static void __exit iotguard_exit(void)
 {
 	/* The hooks first: it waits until no packet is inside one. */
+	iotguard_judge_uninit();
 	iotguard_gate_uninit();
 	iotguard_genl_uninit();
 	iotguard_sysfs_uninit();

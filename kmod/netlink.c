@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include "judge.h"
 #include "links.h"
 #include "netlink.h"
 #include "state.h"
@@ -30,6 +31,10 @@ static const struct nla_policy set_cred_state_policy[IOTGUARD_A_MAX + 1] = {
 static const struct nla_policy lock_policy[IOTGUARD_A_MAX + 1] = {
 	/* The nest's entries are checked by iotguard_links_hold(). */
 	[IOTGUARD_A_LINKS] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy set_egress_judge_policy[IOTGUARD_A_MAX + 1] = {
+	[IOTGUARD_A_PROG_FD] = { .type = NLA_U32 },
 };
 
 static int put_counters(struct sk_buff *skb,
@@ -69,6 +74,7 @@ static int fill_status(struct sk_buff *skb, struct genl_info *info)
 			      status.policy_generation, IOTGUARD_A_PAD) ||
 	    nla_put_u8(skb, IOTGUARD_A_LOCKED, status.locked) ||
 	    nla_put_u32(skb, IOTGUARD_A_HELD_LINKS, iotguard_links_held()) ||
+	    nla_put_u32(skb, IOTGUARD_A_EGRESS_JUDGE, iotguard_judge_id()) ||
 	    iotguard_gate_put_status(skb) ||
 	    put_counters(skb, &status)) {
 		genlmsg_cancel(skb, hdr);
@@ -119,6 +125,19 @@ static int iotguard_set_gate(struct sk_buff *skb, struct genl_info *info)
 	return iotguard_gate_set(info);
 }
 
+static int iotguard_set_egress_judge(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, IOTGUARD_A_PROG_FD))
+		return -EINVAL;
+	ret = iotguard_judge_set_fd(nla_get_u32(info->attrs[IOTGUARD_A_PROG_FD]),
+				    info->extack);
+	if (ret)
+		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
+	return ret;
+}
+
 /* The links first: a lock that cannot hold them is not taken. */
 static int iotguard_lock(struct sk_buff *skb, struct genl_info *info)
 {
@@ -167,6 +186,13 @@ static const struct genl_ops genl_ops[] = {
 		.cmd = IOTGUARD_CMD_LOCK,
 		.doit = iotguard_lock,
 		.policy = lock_policy,
+		.maxattr = IOTGUARD_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = IOTGUARD_CMD_SET_EGRESS_JUDGE,
+		.doit = iotguard_set_egress_judge,
+		.policy = set_egress_judge_policy,
 		.maxattr = IOTGUARD_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -102,6 +102,48 @@ TEST_F_TIMEOUT(egress, tcp_connect_ipv4_and_ipv6, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(0, self->arr->tcp_shut);
 }
 
+/*
+ * A UDP socket bound to bind_addr (any address: IP_TRANSPARENT) and
+ * connected to the unspecified address, which the kernel turns into the
+ * bound address. 0 or -errno of the connect; -1000 - errno if the setup
+ * failed.
+ */
+static int connect_unspecified(int family, const char *bind_addr, int port)
+{
+	struct sockaddr_storage b, d;
+	socklen_t bl = bind_addr ? sockaddr_of(bind_addr, 5555, &b) : 0;
+	socklen_t dl = sockaddr_of(family == AF_INET ? "0.0.0.0" : "::ffff:0.0.0.0", port, &d);
+	int one = 1, fd = socket(family, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1000 - errno;
+	if (bind_addr &&
+	    (setsockopt(fd, family == AF_INET ? SOL_IP : SOL_IPV6,
+			family == AF_INET ? IP_TRANSPARENT : IPV6_TRANSPARENT, &one, sizeof(one)) ||
+	     bind(fd, (struct sockaddr *)&b, bl))) {
+		ret = -1000 - errno;
+		close(fd);
+		return ret;
+	}
+	ret = connect(fd, (struct sockaddr *)&d, dl) ? -errno : 0;
+	if (!ret)
+		send(fd, "x", 1, 0);
+	close(fd);
+	return ret;
+}
+
+TEST_F_TIMEOUT(egress, unspecified_destination_is_the_bound_address, EGRESS_TEST_TIMEOUT_S)
+{
+	/* Bound to the peer's address, 0.0.0.0 is the peer: judged as it. */
+	EXPECT_EQ(-EPERM, connect_unspecified(AF_INET, ATTACKER_ADDR, UDP_SHUT));
+	EXPECT_EQ(-EPERM, connect_unspecified(AF_INET6, "::ffff:" ATTACKER_ADDR, UDP_SHUT));
+	EXPECT_EQ(0, connect_unspecified(AF_INET, ATTACKER_ADDR, UDP_OPEN));
+	/* Unbound, it is loopback, always allowed. */
+	EXPECT_EQ(0, connect_unspecified(AF_INET, NULL, UDP_SHUT));
+	settle();
+	EXPECT_EQ(0, self->arr->udp_shut);
+}
+
 TEST_F_TIMEOUT(egress, loopback_always_allowed, EGRESS_TEST_TIMEOUT_S)
 {
 	int l = listen_on(PORT_SHUT);

@@ -23,6 +23,11 @@
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/userfaultfd.h>
 #include <bpf/bpf.h>
 #include "kselftest_harness.h"
@@ -31,6 +36,7 @@
 #include "egress_maps.h"
 #include "egress_peer.h"
 #include "egress_tables.h"
+#include "genl_client.h"
 #include "sessions.h"
 #include "util.h"
 
@@ -271,6 +277,129 @@ TEST_F_TIMEOUT(egress_lock, no_xdp_programs_or_test_runs, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(-EPERM, bpf_prog_test_run_opts(fd, &run) ? -errno : 0);
 	close(fd);
 	EXPECT_STILL_ENFORCED("loading programs");
+}
+
+/*
+ * The lock gave the module the packet program as its judge (kmod/judge.c)
+ * and it cannot be replaced, even by a program of the right kind. An IPIP
+ * tunnel to a refused remote carries nothing, although the inner
+ * destination (the peer's UDP_OPEN, routed into the tunnel) is allowed.
+ */
+TEST_F_TIMEOUT(egress_lock, judge_stays_and_tunnels_are_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	struct bpf_insn ret_allow[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_CGROUP_INET_EGRESS);
+	struct module_status st = {};
+	struct genl_client *client;
+	char out[512];
+	int fd, before;
+
+	ASSERT_EQ(0, genl_client_open(&client));
+	ASSERT_EQ(0, genl_client_get_status(client, &st));
+	EXPECT_NE(0, st.egress_judge);
+	fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, NULL, "GPL", ret_allow, 2, &load);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(-EPERM, genl_client_set_egress_judge(client, fd));
+	/* And the judge is still the one the lock set. */
+	{
+		struct module_status after = {};
+
+		EXPECT_EQ(0, genl_client_get_status(client, &after));
+		EXPECT_EQ(st.egress_judge, after.egress_judge);
+	}
+	close(fd);
+	genl_client_close(client);
+
+	ASSERT_EQ(0, run_capture("modprobe ipip && " IP " netns exec " NETNS " " IP " addr replace "
+				 JUDGE_OUTER "/24 dev veth1 && " IP " netns exec " NETNS " " IP
+				 " tunnel add jl0 mode ipip local " JUDGE_OUTER " remote " DEVICE_ADDR
+				 " && " IP " netns exec " NETNS " " IP " link set jl0 up && " IP
+				 " tunnel add jl0 mode ipip local " DEVICE_ADDR " remote " JUDGE_OUTER
+				 " && " IP " link set jl0 up && " IP " route add " ATTACKER_ADDR
+				 "/32 dev jl0", out, sizeof(out))) TH_LOG("%s", out);
+	before = arr->udp_open;
+	for (int i = 0; i < 3; i++)
+		dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM);
+	settle();
+	EXPECT_EQ(before, arr->udp_open) TH_LOG("a tunnel carried data to a refused remote");
+	run_capture(IP " link del jl0; " IP " netns exec " NETNS " " IP " link del jl0", out,
+		    sizeof(out));
+	EXPECT_STILL_ENFORCED("a tunnel");
+}
+
+/* One sendto() of len bytes to the kernel on a netlink socket of proto: 0 or -errno. */
+static int nl_send(int proto, const void *buf, size_t len)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto), ret;
+
+	if (fd < 0)
+		return -1000 - errno;
+	ret = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* A netlink message of type with a zeroed body of body bytes at *p; its length. */
+static size_t nl_put(char *p, uint16_t type, size_t body, uint8_t family)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)p;
+
+	memset(p, 0, NLMSG_SPACE(body));
+	nlh->nlmsg_len = NLMSG_LENGTH(body);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
+	if (body)
+		p[NLMSG_HDRLEN] = family;	/* tcmsg's and nfgenmsg's first byte */
+	return NLMSG_SPACE(body);
+}
+
+/* An nftables batch with one NEWTABLE of family: begin, the table, end. */
+static size_t nft_batch(char *buf, uint8_t family)
+{
+	size_t n = nl_put(buf, NFNL_MSG_BATCH_BEGIN, sizeof(struct nfgenmsg), AF_UNSPEC);
+
+	((struct nfgenmsg *)NLMSG_DATA(buf))->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	n += nl_put(buf + n, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE,
+		    sizeof(struct nfgenmsg), family);
+	n += nl_put(buf + n, NFNL_MSG_BATCH_END, sizeof(struct nfgenmsg), AF_UNSPEC);
+	((struct nfgenmsg *)NLMSG_DATA(buf + n - NLMSG_SPACE(sizeof(struct nfgenmsg))))->res_id =
+		htons(NFNL_SUBSYS_NFTABLES);
+	return n;
+}
+
+/*
+ * tc's actions (pedit, nat, mirred...) and nftables' netdev family act
+ * after every hook that judges: after the lock none is added. What is
+ * refused fails at sendto(), before the kernel reads it; everything else
+ * still reaches the kernel.
+ */
+TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S)
+{
+	char buf[8192];
+	size_t n = 0;
+
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_NEWTFILTER,
+							      sizeof(struct tcmsg), AF_UNSPEC)));
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_NEWACTION,
+							      sizeof(struct tcamsg), AF_UNSPEC)));
+	/* Behind harmless messages in the same send. */
+	n = nl_put(buf, NLMSG_NOOP, 0, 0);
+	n += nl_put(buf + n, RTM_NEWTFILTER, sizeof(struct tcmsg), AF_UNSPEC);
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, n));
+	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_GETLINK,
+							 sizeof(struct ifinfomsg), AF_UNSPEC)));
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_NETDEV)));
+	EXPECT_EQ(0, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_IPV4)));
+	/* More messages than are looked at: refused whole; fewer pass. */
+	for (n = 0; n < 300 * NLMSG_HDRLEN; )
+		n += nl_put(buf + n, NLMSG_NOOP, 0, 0);
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, n));
+	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, 100 * NLMSG_HDRLEN));
+	EXPECT_STILL_ENFORCED("netlink configuration");
 }
 
 TEST_F_TIMEOUT(egress_lock, stricter_still_applies, EGRESS_TEST_TIMEOUT_S)

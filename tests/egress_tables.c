@@ -93,3 +93,49 @@ int apply_tables(bool enforce, bool raw_sockets)
 	return apply_full(enforce, raw_sockets, 0, false);
 }
 
+
+/*
+ * For the module's judge (egress_judge_test.c): the peer's UDP_OPEN
+ * (rule 1), the tunnels' inner network JUDGE_INNER_NET (rule 2) and the
+ * device's own address (rule 5: the peer's tunnel ends answer from the
+ * same kernel) are allowed device-wide; a service (svc_cgroup) may send
+ * anywhere (rule 3); the tunnels' outer destination JUDGE_OUTER is allowed
+ * (rule 4) only if outer_allowed. Default deny.
+ */
+#define JUDGE_P_ANY (EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP)
+
+int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup)
+{
+	struct egress_table_entry e[7];
+	struct egress_tables t = { .entries = e };
+	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
+	struct iotguard_error err;
+	int ret;
+
+	e[t.entry_count] = entry(AF_INET, ATTACKER_ADDR, 32, 0);
+	add(&e[t.entry_count++], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	e[t.entry_count] = entry(AF_INET6, PEER6, 128, 0);
+	add(&e[t.entry_count++], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	e[t.entry_count] = entry(AF_INET, JUDGE_INNER_NET, 16, 0);
+	add(&e[t.entry_count++], 2, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	e[t.entry_count] = entry(AF_INET, DEVICE_ADDR, 32, 0);
+	add(&e[t.entry_count++], 5, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	if (outer_allowed) {
+		e[t.entry_count] = entry(AF_INET, JUDGE_OUTER, 32, 0);
+		add(&e[t.entry_count++], 4, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	}
+	if (svc_cgroup) {
+		e[t.entry_count] = entry(AF_INET, "0.0.0.0", 0, 1);
+		add(&e[t.entry_count++], 3, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+		e[t.entry_count] = entry(AF_INET6, "::", 0, 1);
+		add(&e[t.entry_count++], 3, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	}
+	t.config = (struct egress_config){
+		.enforce = 1, .default_deny = 1, .rule_count = 5,
+		.svc_levels = svc_cgroup ? 1u << 2 : 0,
+	};
+	ret = egress_apply(&t, &svc, svc_cgroup ? 1 : 0, &err);
+	if (ret)
+		fprintf(stderr, "# egress_apply: %s\n", err.msg);
+	return ret;
+}

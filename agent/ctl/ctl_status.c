@@ -155,7 +155,7 @@ static void print_guard_lock(const struct module_status *st)
 }
 
 /* The outbound policy the kernel holds (egress_state.h). */
-static void print_outbound(void)
+static void print_outbound(const struct module_status *st)
 {
 	struct egress_state o;
 	const char *mode;
@@ -171,6 +171,9 @@ static void print_outbound(void)
 	printf("    attached:         %s\n", !o.attached ? "no (is iotguardd running?)" :
 	       o.lsm_hooks ? "yes, with the LSM hooks (raw and packet sockets)" :
 	       "yes; DEGRADED: " EGRESS_NO_LSM_TEXT);
+	if (o.attached)
+		printf("    tunnels, forwarding: %s\n", st->egress_judge ?
+		       "judged by the module" : "DEGRADED: " EGRESS_NO_JUDGE_TEXT);
 	printf("    installed:        %s\n", o.installed ? "yes" :
 	       "no: every destination is allowed");
 	if (o.installed) {
@@ -215,7 +218,7 @@ static void print_text(const struct module_status *st,
 	       "RISK: unknown, no kernel configuration readable", source);
 	ctl_gate_print_text(st);
 	ctl_publish_print_text();
-	print_outbound();
+	print_outbound(st);
 	print_guard_counts();
 	for (int i = IOTGUARD_CTR_PAD + 1; i <= IOTGUARD_CTR_MAX; i++)
 		printf("  %-19s %llu\n", counter_names[i],
@@ -246,7 +249,11 @@ static void print_json(const struct module_status *st,
 	json_object_object_add(guard, "state", json_object_new_string(guard_state_text(probe)));
 	json_object_object_add(root, "login_guard", guard);
 	egress_state_read(&outbound);
-	json_object_object_add(root, "outbound", egress_state_json(&outbound));
+	json_object *out = egress_state_json(&outbound);
+
+	/* The BPF program id the module judges tunnels and forwarding with; 0: none. */
+	json_object_object_add(out, "judge_prog_id", json_object_new_uint64(st->egress_judge));
+	json_object_object_add(root, "outbound", out);
 	/* true, false, or null when no kernel configuration is readable. */
 	json_object_object_add(root, "kernel_force_unload", force_unload == KCONFIG_UNKNOWN ? NULL :
 			       json_object_new_boolean(force_unload == KCONFIG_SET));

@@ -108,6 +108,8 @@ static int apply_policy(struct agent *agent)
 	ret = genl_client_open(&client);
 	if (ret)
 		return ret;
+	/* A module loaded again has no judge: it gets the pinned one. */
+	outbound_judge();
 	ret = genl_client_set_mode(client, policy->mode, 0);
 	if (!ret)
 		ret = genl_client_set_gate(client, &policy->gate);

@@ -83,6 +83,14 @@ static int find_agent_cgroup(struct outbound *o, struct iotguard_error *err)
 	return ret;
 }
 
+void outbound_judge(void)
+{
+	struct iotguard_error err;
+
+	if (egress_pinned() && egress_set_judge(&err))
+		log_err("outbound policy: DEGRADED: " EGRESS_NO_JUDGE_TEXT ": %s", err.msg);
+}
+
 /* Programs attached, cgroups found, the resolver running: once. */
 static int start(struct outbound *o, struct iotguard_error *err)
 {
@@ -99,6 +107,7 @@ static int start(struct outbound *o, struct iotguard_error *err)
 	ret = egress_attach(&opts, err);
 	if (ret < 0)
 		return ret;
+	outbound_judge();
 	if (!opts.lsm)
 		log_err("outbound policy: DEGRADED: " EGRESS_NO_LSM_TEXT "; %s",
 			probe.lsm_unsupported ? "this kernel lists bpf but attaches no LSM "

@@ -37,6 +37,11 @@ void outbound_init(struct outbound *o);
  * 0 or a negative errno.
  */
 int outbound_apply(struct outbound *o, const struct iotguard_policy *policy);
+/*
+ * Hand the module the judge of tunnels' and forwarded packets, if the
+ * programs are pinned; a failure is logged as degraded.
+ */
+void outbound_judge(void);
 /* For the poll loop: the resolver's and the events' fds (-1: none), and how long to wait. */
 int outbound_resolver_fd(const struct outbound *o);
 int outbound_events_fd(const struct outbound *o);

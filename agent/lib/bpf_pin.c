@@ -25,11 +25,11 @@ static int prog_tag(int prog_fd, __u8 tag[BPF_TAG_SIZE])
 }
 
 /*
- * The tag of the program behind a pinned link, if one is pinned. Get the
- * pin, query it, close it: the shape of every read of a pinned object
- * (login_guard_maps.c has it too); what each reads differs.
+ * The program behind a pinned link. Get the pin, query it, close it: the
+ * shape of every read of a pinned object (login_guard_maps.c has it too);
+ * what each reads differs.
  */
-static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
+int bpf_pin_link_prog_fd(const char *pin)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
@@ -43,8 +43,16 @@ static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
 	if (ret)
 		return ret;
 	prog_fd = bpf_prog_get_fd_by_id(info.prog_id);
+	return prog_fd < 0 ? -errno : prog_fd;
+}
+
+/* The tag of the program behind a pinned link, if one is pinned. */
+static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
+{
+	int prog_fd = bpf_pin_link_prog_fd(pin), ret;
+
 	if (prog_fd < 0)
-		return -errno;
+		return prog_fd;
 	ret = prog_tag(prog_fd, tag);
 	close(prog_fd);
 	return ret;

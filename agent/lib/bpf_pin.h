@@ -13,6 +13,8 @@
 #include <bpf/libbpf.h>
 #include "error.h"
 
+/* An fd for the program of the link pinned at pin (the caller closes it), or -errno. */
+int bpf_pin_link_prog_fd(const char *pin);
 /* True if the link pinned at pin runs exactly prog (same tag). */
 bool bpf_pin_same_program(struct bpf_program *prog, const char *pin);
 

@@ -14,6 +14,7 @@
 #include "egress_loader.h"
 #include "egress_maps.h"
 #include "error.h"
+#include "genl_client.h"
 
 bool egress_pinned(void)
 {
@@ -125,4 +126,25 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 out:
 	close(cgroup_fd);
 	return ret;
+}
+
+int egress_set_judge(struct iotguard_error *err)
+{
+	struct genl_client *client;
+	int prog_fd, ret;
+
+	prog_fd = bpf_pin_link_prog_fd(EGRESS_LINK_PIN_PREFIX "egress_packet");
+	if (prog_fd < 0)
+		return iotguard_fail_errno(err, -prog_fd, "reading the pinned program %s",
+					   EGRESS_LINK_PIN_PREFIX "egress_packet");
+	ret = genl_client_open(&client);
+	if (!ret) {
+		ret = genl_client_set_egress_judge(client, prog_fd);
+		genl_client_close(client);
+	}
+	close(prog_fd);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "handing the program to the kernel module%s",
+					   ret == -ENOENT ? " (is iotguard.ko loaded?)" : "");
+	return 0;
 }

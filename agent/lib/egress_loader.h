@@ -36,5 +36,11 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 
 /* True if the connect hooks' links are pinned (they are then attached). */
 bool egress_pinned(void);
+/*
+ * Hand the pinned packet program to the module, which judges with it what
+ * no cgroup hook sees: tunnels' outer packets and forwarded packets
+ * (kmod/judge.c). 0 or -errno with err set.
+ */
+int egress_set_judge(struct iotguard_error *err);
 
 #endif

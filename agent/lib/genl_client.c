@@ -75,20 +75,37 @@ void genl_client_close(struct genl_client *client)
 	free(client);
 }
 
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	*(bool *)arg = true;
+	return NL_STOP;
+}
+
+/*
+ * Send msg and read until its acknowledgement (or error): a reply and the
+ * ack arrive as two datagrams, and one nl_recvmsgs() reads only the first.
+ * An ack left unread would be taken for the next command's, and that
+ * command's error (EPERM from a lock, say) for the one after.
+ */
 static int send_cmd(struct genl_client *client, struct nl_msg *msg,
 		    nl_recvmsg_msg_cb_t on_reply, void *arg)
 {
+	struct nl_cb *own = nl_socket_get_cb(client->sock);
+	struct nl_cb *cb = nl_cb_clone(own);
+	bool acked = false;
 	int ret;
 
+	nl_cb_put(own);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &acked);
 	if (on_reply)
-		nl_socket_modify_cb(client->sock, NL_CB_VALID, NL_CB_CUSTOM,
-				    on_reply, arg);
+		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, arg);
 	ret = nl_send_auto(client->sock, msg);
-	if (ret >= 0)
-		ret = nl_wait_for_ack(client->sock);
-	if (ret >= 0 && on_reply)
-		ret = 0;
-	nl_socket_modify_cb(client->sock, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+	while (ret >= 0 && !acked)
+		ret = nl_recvmsgs(client->sock, cb);
+	nl_cb_put(cb);
 	return genl_to_errno(ret < 0 ? ret : 0);
 }
 
@@ -123,6 +140,7 @@ static struct nla_policy status_policy[IOTGUARD_A_MAX + 1] = {
 	[IOTGUARD_A_HELD_LINKS] = { .type = NLA_U32 },
 	[IOTGUARD_A_PROV_IFINDEX] = { .type = NLA_U32 },
 	[IOTGUARD_A_THROTTLE_PRESSURE] = { .type = NLA_U8 },
+	[IOTGUARD_A_EGRESS_JUDGE] = { .type = NLA_U32 },
 };
 
 static void parse_subnet(struct nlattr *nest, struct gate_subnet *subnet,
@@ -150,6 +168,8 @@ static void parse_gate(struct nlattr **attrs, struct module_status *status)
 		status->locked = nla_get_u8(attrs[IOTGUARD_A_LOCKED]);
 	if (attrs[IOTGUARD_A_HELD_LINKS])
 		status->held_links = nla_get_u32(attrs[IOTGUARD_A_HELD_LINKS]);
+	if (attrs[IOTGUARD_A_EGRESS_JUDGE])
+		status->egress_judge = nla_get_u32(attrs[IOTGUARD_A_EGRESS_JUDGE]);
 	if (attrs[IOTGUARD_A_LOGIN_PORTS])
 		nla_for_each_nested(port, attrs[IOTGUARD_A_LOGIN_PORTS], rem)
 			if (nla_type(port) == IOTGUARD_A_LOGIN_PORT)
@@ -314,6 +334,19 @@ int genl_client_lock(struct genl_client *client, const int *link_fds, size_t n_l
 	}
 	ret = send_cmd(client, msg, NULL, NULL);
 out:
+	nlmsg_free(msg);
+	return ret;
+}
+
+int genl_client_set_egress_judge(struct genl_client *client, int prog_fd)
+{
+	struct nl_msg *msg = new_cmd(client, IOTGUARD_CMD_SET_EGRESS_JUDGE, 0);
+	int ret = -EMSGSIZE;
+
+	if (!msg)
+		return -ENOMEM;
+	if (!nla_put_u32(msg, IOTGUARD_A_PROG_FD, (uint32_t)prog_fd))
+		ret = send_cmd(client, msg, NULL, NULL);
 	nlmsg_free(msg);
 	return ret;
 }

@@ -23,6 +23,7 @@ struct module_status {
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
 	bool throttle_pressure;		/* a table-full refusal lately */
+	uint32_t egress_judge;		/* its BPF program id; 0: none */
 };
 
 /*
@@ -43,6 +44,12 @@ int genl_client_set_gate(struct genl_client *client, const struct gate_settings 
  * BPF LSM links link_fds[0..n_links) until then (all or none).
  */
 int genl_client_lock(struct genl_client *client, const int *link_fds, size_t n_links);
+
+/*
+ * The outbound policy's cgroup_skb/egress program (prog_fd) judges the
+ * packets no cgroup hook sees: tunnels' outer packets, forwarded packets.
+ */
+int genl_client_set_egress_judge(struct genl_client *client, int prog_fd);
 
 /*
  * A non-blocking socket joined to a family's multicast group, delivering

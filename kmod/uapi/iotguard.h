@@ -98,6 +98,19 @@
  *                                                BPF LSM or cgroup link; at most
  *                                                IOTGUARD_MAX_HELD_LINKS in
  *                                                all. EINVAL for any other fd
+ *   If a held link is the outbound policy's cgroup_skb/egress program and
+ *   no judge is set (below), that program becomes the judge.
+ *
+ * IOTGUARD_CMD_SET_EGRESS_JUDGE [admin]: the outbound policy's program
+ *   for the packets no cgroup hook judges (a tunnel's outer packets,
+ *   forwarded packets): the module runs it at POST_ROUTING on those, in
+ *   every network namespace, and drops what it refuses.
+ *     IOTGUARD_A_PROG_FD            NLA_U32      required; an fd of the
+ *                                                sender's for a BPF program
+ *                                                of type cgroup_skb, attach
+ *                                                type egress (EINVAL else)
+ *   reply: none (ack). It replaces the one set before; after
+ *   IOTGUARD_CMD_LOCK, EPERM unless none was set or it is the same.
  *
  * GET_STATUS also reports the gate:
  *     IOTGUARD_A_LOCKED             NLA_U8       1 after IOTGUARD_CMD_LOCK
@@ -120,6 +133,8 @@
  *                                                last IOTGUARD_THROTTLE_
  *                                                PRESSURE_QUIET_MS
  *     IOTGUARD_A_HELD_LINKS         NLA_U32      BPF links held since LOCK
+ *     IOTGUARD_A_EGRESS_JUDGE       NLA_U32      the judge's BPF program id;
+ *                                                0: none
  *
  * Multicast group "events" (IOTGUARD_MCGRP_EVENTS; CAP_NET_ADMIN to join):
  *   IOTGUARD_CMD_EVENT, at most IOTGUARD_EVENTS_PER_SEC a second (bursts of
@@ -163,6 +178,7 @@ enum iotguard_cmd {
 	IOTGUARD_CMD_SET_GATE,
 	IOTGUARD_CMD_LOCK,
 	IOTGUARD_CMD_EVENT,
+	IOTGUARD_CMD_SET_EGRESS_JUDGE,
 	__IOTGUARD_CMD_MAX
 };
 #define IOTGUARD_CMD_MAX (__IOTGUARD_CMD_MAX - 1)
@@ -236,6 +252,8 @@ enum iotguard_attr {
 	IOTGUARD_A_HELD_LINKS,
 	IOTGUARD_A_PROV_IFINDEX,
 	IOTGUARD_A_THROTTLE_PRESSURE,
+	IOTGUARD_A_PROG_FD,
+	IOTGUARD_A_EGRESS_JUDGE,
 	__IOTGUARD_A_MAX
 };
 #define IOTGUARD_A_MAX (__IOTGUARD_A_MAX - 1)
@@ -260,6 +278,9 @@ enum iotguard_counter {
 					 * each the first after a quiet
 					 * IOTGUARD_THROTTLE_PRESSURE_QUIET_MS
 					 */
+	IOTGUARD_CTR_EGRESS_JUDGE_DROPPED, /* tunnel or forwarded packets the
+					    * outbound policy refused
+					    */
 	__IOTGUARD_CTR_MAX
 };
 #define IOTGUARD_CTR_MAX (__IOTGUARD_CTR_MAX - 1)
@@ -275,6 +296,7 @@ enum iotguard_counter {
 	[IOTGUARD_CTR_EVENTS_SENT] = "events_sent",			\
 	[IOTGUARD_CTR_EVENTS_DROPPED] = "events_dropped",		\
 	[IOTGUARD_CTR_THROTTLE_PRESSURE] = "throttle_pressure",		\
+	[IOTGUARD_CTR_EGRESS_JUDGE_DROPPED] = "egress_judge_dropped",	\
 }
 
 /* Inside IOTGUARD_A_PROV_NET4 and IOTGUARD_A_PROV_NET6. */

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Part of egress.bpf.c's object (included at its end, sharing its maps):
+ * the LSM programs that keep the outbound policy whole after `iotguardctl
+ * lock`. What each refuses can change where a packet goes after it was
+ * judged, or send one no hook judges.
+ */
+#ifndef IOTGUARD_EGRESS_LOCK_BPF_H
+#define IOTGUARD_EGRESS_LOCK_BPF_H
+
+static __always_inline bool egress_locked(void)
+{
+	const struct egress_lock *lock;
+	__u32 key = 0;
+
+	lock = bpf_map_lookup_elem(&egress_lock, &key);
+	return lock && lock->locked;
+}
+
+/*
+ * After the outbound policy is locked, no new program that can change a
+ * packet's destination once it was judged, or send one no socket sent:
+ * cgroup programs that rewrite connect and sendto addresses, tc,
+ * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
+ * the backstop never sees, as forwarded packets have no socket). The
+ * backstop above sees what the first kind does; the others run after it
+ * or beside it. Nor is any program test-run: XDP's live-frames mode
+ * transmits whatever frame it is given, like a packet socket.
+ */
+SEC("lsm/bpf")
+int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
+{
+	/* Not the previous verdict: its position differs between kernels. */
+	if (cmd != BPF_PROG_LOAD && cmd != BPF_PROG_TEST_RUN)
+		return 0;
+	if (!egress_locked())
+		return 0;
+	if (cmd == BPF_PROG_TEST_RUN)
+		return -EPERM;
+	switch (BPF_CORE_READ(attr, prog_type)) {
+	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_SCHED_CLS:
+	case BPF_PROG_TYPE_SCHED_ACT:
+	case BPF_PROG_TYPE_LWT_IN:
+	case BPF_PROG_TYPE_LWT_OUT:
+	case BPF_PROG_TYPE_LWT_XMIT:
+	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
+	case BPF_PROG_TYPE_XDP:
+		return -EPERM;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * tc and nftables can rewrite or copy a packet where no hook sees it
+ * again: the qdisc layer (tc's pedit, nat, skbmod and mirred actions) and
+ * nftables' netdev family (its egress chains, dup and fwd) run after
+ * netfilter's IP hooks and the cgroup hook. After the lock, no tc filter
+ * or action is added (RTM_NEWTFILTER, RTM_NEWACTION), and nothing is
+ * added to a netdev-family nftables table. A send is a batch of messages:
+ * each is looked at, up to NETLINK_MSGS_CHECKED; a longer batch is
+ * refused whole. Reading, deleting, and every other family and message
+ * still work.
+ */
+#define NETLINK_ROUTE 0
+#define NETLINK_NETFILTER 12
+#define NLMSG_HDRLEN 16
+#define NLMSG_ALIGN(len) (((len) + 3) & ~3U)
+#define NFNL_SUBSYS_NFTABLES 10
+#define NETLINK_MSGS_CHECKED 256
+
+/* NFT_MSG_NEWTABLE, NEWCHAIN, NEWRULE, NEWSET, NEWSETELEM, NEWOBJ, NEWFLOWTABLE. */
+static bool nft_adds(__u8 msg)
+{
+	return msg == 0 || msg == 3 || msg == 6 || msg == 9 || msg == 12 || msg == 18 ||
+	       msg == 22;
+}
+
+SEC("lsm/netlink_send")
+int BPF_PROG(egress_netlink_send, struct sock *sk, struct sk_buff *skb, int ret)
+{
+	__u16 proto = BPF_CORE_READ(sk, sk_protocol);
+	unsigned char *data;
+	__u32 len, off = 0;
+
+	if (ret)
+		return ret;
+	if ((proto != NETLINK_ROUTE && proto != NETLINK_NETFILTER) || !egress_locked())
+		return 0;
+	data = BPF_CORE_READ(skb, data);
+	len = BPF_CORE_READ(skb, len);
+	for (int i = 0; i < NETLINK_MSGS_CHECKED; i++) {
+		struct nlmsghdr nlh;
+		__u8 family;
+
+		if (off + NLMSG_HDRLEN > len)
+			return 0;
+		if (bpf_probe_read_kernel(&nlh, sizeof(nlh), data + off))
+			return -EPERM;
+		if (proto == NETLINK_ROUTE) {
+			if (nlh.nlmsg_type == RTM_NEWTFILTER || nlh.nlmsg_type == RTM_NEWACTION)
+				return -EPERM;
+		} else if (nlh.nlmsg_type >> 8 == NFNL_SUBSYS_NFTABLES &&
+			   nft_adds(nlh.nlmsg_type & 0xff)) {
+			if (bpf_probe_read_kernel(&family, 1, data + off + NLMSG_HDRLEN))
+				return -EPERM;
+			if (family == NFPROTO_NETDEV)
+				return -EPERM;
+		}
+		/* The kernel stops at a message shorter than its header too. */
+		if (nlh.nlmsg_len < NLMSG_HDRLEN)
+			return 0;
+		off += NLMSG_ALIGN(nlh.nlmsg_len);
+	}
+	return off < len ? -EPERM : 0;
+}
+
+#endif /* IOTGUARD_EGRESS_LOCK_BPF_H */

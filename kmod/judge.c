@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The outbound policy's judge for packets no cgroup hook sees.
+ *
+ * The policy's cgroup_skb/egress program (bpf/egress.bpf.c) runs only for
+ * a packet whose socket is the one the IP layer sends it with. Two kinds
+ * of packet leave without that:
+ *   - a tunnel's outer packet (vxlan, geneve, GRE, ipip, WireGuard, IPsec):
+ *     the tunnel sends it from a socket of its own, or none, while the
+ *     packet still belongs to the sender's socket;
+ *   - a forwarded packet, which has no socket at all.
+ * Root can create a tunnel to any address, or enable forwarding, and so
+ * reach a destination the policy refuses. This hook, at POST_ROUTING in
+ * every network namespace, runs that same program on exactly those
+ * packets (the ones the cgroup hook skips), so that one policy, one set of
+ * tables and one lock decide both.
+ *
+ * The program comes from the agent (IOTGUARD_CMD_SET_EGRESS_JUDGE) or,
+ * at IOTGUARD_CMD_LOCK, from the outbound policy's held cgroup link. After
+ * the lock it can be set where none was, never replaced. A refused packet
+ * is dropped and counted (IOTGUARD_CTR_EGRESS_JUDGE_DROPPED); the program
+ * reports it like its own refusals.
+ *
+ * The hook is the last at POST_ROUTING: a rule added later at the same
+ * priority runs before it (nf_register_net_hook inserts before equals),
+ * so no netfilter rule can rewrite a destination after it was judged.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bpf.h>
+#include <linux/bpf-cgroup.h>
+#include <linux/filter.h>
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/inet_sock.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include "judge.h"
+#include "state.h"
+
+static DEFINE_MUTEX(judge_lock);
+static struct bpf_prog __rcu *judge;
+
+/*
+ * The condition of BPF_CGROUP_RUN_PROG_INET_EGRESS and
+ * __cgroup_bpf_run_filter_skb: true when the cgroup hook runs for this
+ * packet, and so judged it already.
+ */
+static bool judged_by_cgroup(const struct nf_hook_state *state, const struct sk_buff *skb)
+{
+#ifdef CONFIG_CGROUP_BPF
+	struct sock *sk = state->sk;
+
+	if (!cgroup_bpf_enabled(CGROUP_INET_EGRESS) || !sk || sk != skb->sk)
+		return false;
+	sk = sk_to_full_sk(sk);
+	return sk_fullsock(sk) &&
+	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
+	       cgroup_bpf_sock_enabled(sk, CGROUP_INET_EGRESS);
+#else
+	return false;
+#endif
+}
+
+/* Netfilter hooks run under rcu_read_lock; the program reads from there. */
+static unsigned int judge_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct bpf_prog *prog;
+	void *saved_data_end;
+	u32 verdict;
+
+	if (judged_by_cgroup(state, skb))
+		return NF_ACCEPT;
+	prog = rcu_dereference(judge);
+	if (!prog)
+		return NF_ACCEPT;
+	/*
+	 * What the cgroup hook does around the program: its packet pointers,
+	 * the control block saved; skb->data is at the network header here.
+	 */
+	bpf_compute_and_save_data_end(skb, &saved_data_end);
+	verdict = bpf_prog_run_save_cb(prog, skb);
+	bpf_restore_data_end(skb, saved_data_end);
+	if (verdict & 1)
+		return NF_ACCEPT;
+	iotguard_state_count(IOTGUARD_CTR_EGRESS_JUDGE_DROPPED);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops judge_ops[] = {
+	{
+		.hook = judge_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_LAST,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook = judge_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_LAST,
+	},
+#endif
+};
+
+static bool is_egress_skb(const struct bpf_prog *prog)
+{
+	return prog->type == BPF_PROG_TYPE_CGROUP_SKB &&
+	       prog->expected_attach_type == BPF_CGROUP_INET_EGRESS;
+}
+
+/*
+ * Takes over the reference to prog, whatever the outcome. only_if_none:
+ * keep any program set already.
+ */
+static int install(struct bpf_prog *prog, bool only_if_none,
+		   struct netlink_ext_ack *extack)
+{
+	struct bpf_prog *old;
+
+	mutex_lock(&judge_lock);
+	old = rcu_dereference_protected(judge, lockdep_is_held(&judge_lock));
+	if (old == prog || (old && only_if_none)) {
+		mutex_unlock(&judge_lock);
+		bpf_prog_put(prog);
+		return 0;
+	}
+	if (old && iotguard_state_locked()) {
+		mutex_unlock(&judge_lock);
+		bpf_prog_put(prog);
+		NL_SET_ERR_MSG(extack, IOTGUARD_LOCKED_MSG ": the judge stays");
+		return -EPERM;
+	}
+	rcu_assign_pointer(judge, prog);
+	mutex_unlock(&judge_lock);
+	/* A program is freed after an RCU grace period: a hook may hold it. */
+	if (old)
+		bpf_prog_put(old);
+	pr_info("outbound judge: BPF program %u\n", prog->aux->id);
+	return 0;
+}
+
+int iotguard_judge_set_fd(u32 fd, struct netlink_ext_ack *extack)
+{
+	struct bpf_prog *prog;
+
+	prog = bpf_prog_get_type_dev(fd, BPF_PROG_TYPE_CGROUP_SKB, false);
+	if (IS_ERR(prog)) {
+		NL_SET_ERR_MSG(extack, "not a cgroup_skb BPF program");
+		return PTR_ERR(prog);
+	}
+	if (!is_egress_skb(prog)) {
+		bpf_prog_put(prog);
+		NL_SET_ERR_MSG(extack, "not a cgroup_skb/egress program");
+		return -EINVAL;
+	}
+	return install(prog, false, extack);
+}
+
+/* At lock, before the state is locked: see links.c. */
+int iotguard_judge_from_link(struct bpf_link *link, struct netlink_ext_ack *extack)
+{
+	if (link->type != BPF_LINK_TYPE_CGROUP || !is_egress_skb(link->prog))
+		return 0;
+	/* One the agent set stays: the same program, or its own choice. */
+	bpf_prog_inc(link->prog);
+	return install(link->prog, true, extack);
+}
+
+u32 iotguard_judge_id(void)
+{
+	struct bpf_prog *prog;
+	u32 id = 0;
+
+	rcu_read_lock();
+	prog = rcu_dereference(judge);
+	if (prog)
+		id = prog->aux->id;
+	rcu_read_unlock();
+	return id;
+}
+
+static int __net_init judge_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, judge_ops, ARRAY_SIZE(judge_ops));
+}
+
+static void __net_exit judge_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, judge_ops, ARRAY_SIZE(judge_ops));
+}
+
+static struct pernet_operations judge_net_ops = {
+	.init = judge_net_init,
+	.exit = judge_net_exit,
+};
+
+int __init iotguard_judge_init(void)
+{
+	return register_pernet_subsys(&judge_net_ops);
+}
+
+/* After the hooks are gone (synchronize_net), the program can go. */
+void iotguard_judge_uninit(void)
+{
+	struct bpf_prog *prog;
+
+	unregister_pernet_subsys(&judge_net_ops);
+	mutex_lock(&judge_lock);
+	prog = rcu_replace_pointer(judge, NULL, lockdep_is_held(&judge_lock));
+	mutex_unlock(&judge_lock);
+	if (prog)
+		bpf_prog_put(prog);
+}
