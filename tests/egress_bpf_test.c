@@ -65,15 +65,8 @@ FIXTURE_SETUP(egress)
 	ret = egress_pinned() ? 0 : egress_attach(&opts, &err);
 	ASSERT_LE(0, ret) TH_LOG("egress_attach: %s", err.msg);
 	ASSERT_TRUE(egress_pinned());
-	self->arr = mmap(NULL, sizeof(*self->arr), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->arr);
-	memset(self->arr, 0, sizeof(*self->arr));
-	self->peer = start_peer(self->arr);
-	ASSERT_LT(0, self->peer);
-	for (int i = 0; i < 3000 && !self->arr->ready; i++)
-		usleep(1000);
-	ASSERT_TRUE(self->arr->ready);
+	self->arr = peer_up(&self->peer);
+	ASSERT_NE(NULL, self->arr);
 	ASSERT_EQ(0, apply_tables(true, false));
 }
 
@@ -83,9 +76,7 @@ FIXTURE_TEARDOWN(egress)
 
 	/* The rest of the suite runs without an outbound policy. */
 	EXPECT_EQ(0, egress_uninstall(&err));
-	kill(self->peer, SIGKILL);
-	waitpid(self->peer, NULL, 0);
-	munmap(self->arr, sizeof(*self->arr));
+	peer_down(self->arr, self->peer);
 }
 
 TEST_F_TIMEOUT(egress, tcp_connect_ipv4_and_ipv6, EGRESS_TEST_TIMEOUT_S)

@@ -78,15 +78,8 @@ FIXTURE_SETUP(judge)
 	ASSERT_EQ(0, genl_client_get_status(client, &st));
 	genl_client_close(client);
 	ASSERT_NE(0, st.egress_judge);
-	self->arr = mmap(NULL, sizeof(*self->arr), PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->arr);
-	memset(self->arr, 0, sizeof(*self->arr));
-	self->peer = start_peer(self->arr);
-	ASSERT_LT(0, self->peer);
-	for (int i = 0; i < 3000 && !self->arr->ready; i++)
-		usleep(1000);
-	ASSERT_TRUE(self->arr->ready);
+	self->arr = peer_up(&self->peer);
+	ASSERT_NE(NULL, self->arr);
 	ASSERT_EQ(0, apply_judge_tables(false, 0));
 }
 
@@ -95,9 +88,7 @@ FIXTURE_TEARDOWN(judge)
 	struct iotguard_error err;
 
 	EXPECT_EQ(0, egress_uninstall(&err));
-	kill(self->peer, SIGKILL);
-	waitpid(self->peer, NULL, 0);
-	munmap(self->arr, sizeof(*self->arr));
+	peer_down(self->arr, self->peer);
 }
 
 /*

@@ -139,14 +139,8 @@ FIXTURE_SETUP(egress_lock)
 
 	SKIP_SETUP_WITHOUT_BPF_LSM();
 	ASSERT_EQ(0, setup_network());
-	arr = mmap(NULL, sizeof(*arr), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, arr);
-	memset(arr, 0, sizeof(*arr));
-	peer = start_peer(arr);
-	ASSERT_LT(0, peer);
-	for (int i = 0; i < 3000 && !arr->ready; i++)
-		usleep(1000);
-	ASSERT_TRUE(arr->ready);
+	arr = peer_up(&peer);
+	ASSERT_NE(NULL, arr);
 	if (!egress_lock_state(&lock) && lock.locked)
 		return;
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
@@ -180,9 +174,7 @@ FIXTURE_SETUP(egress_lock)
 
 FIXTURE_TEARDOWN(egress_lock)
 {
-	kill(peer, SIGKILL);
-	waitpid(peer, NULL, 0);
-	munmap(arr, sizeof(*arr));
+	peer_down(arr, peer);
 }
 
 TEST_F_TIMEOUT(egress_lock, enforced_after_lock, EGRESS_TEST_TIMEOUT_S)

@@ -2,13 +2,16 @@
 /* The outbound policy tests' counting peer and the device's side of each path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include "egress_peer.h"
 #include "sessions.h"
 
@@ -55,6 +58,33 @@ int peer_socket(const char *addr, int type, int port)
 static int listen_any(int type, int port)
 {
 	return peer_socket("::", type, port);
+}
+
+struct arrivals *peer_up(pid_t *pid)
+{
+	struct arrivals *arr = mmap(NULL, sizeof(*arr), PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (arr == MAP_FAILED)
+		return NULL;
+	memset(arr, 0, sizeof(*arr));
+	*pid = start_peer(arr);
+	for (int i = 0; *pid > 0 && i < 3000 && !arr->ready; i++)
+		usleep(1000);
+	if (*pid > 0 && arr->ready)
+		return arr;
+	peer_down(arr, *pid);
+	return NULL;
+}
+
+void peer_down(struct arrivals *arr, pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (arr)
+		munmap(arr, sizeof(*arr));
 }
 
 /* In the peer namespace: count arrivals until killed. */

@@ -35,6 +35,10 @@ struct arrivals {
 
 /* Fork the counting peer (arr in shared memory); it runs until killed. */
 pid_t start_peer(struct arrivals *arr);
+/* Its arrivals in fresh shared memory, the peer started (*pid) and ready; NULL on failure. */
+struct arrivals *peer_up(pid_t *pid);
+/* Stop the peer and free its arrivals. */
+void peer_down(struct arrivals *arr, pid_t pid);
 /* A TCP listener (backlog 128) or UDP socket, non-blocking, on addr and port; -1 on failure. */
 int peer_socket(const char *addr, int type, int port);
 /* addr (IPv4 or IPv6 text) and port into *ss; the length. */
