@@ -311,7 +311,35 @@ $(HOST_TEST_DIR)/%_test: tests/host/%_test.c $(LIBIOTGUARD_SAN) $(BUILD)/iotguar
 	$(CC) $(HOST_TEST_CFLAGS) -isystem $(KSELFTEST)/tools/testing/selftests \
 		$(HOST_TEST_DEFINES) -MMD -MP -o $@ $< $(LIBIOTGUARD_SAN) $(AGENT_PKG_LIBS) -lm
 
-host-tests: $(HOST_TESTS)
+# libFuzzer targets, one per parser of the library (tests/fuzz/), built with
+# clang against the library built again with the fuzzer's coverage and the
+# sanitizers. tests/host/fuzz_test.sh runs each briefly; `make fuzz` long.
+FUZZ_CC ?= clang
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS = $(USER_CPPFLAGS) $(WARN_CFLAGS) -Wno-shadow -O1 -g $(FUZZ_SAN) $(AGENT_PKG_CFLAGS)
+FUZZ_LIB_OBJS := $(patsubst agent/%.c,$(FUZZ_DIR)/%.o,$(wildcard agent/lib/*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.c,$(FUZZ_DIR)/%_fuzz,$(wildcard tests/fuzz/*_fuzz.c))
+
+$(FUZZ_DIR)/%.o: agent/%.c | pkg-check $(BPF_SKELETONS) $(GEN_HEADERS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/libiotguard.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/%_fuzz: tests/fuzz/%_fuzz.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libiotguard.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_DIR)/libiotguard.a \
+		$(AGENT_PKG_LIBS) -lm
+
+host-tests: $(HOST_TESTS) $(FUZZ_TARGETS)
+
+# Each target for FUZZ_RUNS inputs (10 million: hours on a small machine).
+FUZZ_RUNS ?= 10000000
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	FUZZ_RUNS=$(FUZZ_RUNS) tests/host/fuzz_test.sh
 
 guest-tests: $(KSELFTEST)/.done $(BPF_SKELETONS) $(LIBIOTGUARD) $(GEN_HEADERS)
 	$(MAKE) -C tests OUTPUT=$(GUEST_TEST_DIR) CC="$(CC)" \
@@ -411,7 +439,7 @@ clean:
 	rm -f $(TOP)/*.ko $(TOP)/*.mod $(TOP)/*.mod.c $(TOP)/*.o $(TOP)/.*.cmd $(TOP)/kmod/*.o \
 		$(TOP)/kmod/.*.cmd $(TOP)/modules.order $(TOP)/Module.symvers
 	rm -rf $(BUILD)/bpf $(BUILD)/agent $(BUILD)/agent-san $(BUILD)/kmod $(BUILD)/tests \
-		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl
+		$(BUILD)/image $(BUILD)/iotguardd $(BUILD)/iotguardctl $(BUILD)/fuzz
 
 help:
 	@echo "make            build the module, the BPF objects and skeletons, iotguardd and iotguardctl"
@@ -419,6 +447,8 @@ help:
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
 	@echo "                on each of ARCHES (x86 arm64; ARCHES=x86 for the host's alone)"
 	@echo "make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-   cross-build all of it into build/arm64"
+	@echo "make fuzz       each libFuzzer target for FUZZ_RUNS inputs (10 million; make check"
+	@echo "                runs each for FUZZ_SECONDS, 10)"
 	@echo "make bench      audit cost in crypt calls; setuid(), inbound and outbound costs as ratios"
 	@echo "make install    install into DESTDIR with PREFIX, SYSCONFDIR, LOCALSTATEDIR and"
 	@echo "                RUNSTATEDIR (SYSTEMDUNITDIR, MODULESLOADDIR, MANDIR): install-agent,"
@@ -426,9 +456,9 @@ help:
 	@echo "make modules / modules_install   the kernel module alone, against KERNEL_SRC"
 	@echo "make clean      remove build products"
 
--include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d \
+-include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d $(FUZZ_DIR)/*.d $(FUZZ_DIR)/*/*.d \
 	$(BUILD)/bench/*.d)
 
-.PHONY: gen-headers all bpf agent pkg-check modules modules_install install-agent install-bpf install-module host-tests guest-tests deps check bench \
+.PHONY: gen-headers all bpf agent pkg-check modules modules_install install-agent install-bpf install-module host-tests guest-tests deps check bench fuzz \
 	demo install clean help
 .SECONDARY:

@@ -548,24 +548,31 @@ static void from_v6(struct egress_req *req, const __u32 w[4])
 /*
  * connect() to 0.0.0.0 (or ::ffff:0.0.0.0) connects to the socket's own
  * bound address: the kernel routes an unspecified destination to the
- * source. Root can bind any address (IP_TRANSPARENT, or one added for a
- * moment), so that is the destination judged; unbound, it is loopback.
- * (IPv6's :: becomes ::1 whatever the socket is bound to.)
+ * source, or to 127.0.0.1 if there is none. Root can bind any address
+ * (IP_TRANSPARENT, or one added for a moment), even from another thread
+ * between this hook and the connect (UDP's hook runs before its lock): so
+ * the destination is made explicit here, the bound address or 127.0.0.1,
+ * and judged as such. (IPv6's :: becomes ::1 whatever the binding.)
  */
 static __always_inline __u32 connect_dest4(struct bpf_sock_addr *ctx, __u32 ip4, __u8 hook)
 {
 	struct bpf_sock *sk = ctx->sk;
+	__u32 src;
 
 	if (ip4 || hook != EGRESS_HOOK_CONNECT || !sk)
 		return ip4;
-	return sk->src_ip4;
+	src = sk->src_ip4;
+	return src ? src : bpf_htonl(0x7f000001);
 }
 
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 {
 	struct egress_req req = { .hook = hook };
+	__u32 ip4 = connect_dest4(ctx, ctx->user_ip4, hook);
 
-	from_v4(&req, connect_dest4(ctx, ctx->user_ip4, hook));
+	if (ip4 != ctx->user_ip4)
+		ctx->user_ip4 = ip4;
+	from_v4(&req, ip4);
 	req.port = bpf_ntohs((__u16)ctx->user_port);
 	req.proto = ctx->protocol;
 	req.sock_type = ctx->type;
@@ -587,6 +594,9 @@ static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 		struct bpf_sock *sk = ctx->sk;
 
 		w[3] = sk->src_ip6[3];
+		if (!w[3])
+			w[3] = bpf_htonl(0x7f000001);
+		ctx->user_ip6[3] = w[3];
 	}
 	from_v6(&req, w);
 	req.port = bpf_ntohs((__u16)ctx->user_port);
@@ -697,6 +707,22 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
 }
 
 /*
+ * A TCP connection whose packets arrive on loopback and whose answer now
+ * leaves on another device: root accepted a connection from an address of
+ * its own, then removed the address. Its peer was never judged as a
+ * destination (an accepted connection's never is): now it is.
+ */
+static bool came_in_on_loopback(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
+{
+	struct tcp_sock *tp;
+
+	if (skb->ifindex == LOOPBACK_IFINDEX || proto != IPPROTO_TCP)
+		return false;
+	tp = bpf_skc_to_tcp_sock(sk);
+	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;
+}
+
+/*
  * A TCP or UDP packet going exactly where its connected socket goes:
  * judged when it connected (or an accepted connection's answer), or a
  * listener's SYN-ACK. Not judged again, so inbound services keep working.
@@ -710,6 +736,8 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 		return false;
 	if (sk->state == BPF_TCP_LISTEN)
 		return req->proto == IPPROTO_TCP;
+	if (came_in_on_loopback(skb, sk, req->proto))
+		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
 		return false;
 	__builtin_memcpy(a, req->addr, sizeof(a));

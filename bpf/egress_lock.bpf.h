@@ -56,9 +56,10 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
  * tc and nftables can rewrite or copy a packet where no hook sees it
  * again: the qdisc layer (tc's pedit, nat, skbmod and mirred actions) and
  * nftables' netdev family (its egress chains, dup and fwd) run after
- * netfilter's IP hooks and the cgroup hook. After the lock, no tc filter
- * or action is added (RTM_NEWTFILTER, RTM_NEWACTION), and nothing is
- * added to a netdev-family nftables table. A send is a batch of messages:
+ * netfilter's IP hooks and the cgroup hook, and so does the bridge family
+ * (a device bridged to an interface). After the lock, no tc filter or
+ * action is added (RTM_NEWTFILTER, RTM_NEWACTION), and nothing is added
+ * to a netdev- or bridge-family nftables table. A send is a batch of messages:
  * each is looked at, up to NETLINK_MSGS_CHECKED; a longer batch is
  * refused whole. Reading, deleting, and every other family and message
  * still work.
@@ -105,7 +106,7 @@ int BPF_PROG(egress_netlink_send, struct sock *sk, struct sk_buff *skb, int ret)
 			   nft_adds(nlh.nlmsg_type & 0xff)) {
 			if (bpf_probe_read_kernel(&family, 1, data + off + NLMSG_HDRLEN))
 				return -EPERM;
-			if (family == NFPROTO_NETDEV)
+			if (family == NFPROTO_NETDEV || family == NFPROTO_BRIDGE)
 				return -EPERM;
 		}
 		/* The kernel stops at a message shorter than its header too. */
@@ -114,6 +115,57 @@ int BPF_PROG(egress_netlink_send, struct sock *sk, struct sk_buff *skb, int ret)
 		off += NLMSG_ALIGN(nlh.nlmsg_len);
 	}
 	return off < len ? -EPERM : 0;
+}
+
+/*
+ * A kernel module is code in the kernel: it can undo every guarantee (and
+ * bring what the policy leaves out, a bridge or a datapath that rewrites
+ * packets). kexec boots another kernel without a reboot's boot chain.
+ * After the lock, neither: load modules before `iotguardctl lock`.
+ */
+SEC("lsm/kernel_read_file")
+int BPF_PROG(egress_read_file, struct file *file, enum kernel_read_file_id id, bool contents,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	if ((id == READING_MODULE || id == READING_KEXEC_IMAGE ||
+	     id == READING_KEXEC_INITRAMFS) && egress_locked())
+		return -EPERM;
+	return 0;
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(egress_load_data, enum kernel_load_data_id id, bool contents, int ret)
+{
+	if (ret)
+		return ret;
+	if ((id == LOADING_MODULE || id == LOADING_KEXEC_IMAGE ||
+	     id == LOADING_KEXEC_INITRAMFS) && egress_locked())
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * IP_TRANSPARENT lets a socket send from an address that is not the
+ * device's: the kernel's answers to it (ICMP errors quoting what was sent,
+ * resets, echo replies) then leave for that address, a destination root
+ * chose and no hook judges as one. After the lock it is not set again.
+ */
+#define SOL_IP 0
+#define SOL_IPV6 41
+#define IP_TRANSPARENT 19
+#define IPV6_TRANSPARENT 75
+
+SEC("lsm/socket_setsockopt")
+int BPF_PROG(egress_setsockopt, struct socket *sock, int level, int optname, int ret)
+{
+	if (ret)
+		return ret;
+	if (((level == SOL_IP && optname == IP_TRANSPARENT) ||
+	     (level == SOL_IPV6 && optname == IPV6_TRANSPARENT)) && egress_locked())
+		return -EPERM;
+	return 0;
 }
 
 #endif /* IOTGUARD_EGRESS_LOCK_BPF_H */

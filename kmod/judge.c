@@ -70,6 +70,7 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 {
 	struct bpf_prog *prog;
 	void *saved_data_end;
+	struct sock *saved_sk;
 	u32 verdict;
 
 	if (judged_by_cgroup(state, skb))
@@ -80,10 +81,17 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	/*
 	 * What the cgroup hook does around the program: its packet pointers,
 	 * the control block saved; skb->data is at the network header here.
+	 * The packet is judged without a socket: a tunnel's outer packet
+	 * still belongs to the inner packet's sender, whose socket says
+	 * nothing about where the outer one goes (a raw socket's packets pass
+	 * the program, and root picks which inner packets ride a tunnel).
 	 */
+	saved_sk = skb->sk;
+	skb->sk = NULL;
 	bpf_compute_and_save_data_end(skb, &saved_data_end);
 	verdict = bpf_prog_run_save_cb(prog, skb);
 	bpf_restore_data_end(skb, saved_data_end);
+	skb->sk = saved_sk;
 	if (verdict & 1)
 		return NF_ACCEPT;
 	iotguard_state_count(IOTGUARD_CTR_EGRESS_JUDGE_DROPPED);

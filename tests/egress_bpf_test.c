@@ -129,10 +129,60 @@ TEST_F_TIMEOUT(egress, unspecified_destination_is_the_bound_address, EGRESS_TEST
 	EXPECT_EQ(-EPERM, connect_unspecified(AF_INET, ATTACKER_ADDR, UDP_SHUT));
 	EXPECT_EQ(-EPERM, connect_unspecified(AF_INET6, "::ffff:" ATTACKER_ADDR, UDP_SHUT));
 	EXPECT_EQ(0, connect_unspecified(AF_INET, ATTACKER_ADDR, UDP_OPEN));
-	/* Unbound, it is loopback, always allowed. */
+	/* Unbound, it is loopback, always allowed, and made explicit (see egress.bpf.c). */
 	EXPECT_EQ(0, connect_unspecified(AF_INET, NULL, UDP_SHUT));
+	{
+		struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(UDP_SHUT) };
+		struct sockaddr_in peer_addr = {};
+		socklen_t len = sizeof(peer_addr);
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, connect(fd, (struct sockaddr *)&any, sizeof(any)));
+		ASSERT_EQ(0, getpeername(fd, (struct sockaddr *)&peer_addr, &len));
+		EXPECT_EQ(htonl(INADDR_LOOPBACK), peer_addr.sin_addr.s_addr);
+		close(fd);
+	}
 	settle();
 	EXPECT_EQ(0, self->arr->udp_shut);
+}
+
+/*
+ * Root accepts a connection from an address of its own (ATTACKER_ADDR on
+ * lo, to an allowed local port) and removes the address: the accepted
+ * socket's answers now leave for the peer, a destination never judged.
+ * They are judged, and refused.
+ */
+TEST_F_TIMEOUT(egress, accepted_from_loopback_is_judged_leaving, EGRESS_TEST_TIMEOUT_S)
+{
+	struct sockaddr_storage dev, me;
+	socklen_t dl = sockaddr_of(DEVICE_ADDR, INBOUND_PORT, &dev);
+	socklen_t ml = sockaddr_of(ATTACKER_ADDR, 0, &me);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c = socket(AF_INET, SOCK_STREAM, 0), a, one = 1;
+	__u64 denied;
+	char out[256];
+
+	ASSERT_LE(0, l);
+	ASSERT_LE(0, c);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	ASSERT_EQ(0, bind(l, (struct sockaddr *)&dev, dl));
+	ASSERT_EQ(0, listen(l, 1));
+	ASSERT_EQ(0, run_capture(IP " addr add " ATTACKER_ADDR "/32 dev lo", out, sizeof(out)))
+		TH_LOG("%s", out);
+	EXPECT_EQ(0, bind(c, (struct sockaddr *)&me, ml));
+	EXPECT_EQ(0, connect(c, (struct sockaddr *)&dev, dl));
+	a = accept(l, NULL, NULL);
+	run_capture(IP " addr del " ATTACKER_ADDR "/32 dev lo", out, sizeof(out));
+	ASSERT_LE(0, a);
+	denied = stat_of(EGRESS_STAT_DENIED);
+	/* A write may be accepted into the send queue: the backstop drops its packets. */
+	if (write(a, "x", 1) < 0)
+		TH_LOG("write: %s", strerror(errno));
+	usleep(200 * 1000);
+	EXPECT_LT(denied, stat_of(EGRESS_STAT_DENIED)) TH_LOG("the answer left unjudged");
+	close(a);
+	close(c);
+	close(l);
 }
 
 TEST_F_TIMEOUT(egress, loopback_always_allowed, EGRESS_TEST_TIMEOUT_S)

@@ -145,6 +145,9 @@ FIXTURE_SETUP(egress_lock)
 		return;
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
 	ASSERT_EQ(0, apply_tables(true, false));
+	/* After the lock no module loads: the tests' are loaded before. */
+	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables", out, sizeof(out)))
+		TH_LOG("%s", out);
 	/*
 	 * Before the lock, root holds a write to egress_lock in progress: a
 	 * lock that counted the freeze's EBUSY as "frozen already" reported
@@ -305,7 +308,7 @@ TEST_F_TIMEOUT(egress_lock, judge_stays_and_tunnels_are_judged, EGRESS_TEST_TIME
 	close(fd);
 	genl_client_close(client);
 
-	ASSERT_EQ(0, run_capture("modprobe ipip && " IP " netns exec " NETNS " " IP " addr replace "
+	ASSERT_EQ(0, run_capture(IP " netns exec " NETNS " " IP " addr replace "
 				 JUDGE_OUTER "/24 dev veth1 && " IP " netns exec " NETNS " " IP
 				 " tunnel add jl0 mode ipip local " JUDGE_OUTER " remote " DEVICE_ADDR
 				 " && " IP " netns exec " NETNS " " IP " link set jl0 up && " IP
@@ -385,6 +388,7 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_GETLINK,
 							 sizeof(struct ifinfomsg), AF_UNSPEC)));
 	EXPECT_EQ(-EPERM, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_NETDEV)));
+	EXPECT_EQ(-EPERM, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_BRIDGE)));
 	EXPECT_EQ(0, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_IPV4)));
 	/* More messages than are looked at: refused whole; fewer pass. */
 	for (n = 0; n < 300 * NLMSG_HDRLEN; )
@@ -392,6 +396,33 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, n));
 	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, 100 * NLMSG_HDRLEN));
 	EXPECT_STILL_ENFORCED("netlink configuration");
+}
+
+/*
+ * No kernel module loads after the lock (modprobe worked before it: the
+ * fixture loaded ipip and nf_tables), and no socket becomes transparent,
+ * which would send from an address that is not the device's.
+ */
+TEST_F_TIMEOUT(egress_lock, no_modules_no_transparent_sockets, EGRESS_TEST_TIMEOUT_S)
+{
+	char out[512];
+	int one = 1, fd;
+
+	/* scripts/check runs this in a boot of its own: nothing loaded vxlan. */
+	ASSERT_NE(0, access("/sys/module/vxlan", F_OK)) TH_LOG("vxlan was loaded before the lock");
+	EXPECT_NE(0, run_capture("modprobe vxlan", out, sizeof(out)));
+	EXPECT_NE(0, access("/sys/module/vxlan", F_OK)) TH_LOG("vxlan loaded after the lock");
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) ? -errno : 0);
+	/* Other options still work. */
+	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ? -errno : 0);
+	close(fd);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ? -errno : 0);
+	close(fd);
+	EXPECT_STILL_ENFORCED("loading a module");
 }
 
 TEST_F_TIMEOUT(egress_lock, stricter_still_applies, EGRESS_TEST_TIMEOUT_S)

@@ -234,6 +234,7 @@ static int passwd_line(struct store *st, char *line, struct iotguard_error *err)
 	char buf[ACCOUNTS_MAX_LINE];
 	struct account *acct, *first;
 	struct passwd pw;
+	size_t first_i;
 	int ret;
 
 	/*
@@ -247,10 +248,14 @@ static int passwd_line(struct store *st, char *line, struct iotguard_error *err)
 	if (parse_passwd_line(line, &pw, buf, sizeof(buf)))
 		return add_unjudgeable(st, line, raw_uid(line), "not a valid passwd entry", err);
 	first = find(st->list, pw.pw_name);
+	/* By index: add() may move the list (found by tests/fuzz/accounts_fuzz.c). */
+	first_i = first ? (size_t)(first - st->list->items) : 0;
 	ret = add(st, strdup(pw.pw_name), pw.pw_uid, strdup(pw.pw_shell ? pw.pw_shell : ""),
 		  strdup(pw.pw_passwd ? pw.pw_passwd : ""), &acct, err);
 	if (ret)
 		return ret;
+	if (first)
+		first = &st->list->items[first_i];
 	acct->hash_from = "passwd";
 	/* getpwnam finds the first, getpwuid may find either: judge neither. */
 	if (first)

@@ -102,7 +102,9 @@ int mud_egress_text(const struct mud_import *mud, char **text, struct iotguard_e
 	put_header(f, mud);
 	fputs("egress = {\n  mode = \"enforce\";\n  default = \"deny\";\n", f);
 	put_list(f, "allow", mud->rules, mud->allow_count);
-	put_list(f, "deny", mud->rules + mud->allow_count, mud->rule_count - mud->allow_count);
+	/* No rules: rules is NULL, and NULL + 0 is undefined (tests/fuzz/mud_fuzz.c). */
+	put_list(f, "deny", mud->rule_count ? mud->rules + mud->allow_count : NULL,
+		 mud->rule_count - mud->allow_count);
 	fputs("  raw_sockets = false;\n", f);
 	/* Past the defaults, the policy says so itself (mud.c keeps within the hard caps). */
 	if (mud->rule_count > EGRESS_DEFAULT_MAX_RULES ||

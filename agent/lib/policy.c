@@ -324,6 +324,28 @@ void policy_release(struct iotguard_policy *policy)
 	policy_defaults(policy);
 }
 
+/*
+ * A policy is text: a NUL byte is refused by its line before libconfig
+ * reads the file (libconfig 1.5 would read past it, and leaks its string
+ * buffer when one ends a string: found by tests/fuzz/policy_fuzz.c).
+ * Leaves f at its start. 0, or -EINVAL with error set.
+ */
+static int text_check(FILE *f, const char *path, struct iotguard_error *error)
+{
+	int c, line = 1;
+
+	while ((c = getc(f)) != EOF) {
+		if (c == '\0') {
+			rewind(f);
+			return iotguard_fail(error, EINVAL, "%s:%d: a NUL byte: the file is not text",
+					     path, line);
+		}
+		line += c == '\n';
+	}
+	rewind(f);
+	return 0;
+}
+
 int policy_load(const char *path, struct iotguard_policy *policy, struct iotguard_error *error)
 {
 	struct parse_ctx ctx = { .path = path, .error = error };
@@ -337,7 +359,9 @@ int policy_load(const char *path, struct iotguard_policy *policy, struct iotguar
 	if (!f)
 		return iotguard_fail_errno(error, errno, "%s: cannot open", path);
 	config_init(&cfg);
-	if (!config_read(&cfg, f)) {
+	if (text_check(f, path, error)) {
+		ctx.failed = true;
+	} else if (!config_read(&cfg, f)) {
 		iotguard_fail(error, EINVAL, "%s:%d: %s", path, config_error_line(&cfg),
 			      config_error_text(&cfg));
 		ctx.failed = true;

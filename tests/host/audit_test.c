@@ -272,6 +272,25 @@ TEST_F(audit, second_passwd_line_for_an_account)
 			   "passwd", ":2: account 'root' listed twice in passwd");
 }
 
+/*
+ * The second line after the list grew (64 accounts): the first's flag once
+ * went to freed memory. The message is checked here; ASan catches the
+ * write in tests/fuzz/corpus/accounts/regress-duplicate-after-64.
+ */
+TEST_F(audit, second_passwd_line_after_the_list_grows)
+{
+	static char passwd[64 * 48];
+	size_t n = 0;
+
+	n += snprintf(passwd + n, sizeof(passwd) - n, "root:x:0:0::/root:/bin/sh\n");
+	for (int i = 1; i < 64; i++)
+		n += snprintf(passwd + n, sizeof(passwd) - n, "user%d:x:%d:%d::/:/bin/false\n",
+			      i, 1000 + i, 1000 + i);
+	snprintf(passwd + n, sizeof(passwd) - n, "root:x:0:0::/root:/bin/sh\n");
+	expect_unjudgeable(_metadata, self, passwd, "root:*:19000::::::\n",
+			   "passwd", ":65: account 'root' listed twice in passwd");
+}
+
 TEST_F(audit, nis_lines)
 {
 	expect_unjudgeable(_metadata, self, "root:x:0:0::/root:/bin/sh\n+::::::\n",

@@ -53,6 +53,19 @@ TEST_F(policy, syntax_error_names_its_line)
 		       "3: syntax error");
 }
 
+/* libconfig would read past a NUL byte (and leak, found by fuzzing): refused by its line. */
+TEST_F(policy, nul_byte_names_its_line)
+{
+	static const char text[] = "version = 1;\nmode = \"audit\";\nname = \"a\0b\";\n";
+	FILE *f = fopen(self->path, "w");
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fwrite(text, sizeof(text) - 1, 1, f));
+	fclose(f);
+	EXPECT_EQ(-EINVAL, policy_load(self->path, &self->policy, &self->error));
+	EXPECT_NE(NULL, strstr(self->error.msg, ":3: a NUL byte")) TH_LOG("%s", self->error.msg);
+}
+
 TEST_F(policy, unknown_setting_names_its_line)
 {
 	expect_refused(_metadata, self,
