@@ -48,6 +48,8 @@ void iotguard_gate_uninit(void);
 
 /* A private copy of the current configuration to edit; NULL on ENOMEM. */
 struct iotguard_gate_config *iotguard_gate_config_copy(void);
+/* Free a copy that was not published. */
+void iotguard_gate_config_free(struct iotguard_gate_config *config);
 /*
  * Publish an edited copy (consumed either way). With net, its prov_ifname
  * is resolved there to a device; without, the current interface is kept.

@@ -21,6 +21,7 @@
 #include <net/ipv6.h>
 #include "gate.h"
 #include "gate_internal.h"
+#include "objects.h"
 #include "state.h"
 
 static DEFINE_MUTEX(config_lock);
@@ -48,6 +49,15 @@ void iotguard_gate_config_set_ports(struct iotguard_gate_config *config,
 	config->n_login_ports = kept;
 }
 
+/* A configuration never published (or no longer referenced). */
+void iotguard_gate_config_free(struct iotguard_gate_config *config)
+{
+	if (!config)
+		return;
+	kfree(config);
+	iotguard_object_gone(IOTGUARD_OBJ_GATE_CONFIG);
+}
+
 struct iotguard_gate_config *iotguard_gate_config_copy(void)
 {
 	struct iotguard_gate_config *copy;
@@ -55,6 +65,7 @@ struct iotguard_gate_config *iotguard_gate_config_copy(void)
 	copy = kmalloc(sizeof(*copy), GFP_KERNEL);
 	if (!copy)
 		return NULL;
+	iotguard_object_new(IOTGUARD_OBJ_GATE_CONFIG);
 	mutex_lock(&config_lock);
 	memcpy(copy, rcu_dereference_protected(iotguard_gate_config,
 					       lockdep_is_held(&config_lock)),
@@ -154,13 +165,14 @@ int iotguard_gate_config_apply(struct iotguard_gate_config *next, struct net *ne
 	if (iotguard_state_locked() && weakening(cur, next, extack)) {
 		mutex_unlock(&config_lock);
 		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
-		kfree(next);
+		iotguard_gate_config_free(next);
 		return -EPERM;
 	}
 	rcu_assign_pointer(iotguard_gate_config, next);
 	iotguard_state_bump_generation();
 	mutex_unlock(&config_lock);
 	kfree_rcu(cur, rcu);
+	iotguard_object_gone(IOTGUARD_OBJ_GATE_CONFIG);
 	return 0;
 }
 
@@ -203,6 +215,7 @@ int __init iotguard_gate_config_init(void)
 	config = kzalloc(sizeof(*config), GFP_KERNEL);
 	if (!config)
 		return -ENOMEM;
+	iotguard_object_new(IOTGUARD_OBJ_GATE_CONFIG);
 	iotguard_gate_config_set_ports(config, default_ports,
 				       ARRAY_SIZE(default_ports));
 	config->throttle_burst = IOTGUARD_DEFAULT_THROTTLE_BURST;
@@ -211,7 +224,7 @@ int __init iotguard_gate_config_init(void)
 	ret = register_netdevice_notifier(&netdev_notifier);
 	if (ret) {
 		RCU_INIT_POINTER(iotguard_gate_config, NULL);
-		kfree(config);
+		iotguard_gate_config_free(config);
 	}
 	return ret;
 }
@@ -228,6 +241,6 @@ void iotguard_gate_config_uninit(void)
 	mutex_unlock(&config_lock);
 	unregister_netdevice_notifier(&netdev_notifier);
 	/* The hooks and the control plane are gone: nobody else holds it. */
-	kfree(rcu_dereference_protected(iotguard_gate_config, true));
+	iotguard_gate_config_free(rcu_dereference_protected(iotguard_gate_config, true));
 	RCU_INIT_POINTER(iotguard_gate_config, NULL);
 }

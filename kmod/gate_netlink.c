@@ -159,7 +159,7 @@ int iotguard_gate_set(struct genl_info *info)
 	ret = parse_gate(info, next, &resolve_net);
 	if (ret) {
 		iotguard_state_count(IOTGUARD_CTR_REFUSED_REQUESTS);
-		kfree(next);
+		iotguard_gate_config_free(next);
 		return ret;
 	}
 	return iotguard_gate_config_apply(next, resolve_net, info->extack);

@@ -38,6 +38,7 @@
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "judge.h"
+#include "objects.h"
 #include "state.h"
 
 static DEFINE_MUTEX(judge_lock);
@@ -115,6 +116,12 @@ static const struct nf_hook_ops judge_ops[] = {
 #endif
 };
 
+static void prog_put(struct bpf_prog *prog)
+{
+	bpf_prog_put(prog);
+	iotguard_object_gone(IOTGUARD_OBJ_BPF_REF);
+}
+
 static bool is_egress_skb(const struct bpf_prog *prog)
 {
 	return prog->type == BPF_PROG_TYPE_CGROUP_SKB &&
@@ -134,12 +141,12 @@ static int install(struct bpf_prog *prog, bool only_if_none,
 	old = rcu_dereference_protected(judge, lockdep_is_held(&judge_lock));
 	if (old == prog || (old && only_if_none)) {
 		mutex_unlock(&judge_lock);
-		bpf_prog_put(prog);
+		prog_put(prog);
 		return 0;
 	}
 	if (old && iotguard_state_locked()) {
 		mutex_unlock(&judge_lock);
-		bpf_prog_put(prog);
+		prog_put(prog);
 		NL_SET_ERR_MSG(extack, IOTGUARD_LOCKED_MSG ": the judge stays");
 		return -EPERM;
 	}
@@ -147,7 +154,7 @@ static int install(struct bpf_prog *prog, bool only_if_none,
 	mutex_unlock(&judge_lock);
 	/* A program is freed after an RCU grace period: a hook may hold it. */
 	if (old)
-		bpf_prog_put(old);
+		prog_put(old);
 	pr_info("outbound judge: BPF program %u\n", prog->aux->id);
 	return 0;
 }
@@ -161,8 +168,9 @@ int iotguard_judge_set_fd(u32 fd, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG(extack, "not a cgroup_skb BPF program");
 		return PTR_ERR(prog);
 	}
+	iotguard_object_new(IOTGUARD_OBJ_BPF_REF);
 	if (!is_egress_skb(prog)) {
-		bpf_prog_put(prog);
+		prog_put(prog);
 		NL_SET_ERR_MSG(extack, "not a cgroup_skb/egress program");
 		return -EINVAL;
 	}
@@ -176,6 +184,7 @@ int iotguard_judge_from_link(struct bpf_link *link, struct netlink_ext_ack *exta
 		return 0;
 	/* One the agent set stays: the same program, or its own choice. */
 	bpf_prog_inc(link->prog);
+	iotguard_object_new(IOTGUARD_OBJ_BPF_REF);
 	return install(link->prog, true, extack);
 }
 
@@ -222,5 +231,5 @@ void iotguard_judge_uninit(void)
 	prog = rcu_replace_pointer(judge, NULL, lockdep_is_held(&judge_lock));
 	mutex_unlock(&judge_lock);
 	if (prog)
-		bpf_prog_put(prog);
+		prog_put(prog);
 }

@@ -21,6 +21,7 @@
 #include <net/netlink.h>
 #include "judge.h"
 #include "links.h"
+#include "objects.h"
 #include "state.h"
 
 /* Kbuild says which form the kernel's namespace import takes, if any. */
@@ -33,6 +34,12 @@ MODULE_IMPORT_NS(BPF_INTERNAL);
 static DEFINE_MUTEX(links_lock);
 static struct bpf_link *held[IOTGUARD_MAX_HELD_LINKS];
 static unsigned int n_held;
+
+static void link_put(struct bpf_link *link)
+{
+	bpf_link_put(link);
+	iotguard_object_gone(IOTGUARD_OBJ_BPF_REF);
+}
 
 static bool is_held(const struct bpf_link *link)
 {
@@ -70,10 +77,11 @@ int iotguard_links_hold(const struct nlattr *nest, struct netlink_ext_ack *extac
 			ret = PTR_ERR(link);
 			goto err;
 		}
+		iotguard_object_new(IOTGUARD_OBJ_BPF_REF);
 		if (!(link->type == BPF_LINK_TYPE_TRACING &&
 		      link->prog->type == BPF_PROG_TYPE_LSM) &&
 		    link->type != BPF_LINK_TYPE_CGROUP) {
-			bpf_link_put(link);
+			link_put(link);
 			NL_SET_ERR_MSG_ATTR(extack, attr, "not a BPF LSM or cgroup link");
 			ret = -EINVAL;
 			goto err;
@@ -82,11 +90,11 @@ int iotguard_links_hold(const struct nlattr *nest, struct netlink_ext_ack *extac
 			if (taken[i] == link)
 				break;
 		if (i < n_taken || is_held(link)) {
-			bpf_link_put(link);
+			link_put(link);
 			continue;
 		}
 		if (n_held + n_taken == IOTGUARD_MAX_HELD_LINKS) {
-			bpf_link_put(link);
+			link_put(link);
 			NL_SET_ERR_MSG_ATTR(extack, attr, "too many links");
 			ret = -E2BIG;
 			goto err;
@@ -108,7 +116,7 @@ int iotguard_links_hold(const struct nlattr *nest, struct netlink_ext_ack *extac
 
 err:
 	while (n_taken)
-		bpf_link_put(taken[--n_taken]);
+		link_put(taken[--n_taken]);
 	mutex_unlock(&links_lock);
 	return ret;
 }
@@ -128,6 +136,6 @@ void iotguard_links_release(void)
 {
 	mutex_lock(&links_lock);
 	while (n_held)
-		bpf_link_put(held[--n_held]);
+		link_put(held[--n_held]);
 	mutex_unlock(&links_lock);
 }

@@ -11,6 +11,7 @@
 #include "gate.h"
 #include "judge.h"
 #include "links.h"
+#include "objects.h"
 #include "netlink.h"
 #include "state.h"
 #include "sysfs.h"
@@ -73,7 +74,7 @@ static void __exit iotguard_exit(void)
 	iotguard_gate_config_uninit();
 	iotguard_throttle_uninit();
 	iotguard_links_release();
-	pr_info("unloaded\n");
+	iotguard_objects_report();
 }
 
 module_init(iotguard_init);

@@ -8,6 +8,7 @@
 
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
+#include "objects.h"
 #include "state.h"
 #include "sysfs.h"
 
@@ -79,12 +80,27 @@ static ssize_t locked_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute locked_attr = __ATTR_RO(locked);
 
+/* objects: "NAME COUNT" a line, the live objects (objects.h). */
+static ssize_t objects_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	int obj, len = 0;
+
+	for (obj = 0; obj < __IOTGUARD_OBJ_MAX; obj++)
+		len += sysfs_emit_at(buf, len, "%s %ld\n", iotguard_object_name(obj),
+				     iotguard_objects_live(obj));
+	return len;
+}
+
+static struct kobj_attribute objects_attr = __ATTR_RO(objects);
+
 static struct attribute *state_attrs[] = {
 	&version_attr.attr,
 	&mode_attr.attr,
 	&cred_state_attr.attr,
 	&policy_generation_attr.attr,
 	&locked_attr.attr,
+	&objects_attr.attr,
 	NULL,
 };
 
