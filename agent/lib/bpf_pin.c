@@ -244,3 +244,78 @@ out:
 	free(per_cpu);
 	return ret;
 }
+
+int bpf_pin_copy_add(struct bpf_pin_copy *copy, const void *key, const void *value)
+{
+	size_t entry_size = copy->key_size + copy->value_size;
+
+	if (copy->n == copy->cap) {
+		size_t cap = copy->cap ? 2 * copy->cap : 64;
+		unsigned char *grown = realloc(copy->entries, cap * entry_size);
+
+		if (!grown)
+			return -ENOMEM;
+		copy->entries = grown;
+		copy->cap = cap;
+	}
+	memcpy(copy->entries + copy->n * entry_size, key, copy->key_size);
+	memcpy(copy->entries + copy->n * entry_size + copy->key_size, value, copy->value_size);
+	copy->n++;
+	return 0;
+}
+
+static int count_keys(int fd, size_t key_size, size_t *n)
+{
+	unsigned char *key = malloc(2 * key_size);
+	const void *prev = NULL;
+
+	if (!key)
+		return -ENOMEM;
+	*n = 0;
+	while (!bpf_map_get_next_key(fd, prev, key)) {
+		(*n)++;
+		memcpy(key + key_size, key, key_size);
+		prev = key + key_size;
+	}
+	free(key);
+	return 0;
+}
+
+int bpf_pin_copy_check(const char *pin, const struct bpf_pin_copy *copy, bool exact)
+{
+	size_t entry_size = copy->key_size + copy->value_size, n;
+	unsigned char *value = malloc(copy->value_size ? copy->value_size : 1);
+	int fd, ret = 0;
+
+	if (!value)
+		return -ENOMEM;
+	fd = bpf_obj_get(pin);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (exact) {
+		ret = count_keys(fd, copy->key_size, &n);
+		if (!ret && n != copy->n)
+			ret = -EAGAIN;
+	}
+	for (size_t i = 0; !ret && i < copy->n; i++) {
+		const unsigned char *e = copy->entries + i * entry_size;
+
+		memset(value, 0, copy->value_size);
+		if (bpf_map_lookup_elem(fd, e, value) ||
+		    memcmp(value, e + copy->key_size, copy->value_size))
+			ret = -EAGAIN;
+	}
+	close(fd);
+out:
+	free(value);
+	return ret;
+}
+
+void bpf_pin_copy_free(struct bpf_pin_copy *copy)
+{
+	free(copy->entries);
+	copy->entries = NULL;
+	copy->n = copy->cap = 0;
+}

@@ -49,4 +49,24 @@ int bpf_pin_frozen(const char *pin);
  */
 int bpf_pin_sum_percpu(const char *pin, __u64 *out, __u32 n);
 
+/*
+ * What a lock copied into a map, to check once the map is frozen: a write
+ * held in progress while the lock ran (the kernel delays the freeze until
+ * it ends) lands after the copy. Set key_size and value_size, add each
+ * entry copied, check, free.
+ */
+struct bpf_pin_copy {
+	unsigned char *entries;		/* key, then value; key_size + value_size each */
+	size_t n, cap, key_size, value_size;
+};
+
+/* 0 or -ENOMEM. */
+int bpf_pin_copy_add(struct bpf_pin_copy *copy, const void *key, const void *value);
+/*
+ * 0 if the map pinned at pin holds every entry of copy (and, if exact, no
+ * other), else -EAGAIN (or -errno).
+ */
+int bpf_pin_copy_check(const char *pin, const struct bpf_pin_copy *copy, bool exact);
+void bpf_pin_copy_free(struct bpf_pin_copy *copy);
+
 #endif

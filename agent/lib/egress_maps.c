@@ -243,40 +243,11 @@ int egress_uninstall(struct iotguard_error *err)
 }
 
 /*
- * What the lock copied into one floor map, to check once the map is
- * frozen: a write held in progress while the lock ran (the kernel delays
- * the freeze until it ends) lands after the copy.
- */
-struct floor_copy {
-	unsigned char *entries;		/* key, then value; entry_size each */
-	size_t n, cap, key_size, value_size;
-};
-
-static int remember(struct floor_copy *copy, const void *key, const void *value)
-{
-	size_t entry_size = copy->key_size + copy->value_size;
-
-	if (copy->n == copy->cap) {
-		size_t cap = copy->cap ? 2 * copy->cap : 64;
-		unsigned char *grown = realloc(copy->entries, cap * entry_size);
-
-		if (!grown)
-			return -ENOMEM;
-		copy->entries = grown;
-		copy->cap = cap;
-	}
-	memcpy(copy->entries + copy->n * entry_size, key, copy->key_size);
-	memcpy(copy->entries + copy->n * entry_size + copy->key_size, value, copy->value_size);
-	copy->n++;
-	return 0;
-}
-
-/*
  * Copy generation gen's entries of one pinned map into another (if write),
  * and into copy. The walk of login_guard_maps.c's copy_map, over keys and values
  * of other sizes and with a generation to pick.
  */
-static int copy_gen(const char *from_pin, const char *to_pin, int gen, struct floor_copy *copy,
+static int copy_gen(const char *from_pin, const char *to_pin, int gen, struct bpf_pin_copy *copy,
 		    bool write)
 {
 	/* Every value fits the largest, a set. */
@@ -300,43 +271,13 @@ static int copy_gen(const char *from_pin, const char *to_pin, int gen, struct fl
 			if (write && bpf_map_update_elem(to, key, value, BPF_ANY))
 				ret = -errno;
 			else
-				ret = remember(copy, key, value);
+				ret = bpf_pin_copy_add(copy, key, value);
 		}
 		memcpy(key + key_size, key, key_size);
 		prev = key + key_size;
 	}
 	close(to);
 	close(from);
-	return ret;
-}
-
-/* 0 if the map pinned at pin holds exactly what copy says, else -EAGAIN (or -errno). */
-static int check_copy(const char *pin, const struct floor_copy *copy)
-{
-	unsigned char key[2 * sizeof(struct egress_key6)], value[sizeof(struct egress_set)];
-	size_t entry_size = copy->key_size + copy->value_size, n = 0;
-	const void *prev = NULL;
-	int fd, ret = 0;
-
-	fd = bpf_obj_get(pin);
-	if (fd < 0)
-		return -errno;
-	while (!bpf_map_get_next_key(fd, prev, key)) {
-		n++;
-		memcpy(key + copy->key_size, key, copy->key_size);
-		prev = key + copy->key_size;
-	}
-	if (n != copy->n)
-		ret = -EAGAIN;
-	for (size_t i = 0; !ret && i < copy->n; i++) {
-		const unsigned char *e = copy->entries + i * entry_size;
-
-		memset(value, 0, sizeof(value));
-		if (bpf_map_lookup_elem(fd, e, value) ||
-		    memcmp(value, e + copy->key_size, copy->value_size))
-			ret = -EAGAIN;
-	}
-	close(fd);
 	return ret;
 }
 
@@ -384,7 +325,7 @@ static int fill_floor(const struct egress_active *active, struct egress_lock *lo
 		  sizeof(struct egress_service_value) },
 	};
 	enum { N_MAPS = sizeof(maps) / sizeof(maps[0]) };
-	struct floor_copy copies[N_MAPS] = { 0 };
+	struct bpf_pin_copy copies[N_MAPS] = { 0 };
 	bool frozen[N_MAPS] = { 0 };
 	int fd, ret = 0;
 
@@ -448,7 +389,7 @@ static int fill_floor(const struct egress_active *active, struct egress_lock *lo
 						  "progress)" : "");
 	}
 	for (size_t i = 0; !ret && i < N_MAPS; i++) {
-		ret = check_copy(maps[i].floor, &copies[i]);
+		ret = bpf_pin_copy_check(maps[i].floor, &copies[i], true);
 		if (ret)
 			ret = iotguard_fail_errno(err, -ret, "%s %s: not locked", maps[i].floor,
 						  frozen[i] ? "was frozen with another policy" :
@@ -456,7 +397,7 @@ static int fill_floor(const struct egress_active *active, struct egress_lock *lo
 	}
 out:
 	for (size_t i = 0; i < N_MAPS; i++)
-		free(copies[i].entries);
+		bpf_pin_copy_free(&copies[i]);
 	return ret;
 }
 

@@ -185,36 +185,8 @@ int guard_set_programs(const struct login_guard_policy *policy)
 	return ret ? ret : (int)n_progs;
 }
 
-/* What copy_map wrote: keys and values, checked once the copy is frozen. */
-struct guard_copy {
-	char (*keys)[64];
-	__u32 *values;
-	size_t n, cap;
-};
-
-static int remember(struct guard_copy *copy, const char *key, __u32 value)
-{
-	if (copy->n == copy->cap) {
-		size_t cap = copy->cap ? 2 * copy->cap : 64;
-		char (*keys)[64] = realloc(copy->keys, cap * sizeof(*keys));
-		__u32 *values;
-
-		if (!keys)
-			return -ENOMEM;
-		copy->keys = keys;
-		values = realloc(copy->values, cap * sizeof(*values));
-		if (!values)
-			return -ENOMEM;
-		copy->values = values;
-		copy->cap = cap;
-	}
-	memcpy(copy->keys[copy->n], key, sizeof(copy->keys[0]));
-	copy->values[copy->n++] = value;
-	return 0;
-}
-
 /* Copy every entry of one pinned map into another (key and __u32 value), and into copy. */
-static int copy_map(const char *from_pin, const char *to_pin, struct guard_copy *copy)
+static int copy_map(const char *from_pin, const char *to_pin, struct bpf_pin_copy *copy)
 {
 	char cur[64], next[64];
 	bool have_cur = false;
@@ -235,7 +207,7 @@ static int copy_map(const char *from_pin, const char *to_pin, struct guard_copy 
 		have_cur = true;
 		if (bpf_map_lookup_elem(from, next, &value))
 			continue;	/* deleted meanwhile */
-		ret = remember(copy, next, value);
+		ret = bpf_pin_copy_add(copy, next, &value);
 		/* Already there (a repeated lock): a frozen map takes no write. */
 		if (ret || (!bpf_map_lookup_elem(to, next, &old) && old == value))
 			continue;
@@ -244,25 +216,6 @@ static int copy_map(const char *from_pin, const char *to_pin, struct guard_copy 
 	}
 	close(to);
 	close(from);
-	return ret;
-}
-
-/*
- * Once frozen, the copy must hold what copy_map wrote: a write (a delete)
- * held in progress while the lock ran lands after the copy, and only then
- * lets the freeze through. More entries only guard more. -EAGAIN if not.
- */
-static int check_copy(const char *pin, const struct guard_copy *copy)
-{
-	int fd = bpf_obj_get(pin), ret = 0;
-	__u32 value;
-
-	if (fd < 0)
-		return -errno;
-	for (size_t i = 0; !ret && i < copy->n; i++)
-		if (bpf_map_lookup_elem(fd, copy->keys[i], &value) || value != copy->values[i])
-			ret = -EAGAIN;
-	close(fd);
 	return ret;
 }
 
@@ -302,7 +255,9 @@ int guard_lock(void)
 		LOGIN_GUARD_COMMS_PIN, LOGIN_GUARD_CONSOLES_PIN, LOGIN_GUARD_TASKS_PIN,
 		LOGIN_GUARD_SCRATCH_PIN, LOGIN_GUARD_STATS_PIN,
 	};
-	struct guard_copy denied = { 0 }, programs = { 0 };
+	/* Checked once frozen: a delete held in progress lands after the copy. */
+	struct bpf_pin_copy denied = { .key_size = 64, .value_size = sizeof(__u32) };
+	struct bpf_pin_copy programs = { .key_size = 64, .value_size = sizeof(__u32) };
 	struct login_guard_config cfg = {};
 	struct login_guard_lock lock = {}, written;
 	__u32 key = 0;
@@ -333,13 +288,11 @@ int guard_lock(void)
 	for (size_t i = 0; !ret && i < sizeof(frozen) / sizeof(frozen[0]); i++)
 		ret = bpf_pin_freeze(frozen[i]);
 	if (!ret)
-		ret = check_copy(LOGIN_GUARD_DENIED_LOCKED_PIN, &denied);
+		ret = bpf_pin_copy_check(LOGIN_GUARD_DENIED_LOCKED_PIN, &denied, false);
 	if (!ret)
-		ret = check_copy(LOGIN_GUARD_PROGRAMS_LOCKED_PIN, &programs);
-	free(denied.keys);
-	free(denied.values);
-	free(programs.keys);
-	free(programs.values);
+		ret = bpf_pin_copy_check(LOGIN_GUARD_PROGRAMS_LOCKED_PIN, &programs, false);
+	bpf_pin_copy_free(&denied);
+	bpf_pin_copy_free(&programs);
 	if (ret)
 		return ret;
 	if (!ret)
