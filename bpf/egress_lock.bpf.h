@@ -20,7 +20,9 @@ static __always_inline bool egress_locked(void)
 /*
  * After the outbound policy is locked, no new program that can change a
  * packet's destination once it was judged, or send one no socket sent:
- * cgroup programs that rewrite connect and sendto addresses, tc,
+ * cgroup programs that rewrite connect and sendto addresses, or a
+ * setsockopt's option after lsm/socket_setsockopt passed it (one that
+ * turns a harmless option into IP_TRANSPARENT), tc,
  * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
  * the backstop never sees, as forwarded packets have no socket). The
  * backstop above sees what the first kind does; the others run after it
@@ -39,6 +41,7 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
 		return -EPERM;
 	switch (BPF_CORE_READ(attr, prog_type)) {
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
+	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
 	case BPF_PROG_TYPE_SCHED_CLS:
 	case BPF_PROG_TYPE_SCHED_ACT:
 	case BPF_PROG_TYPE_LWT_IN:

@@ -131,10 +131,23 @@ u32 iotguard_links_held(void)
 	return n;
 }
 
-/* Module exit: only reachable before a lock, or by a forced unload. */
+/*
+ * Module exit: only reachable before a lock, or by a forced unload
+ * (CONFIG_MODULE_FORCE_UNLOAD). After a lock the references are kept, on
+ * purpose: the links, and the programs that guard logins and outbound
+ * connections, stay attached until reboot whatever is unpinned later.
+ */
 void iotguard_links_release(void)
 {
 	mutex_lock(&links_lock);
+	if (n_held && iotguard_state_locked()) {
+		pr_warn("forced unload while locked: %u BPF link(s) stay attached until reboot\n",
+			n_held);
+		while (n_held) {
+			held[--n_held] = NULL;
+			iotguard_object_gone(IOTGUARD_OBJ_BPF_REF);	/* kept, not leaked */
+		}
+	}
 	while (n_held)
 		link_put(held[--n_held]);
 	mutex_unlock(&links_lock);

@@ -31,6 +31,7 @@
 #include <linux/userfaultfd.h>
 #include <bpf/bpf.h>
 #include "kselftest_harness.h"
+#include "bpf_pin.h"
 #include "egress.h"
 #include "egress_loader.h"
 #include "egress_maps.h"
@@ -141,7 +142,9 @@ FIXTURE_SETUP(egress_lock)
 	ASSERT_EQ(0, setup_network());
 	arr = peer_up(&peer);
 	ASSERT_NE(NULL, arr);
-	if (!egress_lock_state(&lock) && lock.locked)
+	/* Locked by the first test's setup (the module says so: later tests remove the pins). */
+	if ((!egress_lock_state(&lock) && lock.locked) ||
+	    (!sysfs_read("locked", out, sizeof(out)) && !strcmp(out, "1")))
 		return;
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
 	ASSERT_EQ(0, apply_tables(true, false));
@@ -168,6 +171,26 @@ FIXTURE_SETUP(egress_lock)
 		 * that for its own.
 		 */
 		ASSERT_EQ(0, release(&held, &open_lock, sizeof(open_lock)));
+	}
+	/*
+	 * Root hands the module a judge that allows everything: the lock
+	 * replaces it with the policy's own program before it locks.
+	 */
+	{
+		struct bpf_insn ret_allow[] = {
+			{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+			{ .code = BPF_JMP | BPF_EXIT },
+		};
+		LIBBPF_OPTS(bpf_prog_load_opts, load,
+			    .expected_attach_type = BPF_CGROUP_INET_EGRESS);
+		struct genl_client *client;
+		int fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, NULL, "GPL", ret_allow, 2, &load);
+
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, genl_client_open(&client));
+		ASSERT_EQ(0, genl_client_set_egress_judge(client, fd));
+		genl_client_close(client);
+		close(fd);
 	}
 	ASSERT_EQ(0, run_capture("iotguardctl lock", out, sizeof(out))) TH_LOG("%s", out);
 	ASSERT_EQ(0, egress_lock_state(&lock));
@@ -294,7 +317,13 @@ TEST_F_TIMEOUT(egress_lock, judge_stays_and_tunnels_are_judged, EGRESS_TEST_TIME
 
 	ASSERT_EQ(0, genl_client_open(&client));
 	ASSERT_EQ(0, genl_client_get_status(client, &st));
-	EXPECT_NE(0, st.egress_judge);
+	/* The policy's own program, not the one root offered before the lock. */
+	{
+		__u32 own = 0;
+
+		ASSERT_EQ(0, bpf_pin_link_prog_id(EGRESS_LINK_PIN_PREFIX "egress_packet", &own));
+		EXPECT_EQ(own, st.egress_judge);
+	}
 	fd = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, NULL, "GPL", ret_allow, 2, &load);
 	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
 	EXPECT_EQ(-EPERM, genl_client_set_egress_judge(client, fd));
@@ -480,6 +509,13 @@ TEST_F_TIMEOUT(egress_lock, zz_links_cannot_be_removed, EGRESS_TEST_TIMEOUT_S)
 	dummy = bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "tc", "GPL", ret1, 2, NULL);
 	EXPECT_GT(0, dummy);
 	EXPECT_EQ(EPERM, errno);
+	/* Nor one that rewrites a setsockopt after the LSM passed it (into IP_TRANSPARENT). */
+	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SOCKOPT, "sockopt", "GPL", ret1, 2,
+			      &(struct bpf_prog_load_opts){
+				.sz = sizeof(struct bpf_prog_load_opts),
+				.expected_attach_type = BPF_CGROUP_SETSOCKOPT });
+	EXPECT_GT(0, dummy);
+	EXPECT_EQ(EPERM, errno);
 	/* One that cannot (a packet filter) still loads: the replacement offered below. */
 	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, "skb", "GPL", ret1, 2, NULL);
 	EXPECT_LE(0, dummy) TH_LOG("%s", strerror(errno));
@@ -504,6 +540,28 @@ TEST_F_TIMEOUT(egress_lock, zz_links_cannot_be_removed, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_STILL_ENFORCED("BPF_LINK_DETACH and BPF_LINK_UPDATE on every link");
 	if (dummy >= 0)
 		close(dummy);
+}
+
+/*
+ * Last (it removes the module): a kernel with CONFIG_MODULE_FORCE_UNLOAD
+ * (Debian's) lets root unload even a locked module. Its own parts go (the
+ * gate, the judge of tunnels), but the links it held stay attached: with
+ * the agent gone and the pins removed, the policy still holds.
+ */
+TEST_F_TIMEOUT(egress_lock, zzz_forced_unload_keeps_the_links, EGRESS_TEST_TIMEOUT_S)
+{
+	char log[4096];
+	int agent = agentd_pid();
+
+	if (syscall(SYS_delete_module, "iotguard", O_NONBLOCK | O_TRUNC))
+		SKIP(return, "no forced unload here (%s): the lock keeps the module",
+		     strerror(errno));
+	if (agent > 1)
+		kill(agent, SIGKILL);
+	run_capture("rm -rf " EGRESS_PIN_DIR, NULL, 0);
+	EXPECT_STILL_ENFORCED("a forced unload");
+	EXPECT_EQ(0, run_capture("dmesg | grep 'iotguard: '", log, sizeof(log)));
+	EXPECT_NE(NULL, strstr(log, "stay attached until reboot")) TH_LOG("%s", log);
 }
 
 TEST_HARNESS_MAIN

@@ -111,6 +111,18 @@ int cmd_lock(int argc, char **argv)
 		said = ret != 0;
 		if (ret)
 			goto out;
+		/*
+		 * The judge of tunnels and forwarding is the policy's own
+		 * program, whatever was handed to the module before: after
+		 * the lock it cannot change.
+		 */
+		ret = egress_set_judge(&err);
+		if (ret) {
+			fprintf(stderr, "iotguardctl: handing the module the outbound policy's "
+				"judge: %s\n", err.msg);
+			said = true;
+			goto out;
+		}
 	}
 	ret = genl_client_open(&client);
 	if (!ret)

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <json-c/json.h>
+#include "bpf_pin.h"
 #include "ctl.h"
 #include "egress_state.h"
 #include "genl_client.h"
@@ -171,9 +172,20 @@ static void print_outbound(const struct module_status *st)
 	printf("    attached:         %s\n", !o.attached ? "no (is iotguardd running?)" :
 	       o.lsm_hooks ? "yes, with the LSM hooks (raw and packet sockets)" :
 	       "yes; DEGRADED: " EGRESS_NO_LSM_TEXT);
-	if (o.attached)
-		printf("    tunnels, forwarding: %s\n", st->egress_judge ?
-		       "judged by the module" : "DEGRADED: " EGRESS_NO_JUDGE_TEXT);
+	if (o.attached) {
+		__u32 own = 0;
+
+		bpf_pin_link_prog_id(EGRESS_LINK_PIN_PREFIX "egress_packet", &own);
+		printf("    tunnels, forwarding: ");
+		if (!st->egress_judge)
+			printf("DEGRADED: " EGRESS_NO_JUDGE_TEXT "\n");
+		else if (st->egress_judge != own)
+			printf("DEGRADED: the module judges them with BPF program %u, not the "
+			       "policy's (%u): iotguardctl lock, or restart iotguardd\n",
+			       st->egress_judge, own);
+		else
+			printf("judged by the module\n");
+	}
 	printf("    installed:        %s\n", o.installed ? "yes" :
 	       "no: every destination is allowed");
 	if (o.installed) {

@@ -46,6 +46,21 @@ int bpf_pin_link_prog_fd(const char *pin)
 	return prog_fd < 0 ? -errno : prog_fd;
 }
 
+int bpf_pin_link_prog_id(const char *pin, __u32 *id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_pin_link_prog_fd(pin), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	if (!ret)
+		*id = info.id;
+	return ret;
+}
+
 /* The tag of the program behind a pinned link, if one is pinned. */
 static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
 {

@@ -15,6 +15,8 @@
 
 /* An fd for the program of the link pinned at pin (the caller closes it), or -errno. */
 int bpf_pin_link_prog_fd(const char *pin);
+/* The id of that program: 0 or -errno. */
+int bpf_pin_link_prog_id(const char *pin, __u32 *id);
 /* True if the link pinned at pin runs exactly prog (same tag). */
 bool bpf_pin_same_program(struct bpf_program *prog, const char *pin);
 

@@ -75,7 +75,7 @@ const struct kreq_row kreq_rows[] = {
 	  KREQ_MISSING, "no module to hold the lock" },
 	{ KREQ_LOCK, "CONFIG_MODULE_FORCE_UNLOAD", KREQ_DISABLED, NULL, NULL, false,
 	  KREQ_LIVE_NONE, KREQ_DEGRADED, "`rmmod -f` unloads the module even after lock, "
-	  "taking the gate and the held BPF links with it" },
+	  "taking the gate and the judge of tunnels and forwarding with it" },
 	LSM_BPF_ROW(KREQ_LOCK, KREQ_DEGRADED, LOCK_GUARD_LOST),
 };
 
