@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include "objects.h"
