@@ -748,6 +748,21 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 }
 
 /*
+ * A packet from a loopback address (127.0.0.0/8, ::1) never leaves the
+ * device. The kernel's answers come from there when what they answer was
+ * sent to loopback from a foreign address a socket bound (IPV6_FREEBIND,
+ * IP_TRANSPARENT): an ICMP error quoting the data, or a reset, would then
+ * carry it to that address. Counted as a refusal.
+ */
+static bool loopback_source_out(struct __sk_buff *skb, bool loopback_source)
+{
+	if (!loopback_source || skb->ifindex == LOOPBACK_IFINDEX)
+		return false;
+	count(EGRESS_STAT_DENIED);
+	return true;
+}
+
+/*
  * The backstop: an IPv4 or IPv6 packet a socket sends, judged by the
  * destination and port it really goes to, when that is not where its
  * socket connected: after what can change them once connect() or sendto()
@@ -768,22 +783,27 @@ int egress_packet(struct __sk_buff *skb)
 	__u32 l4;
 	__u16 dport;
 	__u8 type, tcp[2];
+	bool raw = false;
 
 	/*
 	 * A raw socket's packets: the kernel's own (MLD and ND, ICMP errors,
 	 * through its control sockets), or a process's that the policy let
-	 * open one (lsm/socket_create refuses the rest).
+	 * open one (lsm/socket_create refuses the rest). They pass, below.
 	 */
 	if (sk) {
 		sk = bpf_sk_fullsock(sk);
-		if (sk && sk->type == SOCK_RAW)
-			return ALLOW;
+		raw = sk && sk->type == SOCK_RAW;
 	}
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {
 		struct iphdr ip;
 
 		if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)))
 			return DENY;
+		if (loopback_source_out(skb, (ip.saddr & bpf_htonl(0xff000000)) ==
+					bpf_htonl(0x7f000000)))
+			return DENY;
+		if (raw)
+			return ALLOW;
 		from_v4(&req, ip.daddr);
 		req.proto = ip.protocol;
 		l4 = ip.ihl * 4;
@@ -792,6 +812,13 @@ int egress_packet(struct __sk_buff *skb)
 
 		if (bpf_skb_load_bytes(skb, 0, &ip6, sizeof(ip6)))
 			return DENY;
+		if (loopback_source_out(skb, !ip6.saddr.in6_u.u6_addr32[0] &&
+					!ip6.saddr.in6_u.u6_addr32[1] &&
+					!ip6.saddr.in6_u.u6_addr32[2] &&
+					ip6.saddr.in6_u.u6_addr32[3] == bpf_htonl(1)))
+			return DENY;
+		if (raw)
+			return ALLOW;
 		from_v6(&req, ip6.daddr.in6_u.u6_addr32);
 		/* An extension header first: "another protocol", port 0. */
 		req.proto = ip6.nexthdr;

@@ -157,9 +157,33 @@ int BPF_PROG(egress_load_data, enum kernel_load_data_id id, bool contents, int r
  */
 #define SOL_IP 0
 #define SOL_IPV6 41
+#define IP_FREEBIND 15
 #define IP_TRANSPARENT 19
 #define IPV6_TRANSPARENT 75
+#define IPV6_FREEBIND 78
 
+/* An outbound policy in force refuses (locked, or installed in enforce mode). */
+static __always_inline bool egress_enforced(void)
+{
+	const struct egress_active *active;
+	const struct egress_config *cfg;
+	__u32 key = 0, gen;
+
+	if (egress_locked())
+		return true;
+	active = bpf_map_lookup_elem(&egress_active, &key);
+	if (!active || !active->installed)
+		return false;
+	gen = active->gen & 1;
+	cfg = bpf_map_lookup_elem(&egress_config, &gen);
+	return cfg && cfg->enforce;
+}
+
+/*
+ * IP_FREEBIND and IPV6_FREEBIND do the same for any process, without a
+ * privilege (the kernel's answers to a loopback destination went out to
+ * the bound address): refused while an outbound policy is enforced.
+ */
 SEC("lsm/socket_setsockopt")
 int BPF_PROG(egress_setsockopt, struct socket *sock, int level, int optname, int ret)
 {
@@ -167,6 +191,9 @@ int BPF_PROG(egress_setsockopt, struct socket *sock, int level, int optname, int
 		return ret;
 	if (((level == SOL_IP && optname == IP_TRANSPARENT) ||
 	     (level == SOL_IPV6 && optname == IPV6_TRANSPARENT)) && egress_locked())
+		return -EPERM;
+	if (((level == SOL_IP && optname == IP_FREEBIND) ||
+	     (level == SOL_IPV6 && optname == IPV6_FREEBIND)) && egress_enforced())
 		return -EPERM;
 	return 0;
 }

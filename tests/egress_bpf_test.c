@@ -185,6 +185,32 @@ TEST_F_TIMEOUT(egress, accepted_from_loopback_is_judged_leaving, EGRESS_TEST_TIM
 	close(l);
 }
 
+/*
+ * A socket bound to the peer's address, sending to loopback: the kernel's
+ * answer (an ICMPv6 port unreachable quoting the data, from ::1) would go
+ * out to the peer. IPV6_FREEBIND, open to any process, is refused while the
+ * policy is enforced; with IPV6_TRANSPARENT (root, before a lock) the
+ * answer leaves from a loopback address, and never gets out.
+ */
+TEST_F_TIMEOUT(egress, loopback_answers_stay_in, EGRESS_TEST_TIMEOUT_S)
+{
+	struct sockaddr_storage me, lo;
+	socklen_t ml = sockaddr_of(PEER6, 5555, &me), ll = sockaddr_of("::1", 9, &lo);
+	int one = 1, fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	__u64 denied;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IPV6, IPV6_FREEBIND, &one, sizeof(one)) ? -errno : 0);
+	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one)) ? -errno : 0);
+	ASSERT_EQ(0, setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)));
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&me, ml));
+	denied = stat_of(EGRESS_STAT_DENIED);
+	EXPECT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&lo, ll));
+	usleep(200 * 1000);
+	EXPECT_LT(denied, stat_of(EGRESS_STAT_DENIED)) TH_LOG("an answer from ::1 left the device");
+	close(fd);
+}
+
 TEST_F_TIMEOUT(egress, loopback_always_allowed, EGRESS_TEST_TIMEOUT_S)
 {
 	int l = listen_on(PORT_SHUT);

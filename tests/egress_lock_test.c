@@ -173,6 +173,27 @@ FIXTURE_SETUP(egress_lock)
 		ASSERT_EQ(0, release(&held, &open_lock, sizeof(open_lock)));
 	}
 	/*
+	 * Root pins a look-alike in place of egress_lock: a lock would freeze
+	 * the decoy and leave the programs' own map writable. It refuses, and
+	 * the real pin put back, it locks.
+	 */
+	{
+		int real = bpf_obj_get(EGRESS_LOCK_PIN);
+		int decoy = bpf_map_create(BPF_MAP_TYPE_ARRAY, "egress_lock", sizeof(__u32),
+					   sizeof(struct egress_lock), 1, NULL);
+
+		ASSERT_LE(0, real);
+		ASSERT_LE(0, decoy);
+		ASSERT_EQ(0, unlink(EGRESS_LOCK_PIN));
+		ASSERT_EQ(0, bpf_obj_pin(decoy, EGRESS_LOCK_PIN));
+		EXPECT_NE(0, run_capture("iotguardctl lock", out, sizeof(out)));
+		EXPECT_NE(NULL, strstr(out, "its pin was replaced")) TH_LOG("%s", out);
+		ASSERT_EQ(0, unlink(EGRESS_LOCK_PIN));
+		ASSERT_EQ(0, bpf_obj_pin(real, EGRESS_LOCK_PIN));
+		close(decoy);
+		close(real);
+	}
+	/*
 	 * Root hands the module a judge that allows everything: the lock
 	 * replaces it with the policy's own program before it locks.
 	 */

@@ -61,6 +61,36 @@ int bpf_pin_link_prog_id(const char *pin, __u32 *id)
 	return ret;
 }
 
+int bpf_pin_map_of_program(const char *map_pin, const char *link_pin)
+{
+	struct bpf_prog_info info = {};
+	struct bpf_map_info map = {};
+	__u32 len = sizeof(info), map_len = sizeof(map), ids[64];
+	int prog_fd, map_fd, ret;
+
+	map_fd = bpf_obj_get(map_pin);
+	if (map_fd < 0)
+		return -errno;
+	ret = bpf_obj_get_info_by_fd(map_fd, &map, &map_len) ? -errno : 0;
+	close(map_fd);
+	if (ret)
+		return ret;
+	prog_fd = bpf_pin_link_prog_fd(link_pin);
+	if (prog_fd < 0)
+		return prog_fd;
+	info.nr_map_ids = sizeof(ids) / sizeof(ids[0]);
+	info.map_ids = (__u64)(unsigned long)ids;
+	ret = bpf_obj_get_info_by_fd(prog_fd, &info, &len) ? -errno : 0;
+	close(prog_fd);
+	if (ret)
+		return ret;
+	ret = -ESTALE;
+	for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (ids[i] == map.id)
+			ret = 0;
+	return ret;
+}
+
 /* The tag of the program behind a pinned link, if one is pinned. */
 static int pinned_prog_tag(const char *pin, __u8 tag[BPF_TAG_SIZE])
 {

@@ -15,6 +15,12 @@
 
 /* An fd for the program of the link pinned at pin (the caller closes it), or -errno. */
 int bpf_pin_link_prog_fd(const char *pin);
+/*
+ * 0 if the map pinned at map_pin is one the program behind the link pinned
+ * at link_pin uses; -ESTALE if it is another map (a pin replaced), or
+ * -errno.
+ */
+int bpf_pin_map_of_program(const char *map_pin, const char *link_pin);
 /* The id of that program: 0 or -errno. */
 int bpf_pin_link_prog_id(const char *pin, __u32 *id);
 /* True if the link pinned at pin runs exactly prog (same tag). */

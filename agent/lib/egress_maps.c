@@ -403,11 +403,28 @@ out:
 
 int egress_lock_floor(struct iotguard_error *err)
 {
+	static const char *const lock_pins[] = {
+		EGRESS_LOCK_PIN, EGRESS_V4_FLOOR_PIN, EGRESS_V6_FLOOR_PIN, EGRESS_H4_FLOOR_PIN,
+		EGRESS_H6_FLOOR_PIN, EGRESS_SERVICES_FLOOR_PIN,
+	};
 	struct egress_lock lock = {}, written;
 	struct egress_active active = {};
 	__u32 key = 0;
 	int fd, ret;
 
+	/*
+	 * The maps pinned are the ones the programs consult: root may have
+	 * pinned look-alikes in their place, which a lock would freeze while
+	 * the programs' own maps stay writable.
+	 */
+	for (size_t i = 0; i < sizeof(lock_pins) / sizeof(lock_pins[0]); i++) {
+		ret = bpf_pin_map_of_program(lock_pins[i], EGRESS_LINK_PIN_PREFIX "egress_packet");
+		if (ret)
+			return iotguard_fail_errno(err, -ret, ret == -ESTALE ?
+						   "%s is not the map the outbound policy's programs "
+						   "use (its pin was replaced): not locking" :
+						   "checking %s", lock_pins[i]);
+	}
 	ret = egress_lock_state(&lock);
 	if (ret)
 		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
