@@ -16,10 +16,12 @@
  *   They have no cgroup hook, so this needs BPF LSM.
  * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
  *   before 6.2's), with a clean EPERM and the process named.
- * - cgroup_skb/egress: the backstop for ICMP and ICMPv6 echo requests,
- *   whatever socket sent them; a refused packet is dropped and the sender
- *   gets EPERM. The module (kmod/judge.c) runs the same program on what
- *   no cgroup hook sees: a tunnel's outer packets, forwarded packets.
+ * - cgroup_skb/egress: the backstop for every packet not going where its
+ *   socket connected (ICMP, rerouted packets, other protocols), and for
+ *   the kernel's answers (ICMP errors, echo replies, its resets); a
+ *   refused packet is dropped and the sender gets EPERM. The module
+ *   (kmod/judge.c) runs the same program on what no cgroup hook sees: a
+ *   tunnel's outer packets, forwarded packets, socketless resets.
  * IPv4-mapped IPv6 destinations are judged as IPv4. Loopback is always
  * allowed. Established connections are not cut by a policy change: only new
  * destinations are judged.
@@ -46,9 +48,6 @@
 #define IPPROTO_UDPLITE 136
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
-#define ICMP_ECHO 8
-#define TCP_FLAG_RST 0x04
-#define ICMPV6_ECHO_REQUEST 128
 #define LOOPBACK_IFINDEX 1	/* lo, in every network namespace */
 #define ALLOW 1
 #define DENY 0
@@ -763,7 +762,17 @@ static bool loopback_source_out(struct __sk_buff *skb, bool loopback_source)
 }
 
 /*
- * The backstop: an IPv4 or IPv6 packet a socket sends, judged by the
+ * ICMPv6 that keeps the link working, which the kernel's raw sockets send
+ * on their own: MLD (130-132, 143), router and neighbour discovery
+ * (133-136). On-link only, and never more than addresses.
+ */
+static bool link_upkeep6(__u8 type)
+{
+	return (type >= 130 && type <= 136) || type == 143;
+}
+
+/*
+ * The backstop: an IPv4 or IPv6 packet leaving the device, judged by the
  * destination and port it really goes to, when that is not where its
  * socket connected: after what can change them once connect() or sendto()
  * was judged: NAT in netfilter's OUTPUT, an IPv6 routing header or IPv4
@@ -773,23 +782,28 @@ static bool loopback_source_out(struct __sk_buff *skb, bool loopback_source)
  * here only, every packet, as "another protocol": only a rule for any
  * protocol and every port allows them. The sender's service is its
  * socket's cgroup. A refused packet is dropped and the sender gets EPERM.
- * ICMP other than echo requests (a ping socket sends nothing else) passes.
+ *
+ * The kernel's answers are judged too, as the packets they are: ICMP
+ * errors (which quote what they answer), echo replies (which return its
+ * data), and the resets and acks of the kernel's control sockets (whose
+ * sequence numbers a sender chooses). A process that sends from a foreign
+ * address (ip_nonlocal_bind), or from another network namespace over a
+ * veth, to an address of the device would otherwise draw them out to that
+ * address. They come from the kernel's raw sockets, or (through the
+ * module's judge) from none. What stays on the device passes; so do IGMP
+ * and the ICMPv6 of link upkeep. A raw socket a process was allowed to
+ * open is judged the same way.
  */
 SEC("cgroup_skb/egress")
 int egress_packet(struct __sk_buff *skb)
 {
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
 	struct bpf_sock *sk = skb->sk;
-	__u32 l4;
-	__u16 dport;
-	__u8 type, tcp[2];
 	bool raw = false;
+	__u16 dport;
+	__u8 type;
+	__u32 l4;
 
-	/*
-	 * A raw socket's packets: the kernel's own (MLD and ND, ICMP errors,
-	 * through its control sockets), or a process's that the policy let
-	 * open one (lsm/socket_create refuses the rest). They pass, below.
-	 */
 	if (sk) {
 		sk = bpf_sk_fullsock(sk);
 		raw = sk && sk->type == SOCK_RAW;
@@ -802,8 +816,6 @@ int egress_packet(struct __sk_buff *skb)
 		if (loopback_source_out(skb, (ip.saddr & bpf_htonl(0xff000000)) ==
 					bpf_htonl(0x7f000000)))
 			return DENY;
-		if (raw)
-			return ALLOW;
 		from_v4(&req, ip.daddr);
 		req.proto = ip.protocol;
 		l4 = ip.ihl * 4;
@@ -817,8 +829,6 @@ int egress_packet(struct __sk_buff *skb)
 					!ip6.saddr.in6_u.u6_addr32[2] &&
 					ip6.saddr.in6_u.u6_addr32[3] == bpf_htonl(1)))
 			return DENY;
-		if (raw)
-			return ALLOW;
 		from_v6(&req, ip6.daddr.in6_u.u6_addr32);
 		/* An extension header first: "another protocol", port 0. */
 		req.proto = ip6.nexthdr;
@@ -826,6 +836,9 @@ int egress_packet(struct __sk_buff *skb)
 	} else {
 		return ALLOW;
 	}
+	/* A kernel's answer, or a raw socket's packet, to an address of the device. */
+	if ((raw || !skb->sk) && skb->ifindex == LOOPBACK_IFINDEX)
+		return ALLOW;
 	/*
 	 * Loopback is allowed at connect() and sendto() for what stays on
 	 * the device. Root can route a loopback address out (route_localnet
@@ -841,32 +854,18 @@ int egress_packet(struct __sk_buff *skb)
 		if (bpf_skb_load_bytes(skb, l4 + 2, &dport, sizeof(dport)))
 			return DENY;
 		req.port = bpf_ntohs(dport);
-		if (!req.routed_out && judged_at_connect(skb, &req))
-			return ALLOW;
-		/*
-		 * No socket (only the module's judge runs without): a bare
-		 * reset the kernel sends in answer to a packet that came in
-		 * (netfilter's REJECT, the gate's refusals), or a forwarded
-		 * one; it carries no data.
-		 */
-		if (!skb->sk && req.proto == IPPROTO_TCP &&
-		    !bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) &&
-		    (tcp[1] & TCP_FLAG_RST) && skb->len == l4 + (tcp[0] >> 4) * 4)
+		if (!raw && !req.routed_out && judged_at_connect(skb, &req))
 			return ALLOW;
 		break;
 	case IPPROTO_IGMP:
-		/*
-		 * Membership reports: the kernel's own (no socket), or a raw
-		 * socket's, which the policy allowed. Never data.
-		 */
+		/* Membership reports: the kernel's own, or an allowed raw socket's. */
 		if (req.family == AF_INET)
 			return ALLOW;
 		break;
-	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
 		if (bpf_skb_load_bytes(skb, l4, &type, 1))
 			return DENY;
-		if (type != (req.proto == IPPROTO_ICMP ? ICMP_ECHO : ICMPV6_ECHO_REQUEST))
+		if (link_upkeep6(type))
 			return ALLOW;
 		break;
 	default:

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
@@ -26,6 +28,7 @@
 #include "egress_peer.h"
 #include "egress_tables.h"
 #include "genl_client.h"
+#include "netpath.h"
 #include "sessions.h"
 #include "util.h"
 
@@ -80,7 +83,7 @@ FIXTURE_SETUP(judge)
 	ASSERT_NE(0, st.egress_judge);
 	self->arr = peer_up(&self->peer);
 	ASSERT_NE(NULL, self->arr);
-	ASSERT_EQ(0, apply_judge_tables(false, 0));
+	ASSERT_EQ(0, apply_judge_tables(false, 0, false));
 }
 
 FIXTURE_TEARDOWN(judge)
@@ -122,7 +125,7 @@ static void tunnel_case(struct __test_metadata *_metadata, struct arrivals *arr,
 	 * ICMP errors), which a raw socket of the kernel's sends inside.
 	 */
 	EXPECT_EQ(0, peer_rx_packets(dev));
-	ASSERT_EQ(0, apply_judge_tables(true, 0));
+	ASSERT_EQ(0, apply_judge_tables(true, 0, false));
 	/* vxlan resolves the inner address first (ARP, encapsulated too): retry. */
 	for (int i = 0; i < 50 && !arr->udp_open; i++) {
 		dev_sendto(inner_peer, UDP_OPEN, 0, SOCK_DGRAM);
@@ -174,7 +177,7 @@ TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 	mkdir("/sys/fs/cgroup/iotguard", 0755);
 	mkdir(SVC_CGROUP, 0755);
 	ASSERT_EQ(0, stat(SVC_CGROUP, &st));
-	ASSERT_EQ(0, apply_judge_tables(false, st.st_ino));
+	ASSERT_EQ(0, apply_judge_tables(false, st.st_ino, false));
 	ASSERT_EQ(0, sh(IP " netns add " FWD_NS " && "
 			IP " link add jf0 type veth peer name jf1 && "
 			IP " link set jf1 netns " FWD_NS " && "
@@ -219,6 +222,175 @@ TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 	sh(IP " link del jf0");
 	sh(IP " netns del " FWD_NS);
 	rmdir(SVC_CGROUP);
+}
+
+/*
+ * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
+ * (/proc/net/snmp, a header line and a value line per protocol) or
+ * "Icmp6InEchoReplies" (/proc/net/snmp6, a name and a value per line).
+ * -1 if there is none.
+ */
+static long peer_snmp(const char *name)
+{
+	const char *colon = strchr(name, ':');
+	char out[16384], *line, *next, *save = NULL;
+
+	if (run_capture(colon ? IN_PEER "cat /proc/net/snmp" : IN_PEER "cat /proc/net/snmp6",
+			out, sizeof(out)) || strlen(out) + 1 >= sizeof(out))
+		return -1;
+	for (line = strtok_r(out, "\n", &save); line; line = next) {
+		next = strtok_r(NULL, "\n", &save);
+		if (!colon) {
+			size_t n = strlen(name);
+
+			if (!strncmp(line, name, n) && (line[n] == ' ' || line[n] == '\t'))
+				return strtol(line + n, NULL, 10);
+			continue;
+		}
+		if (!next || strncmp(line, name, colon - name + 1))
+			continue;
+		/* The header names the fields; the next line has the values in order. */
+		for (char *hs = NULL, *vs = NULL, *h = strtok_r(line, " ", &hs),
+			  *v = strtok_r(next, " ", &vs); h && v;
+		     h = strtok_r(NULL, " ", &hs), v = strtok_r(NULL, " ", &vs))
+			if (!strcmp(h, colon + 1))
+				return strtol(v, NULL, 10);
+		return -1;
+	}
+	return -1;
+}
+
+/* What the kernel answers reaching the peer are counted as, one per answer. */
+static const char *const answer_counters[] = {
+	"Icmp:InDestUnreachs", "Icmp6InDestUnreachs",	/* port unreachable, quoting */
+	"Tcp:InSegs",					/* resets, both families */
+	"Icmp:InEchoReps", "Icmp6InEchoReplies",	/* echo replies */
+};
+#define ANSWER_KINDS (sizeof(answer_counters) / sizeof(answer_counters[0]))
+
+static void snapshot(long *v)
+{
+	for (size_t i = 0; i < ANSWER_KINDS; i++)
+		v[i] = peer_snmp(answer_counters[i]);
+}
+
+static __u64 denied_count(void)
+{
+	__u64 stats[__EGRESS_STAT_MAX] = {};
+
+	return egress_read_stats(stats) ? 0 : stats[EGRESS_STAT_DENIED];
+}
+
+/* A datagram, or a connection attempt, from the peer's address to the device's port: 0 or -errno. */
+static int from_peer_address(const char *src, const char *dst, int type, int port)
+{
+	struct sockaddr_storage me, to;
+	socklen_t ml = sockaddr_of(src, 0, &me), tl = sockaddr_of(dst, port, &to);
+	int fd = socket(me.ss_family, type | SOCK_NONBLOCK, 0), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	/* IPv4 routes nothing from a foreign source without it (root, before a lock). */
+	if (me.ss_family == AF_INET)
+		setsockopt(fd, SOL_IP, IP_TRANSPARENT, &(int){ 1 }, sizeof(int));
+	if (bind(fd, (struct sockaddr *)&me, ml))
+		ret = -errno;
+	else if (type == SOCK_DGRAM && sendto(fd, "data", 4, 0, (struct sockaddr *)&to, tl) != 4)
+		ret = -errno;
+	else if (type == SOCK_STREAM && connect(fd, (struct sockaddr *)&to, tl) &&
+		 errno != EINPROGRESS)
+		ret = -errno;
+	/* The reset comes back from the listener-less port at once. */
+	if (type == SOCK_STREAM)
+		usleep(WAIT_MS * 1000);
+	close(fd);
+	return ret;
+}
+
+/* Echo requests to the device from the peer's namespace, by ping socket: 0 or a status. */
+static int ping_from_peer(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (enter_attacker() ||
+		    write_text("/proc/sys/net/ipv4/ping_group_range", "0 0") ||
+		    dev_ping(DEVICE_ADDR, false) || dev_ping(DEVICE_ADDR6, false))
+			_exit(1);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Each kind of answer drawn once; 0 or the first failure. */
+static int draw_answers(void)
+{
+	int ret;
+
+	ret = from_peer_address(ATTACKER_ADDR, DEVICE_ADDR, SOCK_DGRAM, UDP_SHUT);
+	if (!ret)
+		ret = from_peer_address(PEER6, DEVICE_ADDR6, SOCK_DGRAM, UDP_SHUT);
+	if (!ret)
+		ret = from_peer_address(ATTACKER_ADDR, DEVICE_ADDR, SOCK_STREAM, PORT_SHUT);
+	if (!ret)
+		ret = from_peer_address(PEER6, DEVICE_ADDR6, SOCK_STREAM, PORT_SHUT);
+	if (!ret)
+		ret = ping_from_peer();
+	return ret;
+}
+
+/*
+ * The kernel's answers to a host the policy refuses. Root sends from the
+ * peer's address (IPv6's ip_nonlocal_bind, which a lock leaves; IPv4 needs
+ * IP_TRANSPARENT, which it refuses) to an address of the device, which the
+ * tables allow: the port unreachable that quotes the datagram, and the
+ * reset whose numbers the sender chose, would go out to the peer. A
+ * process in another namespace pings the device over the veth: the echo
+ * replies would carry its data out. None arrives while the peer is refused
+ * (6 answers refused, at least); each kind arrives once the policy allows
+ * the peer, so the test would see one.
+ */
+TEST_F_TIMEOUT(judge, kernel_answers_are_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	long before[ANSWER_KINDS], after[ANSWER_KINDS];
+	__u64 denied;
+
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/ip_nonlocal_bind", "1"));
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv6/ip_nonlocal_bind", "1"));
+	snapshot(before);
+	denied = denied_count();
+	EXPECT_EQ(0, draw_answers());
+	for (int ms = 0; denied_count() < denied + 6 && ms < SETTLE_MAX_MS; ms += 10)
+		usleep(10 * 1000);
+	EXPECT_LE(denied + 6, denied_count());
+	settle();
+	snapshot(after);
+	for (size_t i = 0; i < ANSWER_KINDS; i++) {
+		EXPECT_LE(0, before[i]) TH_LOG("%s: not read", answer_counters[i]);
+		EXPECT_EQ(before[i], after[i])
+			TH_LOG("%s: %ld answers reached a refused peer", answer_counters[i],
+			       after[i] - before[i]);
+	}
+	/* Allowed: each kind arrives. */
+	ASSERT_EQ(0, apply_judge_tables(false, 0, true));
+	memcpy(before, after, sizeof(before));
+	EXPECT_EQ(0, draw_answers());
+	for (int ms = 0, all = 0; !all && ms < SETTLE_MAX_MS; ms += WAIT_MS) {
+		usleep(WAIT_MS * 1000);
+		snapshot(after);
+		all = 1;
+		for (size_t i = 0; i < ANSWER_KINDS; i++)
+			all &= after[i] > before[i];
+	}
+	for (size_t i = 0; i < ANSWER_KINDS; i++) {
+		EXPECT_LT(before[i], after[i]) TH_LOG("%s: no answer when allowed",
+						      answer_counters[i]);
+	}
+	write_text("/proc/sys/net/ipv4/ip_nonlocal_bind", "0");
+	write_text("/proc/sys/net/ipv6/ip_nonlocal_bind", "0");
 }
 
 /* Only a cgroup_skb/egress program can judge: anything else is refused. */

@@ -6,6 +6,7 @@
 #include "egress_maps.h"
 #include "egress_peer.h"
 #include "egress_tables.h"
+#include "netpath.h"
 #include "sessions.h"
 
 static struct egress_table_entry entry(int family, const char *addr, int prefix,
@@ -100,25 +101,41 @@ int apply_tables(bool enforce, bool raw_sockets)
  * device's own address (rule 5: the peer's tunnel ends answer from the
  * same kernel) are allowed device-wide; a service (svc_cgroup) may send
  * anywhere (rule 3); the tunnels' outer destination JUDGE_OUTER is allowed
- * (rule 4) only if outer_allowed. Default deny.
+ * (rule 4) only if outer_allowed; the peer (all its addresses) on every
+ * protocol and port (rule 6) only if peer_any. Default deny.
  */
 #define JUDGE_P_ANY (EGRESS_P_TCP | EGRESS_P_UDP | EGRESS_P_ICMP)
 
-int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup)
+int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any)
 {
-	struct egress_table_entry e[7];
+	struct egress_table_entry e[10];
 	struct egress_tables t = { .entries = e };
 	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
 	struct iotguard_error err;
 	int ret;
 
 	e[t.entry_count] = entry(AF_INET, ATTACKER_ADDR, 32, 0);
-	add(&e[t.entry_count++], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	add(&e[t.entry_count], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	if (peer_any)
+		add(&e[t.entry_count], 6, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	t.entry_count++;
 	e[t.entry_count] = entry(AF_INET6, PEER6, 128, 0);
-	add(&e[t.entry_count++], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	add(&e[t.entry_count], 1, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_OPEN, UDP_OPEN);
+	if (peer_any)
+		add(&e[t.entry_count], 6, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	t.entry_count++;
+	if (peer_any) {
+		/* The peer's other addresses too: its pings may come from any. */
+		e[t.entry_count] = entry(AF_INET, "10.99.0.0", 24, 0);
+		add(&e[t.entry_count++], 6, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+		e[t.entry_count] = entry(AF_INET6, "fd00:99::", 48, 0);
+		add(&e[t.entry_count++], 6, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	}
 	e[t.entry_count] = entry(AF_INET, JUDGE_INNER_NET, 16, 0);
 	add(&e[t.entry_count++], 2, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
 	e[t.entry_count] = entry(AF_INET, DEVICE_ADDR, 32, 0);
+	add(&e[t.entry_count++], 5, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	e[t.entry_count] = entry(AF_INET6, DEVICE_ADDR6, 128, 0);
 	add(&e[t.entry_count++], 5, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
 	if (outer_allowed) {
 		e[t.entry_count] = entry(AF_INET, JUDGE_OUTER, 32, 0);
@@ -131,7 +148,7 @@ int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup)
 		add(&e[t.entry_count++], 3, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
 	}
 	t.config = (struct egress_config){
-		.enforce = 1, .default_deny = 1, .rule_count = 5,
+		.enforce = 1, .default_deny = 1, .rule_count = 6,
 		.svc_levels = svc_cgroup ? 1u << 2 : 0,
 	};
 	ret = egress_apply(&t, &svc, svc_cgroup ? 1 : 0, &err);

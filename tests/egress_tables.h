@@ -26,7 +26,7 @@ int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle
 /* The module judge's tables: see egress_tables.c. */
 #define JUDGE_INNER_NET "10.77.0.0"	/* /16: the tunnels' inner addresses */
 #define JUDGE_OUTER "10.99.0.3"		/* the peer's tunnel end */
-int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup);
+int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any);
 /* apply_full without a service, in order. */
 int apply_tables(bool enforce, bool raw_sockets);
 
