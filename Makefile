@@ -371,6 +371,11 @@ check: deps
 	@$(MAKE) --no-print-directory WERROR=1 all host-tests guest-tests
 	@ARCHES="$(ARCHES)" scripts/check $(KERNELS)
 
+# make check RUNS times in a row with a CPU hog on every host core.
+RUNS ?= 3
+check-stress: deps
+	@RUNS="$(RUNS)" scripts/check-stress
+
 # -------------------------------------------------------------- image ----
 image-%: agent bpf guest-tests $(BUILD)/kmod/%/iotguard.ko
 	scripts/mkimage $* $(BPF_ARCH)
@@ -446,6 +451,7 @@ help:
 	@echo "make demo       boot the demo device in QEMU and show its iotguard status"
 	@echo "make check      host unit tests, then the kselftest suite in QEMU on each of KERNELS"
 	@echo "                on each of ARCHES (x86 arm64; ARCHES=x86 for the host's alone)"
+	@echo "make check-stress   make check RUNS times (3) with a CPU hog on every core"
 	@echo "make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-   cross-build all of it into build/arm64"
 	@echo "make fuzz       each libFuzzer target for FUZZ_RUNS inputs (10 million; make check"
 	@echo "                runs each for FUZZ_SECONDS, 10)"
@@ -459,6 +465,6 @@ help:
 -include $(wildcard $(AGENT_DIR)/*/*.d $(SAN_DIR)/*/*.d $(HOST_TEST_DIR)/*.d $(FUZZ_DIR)/*.d $(FUZZ_DIR)/*/*.d \
 	$(BUILD)/bench/*.d)
 
-.PHONY: gen-headers all bpf agent pkg-check modules modules_install install-agent install-bpf install-module host-tests guest-tests deps check bench fuzz \
+.PHONY: gen-headers all bpf agent pkg-check modules modules_install install-agent install-bpf install-module host-tests guest-tests deps check check-stress bench fuzz \
 	demo install clean help
 .SECONDARY:
