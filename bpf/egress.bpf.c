@@ -41,6 +41,7 @@
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
 #define IPPROTO_ICMP 1
+#define IPPROTO_HOPOPTS 0
 #define IPPROTO_IGMP 2
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
@@ -48,6 +49,8 @@
 #define IPPROTO_UDPLITE 136
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_ACK 0x10
 #define LOOPBACK_IFINDEX 1	/* lo, in every network namespace */
 #define ALLOW 1
 #define DENY 0
@@ -706,16 +709,80 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
 }
 
 /*
- * A TCP connection whose packets arrive on loopback and whose answer now
- * leaves on another device: root accepted a connection from an address of
- * its own, then removed the address. Its peer was never judged as a
- * destination (an accepted connection's never is): now it is.
+ * Where an accepted TCP connection came in: the device its handshake's
+ * last packet arrived on, recorded when the kernel makes the connection's
+ * socket. Its peer was never judged as a destination (an accepted
+ * connection's never is), so its packets pass only while they leave the
+ * way the connection came. Root can make them leave another way: accept a
+ * connection from an address of its own (or from another network
+ * namespace over a veth, with the peer's address), then remove the address
+ * or switch the route, and the answers go out to the real host of that
+ * address. The record cannot be changed after: the packets' arrival device
+ * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
+ * can send; the agent freezes this map for system calls at load.
  */
-static bool came_in_on_loopback(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
-{
-	struct tcp_sock *tp;
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} egress_arrival SEC(".maps");
 
-	if (skb->ifindex == LOOPBACK_IFINDEX || proto != IPPROTO_TCP)
+/* The handshake's arrival device, from the request to the socket made of it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EGRESS_PENDING_HANDSHAKES);
+	__type(key, __u64);
+	__type(value, __u32);
+} egress_handshakes SEC(".maps");
+
+/* For each SYN, and for the ACK that completes a SYN cookie's handshake. */
+SEC("lsm/inet_conn_request")
+int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
+	     struct request_sock *req, int ret)
+{
+	__u64 key = (__u64)req;
+	__u32 iif;
+
+	if (ret)
+		return ret;
+	iif = BPF_CORE_READ(skb, skb_iif);
+	bpf_map_update_elem(&egress_handshakes, &key, &iif, BPF_ANY);
+	return 0;
+}
+
+SEC("lsm/inet_csk_clone")
+int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *req)
+{
+	__u64 key = (__u64)req;
+	__u32 *iif = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
+
+	if (!iif)
+		return 0;
+	rec = bpf_sk_storage_get(&egress_arrival, newsk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (rec)
+		*rec = *iif;
+	bpf_map_delete_elem(&egress_handshakes, &key);
+	return 0;
+}
+
+/*
+ * An accepted TCP connection whose packet leaves another way than the
+ * connection came in (above). Without the record (no BPF LSM), the
+ * arrival device of its packets stands in, for loopback only.
+ */
+static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
+{
+	struct bpf_sock *full = bpf_sk_fullsock(sk);
+	struct tcp_sock *tp;
+	__u32 *rec;
+
+	if (proto != IPPROTO_TCP || !full)
+		return false;
+	rec = bpf_sk_storage_get(&egress_arrival, full, NULL, 0);
+	if (rec)
+		return *rec != skb->ifindex;
+	if (skb->ifindex == LOOPBACK_IFINDEX)
 		return false;
 	tp = bpf_skc_to_tcp_sock(sk);
 	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;
@@ -735,7 +802,7 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 		return false;
 	if (sk->state == BPF_TCP_LISTEN)
 		return req->proto == IPPROTO_TCP;
-	if (came_in_on_loopback(skb, sk, req->proto))
+	if (left_another_way(skb, sk, req->proto))
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
 		return false;
@@ -800,8 +867,8 @@ int egress_packet(struct __sk_buff *skb)
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
 	struct bpf_sock *sk = skb->sk;
 	bool raw = false;
+	__u8 type, tcp[2];
 	__u16 dport;
-	__u8 type;
 	__u32 l4;
 
 	if (sk) {
@@ -833,6 +900,16 @@ int egress_packet(struct __sk_buff *skb)
 		/* An extension header first: "another protocol", port 0. */
 		req.proto = ip6.nexthdr;
 		l4 = sizeof(ip6);
+		/* But MLD reports come after a hop-by-hop header (router alert). */
+		if (req.proto == IPPROTO_HOPOPTS) {
+			__u8 hbh[2];
+
+			if (!bpf_skb_load_bytes(skb, l4, hbh, sizeof(hbh)) &&
+			    hbh[0] == IPPROTO_ICMPV6 &&
+			    !bpf_skb_load_bytes(skb, l4 + (hbh[1] + 1) * 8, &type, 1) &&
+			    link_upkeep6(type))
+				return ALLOW;
+		}
 	} else {
 		return ALLOW;
 	}
@@ -855,6 +932,16 @@ int egress_packet(struct __sk_buff *skb)
 			return DENY;
 		req.port = bpf_ntohs(dport);
 		if (!raw && !req.routed_out && judged_at_connect(skb, &req))
+			return ALLOW;
+		/*
+		 * A SYN cookie's SYN-ACK: the kernel's, without a socket (not
+		 * forwarded: that came in somewhere), answering an inbound
+		 * connection as a listener's SYN-ACK does.
+		 */
+		if (req.proto == IPPROTO_TCP && !skb->sk && !skb->ingress_ifindex &&
+		    !bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) &&
+		    (tcp[1] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK) &&
+		    skb->len == l4 + (tcp[0] >> 4) * 4)
 			return ALLOW;
 		break;
 	case IPPROTO_IGMP:

@@ -39,6 +39,8 @@
 #define EGRESS_SET_MAX 16
 /* Trie capacity: both generations of the largest policy (not preallocated). */
 #define EGRESS_MAX_PREFIXES (2 * 65536)
+/* Handshakes between a SYN and the socket made of it (an LRU: a flood evicts, never fails). */
+#define EGRESS_PENDING_HANDSHAKES 8192
 #define EGRESS_MAX_SERVICE_CGROUPS (2 * 64)
 /* Services are found among the process's cgroup and its ancestors up to this level. */
 #define EGRESS_MAX_CGROUP_LEVEL 8

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -391,6 +393,135 @@ TEST_F_TIMEOUT(judge, kernel_answers_are_judged, EGRESS_TEST_TIMEOUT_S)
 	}
 	write_text("/proc/sys/net/ipv4/ip_nonlocal_bind", "0");
 	write_text("/proc/sys/net/ipv6/ip_nonlocal_bind", "0");
+}
+
+#define ACC_NS "egress-acc"
+#define IN_ACC IP " netns exec " ACC_NS " "
+
+/* The device's own IPv6 counter (/proc/net/snmp6), or -1. */
+static long own_snmp6(const char *name)
+{
+	char line[128];
+	size_t n = strlen(name);
+	long v = -1;
+	FILE *f = fopen("/proc/net/snmp6", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && (line[n] == ' ' || line[n] == '\t'))
+			v = strtol(line + n, NULL, 10);
+	fclose(f);
+	return v;
+}
+
+/*
+ * An accepted connection's answers leave the way it came in. Root makes a
+ * third namespace over a veth hold the peer's address, routes the peer's
+ * address there, and connects from it to the device (an allowed
+ * destination); the device accepts. Then root deletes that route: the
+ * accepted socket's data now goes out veth0 to the real peer, which the
+ * policy refuses. Nothing arrives; once the peer is allowed, it does.
+ */
+TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	int l = listen_on(INBOUND_PORT), a = -1, status;
+	long before, after;
+	__u64 denied;
+	pid_t pid;
+
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, sh(IP " netns add " ACC_NS " && "
+			IP " link add ja0 type veth peer name ja1 && "
+			IP " link set ja1 netns " ACC_NS " && "
+			IP " addr add 10.97.0.1/24 dev ja0 && " IP " link set ja0 up && "
+			IN_ACC IP " addr add 10.97.0.2/24 dev ja1 && "
+			IN_ACC IP " addr add " ATTACKER_ADDR "/32 dev ja1 && "
+			IN_ACC IP " link set ja1 up && "
+			IN_ACC IP " route add " DEVICE_ADDR "/32 via 10.97.0.1 src " ATTACKER_ADDR " && "
+			IP " route add " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0"));
+	write_text("/proc/sys/net/ipv4/conf/all/rp_filter", "0");
+	write_text("/proc/sys/net/ipv4/conf/ja0/rp_filter", "0");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int fd = open("/run/netns/" ACC_NS, O_RDONLY | O_CLOEXEC), c;
+		struct sockaddr_storage me, to;
+		socklen_t ml = sockaddr_of(ATTACKER_ADDR, 0, &me);
+		socklen_t tl = sockaddr_of(DEVICE_ADDR, INBOUND_PORT, &to);
+
+		close(l);
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			_exit(1);
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
+		    connect(c, (struct sockaddr *)&to, tl))
+			_exit(2);
+		/* Held open until the test is done with it. */
+		pause();
+		_exit(0);
+	}
+	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
+		a = accept(l, NULL, NULL);
+		if (a < 0)
+			usleep(10 * 1000);
+	}
+	EXPECT_LE(0, a) TH_LOG("the connection from the third namespace did not come in");
+	if (a >= 0 && !sh(IP " route del " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0")) {
+		before = peer_snmp("Tcp:InSegs");
+		denied = denied_count();
+		/* The write may be queued: the backstop drops what it sends. */
+		EXPECT_EQ(4, write(a, "data", 4));
+		for (int ms = 0; denied_count() <= denied && ms < SETTLE_MAX_MS; ms += 10)
+			usleep(10 * 1000);
+		EXPECT_LT(denied, denied_count()) TH_LOG("the answer left unjudged");
+		settle();
+		after = peer_snmp("Tcp:InSegs");
+		EXPECT_EQ(before, after)
+			TH_LOG("%ld segments reached a refused peer", after - before);
+		/* Allowed: the same socket's data arrives (its retransmission). */
+		EXPECT_EQ(0, apply_judge_tables(false, 0, true));
+		for (int ms = 0; peer_snmp("Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
+		     ms += WAIT_MS)
+			usleep(WAIT_MS * 1000);
+		EXPECT_LT(before, peer_snmp("Tcp:InSegs")) TH_LOG("nothing arrives when allowed");
+	}
+	if (a >= 0)
+		close(a);
+	close(l);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	sh(IP " link del ja0");
+	sh(IP " netns del " ACC_NS);
+}
+
+/*
+ * What keeps the link working still leaves while most is refused: MLD
+ * reports (after a hop-by-hop header) for a group joined on veth0, and
+ * the SYN-ACKs of SYN cookies (no socket) to a host the policy refuses,
+ * which connects in.
+ */
+TEST_F_TIMEOUT(judge, link_upkeep_and_syn_cookies_pass, EGRESS_TEST_TIMEOUT_S)
+{
+	struct ipv6_mreq mr = { .ipv6mr_interface = if_nametoindex("veth0") };
+	long reports = own_snmp6("Icmp6OutMLDv2Reports");
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), l = listen_on(INBOUND_PORT);
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, l);
+	ASSERT_LE(0, reports);
+	inet_pton(AF_INET6, "ff05::1:2:3", &mr.ipv6mr_multiaddr);
+	ASSERT_EQ(0, setsockopt(fd, SOL_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr)));
+	for (int ms = 0; own_snmp6("Icmp6OutMLDv2Reports") <= reports && ms < SETTLE_MAX_MS;
+	     ms += 10)
+		usleep(10 * 1000);
+	EXPECT_LT(reports, own_snmp6("Icmp6OutMLDv2Reports")) TH_LOG("no MLD report left");
+	close(fd);
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_syncookies", "2"));
+	EXPECT_EQ(0, attacker_connect(ATTACKER_ADDR, DEVICE_ADDR, INBOUND_PORT))
+		TH_LOG("a SYN cookie's SYN-ACK was refused");
+	write_text("/proc/sys/net/ipv4/tcp_syncookies", "1");
+	close(l);
 }
 
 /* Only a cgroup_skb/egress program can judge: anything else is refused. */

@@ -49,6 +49,17 @@ static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
 			if (is_lsm(prog) && !opts->lsm)
 				bpf_program__set_autoload(prog, false);
 		ret = egress_bpf__load(skel);
+		/*
+		 * Only the programs write where accepted connections came in:
+		 * root writing it for its own socket would let the connection's
+		 * answers out another way, unjudged.
+		 */
+		if (!ret && bpf_map_freeze(bpf_map__fd(skel->maps.egress_arrival))) {
+			ret = -errno;
+			iotguard_fail_errno(err, errno, "freezing the egress_arrival map");
+			egress_bpf__destroy(skel);
+			return ret;
+		}
 		if (!ret) {
 			*out = skel;
 			return 0;
