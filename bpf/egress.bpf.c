@@ -16,6 +16,8 @@
  *   They have no cgroup hook, so this needs BPF LSM.
  * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
  *   before 6.2's), with a clean EPERM and the process named.
+ * - lsm/inet_conn_request, lsm/inet_csk_clone: the device each accepted TCP
+ *   connection came in on, for the backstop.
  * - cgroup_skb/egress: the backstop for every packet not going where its
  *   socket connected (ICMP, rerouted packets, other protocols), and for
  *   the kernel's answers (ICMP errors, echo replies, its resets); a
