@@ -3,39 +3,10 @@
 # scripts/bench-egress's summary of the guest's lines
 #   pair ROUND CONFIG NONE_CONNECT_NS NONE_FLOW_NS WITH_CONNECT_NS WITH_FLOW_NS RUNTIME_NS|-
 # Every figure is a ratio per round (the configuration against nothing
-# attached, measured next to it), summarised as median [min..max]; where
-# that spread is wider than the effect (max - min > |median - 1|) the figure
-# is "within noise". Writes JSON to json= and the plot's data to dat=;
-# clock= says what a guest nanosecond is.
+# attached, measured next to it), summarised by bench-lib.awk. Writes JSON
+# to json= and the plot's data to dat=; clock= says what a guest nanosecond
+# is.
 
-function sort(a, n,   i, j, t) {
-	for (i = 1; i <= n; i++)
-		for (j = i + 1; j <= n; j++)
-			if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-}
-# The ratios of key's rounds into S_MED, S_MIN, S_MAX, S_LIST; the count.
-function summarise(arr, key,   r, n, v) {
-	n = 0
-	S_LIST = ""
-	for (r = 1; r <= rounds; r++)
-		if ((key, r) in arr) {
-			v[++n] = arr[key, r]
-			S_LIST = S_LIST (n > 1 ? ", " : "") sprintf("%.4f", arr[key, r])
-		}
-	if (!n)
-		return 0
-	sort(v, n)
-	S_MED = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	S_MIN = v[1]
-	S_MAX = v[n]
-	return n
-}
-function abs(x) { return x < 0 ? -x : x }
-function noisy() { return S_MAX - S_MIN > abs(S_MED - 1) }
-function figure() {
-	return noisy() ? sprintf("within noise (%.2f..%.2f)", S_MIN, S_MAX) : \
-		sprintf("%.3f [%.3f..%.3f]", S_MED, S_MIN, S_MAX)
-}
 function label(c,   n, what) {
 	n = c
 	sub(/^[a-z]*-/, "", n)
@@ -48,14 +19,6 @@ function label(c,   n, what) {
 		what = "/24 networks"
 	}
 	return sprintf("%s, %s %s", c, n, what)
-}
-function json_figure(name, arr, key,   n) {
-	n = summarise(arr, key)
-	if (!n)
-		return
-	printf "%s\n    \"%s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, ", \
-		(JSON_FIRST++ ? "," : ""), name, S_MED, S_MIN, S_MAX > json
-	printf "\"within_noise\": %s, \"rounds\": [%s]}", noisy() ? "true" : "false", S_LIST > json
 }
 function goal(text, status, detail) {
 	printf "    %-60s %s (%s)\n", text, status, detail
