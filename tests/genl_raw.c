@@ -58,26 +58,27 @@ void raw_nest_end(struct raw_attrs *a, size_t mark)
 	nla->nla_len = (uint16_t)(a->len - mark);
 }
 
-static int transact(int fd, uint16_t type, uint8_t cmd, uint16_t reserved,
-		    uint32_t seq, const struct raw_attrs *attrs,
-		    void *reply, size_t *reply_len)
+static int transact(int fd, uint16_t type, uint8_t cmd, uint8_t version,
+		    uint16_t reserved, uint32_t seq, const void *attrs,
+		    size_t attr_len, void *reply, size_t *reply_len)
 {
 	unsigned char buf[RAW_BUF] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct genlmsghdr *gh = NLMSG_DATA(nlh);
-	size_t attr_len = attrs ? attrs->len : 0;
 	ssize_t n;
 
+	if (attr_len > RAW_ATTRS_MAX)
+		return -EMSGSIZE;
 	memset(buf, 0, NLMSG_SPACE(GENL_HDRLEN));
 	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN + attr_len);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = seq;
 	gh->cmd = cmd;
-	gh->version = 1;
+	gh->version = version;
 	gh->reserved = reserved;
 	if (attr_len)
-		memcpy((unsigned char *)gh + GENL_HDRLEN, attrs->buf, attr_len);
+		memcpy((unsigned char *)gh + GENL_HDRLEN, attrs, attr_len);
 	if (send(fd, buf, nlh->nlmsg_len, 0) < 0)
 		return -errno;
 
@@ -176,8 +177,8 @@ int raw_genl_open(struct raw_genl *g, const char *family)
 	if (g->fd < 0)
 		return -errno;
 	raw_put(&name, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
-	ret = transact(g->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, ++g->seq,
-		       &name, reply, &reply_len);
+	ret = transact(g->fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0, ++g->seq,
+		       name.buf, name.len, reply, &reply_len);
 	if (!ret && reply_len > NLMSG_SPACE(GENL_HDRLEN))
 		for_each_attr(reply + NLMSG_SPACE(GENL_HDRLEN),
 			      nlh->nlmsg_len - NLMSG_SPACE(GENL_HDRLEN),
@@ -201,8 +202,17 @@ void raw_genl_close(struct raw_genl *g)
 int raw_genl_send(struct raw_genl *g, uint8_t cmd, uint16_t reserved,
 		  const struct raw_attrs *attrs, void *reply, size_t *reply_len)
 {
-	return transact(g->fd, g->family, cmd, reserved, ++g->seq, attrs,
+	return transact(g->fd, g->family, cmd, IOTGUARD_GENL_VERSION, reserved,
+			++g->seq, attrs ? attrs->buf : NULL, attrs ? attrs->len : 0,
 			reply, reply_len);
+}
+
+int raw_genl_send_bytes(struct raw_genl *g, uint8_t cmd, uint8_t version,
+			uint16_t reserved, const void *attrs, size_t attrs_len,
+			void *reply, size_t *reply_len)
+{
+	return transact(g->fd, g->family, cmd, version, reserved, ++g->seq,
+			attrs, attrs_len, reply, reply_len);
 }
 
 static void counter_attr(const struct nlattr *nla, void *arg)
@@ -223,16 +233,29 @@ static void port_attr(const struct nlattr *nla, void *arg)
 		memcpy(&st->ports[st->port_count++], payload(nla), sizeof(uint16_t));
 }
 
-static void prefix_attr(const struct nlattr *nla, void *arg)
+struct subnet_out {
+	uint8_t *prefix_len;
+	unsigned char *addr;
+	size_t addr_len;
+};
+
+static void subnet_attr(const struct nlattr *nla, void *arg)
 {
+	const struct subnet_out *out = arg;
+
 	if ((nla->nla_type & NLA_TYPE_MASK) == IOTGUARD_NET_A_PREFIX_LEN)
-		memcpy(arg, payload(nla), 1);
+		memcpy(out->prefix_len, payload(nla), 1);
+	if ((nla->nla_type & NLA_TYPE_MASK) == IOTGUARD_NET_A_ADDR &&
+	    (size_t)(nla->nla_len - NLA_HDRLEN) == out->addr_len)
+		memcpy(out->addr, payload(nla), out->addr_len);
 }
 
 static void status_attr(const struct nlattr *nla, void *arg)
 {
 	struct raw_status *st = arg;
 	size_t len = nla->nla_len - NLA_HDRLEN;
+	struct subnet_out net4 = { &st->net4_prefix_len, st->net4_addr, 4 };
+	struct subnet_out net6 = { &st->net6_prefix_len, st->net6_addr, 16 };
 
 	switch (nla->nla_type & NLA_TYPE_MASK) {
 	case IOTGUARD_A_VERSION:
@@ -262,10 +285,10 @@ static void status_attr(const struct nlattr *nla, void *arg)
 		       len < sizeof(st->prov_ifname) ? len : sizeof(st->prov_ifname) - 1);
 		break;
 	case IOTGUARD_A_PROV_NET4:
-		for_each_attr(payload(nla), len, prefix_attr, &st->net4_prefix_len);
+		for_each_attr(payload(nla), len, subnet_attr, &net4);
 		break;
 	case IOTGUARD_A_PROV_NET6:
-		for_each_attr(payload(nla), len, prefix_attr, &st->net6_prefix_len);
+		for_each_attr(payload(nla), len, subnet_attr, &net6);
 		break;
 	case IOTGUARD_A_THROTTLE_BURST:
 		memcpy(&st->throttle_burst, payload(nla), sizeof(uint32_t));
@@ -284,6 +307,12 @@ static void status_attr(const struct nlattr *nla, void *arg)
 		break;
 	case IOTGUARD_A_THROTTLE_PRESSURE:
 		memcpy(&st->throttle_pressure, payload(nla), 1);
+		break;
+	case IOTGUARD_A_HELD_LINKS:
+		memcpy(&st->held_links, payload(nla), sizeof(uint32_t));
+		break;
+	case IOTGUARD_A_EGRESS_JUDGE:
+		memcpy(&st->egress_judge, payload(nla), sizeof(uint32_t));
 		break;
 	}
 }

@@ -30,11 +30,15 @@ struct raw_status {
 	uint32_t prov_ifindex;		/* the device the name resolved to; 0: none */
 	uint8_t net4_prefix_len;	/* 0: no IPv4 exemption */
 	uint8_t net6_prefix_len;
+	unsigned char net4_addr[4];	/* network order, with its prefix length */
+	unsigned char net6_addr[16];
 	uint32_t throttle_burst;
 	uint32_t throttle_interval_ms;
 	uint32_t throttle_table_size;
 	uint32_t throttle_entries;
 	uint8_t throttle_pressure;
+	uint32_t held_links;
+	uint32_t egress_judge;		/* the judge's BPF program id; 0: none */
 };
 
 /* Attribute payloads are built into a caller's buffer with raw_put(). */
@@ -62,6 +66,14 @@ void raw_nest_end(struct raw_attrs *a, size_t mark);
  */
 int raw_genl_send(struct raw_genl *g, uint8_t cmd, uint16_t reserved,
 		  const struct raw_attrs *attrs, void *reply, size_t *reply_len);
+/*
+ * The same with any genl version and attribute bytes sent as they are
+ * (at most RAW_ATTRS_MAX of them): for fuzzing, where nla_len may lie.
+ */
+#define RAW_ATTRS_MAX 4096
+int raw_genl_send_bytes(struct raw_genl *g, uint8_t cmd, uint8_t version,
+			uint16_t reserved, const void *attrs, size_t attrs_len,
+			void *reply, size_t *reply_len);
 
 int raw_genl_status(struct raw_genl *g, struct raw_status *st);
 int raw_genl_set_mode(struct raw_genl *g, uint32_t mode, uint32_t flags);
