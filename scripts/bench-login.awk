@@ -7,6 +7,18 @@
 # Each round's ratio pairs the two sides measured next to each other.
 # Writes JSON to json=; clock= says what a guest nanosecond is.
 
+function med(arr, key) { return summarise(arr, key) ? S_MED : 0 }
+
+# One line of the summary: a ratio's figure, or a time's median [min..max].
+function row(text, arr, key, ns) {
+	if (!summarise(arr, key))
+		return
+	if (ns)
+		printf "    %-48s %.0f ns [%.0f..%.0f]\n", text, S_MED, S_MIN, S_MAX
+	else
+		printf "    %-48s %s\n", text, figure()
+}
+
 function ns_json(name, arr, key) {
 	if (!summarise(arr, key))
 		return
@@ -38,20 +50,14 @@ END {
 	if (!n) { print "  no results: see the console log"; exit 1 }
 	printf "{\n  \"kernel\": \"%s\",\n  \"rounds\": %d,\n  \"clock\": \"%s\",\n", kernel, n, clock > json
 	if (part == "setuid") {
-		summarise(base, "plain")
-		printf "  detached (the baseline, median, %s): %.0f ns a call", clock, S_MED
-		summarise(base, "login")
-		printf ", %.0f ns from a login program\n", S_MED
+		printf "  detached (the baseline, median, %s): %.0f ns a call, %.0f ns from a " \
+			"login program\n", clock, med(base, "plain"), med(base, "login")
 		print "  attached against detached: median [min..max] ratio"
-		summarise(ratio, "plain")
-		printf "    %-40s %s\n", "caller is not a login program", figure()
-		summarise(ratio, "login")
-		printf "    %-40s %s\n", "caller is a login program", figure()
+		row("caller is not a login program", ratio, "plain", 0)
+		row("caller is a login program", ratio, "login", 0)
 		print "  the guard's setuid program's own time per run (bpf_stats): median [min..max]"
-		if (summarise(rt, "plain"))
-			printf "    %-40s %.0f ns [%.0f..%.0f]\n", "caller is not a login program", S_MED, S_MIN, S_MAX
-		if (summarise(rt, "login"))
-			printf "    %-40s %.0f ns [%.0f..%.0f]\n", "caller is a login program", S_MED, S_MIN, S_MAX
+		row("caller is not a login program", rt, "plain", 1)
+		row("caller is a login program", rt, "login", 1)
 		printf "  \"setuid_ratio\": {" > json
 		JSON_FIRST = 0
 		json_figure("not_login_program", ratio, "plain")
@@ -63,17 +69,12 @@ END {
 		printf "\n  }\n}\n" > json
 		exit 0
 	}
-	summarise(base, "connect")
-	printf "  unloaded (the baseline, median, %s): connect+close %.0f ns", clock, S_MED
-	summarise(base, "mibs7070")
-	printf ", %.1f MiB/s streamed\n", S_MED
+	printf "  unloaded (the baseline, median, %s): connect+close %.0f ns, %.1f MiB/s " \
+		"streamed\n", clock, med(base, "connect"), med(base, "mibs7070")
 	print "  loaded against unloaded: median [min..max] ratio"
-	summarise(ratio, "connect")
-	printf "    %-48s %s\n", "connect+close cost, port 7070 (not a login port)", figure()
-	summarise(ratio, "mibs7070")
-	printf "    %-48s %s\n", "throughput, port 7070 (not a login port)", figure()
-	summarise(ratio, "mibs2323")
-	printf "    %-48s %s\n", "throughput, port 2323 (login port, established)", figure()
+	row("connect+close cost, port 7070 (not a login port)", ratio, "connect", 0)
+	row("throughput, port 7070 (not a login port)", ratio, "mibs7070", 0)
+	row("throughput, port 2323 (login port, established)", ratio, "mibs2323", 0)
 	printf "  \"loaded_ratio\": {" > json
 	JSON_FIRST = 0
 	json_figure("connect_cost_7070", ratio, "connect")
