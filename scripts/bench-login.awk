@@ -19,6 +19,20 @@ function row(text, arr, key, ns) {
 		printf "    %-48s %s\n", text, figure()
 }
 
+# n rows of the summary, and their JSON object jname (ns: times, not ratios).
+function figures(jname, n, text, name, arr, key, ns,   i) {
+	for (i = 1; i <= n; i++)
+		row(text[i], arr, key[i], ns)
+	printf "%s  \"%s\": {", (SECTIONS++ ? ",\n" : ""), jname > json
+	JSON_FIRST = 0
+	for (i = 1; i <= n; i++)
+		if (ns)
+			ns_json(name[i], arr, key[i])
+		else
+			json_figure(name[i], arr, key[i])
+	printf "\n  }" > json
+}
+
 function ns_json(name, arr, key) {
 	if (!summarise(arr, key))
 		return
@@ -53,32 +67,22 @@ END {
 		printf "  detached (the baseline, median, %s): %.0f ns a call, %.0f ns from a " \
 			"login program\n", clock, med(base, "plain"), med(base, "login")
 		print "  attached against detached: median [min..max] ratio"
-		row("caller is not a login program", ratio, "plain", 0)
-		row("caller is a login program", ratio, "login", 0)
+		split("caller is not a login program|caller is a login program", text, "|")
+		split("not_login_program login_program", name, " ")
+		split("plain login", key, " ")
+		figures("setuid_ratio", 2, text, name, ratio, key, 0)
 		print "  the guard's setuid program's own time per run (bpf_stats): median [min..max]"
-		row("caller is not a login program", rt, "plain", 1)
-		row("caller is a login program", rt, "login", 1)
-		printf "  \"setuid_ratio\": {" > json
-		JSON_FIRST = 0
-		json_figure("not_login_program", ratio, "plain")
-		json_figure("login_program", ratio, "login")
-		printf "\n  },\n  \"program_runtime_ns\": {" > json
-		JSON_FIRST = 0
-		ns_json("not_login_program", rt, "plain")
-		ns_json("login_program", rt, "login")
-		printf "\n  }\n}\n" > json
+		figures("program_runtime_ns", 2, text, name, rt, key, 1)
+		printf "\n}\n" > json
 		exit 0
 	}
 	printf "  unloaded (the baseline, median, %s): connect+close %.0f ns, %.1f MiB/s " \
 		"streamed\n", clock, med(base, "connect"), med(base, "mibs7070")
 	print "  loaded against unloaded: median [min..max] ratio"
-	row("connect+close cost, port 7070 (not a login port)", ratio, "connect", 0)
-	row("throughput, port 7070 (not a login port)", ratio, "mibs7070", 0)
-	row("throughput, port 2323 (login port, established)", ratio, "mibs2323", 0)
-	printf "  \"loaded_ratio\": {" > json
-	JSON_FIRST = 0
-	json_figure("connect_cost_7070", ratio, "connect")
-	json_figure("throughput_7070", ratio, "mibs7070")
-	json_figure("throughput_2323", ratio, "mibs2323")
-	printf "\n  }\n}\n" > json
+	split("connect+close cost, port 7070 (not a login port)|throughput, port 7070 (not a login " \
+	      "port)|throughput, port 2323 (login port, established)", text, "|")
+	split("connect_cost_7070 throughput_7070 throughput_2323", name, " ")
+	split("connect mibs7070 mibs2323", key, " ")
+	figures("loaded_ratio", 3, text, name, ratio, key, 0)
+	printf "\n}\n" > json
 }
