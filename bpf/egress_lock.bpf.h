@@ -17,6 +17,36 @@ static __always_inline bool egress_locked(void)
 	return lock && lock->locked;
 }
 
+/* One of this object's maps: their pointers compare as addresses. */
+static __always_inline bool is_map(const struct bpf_map *map, const void *ours)
+{
+	return (__u64)map == (__u64)ours;
+}
+
+/*
+ * No new fd to the maps that only these programs may write. Frozen maps
+ * refuse system calls only: a BPF program of root's holding an fd could
+ * still write them (cgroup and socket programs still load after the
+ * lock). Where accepted connections came in, and the handshakes on their
+ * way there, always (they are not pinned: only the agent's load holds
+ * fds, and closes them). The floor, once egress_lock says locked (the
+ * lock's last step; one that root wrote so before any lock is first
+ * cleared by the lock, which then fills the floor).
+ */
+SEC("lsm/bpf_map")
+int BPF_PROG(egress_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	if (ret)
+		return ret;
+	if (is_map(map, &egress_arrival) || is_map(map, &egress_handshakes))
+		return -EPERM;
+	if (is_map(map, &egress_v4_floor) || is_map(map, &egress_v6_floor) ||
+	    is_map(map, &egress_h4_floor) || is_map(map, &egress_h6_floor) ||
+	    is_map(map, &egress_services_floor))
+		return egress_locked() ? -EPERM : 0;
+	return 0;
+}
+
 /*
  * After the outbound policy is locked, no new program that can change a
  * packet's destination once it was judged, or send one no socket sent:

@@ -294,6 +294,43 @@ TEST_F_TIMEOUT(egress_lock, floor_maps_are_frozen, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_STILL_ENFORCED("writing the frozen maps");
 }
 
+/*
+ * Frozen maps refuse system calls, not BPF programs: after the lock no fd
+ * at all to the floor, or to where accepted connections came in, by pin
+ * or by id (root's own cgroup program could write them). The lock's own
+ * map still opens: status reads it.
+ */
+TEST_F_TIMEOUT(egress_lock, sealed_maps_give_no_fd, EGRESS_TEST_TIMEOUT_S)
+{
+	__u32 ids[64], refused = 0;
+	struct bpf_prog_info info = { .nr_map_ids = 64, .map_ids = (__u64)(unsigned long)ids };
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(EGRESS_V4_FLOOR_PIN), prog;
+
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EPERM, errno);
+	if (fd >= 0)
+		close(fd);
+	fd = bpf_obj_get(EGRESS_LOCK_PIN);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+	prog = bpf_pin_link_prog_fd(EGRESS_LINK_PIN_PREFIX "egress_packet");
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, bpf_obj_get_info_by_fd(prog, &info, &len));
+	close(prog);
+	for (__u32 i = 0; i < info.nr_map_ids && i < 64; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd >= 0)
+			close(fd);
+		else if (errno == EPERM)
+			refused++;
+	}
+	/* The four tries and hashes of the floor, its services, and the arrivals. */
+	EXPECT_EQ(6, refused);
+	EXPECT_STILL_ENFORCED("asking for the sealed maps");
+}
+
 /* XDP sends frames no socket sent; a test run in live-frames mode too. */
 TEST_F_TIMEOUT(egress_lock, no_xdp_programs_or_test_runs, EGRESS_TEST_TIMEOUT_S)
 {

@@ -50,13 +50,16 @@ static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
 				bpf_program__set_autoload(prog, false);
 		ret = egress_bpf__load(skel);
 		/*
-		 * Only the programs write where accepted connections came in:
-		 * root writing it for its own socket would let the connection's
-		 * answers out another way, unjudged.
+		 * Only the programs write where accepted connections came in,
+		 * and the handshakes on their way: root writing them for its
+		 * own socket would let the connection's answers out another
+		 * way, unjudged. (After the load, lsm/bpf_map refuses them.)
 		 */
-		if (!ret && bpf_map_freeze(bpf_map__fd(skel->maps.egress_arrival))) {
+		if (!ret && (bpf_map_freeze(bpf_map__fd(skel->maps.egress_arrival)) ||
+			     bpf_map_freeze(bpf_map__fd(skel->maps.egress_handshakes)))) {
 			ret = -errno;
-			iotguard_fail_errno(err, errno, "freezing the egress_arrival map");
+			iotguard_fail_errno(err, errno, "freezing the egress_arrival and "
+					    "egress_handshakes maps");
 			egress_bpf__destroy(skel);
 			return ret;
 		}

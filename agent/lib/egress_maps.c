@@ -401,6 +401,37 @@ out:
 	return ret;
 }
 
+/*
+ * 1 if a lock of ours holds (it froze the map); else 0, with a lock map
+ * that says locked but is writable (root wrote it before any lock: the
+ * programs would consult a floor nobody built, and refuse the floor's fds)
+ * cleared first, so that this lock fills the floor from the policy in
+ * force; or -errno, with err set.
+ */
+static int lock_state_or_clear(struct egress_lock *lock, struct iotguard_error *err)
+{
+	struct egress_lock none = {};
+	__u32 key = 0;
+	int fd, ret;
+
+	ret = egress_lock_state(lock);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
+	if (!lock->locked)
+		return 0;
+	ret = bpf_pin_frozen(EGRESS_LOCK_PIN);
+	if (ret)
+		return ret < 0 ? iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN) : 1;
+	fd = bpf_obj_get(EGRESS_LOCK_PIN);
+	if (fd < 0)
+		return iotguard_fail_errno(err, errno, "opening %s", EGRESS_LOCK_PIN);
+	ret = bpf_map_update_elem(fd, &key, &none, BPF_ANY) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return iotguard_fail_errno(err, -ret, "clearing %s", EGRESS_LOCK_PIN);
+	return 0;
+}
+
 int egress_lock_floor(struct iotguard_error *err)
 {
 	static const char *const lock_pins[] = {
@@ -415,30 +446,21 @@ int egress_lock_floor(struct iotguard_error *err)
 	/*
 	 * The maps pinned are the ones the programs consult: root may have
 	 * pinned look-alikes in their place, which a lock would freeze while
-	 * the programs' own maps stay writable.
+	 * the programs' own maps stay writable. The lock's own map first: the
+	 * floor's refuse new fds once it says locked.
 	 */
 	for (size_t i = 0; i < sizeof(lock_pins) / sizeof(lock_pins[0]); i++) {
+		if (i == 1) {
+			ret = lock_state_or_clear(&lock, err);
+			if (ret)
+				return ret < 0 ? ret : 0;
+		}
 		ret = bpf_pin_map_of_program(lock_pins[i], EGRESS_LINK_PIN_PREFIX "egress_packet");
 		if (ret)
 			return iotguard_fail_errno(err, -ret, ret == -ESTALE ?
 						   "%s is not the map the outbound policy's programs "
 						   "use (its pin was replaced): not locking" :
 						   "checking %s", lock_pins[i]);
-	}
-	ret = egress_lock_state(&lock);
-	if (ret)
-		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
-	if (lock.locked) {
-		/*
-		 * A lock of ours froze the map. Says locked but writable: root
-		 * wrote it before any lock, and the programs would consult a
-		 * floor nobody built. Locked again, from the policy in force.
-		 */
-		ret = bpf_pin_frozen(EGRESS_LOCK_PIN);
-		if (ret < 0)
-			return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_LOCK_PIN);
-		if (ret)
-			return 0;
 	}
 	ret = read_one(EGRESS_ACTIVE_PIN, &active);
 	if (ret)
