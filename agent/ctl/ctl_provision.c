@@ -74,6 +74,13 @@ int cmd_provision(int argc, char **argv)
 	else if (!result.waiting)
 		printf("nothing to provision: every account has a unique password or is locked\n");
 	policy_release(&policy);
+	/* The passwords are in place; what failed is the record that keeps first boot from redoing it. */
+	if (result.unrecorded) {
+		fprintf(stderr, "iotguardctl: provisioned, but not recorded: %s; iotguardd may "
+			"provision flagged accounts again at its next start\n",
+			result.record_error.msg);
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 

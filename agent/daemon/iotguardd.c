@@ -335,6 +335,9 @@ static void first_boot_provision(struct agent *agent)
 		 result.changed, p->deliver_file[0] ? p->deliver_file : "",
 		 p->deliver_file[0] && p->deliver_console ? " and " : "",
 		 p->deliver_console ? "the console" : "");
+	if (result.unrecorded)
+		log_err("first-boot provisioning not recorded: %s; flagged accounts may be "
+			"provisioned again at the next start", result.record_error.msg);
 	agent->creds.audit_due = true;
 }
 

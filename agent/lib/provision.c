@@ -49,14 +49,15 @@ bool provisioned_before(const char *root)
 	       access(path, F_OK) == 0;
 }
 
-static void mark_provisioned(const char *root)
+/* 0, or a negative errno with err naming the file: the caller says what it means. */
+static int mark_provisioned(const char *root, struct iotguard_error *err)
 {
 	char path[512], dir[512];
 	int fd;
 
 	if (root_path(path, sizeof(path), root, &PROVISION_STATE_FILE[1]) ||
 	    root_path(dir, sizeof(dir), root, &IOTGUARD_STATE_DIR[1]))
-		return;
+		return iotguard_fail(err, ENAMETOOLONG, "%s: path too long", root);
 	/* Each directory down to the state directory (LOCALSTATEDIR may be deep): 0755, it 0700. */
 	for (char *slash = strchr(dir + strlen(dir) - strlen(IOTGUARD_STATE_DIR) + 1, '/'); slash;
 	     slash = strchr(slash + 1, '/')) {
@@ -66,8 +67,12 @@ static void mark_provisioned(const char *root)
 	}
 	mkdir(dir, 0700);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return iotguard_fail_errno(err, errno, "%s not written", path);
+	/* Empty: nothing to cut short, but close reports a failed write-back. */
+	if (close(fd))
+		return iotguard_fail_errno(err, errno, "%s not written", path);
+	return 0;
 }
 
 #define DELIVER_HEADER "# iotguard: the device's own passwords. Note them, then delete this file.\n"
@@ -239,7 +244,7 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 	}
 	if (p->deliver_console && !strcmp(root, "/"))
 		deliver_console(targets, n);
-	mark_provisioned(root);
+	result->unrecorded = mark_provisioned(root, &result->record_error) != 0;
 	result->changed = n;
 out:
 	if (targets)

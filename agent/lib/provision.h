@@ -19,6 +19,13 @@
 struct provision_result {
 	size_t changed;		/* accounts given a new password */
 	size_t waiting;		/* method "user": accounts the owner must set */
+	/*
+	 * The store was changed, but PROVISION_STATE_FILE could not be
+	 * written (a read-only or full /var/lib): at its next start the agent
+	 * may provision again. Set only when provision() returns 0.
+	 */
+	bool unrecorded;
+	struct iotguard_error record_error;
 };
 
 /*
