@@ -721,25 +721,13 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
  * or switch the route, and the answers go out to the real host of that
  * address. The record cannot be changed after: the packets' arrival device
  * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
- * can send; the agent freezes these maps for system calls at load, and
- * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
- * BPF program can write them either.
+ * can send; the agent freezes this map for system calls at load.
  */
-/*
- * The device, by index and by object: an index can be given to another
- * device (one deleted, or created with that index, or moved in from
- * another namespace), the object cannot while it exists.
- */
-struct arrival {
-	__u64 dev;
-	__u32 ifindex;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct arrival);
+	__type(value, __u32);
 } egress_arrival SEC(".maps");
 
 /* The handshake's arrival device, from the request to the socket made of it. */
@@ -747,7 +735,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, EGRESS_PENDING_HANDSHAKES);
 	__type(key, __u64);
-	__type(value, struct arrival);
+	__type(value, __u32);
 } egress_handshakes SEC(".maps");
 
 /* For each SYN, and for the ACK that completes a SYN cookie's handshake. */
@@ -755,15 +743,13 @@ SEC("lsm/inet_conn_request")
 int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 	     struct request_sock *req, int ret)
 {
-	struct arrival a = {
-		.dev = (__u64)BPF_CORE_READ(skb, dev),
-		.ifindex = BPF_CORE_READ(skb, skb_iif),
-	};
 	__u64 key = (__u64)req;
+	__u32 iif;
 
 	if (ret)
 		return ret;
-	bpf_map_update_elem(&egress_handshakes, &key, &a, BPF_ANY);
+	iif = BPF_CORE_READ(skb, skb_iif);
+	bpf_map_update_elem(&egress_handshakes, &key, &iif, BPF_ANY);
 	return 0;
 }
 
@@ -771,13 +757,13 @@ SEC("lsm/inet_csk_clone")
 int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *req)
 {
 	__u64 key = (__u64)req;
-	struct arrival *a = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
+	__u32 *iif = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
 
-	if (!a)
+	if (!iif)
 		return 0;
 	rec = bpf_sk_storage_get(&egress_arrival, newsk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (rec)
-		*rec = *a;
+		*rec = *iif;
 	bpf_map_delete_elem(&egress_handshakes, &key);
 	return 0;
 }
@@ -790,26 +776,17 @@ int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *re
 static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
 {
 	struct bpf_sock *full = bpf_sk_fullsock(sk);
-	struct dst_entry *dst;
-	struct arrival *rec;
 	struct tcp_sock *tp;
-	__u64 dev = 0;
+	__u32 *rec;
 
 	if (proto != IPPROTO_TCP || !full)
 		return false;
-	tp = bpf_skc_to_tcp_sock(sk);
 	rec = bpf_sk_storage_get(&egress_arrival, full, NULL, 0);
-	if (rec) {
-		if (rec->ifindex != skb->ifindex || !tp)
-			return true;
-		/* The route the packet takes: the socket's own, as TCP sends. */
-		dst = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_dst_cache);
-		if (dst)
-			dev = (__u64)BPF_CORE_READ(dst, dev);
-		return dev != rec->dev;
-	}
+	if (rec)
+		return *rec != skb->ifindex;
 	if (skb->ifindex == LOOPBACK_IFINDEX)
 		return false;
+	tp = bpf_skc_to_tcp_sock(sk);
 	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;
 }
 
