@@ -721,7 +721,11 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
  * or switch the route, and the answers go out to the real host of that
  * address. The record cannot be changed after: the packets' arrival device
  * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
- * can send; the agent freezes this map for system calls at load.
+ * can send; the agent freezes these maps for system calls at load, and
+ * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
+ * BPF program can write them either. (The record is the device's index:
+ * root can give an index to another device, by deleting the device and
+ * moving another in with it, a known gap.)
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);

@@ -524,6 +524,51 @@ TEST_F_TIMEOUT(judge, link_upkeep_and_syn_cookies_pass, EGRESS_TEST_TIMEOUT_S)
 	close(l);
 }
 
+/*
+ * An inbound connection from a host the policy refuses is a service's
+ * client: the device's data reaches it (its answers leave the way the
+ * connection came in).
+ */
+TEST_F_TIMEOUT(judge, inbound_connection_exchanges_data, EGRESS_TEST_TIMEOUT_S)
+{
+	int l = listen_on(INBOUND_PORT), a = -1, status;
+	pid_t pid;
+
+	ASSERT_LE(0, l);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct sockaddr_storage to;
+		socklen_t tl = sockaddr_of(DEVICE_ADDR, INBOUND_PORT, &to);
+		struct timeval tv = { .tv_sec = SETTLE_MAX_MS / 1000 };
+		char buf[4];
+		int c;
+
+		close(l);
+		if (enter_attacker())
+			_exit(1);
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (c < 0 || connect(c, (struct sockaddr *)&to, tl))
+			_exit(2);
+		_exit(recv(c, buf, sizeof(buf), MSG_WAITALL) == 4 && !memcmp(buf, "data", 4) ? 0 : 3);
+	}
+	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
+		a = accept(l, NULL, NULL);
+		if (a < 0)
+			usleep(10 * 1000);
+	}
+	EXPECT_LE(0, a);
+	if (a >= 0) {
+		EXPECT_EQ(4, write(a, "data", 4));
+		close(a);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the client got no data (status %d)", status);
+	close(l);
+}
+
 /* Only a cgroup_skb/egress program can judge: anything else is refused. */
 TEST_F_TIMEOUT(judge, only_an_egress_packet_program_judges, EGRESS_TEST_TIMEOUT_S)
 {
