@@ -104,19 +104,22 @@ FIXTURE(faults) {
 /* A vendor account whose default the deny-list holds (cheap rounds: the audit runs often). */
 static int add_account(const char *user, uid_t uid)
 {
-	FILE *f = fopen("/etc/passwd", "a");
+	return add_account_hashed(user, uid, crypt(VENDOR_PASSWORD, "$6$rounds=1000$faultsalt$"));
+}
 
+/* The password delivered for PROV_USER (the first word after "user:"), or "" . */
+static void delivered_password(char password[64])
+{
+	char line[128];
+	FILE *f = fopen(DELIVER, "r");
+
+	password[0] = 0;
 	if (!f)
-		return -1;
-	fprintf(f, "%s:x:%u:%u:%s:/tmp:/bin/sh\n", user, uid, uid, user);
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, PROV_USER ":", strlen(PROV_USER) + 1))
+			sscanf(line + strlen(PROV_USER) + 1, "%63s", password);
 	fclose(f);
-	f = fopen("/etc/shadow", "a");
-	if (!f)
-		return -1;
-	fprintf(f, "%s:%s:19000:0:99999:7:::\n", user,
-		crypt(VENDOR_PASSWORD, "$6$rounds=1000$faultsalt$"));
-	fclose(f);
-	return 0;
 }
 
 static void watch_loop(struct watch *w)
@@ -490,10 +493,9 @@ FIXTURE_TEARDOWN(faults)
  */
 TEST_F_TIMEOUT(faults, kill_9_during_provisioning, 120)
 {
-	char password[64] = "", line[128], *argv[] = { "su", PROV_USER, "-c", ECHO_MARK, NULL };
+	char password[64] = "", *argv[] = { "su", PROV_USER, "-c", ECHO_MARK, NULL };
 	long duration = 0, t0;
 	int pid, status;
-	FILE *f;
 
 	/* The image's policy, provisioning only PROV_USER into a file at first boot. */
 	ASSERT_EQ(0, sh("sed -i -e 's|^  accounts = \\[\\];|  accounts = [ \"" PROV_USER "\" ];|' "
@@ -535,12 +537,7 @@ TEST_F_TIMEOUT(faults, kill_9_during_provisioning, 120)
 	}
 	watch_stop(_metadata, self);
 	/* The delivered password is the one in the store; the default is not. */
-	f = fopen(DELIVER, "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, PROV_USER ":", strlen(PROV_USER) + 1))
-			sscanf(line + strlen(PROV_USER) + 1, "%63s", password);
-	fclose(f);
+	delivered_password(password);
 	ASSERT_NE(0, password[0]);
 	EXPECT_EQ(LOGGED_IN, su_as_nobody("/bin/busybox", argv, password, &status));
 	EXPECT_EQ(REFUSED, su_as_nobody("/bin/busybox", argv, VENDOR_PASSWORD, &status));
@@ -750,9 +747,8 @@ TEST_F_TIMEOUT(faults, missing_run_directory_is_reported_or_recreated, 90)
  */
 TEST_F_TIMEOUT(faults, read_only_var_lib_fails_provisioning_loudly, 90)
 {
-	char password[64] = "", line[128], *argv[] = { "su", PROV_USER, "-c", ECHO_MARK, NULL };
+	char password[64] = "", *argv[] = { "su", PROV_USER, "-c", ECHO_MARK, NULL };
 	int status;
-	FILE *f;
 
 	ASSERT_EQ(0, sh("rm -f " PROVISIONED " " DELIVER " && printf 'version = 1;\n"
 			"provisioning = {\n  accounts = [\"" PROV_USER "\"];\n  deliver_file = \""
@@ -767,12 +763,7 @@ TEST_F_TIMEOUT(faults, read_only_var_lib_fails_provisioning_loudly, 90)
 	expect_store_whole(_metadata);
 	expect_no_temporaries(_metadata);
 	/* What was done holds: the delivered password is the store's. */
-	f = fopen(DELIVER, "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, PROV_USER ":", strlen(PROV_USER) + 1))
-			sscanf(line + strlen(PROV_USER) + 1, "%63s", password);
-	fclose(f);
+	delivered_password(password);
 	ASSERT_NE(0, password[0]);
 	EXPECT_TRUE(wait_denied(PROV_UID, false));
 	EXPECT_EQ(LOGGED_IN, su_as_nobody("/bin/busybox", argv, password, &status));

@@ -27,6 +27,8 @@ int setup_network(void);
 int exempt_attacker_subnet(void);
 /* Append user (uid) with password's sha512crypt hash to /etc/passwd and shadow. */
 int add_vendor_account(const char *user, uid_t uid, const char *password);
+/* The same with the shadow hash given (e.g. cheaper rounds). */
+int add_account_hashed(const char *user, uid_t uid, const char *hash);
 
 /* telnet and SSH connect from this attacker address (NULL: ATTACKER_ADDR). */
 void session_source(const char *addr);
