@@ -28,6 +28,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -274,9 +275,10 @@ static pid_t flooder(int n, long count, struct flood_count *out)
 	 * The attacker is another host; its processes share this guest's CPUs
 	 * only because the test needs both ends in one VM. At the lowest
 	 * priority they take what the device leaves, as a second host would
-	 * (the gate's own work, in softirq, still runs on every SYN).
+	 * (the gate's own work, in softirq, still runs on every SYN). A test
+	 * that fails or times out must not leave its flood running.
 	 */
-	if (enter_attacker() || nice(19) == -1)
+	if (enter_attacker() || nice(19) == -1 || prctl(PR_SET_PDEATHSIG, SIGKILL))
 		_exit(1);
 	if (n % 2) {
 		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&src, *d = (struct sockaddr_in6 *)&dst;
@@ -546,6 +548,9 @@ static pid_t login_flooder(int n, struct login_count *out, volatile int *stop)
 
 	if (pid)
 		return pid;
+	/* A test that fails or times out must not leave its flood running into the next. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(1);
 	session_source(source4(src, 25 + n));
 	while (!*stop) {
 		enum outcome got = telnet_login(LOGIN_USER, VENDOR_PASSWORD);
@@ -607,6 +612,7 @@ static bool kernel_log_clean(int fd, char *first, size_t len)
 }
 
 FIXTURE(login_flood) {
+	volatile int *stop;	/* the login flooders' */
 	char saved_modprobe[256];
 	char saved_passwd[64], saved_shadow[64];
 	cpu_set_t telnetd_cpus;
@@ -644,6 +650,9 @@ FIXTURE_TEARDOWN(login_flood)
 {
 	cpu_set_t all;
 
+	/* A failed ASSERT leaves the flooders running: they finish their attempt and stop. */
+	if (self->stop)
+		*self->stop = 1;
 	if (!module_loaded())
 		module_load();
 	modprobe_restore(self->saved_modprobe);
@@ -701,6 +710,7 @@ TEST_F_TIMEOUT(login_flood, unload_during_a_login_flood, LOGIN_FLOOD_TIMEOUT_S)
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, counts);
 	stop = (volatile int *)&counts[LOGIN_FLOODERS];
+	self->stop = stop;
 	/*
 	 * Everything that sends or answers on the flood's path on CPU 0, as in
 	 * module_test's connect flood (see there: TCG can run stale translated
@@ -732,6 +742,7 @@ TEST_F_TIMEOUT(login_flood, unload_during_a_login_flood, LOGIN_FLOOD_TIMEOUT_S)
 		for (int k = 0; k <= RESET; k++)
 			total[k] += counts[i].outcome[k];
 	}
+	self->stop = NULL;
 	munmap(counts, sizeof(*counts) * LOGIN_FLOODERS + sizeof(int));
 	TH_LOG("%d reloads under %d telnet login flooders: reset by the gate %llu, refused by the "
 	       "login guard %llu, broken %llu, logged in %llu", RELOAD_CYCLES, LOGIN_FLOODERS,
