@@ -350,8 +350,8 @@ GENL_STRESS_MESSAGES ?= 1000000
 GENL_STRESS_TIMEOUT = $(shell echo $$((120 + $(GENL_STRESS_MESSAGES) * 5 / 4 / 800)))
 # Then the long storm (tests/storm_test.c) in a boot of its own, on 6.1:
 # STORM_STRESS_CONNECTIONS refused connections (and the login flood under
-# reloads, about 40 s). Measured under TCG: 1,340 to 6,000 refused
-# connections a second, so 10^6 take 3 to 13 minutes; the timeout allows 400
+# reloads, about 40 s). Measured under TCG: 1,340 to 8,100 refused
+# connections a second, so 10^6 take 2 to 13 minutes; the timeout allows 400
 # a second (the test's own timeout, STORM_MIN_RATE), the test's fixed two
 # minutes, four for the login flood and two of boot.
 STORM_STRESS_CONNECTIONS ?= 1000000

@@ -42,11 +42,10 @@
 #define FLOODERS 4
 /*
  * Measured under TCG (x86-64 guest, 2 vCPUs, the 2-core host busy with other
- * work): 1,340 to 6,000 refused connections a second as the host's load
- * varied, so the default's storm takes 10-45 s in make check; `make
- * stress` sends a million. Emulated
- * arm64 runs this suite several times slower (the README's make check
- * figures): a quarter of it there.
+ * work): 1,340 to 8,100 refused connections a second as the host's load
+ * varied, so the default's storm takes 7-45 s in make check; `make
+ * stress` sends a million. Emulated arm64 runs this suite several times
+ * slower (the README's make check figures): a quarter of it there.
  */
 #ifdef __aarch64__
 #define STORM_DEFAULT 15000
