@@ -27,12 +27,19 @@ void iotguard_events_init(void)
 static bool within_rate_limit(void)
 {
 	u64 interval_ns = NSEC_PER_SEC / IOTGUARD_EVENTS_PER_SEC;
-	u64 now = ktime_get_ns(), gained;
+	u64 now, gained;
 	unsigned long flags;
 	bool ok;
 
 	spin_lock_irqsave(&limit_lock, flags);
-	gained = div64_u64(now - limit_stamp_ns, interval_ns);
+	/*
+	 * The clock is read under the lock: read before it, a CPU that takes
+	 * the lock after another with a later time would see now before
+	 * limit_stamp_ns, and the difference, unsigned, would refill the whole
+	 * burst (storm_test saw 46 events too many over a million refusals).
+	 */
+	now = ktime_get_ns();
+	gained = now > limit_stamp_ns ? div64_u64(now - limit_stamp_ns, interval_ns) : 0;
 	if (gained) {
 		limit_tokens = min_t(u64, IOTGUARD_EVENT_BURST, limit_tokens + gained);
 		limit_stamp_ns += gained * interval_ns;

@@ -81,6 +81,13 @@ static void refill(struct throttle_entry *e, u64 now, u32 burst, u64 interval_ns
 		e->stamp_ns = now;
 		return;
 	}
+	/*
+	 * now is read before the set's lock: another CPU holding it may have
+	 * stamped the entry later than now. Unsigned, that difference would
+	 * refill the whole burst (the events' limiter did so: storm_test).
+	 */
+	if (now <= e->stamp_ns)
+		return;
 	gained = div64_u64(now - e->stamp_ns, interval_ns);
 	if (!gained)
 		return;
