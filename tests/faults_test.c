@@ -498,15 +498,15 @@ TEST_F_TIMEOUT(faults, kill_9_during_provisioning, 120)
 	int pid, status;
 
 	/*
-	 * Known bug, found by this test: a kill late in provisioning (after
-	 * the nominal duration, before the record) can leave the account
-	 * flagged with a delivered password that does not log in. Until the
-	 * agent's provisioning is made crash-consistent this case runs only
-	 * when asked for (FAULTS_KNOWN_BUGS=1), so that make check does not
-	 * fail on the kill points that hit it.
+	 * Open question: once, on a loaded host, a kill just after the
+	 * nominal duration left the account still flagged when the wait
+	 * ended, and the delivered password did not log in. Either a
+	 * crash-consistency bug in provisioning or bounds too tight for that
+	 * load; until it is known this case runs only when asked for
+	 * (FAULTS_KNOWN_BUGS=1), so that make check cannot fail on it.
 	 */
 	if (!getenv("FAULTS_KNOWN_BUGS"))
-		SKIP(return, "known bug: kill -9 late in provisioning (FAULTS_KNOWN_BUGS=1 runs it)");
+		SKIP(return, "open question: kill -9 late in provisioning (FAULTS_KNOWN_BUGS=1 runs it)");
 
 	/* The image's policy, provisioning only PROV_USER into a file at first boot. */
 	ASSERT_EQ(0, sh("sed -i -e 's|^  accounts = \\[\\];|  accounts = [ \"" PROV_USER "\" ];|' "
