@@ -32,26 +32,12 @@
 #define FLOODERS 4
 #define FLOOD_CYCLES 10
 
-static long meminfo_kb(const char *field)
-{
-	char line[256];
-	long value = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-	size_t len = strlen(field);
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			sscanf(line + len + 1, "%ld", &value);
-	fclose(f);
-	return value;
-}
-
 static long kernel_memory_kb(void)
 {
-	return meminfo_kb("SUnreclaim") + meminfo_kb("VmallocUsed") +
-	       meminfo_kb("Percpu");
+	const char *m = "/proc/meminfo";
+
+	return proc_field_kb(m, "SUnreclaim") + proc_field_kb(m, "VmallocUsed") +
+	       proc_field_kb(m, "Percpu");
 }
 
 FIXTURE(module) {

@@ -131,34 +131,18 @@ struct rss {
 	long shared_kb, private_kb, anon_kb, pss_kb;
 };
 
-static long field_kb(const char *path, const char *field)
-{
-	char line[256];
-	size_t len = strlen(field);
-	long value = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, field, len) && line[len] == ':')
-			sscanf(line + len + 1, "%ld", &value);
-	fclose(f);
-	return value;
-}
-
 static int read_rss(int pid, struct rss *r)
 {
 	char status[64], rollup[64];
 
 	snprintf(status, sizeof(status), "/proc/%d/status", pid);
 	snprintf(rollup, sizeof(rollup), "/proc/%d/smaps_rollup", pid);
-	r->rss_kb = field_kb(status, "VmRSS");
-	r->hwm_kb = field_kb(status, "VmHWM");
-	r->pss_kb = field_kb(rollup, "Pss");
-	r->shared_kb = field_kb(rollup, "Shared_Clean") + field_kb(rollup, "Shared_Dirty");
-	r->private_kb = field_kb(rollup, "Private_Clean") + field_kb(rollup, "Private_Dirty");
-	r->anon_kb = field_kb(rollup, "Anonymous");
+	r->rss_kb = proc_field_kb(status, "VmRSS");
+	r->hwm_kb = proc_field_kb(status, "VmHWM");
+	r->pss_kb = proc_field_kb(rollup, "Pss");
+	r->shared_kb = proc_field_kb(rollup, "Shared_Clean") + proc_field_kb(rollup, "Shared_Dirty");
+	r->private_kb = proc_field_kb(rollup, "Private_Clean") + proc_field_kb(rollup, "Private_Dirty");
+	r->anon_kb = proc_field_kb(rollup, "Anonymous");
 	return r->rss_kb > 0 && r->hwm_kb > 0 ? 0 : -1;
 }
 

@@ -42,6 +42,22 @@ int write_text(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
+long proc_field_kb(const char *path, const char *field)
+{
+	char line[256];
+	size_t len = strlen(field);
+	long value = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, len) && line[len] == ':')
+			sscanf(line + len + 1, "%ld", &value);
+	fclose(f);
+	return value;
+}
+
 int sysfs_read(const char *name, char *buf, size_t len)
 {
 	char path[256];

@@ -42,6 +42,8 @@ int read_text(const char *path, char *buf, size_t len);
 int write_text(const char *path, const char *text);
 /* One value under /sys/kernel/iotguard (name may be "counters/x"). */
 int sysfs_read(const char *name, char *buf, size_t len);
+/* The number after "FIELD:" in a /proc file of such lines (meminfo, status), or -1. */
+long proc_field_kb(const char *path, const char *field);
 uint64_t sysfs_u64(const char *name);
 
 /* Run a shell command; its stdout+stderr go to out. Returns exit status. */
