@@ -39,29 +39,6 @@
 #include "util.h"
 
 
-static __u64 stat_of(enum egress_stat which)
-{
-	__u64 stats[__EGRESS_STAT_MAX] = {};
-
-	return egress_read_stats(stats) ? UINT64_MAX : stats[which];
-}
-
-/*
- * The refusal count once it passes before: the packet may go out later
- * than the call that queued it (softirq, a retransmit), on a busy machine
- * seconds later. Waits at most SETTLE_MAX_MS.
- */
-static __u64 denied_after(__u64 before)
-{
-	__u64 now = stat_of(EGRESS_STAT_DENIED);
-
-	for (int ms = 0; now <= before && ms < SETTLE_MAX_MS; ms += 10) {
-		usleep(10 * 1000);
-		now = stat_of(EGRESS_STAT_DENIED);
-	}
-	return now;
-}
-
 FIXTURE(egress)
 {
 	struct arrivals *arr;
@@ -190,11 +167,11 @@ TEST_F_TIMEOUT(egress, accepted_from_loopback_is_judged_leaving, EGRESS_TEST_TIM
 	a = accept(l, NULL, NULL);
 	run_capture(IP " addr del " ATTACKER_ADDR "/32 dev lo", out, sizeof(out));
 	ASSERT_LE(0, a);
-	denied = stat_of(EGRESS_STAT_DENIED);
+	denied = egress_stat(EGRESS_STAT_DENIED);
 	/* A write may be accepted into the send queue: the backstop drops its packets. */
 	if (write(a, "x", 1) < 0)
 		TH_LOG("write: %s", strerror(errno));
-	EXPECT_LT(denied, denied_after(denied)) TH_LOG("the answer left unjudged");
+	EXPECT_LT(denied, denied_reaching(denied + 1)) TH_LOG("the answer left unjudged");
 	close(a);
 	close(c);
 	close(l);
@@ -219,9 +196,9 @@ TEST_F_TIMEOUT(egress, loopback_answers_stay_in, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IP, IP_FREEBIND, &one, sizeof(one)) ? -errno : 0);
 	ASSERT_EQ(0, setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)));
 	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&me, ml));
-	denied = stat_of(EGRESS_STAT_DENIED);
+	denied = egress_stat(EGRESS_STAT_DENIED);
 	EXPECT_EQ(1, sendto(fd, "x", 1, 0, (struct sockaddr *)&lo, ll));
-	EXPECT_LT(denied, denied_after(denied)) TH_LOG("an answer from ::1 left the device");
+	EXPECT_LT(denied, denied_reaching(denied + 1)) TH_LOG("an answer from ::1 left the device");
 	close(fd);
 }
 
@@ -356,7 +333,7 @@ TEST_F_TIMEOUT(egress, raw_and_packet_sockets, EGRESS_TEST_TIMEOUT_S)
 
 TEST_F_TIMEOUT(egress, audit_mode_counts_and_refuses_nothing, EGRESS_TEST_TIMEOUT_S)
 {
-	__u64 audited = stat_of(EGRESS_STAT_AUDITED), denied = stat_of(EGRESS_STAT_DENIED);
+	__u64 audited = egress_stat(EGRESS_STAT_AUDITED), denied = egress_stat(EGRESS_STAT_DENIED);
 
 	ASSERT_EQ(0, apply_tables(false, false));
 	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
@@ -364,8 +341,8 @@ TEST_F_TIMEOUT(egress, audit_mode_counts_and_refuses_nothing, EGRESS_TEST_TIMEOU
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
 	EXPECT_EQ(1, self->arr->udp_shut);
-	EXPECT_EQ(audited + 2, stat_of(EGRESS_STAT_AUDITED));
-	EXPECT_EQ(denied, stat_of(EGRESS_STAT_DENIED));
+	EXPECT_EQ(audited + 2, egress_stat(EGRESS_STAT_AUDITED));
+	EXPECT_EQ(denied, egress_stat(EGRESS_STAT_DENIED));
 }
 
 TEST_F_TIMEOUT(egress, uninstalled_allows_all, EGRESS_TEST_TIMEOUT_S)

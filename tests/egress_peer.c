@@ -12,6 +12,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include "egress.h"
+#include "egress_maps.h"
 #include "egress_peer.h"
 #include "sessions.h"
 
@@ -225,4 +227,22 @@ void settle(void)
 	usleep(WAIT_MS * 1000);
 	for (int ms = 0; watched && watched->passes < from + 2 && ms < SETTLE_MAX_MS; ms += 10)
 		usleep(10 * 1000);
+}
+
+__u64 egress_stat(int which)
+{
+	__u64 stats[__EGRESS_STAT_MAX] = {};
+
+	return egress_read_stats(stats) ? 0 : stats[which];
+}
+
+__u64 denied_reaching(__u64 target)
+{
+	__u64 now = egress_stat(EGRESS_STAT_DENIED);
+
+	for (int ms = 0; now < target && ms < SETTLE_MAX_MS; ms += 10) {
+		usleep(10 * 1000);
+		now = egress_stat(EGRESS_STAT_DENIED);
+	}
+	return now;
 }

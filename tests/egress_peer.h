@@ -8,6 +8,7 @@
 #define IOTGUARD_TEST_EGRESS_PEER_H
 
 #include <stdbool.h>
+#include <linux/types.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -51,6 +52,14 @@ int dev_sendto(const char *addr, int port, int flags, int type);
 int dev_sendmmsg(const char *addr, int port);
 /* A ping socket's echo request, connect()ed or by sendto(): 0 or -errno. */
 int dev_ping(const char *addr, bool use_connect);
+/* The outbound programs' count of one kind (enum egress_stat); 0 if unreadable. */
+__u64 egress_stat(int which);
+/*
+ * The refusal count once it reaches target: a refused packet may leave
+ * later than the call that queued it (softirq, a retransmit), on a busy
+ * machine seconds later. Waits at most SETTLE_MAX_MS.
+ */
+__u64 denied_reaching(__u64 target);
 /* Wait until what was sent to the peer is counted (see egress_peer.c). */
 void settle(void);
 
