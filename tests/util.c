@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <regex.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -166,27 +168,119 @@ uint64_t guard_stat(uint32_t key)
 	return sum;
 }
 
-int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len)
-{
-	char cmd[256];
-
-	/* The newest lines: a long log must not push them out of out. */
-	snprintf(cmd, sizeof(cmd), "grep '%s' /var/log/messages | tail -n 30", grep_pattern);
-	for (int i = 0; i < 50; i++) {
-		run_capture(cmd, out, len);
-		if (strstr(out, want))
-			return 0;
-		usleep(100 * 1000);
-	}
-	return -1;
-}
-
 static long now_ms(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* Append line to the tail kept in out, dropping its oldest lines to fit. */
+static void keep_tail(char *out, size_t len, size_t *used, const char *line)
+{
+	size_t n = strlen(line);
+
+	if (n >= len)
+		return;
+	while (*used + n >= len) {
+		char *nl = memchr(out, '\n', *used);
+		size_t drop = nl ? (size_t)(nl + 1 - out) : *used;
+
+		memmove(out, out + drop, *used - drop);
+		*used -= drop;
+	}
+	memcpy(out + *used, line, n + 1);
+	*used += n;
+}
+
+#define LOG_FILE "/var/log/messages"
+#define LOG_ROTATED LOG_FILE ".0"
+
+void log_mark(struct log_mark *mark)
+{
+	struct stat st;
+
+	*mark = (struct log_mark){};
+	if (!stat(LOG_FILE, &st)) {
+		mark->ino = st.st_ino;
+		mark->size = st.st_size;
+	}
+}
+
+/* Where file's lines past mark start: 0 for a file written wholly after it. */
+static off_t past_mark(FILE *f, const struct log_mark *mark)
+{
+	struct stat st;
+
+	if (!mark || fstat(fileno(f), &st) || st.st_ino != mark->ino)
+		return 0;
+	return mark->size;
+}
+
+/*
+ * One pass over the system log: whether a line past mark matching re holds
+ * want. syslogd rotates the log at 200 KiB (busybox's default), so the
+ * rotated file is read first: a line written just before a rotation is
+ * still seen. out keeps the newest matching lines, for a failed test's
+ * reader.
+ */
+static bool log_holds(const struct log_mark *mark, const regex_t *re, const char *want,
+		      char *out, size_t len)
+{
+	static const char *const files[] = { LOG_ROTATED, LOG_FILE };
+	char line[1024];
+	bool found = false;
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f = fopen(files[i], "r");
+		struct stat st;
+
+		if (!f)
+			continue;
+		/* The rotated file is older than the mark unless the mark is in it. */
+		if (i == 0 && mark && mark->ino &&
+		    (fstat(fileno(f), &st) || st.st_ino != mark->ino)) {
+			fclose(f);
+			continue;
+		}
+		fseeko(f, past_mark(f, mark), SEEK_SET);
+		while (fgets(line, sizeof(line), f)) {
+			if (regexec(re, line, 0, NULL, 0))
+				continue;
+			found |= strstr(line, want) != NULL;
+			keep_tail(out, len, &used, line);
+		}
+		fclose(f);
+	}
+	return found;
+}
+
+int wait_for_log_since(const struct log_mark *mark, const char *grep_pattern, const char *want,
+		       char *out, size_t len)
+{
+	long start = now_ms();
+	regex_t re;
+	int ret = -1;
+
+	if (regcomp(&re, grep_pattern, REG_NOSUB))
+		return -1;
+	do {
+		if (log_holds(mark, &re, want, out, len)) {
+			ret = 0;
+			break;
+		}
+		usleep(100 * 1000);
+	} while (now_ms() - start < LOG_SETTLE_MS);
+	regfree(&re);
+	return ret;
+}
+
+int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len)
+{
+	return wait_for_log_since(NULL, grep_pattern, want, out, len);
 }
 
 long wait_cred_state(const char *want, long limit_ms)
@@ -197,6 +291,42 @@ long wait_cred_state(const char *want, long limit_ms)
 	do {
 		if (!sysfs_read("cred_state", buf, sizeof(buf)) && !strcmp(buf, want))
 			return now_ms() - start;
+		usleep(20 * 1000);
+	} while (now_ms() - start < limit_ms);
+	return -1;
+}
+
+/* Whether the agent sleeps in its poll loop now. */
+static bool agent_asleep(int pid)
+{
+	char path[64], wchan[64], stat[256], *state;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_text(path, wchan, sizeof(wchan)) || strcmp(wchan, "do_sys_poll"))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, stat, sizeof(stat)))
+		return false;
+	/* The state follows the command, whose ")" is the last. */
+	state = strrchr(stat, ')');
+	return state && state[1] == ' ' && state[2] == 'S';
+}
+
+int agent_idle(int pid, long limit_ms)
+{
+	long start = now_ms(), quiet_since = -1;
+
+	if (pid <= 1)
+		return -1;
+	do {
+		long now = now_ms();
+
+		if (!agent_asleep(pid))
+			quiet_since = -1;
+		else if (quiet_since < 0)
+			quiet_since = now;
+		else if (now - quiet_since >= AGENT_QUIET_MS)
+			return 0;
 		usleep(20 * 1000);
 	} while (now_ms() - start < limit_ms);
 	return -1;

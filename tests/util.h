@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * kselftest SKIP, with the reason, where this kernel cannot attach BPF LSM
@@ -72,6 +73,15 @@ int agentd_pid(void);
  */
 int agent_reapply(void);
 
+/*
+ * The agent pid's work settles: it sleeps in its poll loop for AGENT_QUIET_MS
+ * on end, longer than it waits (CRED_SETTLE_MS, 200 ms) to audit a changed
+ * store, so no reload, audit or publish is under way or due. 0, or -1
+ * after limit_ms.
+ */
+#define AGENT_QUIET_MS 500
+int agent_idle(int pid, long limit_ms);
+
 /* One login-guard counter summed over all CPUs, or UINT64_MAX. */
 uint64_t guard_stat(uint32_t key);
 
@@ -84,9 +94,28 @@ int program_key(const char *path, struct login_program_key *key);
 bool program_registered(const char *path);
 
 /*
- * Wait up to ~5 s for the system log's lines matching grep_pattern to
- * contain want. 0 if they do; out holds the matching lines either way.
+ * A reload can wait behind the agent's audit of a changed store (110 crypt
+ * calls per new hash: seconds under TCG, more on a loaded host), as
+ * agent_reapply allows: a log line is waited for as long.
  */
+#define LOG_SETTLE_MS 60000
+
+/* Where the system log ends now (its file and size). */
+struct log_mark {
+	ino_t ino;
+	off_t size;
+};
+
+void log_mark(struct log_mark *mark);
+
+/*
+ * Wait up to LOG_SETTLE_MS for a line of the system log written after mark
+ * (NULL: any line) that matches the basic regular expression grep_pattern
+ * to contain want. 0 if one does; out holds the newest matching lines
+ * either way.
+ */
+int wait_for_log_since(const struct log_mark *mark, const char *grep_pattern, const char *want,
+		       char *out, size_t len);
 int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len);
 
 /* Milliseconds until sysfs cred_state reads want, or -1 after limit_ms. */
