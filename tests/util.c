@@ -296,6 +296,28 @@ long wait_cred_state(const char *want, long limit_ms)
 	return -1;
 }
 
+bool guard_denies(uint32_t uid)
+{
+	int fd = bpf_obj_get(LOGIN_GUARD_DENIED_PIN);
+	uint32_t value = 0;
+	bool denied;
+
+	if (fd < 0)
+		return false;
+	denied = !bpf_map_lookup_elem(fd, &uid, &value) && value;
+	close(fd);
+	return denied;
+}
+
+bool guard_wait_denied(uint32_t uid, bool want, long limit_ms)
+{
+	long start = now_ms();
+
+	while (guard_denies(uid) != want && now_ms() - start < limit_ms)
+		usleep(50 * 1000);
+	return guard_denies(uid) == want;
+}
+
 /* Whether the agent sleeps in its poll loop now. */
 static bool agent_asleep(int pid)
 {

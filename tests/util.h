@@ -67,6 +67,11 @@ void modprobe_restore(const char *saved);
 /* The running iotguardd's pid from its pidfile, or -1. */
 int agentd_pid(void);
 
+/* Whether the login guard's map flags uid (the agent's audit put it there). */
+bool guard_denies(uint32_t uid);
+/* Whether it comes to say want within limit_ms. */
+bool guard_wait_denied(uint32_t uid, bool want, long limit_ms);
+
 /*
  * SIGHUP the agent and wait until it has applied its policy again (mode,
  * gate and credential state): how a test hands the device back.

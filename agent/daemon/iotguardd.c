@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include "cgroup.h"
 #include "cred_monitor.h"
+#include "deadline.h"
 #include "genl_client.h"
 #include "genl_events.h"
 #include "login_guard_events.h"
@@ -60,6 +61,8 @@ struct agent {
 	struct program_watch programs;	/* where the login programs live */
 	bool programs_due;		/* changed there: reload once settled */
 	struct outbound outbound;	/* the egress section in force */
+	/* When the work above is due: never pushed back by a flood of events. */
+	struct deadline audit_at, programs_at, retry_at;
 };
 
 static void usage(FILE *out)
@@ -373,6 +376,48 @@ static void mark_ready(void)
 	notify_manager("READY=1");
 }
 
+/* Work that became due gets its time: a settle delay, or the module's retry. */
+static void set_deadlines(struct agent *agent)
+{
+	int64_t now = deadline_clock_ms();
+
+	if (agent->creds_watched && agent->creds.audit_due)
+		deadline_arm(&agent->audit_at, now, CRED_SETTLE_MS);
+	if (agent->programs_due)
+		deadline_arm(&agent->programs_at, now, CRED_SETTLE_MS);
+	if (!agent->policy_applied)
+		deadline_arm(&agent->retry_at, now, MODULE_RETRY_MS);
+}
+
+/* poll's timeout: until the soonest deadline or the next publish. */
+static int next_timeout_ms(const struct agent *agent)
+{
+	int64_t now = deadline_clock_ms();
+	int timeout = publish_timeout_ms(agent);
+
+	timeout = deadline_timeout(&agent->audit_at, now, timeout);
+	timeout = deadline_timeout(&agent->programs_at, now, timeout);
+	return deadline_timeout(&agent->retry_at, now, timeout);
+}
+
+static void run_due(struct agent *agent)
+{
+	int64_t now = deadline_clock_ms();
+
+	if (deadline_take(&agent->audit_at, now) && agent->creds_watched && agent->creds.audit_due)
+		audit_credentials(agent);
+	if (deadline_take(&agent->programs_at, now) && agent->programs_due) {
+		agent->programs_due = false;
+		open_program_watch(agent);
+		if (guard_pinned())
+			guard_setup_configure(&agent->policy, &agent->creds);
+	}
+	if (deadline_take(&agent->retry_at, now) && !agent->policy_applied)
+		try_apply(agent);
+	if (time(NULL) >= agent->next_publish)
+		publish(agent);
+}
+
 static int signal_fd(void)
 {
 	sigset_t mask;
@@ -446,14 +491,11 @@ static int run(struct agent *agent)
 
 	mark_ready();
 	for (;;) {
-		int timeout = agent->policy_applied ? -1 : MODULE_RETRY_MS;
+		int timeout, n, dns_ms;
 		bool dns_sooner;
-		int n, dns_ms;
 
-		if ((agent->creds_watched && agent->creds.audit_due) || agent->programs_due)
-			timeout = CRED_SETTLE_MS;
-		if (timeout < 0 || timeout > publish_timeout_ms(agent))
-			timeout = publish_timeout_ms(agent);
+		set_deadlines(agent);
+		timeout = next_timeout_ms(agent);
 		pfd[GATE_EVENTS].fd = agent->gate_events ? genl_events_fd(agent->gate_events) : -1;
 		pfd[PROGRAM_WATCH].fd = program_watch_fd(&agent->programs);
 		pfd[DNS].fd = outbound_resolver_fd(&agent->outbound);
@@ -463,28 +505,12 @@ static int run(struct agent *agent)
 		n = poll(pfd, NFDS, dns_sooner ? dns_ms : timeout);
 		/* Due or not, answered or timed out: the resolver sorts it out. */
 		outbound_run(&agent->outbound);
-		/* The resolver's timer, not the others': they are not due yet. */
-		if (n == 0 && dns_sooner)
-			continue;
 		if (n < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			break;
 		}
-		if (n == 0) {
-			if (agent->creds_watched && agent->creds.audit_due)
-				audit_credentials(agent);
-			if (agent->programs_due) {
-				agent->programs_due = false;
-				open_program_watch(agent);
-				if (guard_pinned())
-					guard_setup_configure(&agent->policy, &agent->creds);
-			}
-			if (!agent->policy_applied)
-				try_apply(agent);
-			if (time(NULL) >= agent->next_publish)
-				publish(agent);
-			continue;
-		}
+		/* What is due runs now, however busy the descriptors are. */
+		run_due(agent);
 		if (n < 0)
 			continue;
 		if (pfd[CRED_WATCH].revents & POLLIN)
