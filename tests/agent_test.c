@@ -4,7 +4,7 @@
  * policy on SIGHUP, refuses a bad one whole, tells a service manager
  * (systemd's Type=notify) when it is ready and when it stops, and
  * iotguardctl reports it; `iotguardctl doctor` judges the running kernel
- * as the guard found it.
+ * as the guard found it; a second agent exits and changes nothing.
  */
 #include <errno.h>
 #include <poll.h>
@@ -244,6 +244,37 @@ TEST_F(agent, tells_the_service_manager_ready_and_stopping)
 		usleep(50 * 1000);
 	EXPECT_EQ(0, run_capture("rm -f /run/iotguardd.pid; /etc/init.d/S30iotguardd start",
 				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+}
+
+/*
+ * Two agents once let default logins through for seconds, each writing the
+ * kernel's state from its own audit: a second one now exits before it
+ * touches anything, and says who holds the lock.
+ */
+TEST_F(agent, a_second_agent_changes_nothing)
+{
+	int pid = agentd_pid();
+	char want[64];
+	uint64_t gen;
+
+	ASSERT_GT(pid, 1);
+	/* The last test's reload done: only the second agent could move the generation. */
+	ASSERT_EQ(0, agent_idle(pid, 60000));
+	gen = sysfs_u64("policy_generation");
+	EXPECT_EQ(1, run_capture("/usr/sbin/iotguardd", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "/run/iotguardd.lock is held by pid %d", pid);
+	EXPECT_NE(NULL, strstr(self->out, "another iotguardd is running")) TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
+	/* Nothing reached the kernel, and the running agent carries on. */
+	EXPECT_EQ(gen, sysfs_u64("policy_generation"));
+	EXPECT_EQ(0, kill(pid, 0));
+	EXPECT_EQ(pid, agentd_pid());
+	/* An init script's restart waits for the old agent to let go. */
+	EXPECT_EQ(0, run_capture("/etc/init.d/S30iotguardd restart", self->out,
+				 sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_NE(pid, agentd_pid());
+	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
 }
 
 TEST_HARNESS_MAIN

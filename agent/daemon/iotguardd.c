@@ -25,6 +25,7 @@
 #include "cred_monitor.h"
 #include "deadline.h"
 #include "genl_client.h"
+#include "instance_lock.h"
 #include "genl_events.h"
 #include "login_guard_events.h"
 #include "login_guard_setup.h"
@@ -89,8 +90,9 @@ static void usage(FILE *out)
 		"\n"
 		"When ready it creates " READY_FILE " and, under systemd (Type=notify),\n"
 		"sends READY=1 to $NOTIFY_SOCKET.\n"
-		"Exit status: 0 stopped by signal, 1 the policy is invalid at start,\n"
-		"2 usage error.\n");
+		"Only one runs at a time (it locks " INSTANCE_LOCK_FILE ").\n"
+		"Exit status: 0 stopped by signal, 1 the policy is invalid at start or\n"
+		"another iotguardd is running, 2 usage error.\n");
 }
 
 /*
@@ -564,7 +566,8 @@ int main(int argc, char **argv)
 	struct agent agent = { .policy_path = POLICY_DEFAULT_PATH, .programs = { .fd = -1 } };
 	struct iotguard_error error;
 	bool use_syslog = false;
-	int opt, ret;
+	int opt, ret, lock_fd;
+	pid_t holder;
 
 	while ((opt = getopt_long(argc, argv, "c:shV", options, NULL)) != -1) {
 		switch (opt) {
@@ -590,6 +593,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_init("iotguardd", use_syslog);
+	/* Before anything reaches the kernel: a second agent changes nothing. */
+	ret = instance_lock(INSTANCE_LOCK_FILE, &lock_fd, &holder, &error);
+	if (ret == -EWOULDBLOCK) {
+		log_err("another iotguardd is running (%s): this one stops; the running one "
+			"keeps the device as it is", error.msg);
+		return 1;
+	}
+	if (ret)
+		log_warn("DEGRADED: no single-instance lock (%s): a second iotguardd would not "
+			 "be kept out", error.msg);
 	outbound_mount_cgroup2();
 
 	/* The guard goes in first: it must not wait on a good policy file. */
