@@ -4,7 +4,8 @@
  * policy on SIGHUP, refuses a bad one whole, tells a service manager
  * (systemd's Type=notify) when it is ready and when it stops, and
  * iotguardctl reports it; `iotguardctl doctor` judges the running kernel
- * as the guard found it; a second agent exits and changes nothing.
+ * as the guard found it; a second agent exits and changes nothing; first
+ * boot is recorded also when it had nothing to provision.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,11 +19,13 @@
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include "kselftest_harness.h"
+#include "sessions.h"
 #include "util.h"
 
 #define POLICY "/etc/iotguard/iotguard.conf"
 #define POLICY_SAVED "/tmp/iotguard.conf.saved"
 #define READY_FILE "/run/iotguard/ready"
+#define PROVISIONED "/var/lib/iotguard/provisioned"
 /*
  * As long as the init script waits for the agent to be ready: verifying the
  * BPF programs takes about 10 s on an emulated device (QEMU TCG).
@@ -274,6 +277,39 @@ TEST_F(agent, a_second_agent_changes_nothing)
 	EXPECT_EQ(0, run_capture("/etc/init.d/S30iotguardd restart", self->out,
 				 sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_NE(pid, agentd_pid());
+	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+}
+
+/*
+ * First boot with nothing to provision is first boot all the same: an
+ * account flagged at a later start keeps its password until its owner
+ * asks (iotguardctl provision); the agent once changed it unasked.
+ */
+TEST_F(agent, nothing_to_provision_at_first_boot_is_recorded)
+{
+	char before[256], after[256];
+
+	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/agent-passwd && cp -p /etc/shadow "
+				 "/tmp/agent-shadow && rm -f " PROVISIONED, self->out,
+				 sizeof(self->out))) TH_LOG("%s", self->out);
+	/* The image's store flags nothing: this start is a first boot with nothing to do. */
+	EXPECT_EQ(0, run_capture("/etc/init.d/S30iotguardd restart", self->out,
+				 sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+	EXPECT_EQ(0, access(PROVISIONED, F_OK));
+
+	/* A vendor default added later, the agent restarted: flagged, not changed. */
+	ASSERT_EQ(0, add_vendor_account("latecomer", 4501, "admin"));
+	ASSERT_EQ(0, run_capture("grep '^latecomer:' /etc/shadow", before, sizeof(before)));
+	EXPECT_EQ(0, run_capture("/etc/init.d/S30iotguardd restart", self->out,
+				 sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_EQ(0, agent_idle(agentd_pid(), 60000));
+	ASSERT_EQ(0, run_capture("grep '^latecomer:' /etc/shadow", after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+
+	EXPECT_EQ(0, run_capture("cp -p /tmp/agent-passwd /etc/passwd && cp -p /tmp/agent-shadow "
+				 "/etc/shadow", self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
 }
 

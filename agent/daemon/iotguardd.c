@@ -322,28 +322,40 @@ static void reload(struct agent *agent)
 static void first_boot_provision(struct agent *agent)
 {
 	const struct provisioning_policy *p = &agent->policy.provisioning;
-	struct provision_result result;
+	struct provision_result result = { 0 };
 	struct iotguard_error err;
 
 	if (agent->boot_audit_done)
 		return;
 	agent->boot_audit_done = true;
-	if (!p->first_boot || p->method == PROVISION_USER || !agent->creds.flagged_count ||
-	    provisioned_before("/"))
+	if (!p->first_boot || p->method == PROVISION_USER || provisioned_before("/"))
 		return;
-	if (provision("/", &agent->policy, false, &result, &err)) {
+	if (agent->creds.flagged_count && provision("/", &agent->policy, false, &result, &err)) {
 		log_err("first-boot provisioning failed; remote logins stay refused: %s", err.msg);
 		return;
 	}
-	/* Never the password itself: syslog is not a secret channel. */
-	log_info("first boot: provisioned %zu account(s); password delivered to %s%s%s",
-		 result.changed, p->deliver_file[0] ? p->deliver_file : "",
-		 p->deliver_file[0] && p->deliver_console ? " and " : "",
-		 p->deliver_console ? "the console" : "");
-	if (result.unrecorded)
-		log_err("first-boot provisioning not recorded: %s; flagged accounts may be "
-			"provisioned again at the next start", result.record_error.msg);
-	agent->creds.audit_due = true;
+	if (result.changed) {
+		/* Never the password itself: syslog is not a secret channel. */
+		log_info("first boot: provisioned %zu account(s); password delivered to %s%s%s",
+			 result.changed, p->deliver_file[0] ? p->deliver_file : "",
+			 p->deliver_file[0] && p->deliver_console ? " and " : "",
+			 p->deliver_console ? "the console" : "");
+		if (result.unrecorded)
+			log_err("first-boot provisioning not recorded: %s; flagged accounts may be "
+				"provisioned again at the next start", result.record_error.msg);
+		agent->creds.audit_due = true;
+		return;
+	}
+	/*
+	 * Nothing to change: first boot is over all the same. An account
+	 * flagged later waits for its owner (iotguardctl provision); its
+	 * password is never changed unasked at some later start.
+	 */
+	if (provision_mark_done("/", &err))
+		log_err("first boot: nothing to provision, but not recorded: %s; a flagged "
+			"account may be provisioned at the next start", err.msg);
+	else
+		log_info("first boot: no account to provision; recorded");
 }
 
 static void audit_credentials(struct agent *agent)

@@ -49,8 +49,7 @@ bool provisioned_before(const char *root)
 	       access(path, F_OK) == 0;
 }
 
-/* 0, or a negative errno with err naming the file: the caller says what it means. */
-static int mark_provisioned(const char *root, struct iotguard_error *err)
+int provision_mark_done(const char *root, struct iotguard_error *err)
 {
 	char path[512], dir[512];
 	int fd;
@@ -244,7 +243,7 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 	}
 	if (p->deliver_console && !strcmp(root, "/"))
 		deliver_console(targets, n);
-	result->unrecorded = mark_provisioned(root, &result->record_error) != 0;
+	result->unrecorded = provision_mark_done(root, &result->record_error) != 0;
 	result->changed = n;
 out:
 	if (targets)

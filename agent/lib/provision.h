@@ -37,5 +37,11 @@ int provision(const char *root, const struct iotguard_policy *policy, bool force
 	      struct provision_result *result, struct iotguard_error *err);
 
 bool provisioned_before(const char *root);
+/*
+ * Record that first-boot provisioning has run (PROVISION_STATE_FILE under
+ * root), also when it had nothing to change. 0, or a negative errno with
+ * err naming the file.
+ */
+int provision_mark_done(const char *root, struct iotguard_error *err);
 
 #endif
