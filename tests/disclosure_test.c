@@ -226,7 +226,7 @@ TEST(report_fails_a_vendor_default_then_passes)
 	ASSERT_NE(NULL, f);
 	fputs(line, f);
 	fclose(f);
-	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 	root = report(_metadata, 1);
 	ASSERT_NE(NULL, root);
 	EXPECT_STREQ("fail", row_result(root, "PSTI Sch.1 §1"));
@@ -238,7 +238,7 @@ TEST(report_fails_a_vendor_default_then_passes)
 
 	ASSERT_EQ(0, run_capture("cp -p /tmp/passwd.saved /etc/passwd && cp -p /tmp/shadow.saved "
 				 "/etc/shadow", NULL, 0));
-	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
+	ASSERT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 	root = report(_metadata, 0);
 	ASSERT_NE(NULL, root);
 	EXPECT_STREQ("pass", row_result(root, "PSTI Sch.1 §1"));

@@ -333,7 +333,7 @@ static void expect_consistent(struct __test_metadata *_metadata, FIXTURE_DATA(fa
 
 	EXPECT_EQ(5, run_capture("iotguardctl audit", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
-	EXPECT_LE(0, wait_cred_state("default", 10000));
+	EXPECT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 	EXPECT_TRUE(guard_wait_denied(WATCHED_UID, true, SETTLE_MS));
 	EXPECT_TRUE(guard_wait_denied(PROV_UID, prov_flagged, SETTLE_MS));
 	fd = bpf_obj_get(LOGIN_GUARD_CONFIG_PIN);
@@ -420,7 +420,7 @@ FIXTURE_SETUP(faults)
 	 * provision the accounts added here (the provisioning test asks).
 	 */
 	ASSERT_EQ(0, sh("touch " PROVISIONED));
-	ASSERT_LE(0, wait_cred_state("default", 20000)) TH_LOG("the agent did not flag them");
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the agent did not flag them");
 	/*
 	 * The module's state can say default from an audit that saw only
 	 * part of the appended lines: the watcher starts once the guard holds
@@ -470,7 +470,7 @@ FIXTURE_TEARDOWN(faults)
 			run_capture(RESTART, self->out, sizeof(self->out));
 		}
 	}
-	wait_cred_state("provisioned", 20000);
+	wait_cred_state("provisioned", AUDIT_SETTLE_MS);
 	agent_idle(agentd_pid(), SETTLE_MS);
 	munmap(self->watch, sizeof(*self->watch));
 }

@@ -328,7 +328,7 @@ TEST_F(gate, lockout_survives_an_agent_crash)
 	/* A new agent audits and opens the ports again: the store is clean. */
 	EXPECT_EQ(0, run_capture("rm -f /run/iotguardd.pid; /etc/init.d/S30iotguardd start",
 				 out, sizeof(out))) TH_LOG("%s", out);
-	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+	EXPECT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 	EXPECT_EQ(0, from4(self, 22, LOGIN_PORT));
 }
 
@@ -558,7 +558,7 @@ FIXTURE_SETUP(table)
 	ASSERT_EQ(0, module_unload());
 	snprintf(param, sizeof(param), "throttle_table_size=%d", TABLE_SIZE);
 	ASSERT_EQ(0, module_load_params(param));
-	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
+	ASSERT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 	usleep(500 * 1000);	/* the agent's gate settings land after the mode */
 	ASSERT_EQ(0, raw_genl_open(&self->g, IOTGUARD_GENL_NAME));
 	self->listener = listen_on(LOGIN_PORT);
@@ -572,7 +572,7 @@ FIXTURE_TEARDOWN(table)
 	module_unload();
 	module_load();
 	modprobe_restore(self->saved_modprobe);
-	wait_cred_state("provisioned", 10000);
+	wait_cred_state("provisioned", AUDIT_SETTLE_MS);
 }
 
 static int table_from(FIXTURE_DATA(table) *self, int n)

@@ -70,7 +70,7 @@ static void expect_unchanged(struct __test_metadata *_metadata, struct raw_genl 
 TEST(a_vendor_account_is_flagged)
 {
 	ASSERT_EQ(0, add_vendor_account(USER, 1000, VENDOR_PASSWORD));
-	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 	SKIP_WITHOUT_BPF_LSM(return);
 	EXPECT_EQ(REFUSED, su_to(USER));
 	EXPECT_EQ(LOGGED_IN, su_to("root"));

@@ -60,14 +60,14 @@ FIXTURE_SETUP(login)
 	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/passwd.saved && "
 				 "cp -p /etc/shadow /tmp/shadow.saved", NULL, 0));
 	ASSERT_EQ(0, add_vendor_account(USER, 1000, VENDOR_PASSWORD));
-	ASSERT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the agent did not flag " USER);
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the agent did not flag " USER);
 }
 
 FIXTURE_TEARDOWN(login)
 {
 	run_capture("cp -p /tmp/passwd.saved /etc/passwd && cp -p /tmp/shadow.saved /etc/shadow",
 		    NULL, 0);
-	wait_cred_state("provisioned", 10000);
+	wait_cred_state("provisioned", AUDIT_SETTLE_MS);
 	agent_reapply();	/* the policy's gate settings again */
 }
 
@@ -90,7 +90,7 @@ static void provision(struct __test_metadata *_metadata, FIXTURE_DATA(login) *se
 			sscanf(line + strlen(USER) + 1, "%63s", self->password);
 	fclose(f);
 	ASSERT_NE(0, self->password[0]);
-	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
+	ASSERT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 }
 
 #define EXPECT_OUTCOME(want, got) do {						\

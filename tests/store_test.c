@@ -33,7 +33,7 @@ FIXTURE_SETUP(store)
 	ASSERT_EQ(0, run_capture("cp -p /etc/passwd /tmp/store-passwd.saved && "
 				 "cp -p /etc/shadow /tmp/store-shadow.saved && "
 				 "rm -rf " DATA " " DATA "2 && mkdir -p " DATA " " DATA "2", NULL, 0));
-	ASSERT_LE(0, wait_cred_state("provisioned", 10000)) TH_LOG("the device starts provisioned");
+	ASSERT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS)) TH_LOG("the device starts provisioned");
 }
 
 FIXTURE_TEARDOWN(store)
@@ -42,7 +42,7 @@ FIXTURE_TEARDOWN(store)
 	run_capture("rm -f /etc/shadow && cp -p /tmp/store-shadow.saved /etc/shadow && "
 		    "cp -p /tmp/store-passwd.saved /etc/passwd && rm -rf " DATA " " DATA "2",
 		    NULL, 0);
-	wait_cred_state("provisioned", 10000);
+	wait_cred_state("provisioned", AUDIT_SETTLE_MS);
 	agent_reapply();
 }
 
@@ -71,7 +71,7 @@ TEST_F(store, empty_passwd_field_over_a_locked_shadow)
 
 	/* busybox login reads passwd's empty field and asks for nothing. */
 	ASSERT_EQ(0, set_root("", "*"));
-	EXPECT_LE(0, wait_cred_state("default", 10000)) TH_LOG("root was not flagged");
+	EXPECT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("root was not flagged");
 	ASSERT_EQ(5, run_capture("iotguardctl audit", self->out, sizeof(self->out)));
 	EXPECT_NE(NULL, strstr(self->out, "empty password  <-- FLAGGED")) TH_LOG("%s", self->out);
 	/* The audit holds everywhere; the refusal is the login guard's. */
@@ -91,9 +91,9 @@ TEST_F(store, empty_passwd_field_over_a_locked_shadow)
 static int audited_after_now(void)
 {
 	if (run_capture("echo 'storesync::4000:4000::/:/bin/false' >> /etc/passwd", NULL, 0) ||
-	    wait_cred_state("default", 10000) < 0 ||
+	    wait_cred_state("default", AUDIT_SETTLE_MS) < 0 ||
 	    run_capture("sed -i '/^storesync:/d' /etc/passwd", NULL, 0) ||
-	    wait_cred_state("provisioned", 10000) < 0)
+	    wait_cred_state("provisioned", AUDIT_SETTLE_MS) < 0)
 		return -1;
 	return 0;
 }
@@ -108,19 +108,19 @@ TEST_F(store, shadow_symlinked_into_a_data_partition)
 
 	/* A change to the target, in place: nothing happens in /etc. */
 	ASSERT_EQ(0, run_capture("sed -i 's/^root:[^:]*:/root::/' " DATA "/shadow", NULL, 0));
-	EXPECT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the target's change was not seen");
+	EXPECT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the target's change was not seen");
 
 	/* Replaced by rename in the data directory, as passwd(1) does it. */
 	ASSERT_EQ(0, run_capture("cp -p /tmp/store-shadow.saved " DATA "/shadow.new && "
 				 "mv " DATA "/shadow.new " DATA "/shadow", NULL, 0));
-	EXPECT_LE(0, wait_cred_state("provisioned", 10000)) TH_LOG("the rename was not seen");
+	EXPECT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS)) TH_LOG("the rename was not seen");
 
 	/* Re-pointed: the new target is watched. */
 	ASSERT_EQ(0, run_capture("cp -p /tmp/store-shadow.saved " DATA "2/shadow && "
 				 "ln -sf " DATA "2/shadow /etc/shadow", NULL, 0));
 	ASSERT_EQ(0, audited_after_now());
 	ASSERT_EQ(0, run_capture("sed -i 's/^root:[^:]*:/root::/' " DATA "2/shadow", NULL, 0));
-	EXPECT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the new target's change was not seen");
+	EXPECT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the new target's change was not seen");
 }
 
 /* Provisioning through the link rewrites the data partition's file and keeps the link. */
@@ -131,10 +131,10 @@ TEST_F(store, provisioning_writes_through_a_symlinked_shadow)
 	ASSERT_EQ(0, run_capture("cp -p /etc/shadow " DATA "/shadow && "
 				 "ln -sf " DATA "/shadow /etc/shadow && "
 				 "sed -i 's/^root:[^:]*:/root::/' " DATA "/shadow", NULL, 0));
-	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 	EXPECT_EQ(0, run_capture("iotguardctl provision", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
-	EXPECT_LE(0, wait_cred_state("provisioned", 10000));
+	EXPECT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 	ASSERT_EQ(0, lstat("/etc/shadow", &st));
 	EXPECT_TRUE(S_ISLNK(st.st_mode)) TH_LOG("the link was replaced by a file");
 	EXPECT_NE(0, run_capture("grep -q '^root::' " DATA "/shadow", NULL, 0));
@@ -154,7 +154,7 @@ TEST_F(store, report_keeps_every_account)
 	}
 	fclose(pw);
 	fclose(sp);
-	ASSERT_LE(0, wait_cred_state("default", 10000));
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 	EXPECT_EQ(1, run_capture("iotguardctl report 2>&1", self->out, sizeof(self->out)));
 	row = strstr(self->out, "  fail  PSTI Sch.1 §1");
 	ASSERT_NE(NULL, row) TH_LOG("%s", self->out);

@@ -620,7 +620,7 @@ FIXTURE_SETUP(login_flood)
 		 self->saved_passwd, self->saved_shadow);
 	ASSERT_EQ(0, run_capture(self->out, NULL, 0));
 	ASSERT_EQ(0, add_vendor_account(LOGIN_USER, LOGIN_UID, VENDOR_PASSWORD));
-	ASSERT_LE(0, wait_cred_state("default", 10000)) TH_LOG("the agent did not flag " LOGIN_USER);
+	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the agent did not flag " LOGIN_USER);
 	self->telnetd = telnetd_pid();
 	ASSERT_GT(self->telnetd, 1);
 	ASSERT_EQ(0, sched_getaffinity(self->telnetd, sizeof(self->telnetd_cpus),
@@ -649,7 +649,7 @@ FIXTURE_TEARDOWN(login_flood)
 	run_capture(self->out, NULL, 0);
 	unlink("/tmp/storm-test.conf");
 	unlink("/tmp/storm-test-password");
-	wait_cred_state("provisioned", 10000);
+	wait_cred_state("provisioned", AUDIT_SETTLE_MS);
 	session_source(NULL);
 	agent_reapply();
 }
@@ -676,7 +676,7 @@ static void provision(struct __test_metadata *_metadata, char *password, size_t 
 	fclose(f);
 	ASSERT_NE(0, password[0]);
 	(void)len;
-	ASSERT_LE(0, wait_cred_state("provisioned", 10000));
+	ASSERT_LE(0, wait_cred_state("provisioned", AUDIT_SETTLE_MS));
 }
 
 TEST_F_TIMEOUT(login_flood, unload_during_a_login_flood, LOGIN_FLOOD_TIMEOUT_S)
@@ -743,7 +743,7 @@ TEST_F_TIMEOUT(login_flood, unload_during_a_login_flood, LOGIN_FLOOD_TIMEOUT_S)
 	ASSERT_EQ(0, sysfs_read("mode", mode, sizeof(mode)));
 	EXPECT_STREQ("enforce", mode);
 	/* The agent told the new module its verdict: a default is present. */
-	EXPECT_LE(0, wait_cred_state("default", 10000));
+	EXPECT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS));
 
 	/* The owner's own password still gets in, through the gate, from a fresh source. */
 	provision(_metadata, password, sizeof(password), self->out, sizeof(self->out));

@@ -124,6 +124,13 @@ int wait_for_log_since(const struct log_mark *mark, const char *grep_pattern, co
 int wait_for_log(const char *grep_pattern, const char *want, char *out, size_t len);
 
 /* Milliseconds until sysfs cred_state reads want, or -1 after limit_ms. */
+/*
+ * How long the agent may take to tell the kernel a changed store's verdict:
+ * an audit costs up to 110 crypt calls per new hash (thousands of rounds
+ * each: seconds under TCG, several times that on a loaded host), as
+ * agent_reapply allows. A wait for a verdict that must come uses this.
+ */
+#define AUDIT_SETTLE_MS 60000
 long wait_cred_state(const char *want, long limit_ms);
 
 #endif
