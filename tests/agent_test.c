@@ -31,6 +31,11 @@
  * BPF programs takes about 10 s on an emulated device (QEMU TCG).
  */
 #define READY_WAIT_MS 30000
+/*
+ * A test that starts the agent: each start may wait READY_WAIT_MS, and the
+ * verdict after it AUDIT_SETTLE_MS; the harness's 30 s would cut a slow one.
+ */
+#define RESTART_TEST_S ((2 * READY_WAIT_MS + AUDIT_SETTLE_MS) / 1000)
 
 /* Wait up to AUDIT_SETTLE_MS (a reload may wait behind an audit) for sysfs name to read want. */
 static int wait_sysfs(const char *name, const char *want)
@@ -209,7 +214,7 @@ static const char *datagram_within(int fd, int ms)
 }
 
 /* As systemd runs it: $NOTIFY_SOCKET names an abstract socket the manager holds. */
-TEST_F(agent, tells_the_service_manager_ready_and_stopping)
+TEST_F_TIMEOUT(agent, tells_the_service_manager_ready_and_stopping, RESTART_TEST_S)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	char name[64], cmd[256];
@@ -250,7 +255,7 @@ TEST_F(agent, tells_the_service_manager_ready_and_stopping)
  * kernel's state from its own audit: a second one now exits before it
  * touches anything, and says who holds the lock.
  */
-TEST_F(agent, a_second_agent_changes_nothing)
+TEST_F_TIMEOUT(agent, a_second_agent_changes_nothing, RESTART_TEST_S)
 {
 	int pid = agentd_pid();
 	char want[64];
@@ -281,7 +286,7 @@ TEST_F(agent, a_second_agent_changes_nothing)
  * account flagged at a later start keeps its password until its owner
  * asks (iotguardctl provision); the agent once changed it unasked.
  */
-TEST_F(agent, nothing_to_provision_at_first_boot_is_recorded)
+TEST_F_TIMEOUT(agent, nothing_to_provision_at_first_boot_is_recorded, 2 * RESTART_TEST_S)
 {
 	char before[256], after[256];
 
