@@ -714,24 +714,33 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
  * Where an accepted TCP connection came in: the device its handshake's
  * last packet arrived on, recorded when the kernel makes the connection's
  * socket. Its peer was never judged as a destination (an accepted
- * connection's never is), so its packets pass only while they leave the
- * way the connection came. Root can make them leave another way: accept a
- * connection from an address of its own (or from another network
- * namespace over a veth, with the peer's address), then remove the address
- * or switch the route, and the answers go out to the real host of that
- * address. The record cannot be changed after: the packets' arrival device
+ * connection's never is), so its packets pass only while they leave by
+ * that device. Root can make them leave another way: accept a connection
+ * from an address of its own (or from another network namespace over a
+ * veth, with the peer's address), then remove the address or switch the
+ * route, and the answers go out to the real host of that address. The
+ * record cannot be changed after: the packets' arrival device
  * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
  * can send; the agent freezes these maps for system calls at load, and
  * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
- * BPF program can write them either. (The record is the device's index:
- * root can give an index to another device, by deleting the device and
- * moving another in with it, a known gap.)
+ * BPF program can write them either.
+ *
+ * A device is its index and its identity: root can give a deleted
+ * device's index to another (creating it with that index, or moving it in
+ * from another namespace, where it keeps its own), so the record holds the
+ * device's sysfs node id too, which the kernel never gives twice.
  */
+struct egress_arrival {
+	__u32 ifindex;
+	__u32 pad;
+	__u64 dev_id;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u32);
+	__type(value, struct egress_arrival);
 } egress_arrival SEC(".maps");
 
 /* The handshake's arrival device, from the request to the socket made of it. */
@@ -739,21 +748,64 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, EGRESS_PENDING_HANDSHAKES);
 	__type(key, __u64);
-	__type(value, __u32);
+	__type(value, struct egress_arrival);
 } egress_handshakes SEC(".maps");
 
-/* For each SYN, and for the ACK that completes a SYN cookie's handshake. */
+/*
+ * A device's identity: the id of its sysfs directory's kernfs node,
+ * unique for as long as the kernel runs (its upper half counts the
+ * allocator's wraps). 0 if it has none.
+ */
+static __always_inline __u64 device_id(const struct net_device *dev)
+{
+	return BPF_CORE_READ(dev, dev.kobj.sd, id);
+}
+
+/* The kernel's table of a namespace's devices by index: its buckets, and the chains looked along. */
+#define NETDEV_HASHENTRIES 256	/* 1 << NETDEV_HASHBITS */
+#define DEVICE_CHAIN_MAX 16
+
+/*
+ * The identity of the device of index ifindex in sk's network namespace
+ * (the kernel's dev_get_by_index(), walked by hand); 0 if none is found.
+ */
+static __always_inline __u64 device_id_of_index(const struct sock *sk, __u32 ifindex)
+{
+	struct net *net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
+	struct hlist_head *heads = BPF_CORE_READ(net, dev_index_head);
+	struct hlist_node *node;
+
+	if (!heads)
+		return 0;
+	node = BPF_CORE_READ(heads + (ifindex & (NETDEV_HASHENTRIES - 1)), first);
+	for (int i = 0; i < DEVICE_CHAIN_MAX && node; i++) {
+		struct net_device *dev = (void *)node -
+					 bpf_core_field_offset(struct net_device, index_hlist);
+
+		if (BPF_CORE_READ(dev, ifindex) == (int)ifindex)
+			return device_id(dev);
+		node = BPF_CORE_READ(node, next);
+	}
+	return 0;
+}
+
+/*
+ * For each SYN, and for the ACK that completes a SYN cookie's handshake.
+ * TCP has let go of the packet's device by now (skb->dev is NULL): the
+ * device is found by the index it arrived on.
+ */
 SEC("lsm/inet_conn_request")
 int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 	     struct request_sock *req, int ret)
 {
+	struct egress_arrival arrival = {};
 	__u64 key = (__u64)req;
-	__u32 iif;
 
 	if (ret)
 		return ret;
-	iif = BPF_CORE_READ(skb, skb_iif);
-	bpf_map_update_elem(&egress_handshakes, &key, &iif, BPF_ANY);
+	arrival.ifindex = BPF_CORE_READ(skb, skb_iif);
+	arrival.dev_id = device_id_of_index(sk, arrival.ifindex);
+	bpf_map_update_elem(&egress_handshakes, &key, &arrival, BPF_ANY);
 	return 0;
 }
 
@@ -761,15 +813,28 @@ SEC("lsm/inet_csk_clone")
 int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *req)
 {
 	__u64 key = (__u64)req;
-	__u32 *iif = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
+	struct egress_arrival *arrival = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
 
-	if (!iif)
+	if (!arrival)
 		return 0;
 	rec = bpf_sk_storage_get(&egress_arrival, newsk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (rec)
-		*rec = *iif;
+		*rec = *arrival;
 	bpf_map_delete_elem(&egress_handshakes, &key);
 	return 0;
+}
+
+/*
+ * The identity of the device a TCP socket's packets leave by: its route's
+ * (sk_dst_cache), which the packet being judged took, as the kernel
+ * routes a TCP socket's packets by it and stores a new route there
+ * before it sends by one. 0 if it has none.
+ */
+static __always_inline __u64 route_device_id(struct tcp_sock *tp)
+{
+	struct dst_entry *dst = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_dst_cache);
+
+	return dst ? device_id(BPF_CORE_READ(dst, dev)) : 0;
 }
 
 /*
@@ -780,17 +845,17 @@ int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *re
 static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
 {
 	struct bpf_sock *full = bpf_sk_fullsock(sk);
+	struct egress_arrival *rec;
 	struct tcp_sock *tp;
-	__u32 *rec;
 
 	if (proto != IPPROTO_TCP || !full)
 		return false;
+	tp = bpf_skc_to_tcp_sock(sk);
 	rec = bpf_sk_storage_get(&egress_arrival, full, NULL, 0);
 	if (rec)
-		return *rec != skb->ifindex;
+		return rec->ifindex != skb->ifindex || !tp || rec->dev_id != route_device_id(tp);
 	if (skb->ifindex == LOOPBACK_IFINDEX)
 		return false;
-	tp = bpf_skc_to_tcp_sock(sk);
 	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;
 }
 

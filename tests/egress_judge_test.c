@@ -48,16 +48,6 @@ static unsigned long long judge_dropped(void)
 	return strtoull(buf, NULL, 10);
 }
 
-static int sh(const char *cmd)
-{
-	char out[512];
-	int ret = run_capture(cmd, out, sizeof(out));
-
-	if (ret)
-		fprintf(stderr, "# %s: %d: %s\n", cmd, ret, out);
-	return ret;
-}
-
 FIXTURE(judge)
 {
 	struct arrivals *arr;
@@ -226,41 +216,6 @@ TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 	rmdir(SVC_CGROUP);
 }
 
-/*
- * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
- * (/proc/net/snmp, a header line and a value line per protocol) or
- * "Icmp6InEchoReplies" (/proc/net/snmp6, a name and a value per line).
- * -1 if there is none.
- */
-static long peer_snmp(const char *name)
-{
-	const char *colon = strchr(name, ':');
-	char out[16384], *line, *next, *save = NULL;
-
-	if (run_capture(colon ? IN_PEER "cat /proc/net/snmp" : IN_PEER "cat /proc/net/snmp6",
-			out, sizeof(out)) || strlen(out) + 1 >= sizeof(out))
-		return -1;
-	for (line = strtok_r(out, "\n", &save); line; line = next) {
-		next = strtok_r(NULL, "\n", &save);
-		if (!colon) {
-			size_t n = strlen(name);
-
-			if (!strncmp(line, name, n) && (line[n] == ' ' || line[n] == '\t'))
-				return strtol(line + n, NULL, 10);
-			continue;
-		}
-		if (!next || strncmp(line, name, colon - name + 1))
-			continue;
-		/* The header names the fields; the next line has the values in order. */
-		for (char *hs = NULL, *vs = NULL, *h = strtok_r(line, " ", &hs),
-			  *v = strtok_r(next, " ", &vs); h && v;
-		     h = strtok_r(NULL, " ", &hs), v = strtok_r(NULL, " ", &vs))
-			if (!strcmp(h, colon + 1))
-				return strtol(v, NULL, 10);
-		return -1;
-	}
-	return -1;
-}
 
 /* What the kernel answers reaching the peer are counted as, one per answer. */
 static const char *const answer_counters[] = {
@@ -386,8 +341,6 @@ TEST_F_TIMEOUT(judge, kernel_answers_are_judged, EGRESS_TEST_TIMEOUT_S)
 	write_text("/proc/sys/net/ipv6/ip_nonlocal_bind", "0");
 }
 
-#define ACC_NS "egress-acc"
-#define IN_ACC IP " netns exec " ACC_NS " "
 
 /* The device's own IPv6 counter (/proc/net/snmp6), or -1. */
 static long own_snmp6(const char *name)
@@ -416,47 +369,13 @@ static long own_snmp6(const char *name)
  */
 TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_TEST_TIMEOUT_S)
 {
-	int l = listen_on(INBOUND_PORT), a = -1, status;
+	int l = listen_on(INBOUND_PORT), a;
+	pid_t client = -1;
 	long before, after;
 	__u64 denied;
-	pid_t pid;
 
 	ASSERT_LE(0, l);
-	ASSERT_EQ(0, sh(IP " netns add " ACC_NS " && "
-			IP " link add ja0 type veth peer name ja1 && "
-			IP " link set ja1 netns " ACC_NS " && "
-			IP " addr add 10.97.0.1/24 dev ja0 && " IP " link set ja0 up && "
-			IN_ACC IP " addr add 10.97.0.2/24 dev ja1 && "
-			IN_ACC IP " addr add " ATTACKER_ADDR "/32 dev ja1 && "
-			IN_ACC IP " link set ja1 up && "
-			IN_ACC IP " route add " DEVICE_ADDR "/32 via 10.97.0.1 src " ATTACKER_ADDR " && "
-			IP " route add " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0"));
-	write_text("/proc/sys/net/ipv4/conf/all/rp_filter", "0");
-	write_text("/proc/sys/net/ipv4/conf/ja0/rp_filter", "0");
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		int fd = open("/run/netns/" ACC_NS, O_RDONLY | O_CLOEXEC), c;
-		struct sockaddr_storage me, to;
-		socklen_t ml = sockaddr_of(ATTACKER_ADDR, 0, &me);
-		socklen_t tl = sockaddr_of(DEVICE_ADDR, INBOUND_PORT, &to);
-
-		close(l);
-		if (fd < 0 || setns(fd, CLONE_NEWNET))
-			_exit(1);
-		c = socket(AF_INET, SOCK_STREAM, 0);
-		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
-		    connect(c, (struct sockaddr *)&to, tl))
-			_exit(2);
-		/* Held open until the test is done with it. */
-		pause();
-		_exit(0);
-	}
-	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
-		a = accept(l, NULL, NULL);
-		if (a < 0)
-			usleep(10 * 1000);
-	}
+	a = accept_via_third_ns(l, INBOUND_PORT, &client);
 	EXPECT_LE(0, a) TH_LOG("the connection from the third namespace did not come in");
 	if (a >= 0 && !sh(IP " route del " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0")) {
 		before = peer_snmp("Tcp:InSegs");
@@ -478,10 +397,67 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
 	if (a >= 0)
 		close(a);
 	close(l);
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	sh(IP " link del ja0");
-	sh(IP " netns del " ACC_NS);
+	third_ns_down(client);
+}
+
+/* The accepted socket a's data: the segments of it (or anything) that reached the peer. */
+static long data_reaching_peer(struct __test_metadata *_metadata, int a)
+{
+	long before = peer_snmp("Tcp:InSegs");
+	__u64 denied = egress_stat(EGRESS_STAT_DENIED);
+
+	EXPECT_EQ(4, write(a, "data", 4));
+	EXPECT_LT(denied, denied_reaching(denied + 1)) TH_LOG("the answer left unjudged");
+	settle();
+	return peer_snmp("Tcp:InSegs") - before;
+}
+
+/*
+ * An accepted connection's answers pass unjudged while they leave by the
+ * device it came in on. Root deletes that device and gives its index to
+ * one that leads to the refused peer: made with the index, or made in
+ * another namespace at that index and moved in (a device keeps its index
+ * when it moves). The answers leave by a device of that index that is not
+ * the one they came by: judged, nothing arrives.
+ */
+TEST_F_TIMEOUT(judge, a_deleted_devices_index_given_to_another_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	int l = listen_on(INBOUND_PORT);
+
+	ASSERT_LE(0, l);
+	/* Each way with a connection of its own: the peer resets one its data reached. */
+	for (int moved = 0; moved < 2; moved++) {
+		pid_t client = -1;
+		unsigned int idx;
+		char cmd[256];
+		int a;
+
+		a = accept_via_third_ns(l, INBOUND_PORT, &client);
+		ASSERT_LE(0, a) TH_LOG("the connection from the third namespace did not come in");
+		idx = index_in("", "ja0");
+		ASSERT_NE(0, idx);
+		ASSERT_EQ(0, sh(IP " link del ja0"));
+		if (moved) {
+			ASSERT_EQ(0, sh(IP " netns add " IDX_NS));
+			ASSERT_EQ(0, veth_at_index_in_ns(idx)) TH_LOG("no device at %u in " IDX_NS, idx);
+			ASSERT_EQ(0, sh(IP " -n " IDX_NS " link set jb0 netns 1"));
+		} else {
+			snprintf(cmd, sizeof(cmd),
+				 IP " link add jb0 index %u type veth peer name jb1 netns " NETNS, idx);
+			ASSERT_EQ(0, sh(cmd));
+		}
+		ASSERT_EQ(idx, index_in("", "jb0"));
+		ASSERT_EQ(0, sh(IP " -n " NETNS " link set jb1 up && " IP " link set jb0 up && "
+				IP " route replace " ATTACKER_ADDR "/32 dev jb0"));
+		EXPECT_EQ(0, data_reaching_peer(_metadata, a))
+			TH_LOG("by a device %s at index %u", moved ? "moved in" : "made", idx);
+		close(a);
+		third_ns_down(client);
+		sh(IP " link del jb0");
+		if (moved)
+			sh(IP " netns del " IDX_NS);
+	}
+	close(l);
 }
 
 /*

@@ -9,26 +9,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/mman.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <linux/userfaultfd.h>
 #include <bpf/bpf.h>
 #include "kselftest_harness.h"
 #include "bpf_pin.h"
@@ -38,6 +34,8 @@
 #include "egress_peer.h"
 #include "egress_tables.h"
 #include "genl_client.h"
+#include "held_write.h"
+#include "nl_raw.h"
 #include "sessions.h"
 #include "util.h"
 
@@ -57,73 +55,6 @@ static pid_t peer;
 	EXPECT_EQ(0, arr->tcp_shut);						\
 	EXPECT_EQ(0, arr->udp_shut);						\
 } while (0)
-
-/*
- * A write to a pinned map held in progress: its value sits in a page that
- * faults to a userfaultfd nobody answers until release(). The kernel will
- * not freeze a map while a write to it is in progress.
- */
-struct held_write {
-	int uffd, map_fd, ret;
-	void *page;
-	size_t page_size;
-	pthread_t thread;
-};
-
-static void *held_write_run(void *arg)
-{
-	struct held_write *h = arg;
-	__u32 key = 0;
-
-	h->ret = bpf_map_update_elem(h->map_fd, &key, h->page, BPF_ANY) ? -errno : 0;
-	return NULL;
-}
-
-static int hold_write(struct held_write *h, const char *pin)
-{
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct pollfd pfd;
-
-	h->page_size = (size_t)sysconf(_SC_PAGESIZE);
-	h->map_fd = bpf_obj_get(pin);
-	h->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
-	if (h->map_fd < 0 || h->uffd < 0 || ioctl(h->uffd, UFFDIO_API, &api))
-		return -errno;
-	h->page = mmap(NULL, h->page_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (h->page == MAP_FAILED)
-		return -errno;
-	reg.range.start = (unsigned long)h->page;
-	reg.range.len = h->page_size;
-	if (ioctl(h->uffd, UFFDIO_REGISTER, &reg) ||
-	    pthread_create(&h->thread, NULL, held_write_run, h))
-		return -errno;
-	/* The fault arriving is the write in progress. */
-	pfd = (struct pollfd){ .fd = h->uffd, .events = POLLIN };
-	return poll(&pfd, 1, 10000) == 1 ? 0 : -ETIMEDOUT;
-}
-
-/* Let the held write finish, writing value (size bytes) after all. */
-static int release(struct held_write *h, const void *value, size_t size)
-{
-	char *src = calloc(1, h->page_size);
-	struct uffdio_copy copy = {
-		.dst = (unsigned long)h->page, .src = (unsigned long)src, .len = h->page_size,
-	};
-	int ret;
-
-	if (!src)
-		return -ENOMEM;
-	memcpy(src, value, size);
-	ret = ioctl(h->uffd, UFFDIO_COPY, &copy) ? -errno : 0;
-	pthread_join(h->thread, NULL);
-	free(src);
-	close(h->uffd);
-	close(h->map_fd);
-	munmap(h->page, h->page_size);
-	return ret ? ret : h->ret;
-}
 
 PROBE_BPF_LSM_BEFORE_THE_TESTS();
 
@@ -170,7 +101,7 @@ FIXTURE_SETUP(egress_lock)
 		 * allows everything, and stays writable. A lock must not take
 		 * that for its own.
 		 */
-		ASSERT_EQ(0, release(&held, &open_lock, sizeof(open_lock)));
+		ASSERT_EQ(0, release_write(&held, &open_lock, sizeof(open_lock)));
 	}
 	/*
 	 * Root pins a look-alike in place of egress_lock: a lock would freeze
@@ -412,47 +343,6 @@ TEST_F_TIMEOUT(egress_lock, judge_stays_and_tunnels_are_judged, EGRESS_TEST_TIME
 	EXPECT_STILL_ENFORCED("a tunnel");
 }
 
-/* One sendto() of len bytes to the kernel on a netlink socket of proto: 0 or -errno. */
-static int nl_send(int proto, const void *buf, size_t len)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto), ret;
-
-	if (fd < 0)
-		return -1000 - errno;
-	ret = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* A netlink message of type with a zeroed body of body bytes at *p; its length. */
-static size_t nl_put(char *p, uint16_t type, size_t body, uint8_t family)
-{
-	struct nlmsghdr *nlh = (struct nlmsghdr *)p;
-
-	memset(p, 0, NLMSG_SPACE(body));
-	nlh->nlmsg_len = NLMSG_LENGTH(body);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
-	if (body)
-		p[NLMSG_HDRLEN] = family;	/* tcmsg's and nfgenmsg's first byte */
-	return NLMSG_SPACE(body);
-}
-
-/* An nftables batch with one NEWTABLE of family: begin, the table, end. */
-static size_t nft_batch(char *buf, uint8_t family)
-{
-	size_t n = nl_put(buf, NFNL_MSG_BATCH_BEGIN, sizeof(struct nfgenmsg), AF_UNSPEC);
-
-	((struct nfgenmsg *)NLMSG_DATA(buf))->res_id = htons(NFNL_SUBSYS_NFTABLES);
-	n += nl_put(buf + n, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE,
-		    sizeof(struct nfgenmsg), family);
-	n += nl_put(buf + n, NFNL_MSG_BATCH_END, sizeof(struct nfgenmsg), AF_UNSPEC);
-	((struct nfgenmsg *)NLMSG_DATA(buf + n - NLMSG_SPACE(sizeof(struct nfgenmsg))))->res_id =
-		htons(NFNL_SUBSYS_NFTABLES);
-	return n;
-}
-
 /*
  * tc's actions (pedit, nat, mirred...) and nftables' netdev family act
  * after every hook that judges: after the lock none is added. What is
@@ -464,24 +354,24 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 	char buf[8192];
 	size_t n = 0;
 
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_NEWTFILTER,
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, rawnl_put(buf, RTM_NEWTFILTER,
 							      sizeof(struct tcmsg), AF_UNSPEC)));
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_NEWACTION,
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, rawnl_put(buf, RTM_NEWACTION,
 							      sizeof(struct tcamsg), AF_UNSPEC)));
 	/* Behind harmless messages in the same send. */
-	n = nl_put(buf, NLMSG_NOOP, 0, 0);
-	n += nl_put(buf + n, RTM_NEWTFILTER, sizeof(struct tcmsg), AF_UNSPEC);
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, n));
-	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, nl_put(buf, RTM_GETLINK,
+	n = rawnl_put(buf, NLMSG_NOOP, 0, 0);
+	n += rawnl_put(buf + n, RTM_NEWTFILTER, sizeof(struct tcmsg), AF_UNSPEC);
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, n));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, rawnl_put(buf, RTM_GETLINK,
 							 sizeof(struct ifinfomsg), AF_UNSPEC)));
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_NETDEV)));
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_BRIDGE)));
-	EXPECT_EQ(0, nl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_IPV4)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_NETDEV)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_BRIDGE)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_IPV4)));
 	/* More messages than are looked at: refused whole; fewer pass. */
 	for (n = 0; n < 300 * NLMSG_HDRLEN; )
-		n += nl_put(buf + n, NLMSG_NOOP, 0, 0);
-	EXPECT_EQ(-EPERM, nl_send(NETLINK_ROUTE, buf, n));
-	EXPECT_EQ(0, nl_send(NETLINK_ROUTE, buf, 100 * NLMSG_HDRLEN));
+		n += rawnl_put(buf + n, NLMSG_NOOP, 0, 0);
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, n));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, 100 * NLMSG_HDRLEN));
 	EXPECT_STILL_ENFORCED("netlink configuration");
 }
 

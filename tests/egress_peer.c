@@ -2,8 +2,10 @@
 /* The outbound policy tests' counting peer and the device's side of each path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -16,6 +18,7 @@
 #include "egress_maps.h"
 #include "egress_peer.h"
 #include "sessions.h"
+#include "util.h"
 
 /* The peer of this process's tests, for settle(). */
 static struct arrivals *watched;
@@ -245,4 +248,140 @@ __u64 denied_reaching(__u64 target)
 		now = egress_stat(EGRESS_STAT_DENIED);
 	}
 	return now;
+}
+
+/*
+ * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
+ * (/proc/net/snmp, a header line and a value line per protocol) or
+ * "Icmp6InEchoReplies" (/proc/net/snmp6, a name and a value per line).
+ * -1 if there is none.
+ */
+long peer_snmp(const char *name)
+{
+	const char *colon = strchr(name, ':');
+	char out[16384], *line, *next, *save = NULL;
+
+	if (run_capture(colon ? IP " netns exec " NETNS " cat /proc/net/snmp" :
+			IP " netns exec " NETNS " cat /proc/net/snmp6",
+			out, sizeof(out)) || strlen(out) + 1 >= sizeof(out))
+		return -1;
+	for (line = strtok_r(out, "\n", &save); line; line = next) {
+		next = strtok_r(NULL, "\n", &save);
+		if (!colon) {
+			size_t n = strlen(name);
+
+			if (!strncmp(line, name, n) && (line[n] == ' ' || line[n] == '\t'))
+				return strtol(line + n, NULL, 10);
+			continue;
+		}
+		if (!next || strncmp(line, name, colon - name + 1))
+			continue;
+		/* The header names the fields; the next line has the values in order. */
+		for (char *hs = NULL, *vs = NULL, *h = strtok_r(line, " ", &hs),
+			  *v = strtok_r(next, " ", &vs); h && v;
+		     h = strtok_r(NULL, " ", &hs), v = strtok_r(NULL, " ", &vs))
+			if (!strcmp(h, colon + 1))
+				return strtol(v, NULL, 10);
+		return -1;
+	}
+	return -1;
+}
+
+#define ACC_NS "egress-acc"
+#define IN_ACC IP " netns exec " ACC_NS " "
+
+int accept_via_third_ns(int l, int port, pid_t *client)
+{
+	int a = -1;
+	pid_t pid;
+
+	if (sh(IP " netns add " ACC_NS " && "
+	       IP " link add ja0 type veth peer name ja1 && "
+	       IP " link set ja1 netns " ACC_NS " && "
+	       IP " addr add 10.97.0.1/24 dev ja0 && " IP " link set ja0 up && "
+	       IN_ACC IP " addr add 10.97.0.2/24 dev ja1 && "
+	       IN_ACC IP " addr add " ATTACKER_ADDR "/32 dev ja1 && "
+	       IN_ACC IP " link set ja1 up && "
+	       IN_ACC IP " route add " DEVICE_ADDR "/32 via 10.97.0.1 src " ATTACKER_ADDR " && "
+	       IP " route add " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0"))
+		return -1;
+	write_text("/proc/sys/net/ipv4/conf/all/rp_filter", "0");
+	write_text("/proc/sys/net/ipv4/conf/ja0/rp_filter", "0");
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open("/run/netns/" ACC_NS, O_RDONLY | O_CLOEXEC), c;
+		struct sockaddr_storage me, to;
+		socklen_t ml = sockaddr_of(ATTACKER_ADDR, 0, &me);
+		socklen_t tl = sockaddr_of(DEVICE_ADDR, port, &to);
+
+		close(l);
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			_exit(1);
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
+		    connect(c, (struct sockaddr *)&to, tl))
+			_exit(2);
+		/* Held open until the test is done with it. */
+		pause();
+		_exit(0);
+	}
+	*client = pid;
+	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
+		a = accept(l, NULL, NULL);
+		if (a < 0)
+			usleep(10 * 1000);
+	}
+	return a;
+}
+
+void third_ns_down(pid_t client)
+{
+	int status;
+
+	if (client > 0) {
+		kill(client, SIGKILL);
+		waitpid(client, &status, 0);
+	}
+	run_capture(IP " link del ja0", NULL, 0);	/* gone already, if the test deleted it */
+	sh(IP " netns del " ACC_NS);
+}
+
+/* dev's index in network namespace ns ("" for the test's own), or 0. */
+unsigned int index_in(const char *ns, const char *dev)
+{
+	char cmd[256], out[256];
+
+	snprintf(cmd, sizeof(cmd), "%s%s cat /sys/class/net/%s/ifindex", *ns ? IP " netns exec " : "",
+		 ns, dev);
+	if (run_capture(cmd, out, sizeof(out)))
+		return 0;
+	return (unsigned int)strtoul(out, NULL, 10);
+}
+
+/*
+ * A veth jb0 in namespace IDX_NS at index idx, its far end jb1 in the
+ * peer's namespace: fillers take IDX_NS's indexes before idx (a namespace
+ * gives each new device its next index). 0, or -1 if idx was passed.
+ */
+int veth_at_index_in_ns(unsigned int idx)
+{
+	char cmd[256];
+	unsigned int last = 1;	/* lo */
+
+	for (int n = 0; last + 1 < idx; n++) {
+		/* A pair takes two indexes here; one whose far end is elsewhere, one. */
+		snprintf(cmd, sizeof(cmd), IP " -n " IDX_NS " link add jf%d type veth peer name jg%d%s",
+			 n, n, last + 2 < idx ? "" : " netns " NETNS);
+		if (sh(cmd))
+			return -1;
+		snprintf(cmd, sizeof(cmd), "jf%d", n);
+		last = index_in(IDX_NS, cmd);
+		if (!last)
+			return -1;
+	}
+	if (sh(IP " -n " IDX_NS " link add jb0 type veth peer name jb1 netns " NETNS))
+		return -1;
+	return index_in(IDX_NS, "jb0") == idx ? 0 : -1;
 }

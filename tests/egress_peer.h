@@ -62,5 +62,30 @@ __u64 egress_stat(int which);
 __u64 denied_reaching(__u64 target);
 /* Wait until what was sent to the peer is counted (see egress_peer.c). */
 void settle(void);
+/*
+ * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
+ * (/proc/net/snmp) or "Icmp6InEchoReplies" (/proc/net/snmp6); -1 if none.
+ */
+long peer_snmp(const char *name);
+/*
+ * An inbound connection from the peer's address to the device's listener
+ * l (on port) that came over a third network namespace: root gave that
+ * namespace the peer's address, routed the address there over the veth
+ * ja0 (the device's end) and connected from it. The accepted socket, or
+ * -1; *client is the child holding the connecting end.
+ */
+int accept_via_third_ns(int l, int port, pid_t *client);
+/* Its end: the client killed, ja0 and the namespace removed. */
+void third_ns_down(pid_t client);
+/* A namespace of the lock test's, where root makes devices to move. */
+#define IDX_NS "egress-idx"
+/* dev's index in network namespace ns ("" for the test's own), or 0. */
+unsigned int index_in(const char *ns, const char *dev);
+/*
+ * A veth jb0 in namespace IDX_NS at index idx, its far end jb1 in the
+ * peer's namespace: fillers take IDX_NS's indexes before idx (a namespace
+ * gives each new device its next index). 0, or -1 if idx was passed.
+ */
+int veth_at_index_in_ns(unsigned int idx);
 
 #endif

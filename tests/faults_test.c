@@ -384,7 +384,7 @@ static void restart_agent(struct __test_metadata *_metadata, FIXTURE_DATA(faults
 								 agentd_pid());
 }
 
-static int sh(const char *cmd)
+static int quiet_sh(const char *cmd)
 {
 	return run_capture(cmd, NULL, 0);
 }
@@ -412,14 +412,14 @@ FIXTURE_SETUP(faults)
 				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	ASSERT_EQ(0, add_account(WATCHED_USER, WATCHED_UID));
 	ASSERT_EQ(0, add_account(PROV_USER, PROV_UID));
-	ASSERT_EQ(0, sh("cp -p /etc/shadow " SAVED "/shadow.default && "
+	ASSERT_EQ(0, quiet_sh("cp -p /etc/shadow " SAVED "/shadow.default && "
 			"cp -p /etc/passwd " SAVED "/passwd.default"));
 	ASSERT_EQ(0, chmod("/bin/busybox", 04755));
 	/*
 	 * As a device past its first boot: restarting the agent must not
 	 * provision the accounts added here (the provisioning test asks).
 	 */
-	ASSERT_EQ(0, sh("touch " PROVISIONED));
+	ASSERT_EQ(0, quiet_sh("touch " PROVISIONED));
 	ASSERT_LE(0, wait_cred_state("default", AUDIT_SETTLE_MS)) TH_LOG("the agent did not flag them");
 	/*
 	 * The module's state can say default from an audit that saw only
@@ -454,11 +454,11 @@ FIXTURE_TEARDOWN(faults)
 	 * Whatever a failed test left mounted, the rest of the suite must not
 	 * see; /run is a mount of its own already, so only a second one goes.
 	 */
-	sh("umount " STATE_DIR " 2>/dev/null; umount " SECURITY_TXT_DIR " 2>/dev/null; "
+	quiet_sh("umount " STATE_DIR " 2>/dev/null; umount " SECURITY_TXT_DIR " 2>/dev/null; "
 	   "umount /var/lib 2>/dev/null; "
 	   "[ $(grep -c ' /run ' /proc/mounts) -gt 1 ] && umount /run; true");
 	chmod("/bin/busybox", 0755);
-	sh("cp -p " SAVED "/passwd " SAVED "/shadow /etc/ && cp -p " SAVED "/iotguard.conf " POLICY
+	quiet_sh("cp -p " SAVED "/passwd " SAVED "/shadow /etc/ && cp -p " SAVED "/iotguard.conf " POLICY
 	   " && cp -p " SAVED "/security.txt " SECURITY_TXT " && rm -rf " STATE_DIR "/* && "
 	   "cp -a " SAVED "/state/. " STATE_DIR "/ && rm -f " DELIVER);
 	/* The agent the test left, told to apply the file again; a new one only if need be. */
@@ -493,7 +493,7 @@ TEST_F_TIMEOUT(faults, kill_9_during_provisioning, 120)
 	 * runs due work on time however busy it is (cred_test's flood case).
 	 */
 	/* The image's policy, provisioning only PROV_USER into a file at first boot. */
-	ASSERT_EQ(0, sh("sed -i -e 's|^  accounts = \\[\\];|  accounts = [ \"" PROV_USER "\" ];|' "
+	ASSERT_EQ(0, quiet_sh("sed -i -e 's|^  accounts = \\[\\];|  accounts = [ \"" PROV_USER "\" ];|' "
 			"-e 's|^  deliver_file = .*|  deliver_file = \"" DELIVER "\";|' "
 			"-e 's|^  deliver_console = true;|  deliver_console = false;|' " POLICY
 			" && grep -q '\"" PROV_USER "\"' " POLICY " && grep -q 'console = false' "
@@ -504,7 +504,7 @@ TEST_F_TIMEOUT(faults, kill_9_during_provisioning, 120)
 		long at = 0;
 
 		ASSERT_EQ(0, kill_agent(agentd_pid()));
-		ASSERT_EQ(0, sh("cp -p " SAVED "/shadow.default /etc/shadow && rm -f " PROVISIONED
+		ASSERT_EQ(0, quiet_sh("cp -p " SAVED "/shadow.default /etc/shadow && rm -f " PROVISIONED
 				" " DELIVER));
 		t0 = now_ms();
 		pid = agent_start_background(-1);
@@ -602,12 +602,12 @@ TEST_F_TIMEOUT(faults, kill_9_during_policy_apply, 120)
 {
 	long duration = 0;
 
-	ASSERT_EQ(0, sh(changed_policy_sed));
+	ASSERT_EQ(0, quiet_sh(changed_policy_sed));
 	watch_start(_metadata, self);
 	for (int round = 0; round <= self->rounds; round++) {
 		bool changed = round % 2 == 0;
 
-		ASSERT_EQ(0, sh(changed ? "cp " SAVED "/changed.conf " POLICY :
+		ASSERT_EQ(0, quiet_sh(changed ? "cp " SAVED "/changed.conf " POLICY :
 				"cp " SAVED "/iotguard.conf " POLICY));
 		duration = hup_and_kill(_metadata, self, round, duration);
 		expect_policy(_metadata, self, changed);
@@ -624,7 +624,7 @@ static void set_until(struct __test_metadata *_metadata, const char *date)
 
 	snprintf(cmd, sizeof(cmd), "sed -i 's/^  updates_until = .*/  updates_until = \"%s\";/' "
 		 POLICY " && grep -q '\"%s\"' " POLICY, date, date);
-	ASSERT_EQ(0, sh(cmd));
+	ASSERT_EQ(0, quiet_sh(cmd));
 }
 
 /* Each round extends the support period: the state file, security.txt and status.json change. */
@@ -673,7 +673,7 @@ static int mount_full(const char *dir, const char *copy)
 		 "mount -t tmpfs -o size=64k,mode=0755 tmpfs %s && cp -a %s/. %s/ && "
 		 "{ dd if=/dev/zero of=%s/fill bs=4k 2>/dev/null; true; }",
 		 copy, copy, dir, copy, dir, copy, dir, dir);
-	return sh(cmd);
+	return quiet_sh(cmd);
 }
 
 TEST_F_TIMEOUT(faults, full_disk_is_reported_and_nothing_half_written, 90)
@@ -691,7 +691,7 @@ TEST_F_TIMEOUT(faults, full_disk_is_reported_and_nothing_half_written, 90)
 	expect_same(_metadata, SUPPORT_STATE, SAVED "/full-state/support-period.json");
 	expect_same(_metadata, SECURITY_TXT, SAVED "/full-www/security.txt");
 	expect_no_temporaries(_metadata);
-	EXPECT_EQ(0, sh("umount " STATE_DIR " && umount " SECURITY_TXT_DIR));
+	EXPECT_EQ(0, quiet_sh("umount " STATE_DIR " && umount " SECURITY_TXT_DIR));
 	/* Room again: the next publish writes it. */
 	ASSERT_EQ(0, agent_reapply());
 	EXPECT_EQ(0, wait_published("2031-02-01"));
@@ -700,7 +700,7 @@ TEST_F_TIMEOUT(faults, full_disk_is_reported_and_nothing_half_written, 90)
 
 TEST_F_TIMEOUT(faults, read_only_var_lib_is_reported_and_nothing_half_written, 90)
 {
-	ASSERT_EQ(0, sh("cp -p " SUPPORT_STATE " " SAVED "/support.before && "
+	ASSERT_EQ(0, quiet_sh("cp -p " SUPPORT_STATE " " SAVED "/support.before && "
 			"mount --bind /var/lib /var/lib && mount -o remount,bind,ro /var/lib"));
 	set_until(_metadata, "2031-03-01");
 	ASSERT_EQ(0, kill(agentd_pid(), SIGHUP));
@@ -709,7 +709,7 @@ TEST_F_TIMEOUT(faults, read_only_var_lib_is_reported_and_nothing_half_written, 9
 	ASSERT_EQ(0, agent_idle(agentd_pid(), SETTLE_MS));
 	expect_same(_metadata, SUPPORT_STATE, SAVED "/support.before");
 	expect_no_temporaries(_metadata);
-	EXPECT_EQ(0, sh("umount /var/lib"));
+	EXPECT_EQ(0, quiet_sh("umount /var/lib"));
 	ASSERT_EQ(0, agent_reapply());
 	EXPECT_EQ(0, wait_published("2031-03-01"));
 	expect_published_whole(_metadata, "2031-03-01");
@@ -720,7 +720,7 @@ TEST_F_TIMEOUT(faults, missing_run_directory_is_reported_or_recreated, 90)
 	int pid = agentd_pid();
 
 	/* The run directory removed: the next publish creates it again, whole. */
-	ASSERT_EQ(0, sh("rm -rf " RUN_DIR));
+	ASSERT_EQ(0, quiet_sh("rm -rf " RUN_DIR));
 	ASSERT_EQ(0, agent_reapply());
 	EXPECT_EQ(0, wait_published(NULL));
 	expect_published_whole(_metadata, NULL);
@@ -728,14 +728,14 @@ TEST_F_TIMEOUT(faults, missing_run_directory_is_reported_or_recreated, 90)
 	 * /run itself gone (an empty read-only file system over it): nothing
 	 * can be created there, and the agent says where and why.
 	 */
-	ASSERT_EQ(0, sh("cp -p " STATUS_JSON " " SAVED "/status.before && "
+	ASSERT_EQ(0, quiet_sh("cp -p " STATUS_JSON " " SAVED "/status.before && "
 			"mount -t tmpfs -o ro,size=4k tmpfs /run"));
 	ASSERT_EQ(0, kill(pid, SIGHUP));
 	expect_logged(_metadata, self, "status.json: " STATUS_JSON " not written: " RUN_DIR
 		      ": Read-only file system");
 	/* The pidfile is under the covered /run. */
 	ASSERT_EQ(0, agent_idle(pid, SETTLE_MS));
-	EXPECT_EQ(0, sh("umount /run"));
+	EXPECT_EQ(0, quiet_sh("umount /run"));
 	expect_same(_metadata, STATUS_JSON, SAVED "/status.before");
 	expect_no_temporaries(_metadata);
 	EXPECT_EQ(0, pid == agentd_pid() ? 0 : -1) TH_LOG("the agent died");
@@ -751,7 +751,7 @@ TEST_F_TIMEOUT(faults, read_only_var_lib_fails_provisioning_loudly, 90)
 	char password[64] = "", *argv[] = { "su", PROV_USER, "-c", ECHO_MARK, NULL };
 	int status;
 
-	ASSERT_EQ(0, sh("rm -f " PROVISIONED " " DELIVER " && printf 'version = 1;\n"
+	ASSERT_EQ(0, quiet_sh("rm -f " PROVISIONED " " DELIVER " && printf 'version = 1;\n"
 			"provisioning = {\n  accounts = [\"" PROV_USER "\"];\n  deliver_file = \""
 			DELIVER "\";\n  deliver_console = false;\n};\n' > " SAVED "/prov.conf && "
 			"mount --bind /var/lib /var/lib && mount -o remount,bind,ro /var/lib"));
@@ -759,7 +759,7 @@ TEST_F_TIMEOUT(faults, read_only_var_lib_fails_provisioning_loudly, 90)
 				 sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "provisioned, but not recorded: " PROVISIONED
 			       " not written: Read-only file system")) TH_LOG("%s", self->out);
-	EXPECT_EQ(0, sh("umount /var/lib"));
+	EXPECT_EQ(0, quiet_sh("umount /var/lib"));
 	EXPECT_NE(0, access(PROVISIONED, F_OK));
 	expect_store_whole(_metadata);
 	expect_no_temporaries(_metadata);

@@ -98,6 +98,16 @@ int run_capture(const char *cmd, char *out, size_t len)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int sh(const char *cmd)
+{
+	char out[512];
+	int ret = run_capture(cmd, out, sizeof(out));
+
+	if (ret)
+		fprintf(stderr, "# %s: %d: %s\n", cmd, ret, out);
+	return ret;
+}
+
 int module_load(void)
 {
 	return module_load_params("");

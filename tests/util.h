@@ -49,6 +49,8 @@ uint64_t sysfs_u64(const char *name);
 
 /* Run a shell command; its stdout+stderr go to out. Returns exit status. */
 int run_capture(const char *cmd, char *out, size_t len);
+/* Run a shell command; its exit status. A failure's output goes to stderr, as "# ..." lines. */
+int sh(const char *cmd);
 
 /* Load or unload iotguard.ko directly (finit_module/delete_module). */
 int module_load(void);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Raw netlink messages, as root's own tools would send them, for the lock
+ * tests (named apart from libnl's, which the tests link too): what the lock refuses fails at sendto(), before the kernel reads it.
+ */
+#ifndef IOTGUARD_TEST_NL_RAW_H
+#define IOTGUARD_TEST_NL_RAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One sendto() of len bytes to the kernel on a netlink socket of proto: 0 or -errno. */
+int rawnl_send(int proto, const void *buf, size_t len);
+/*
+ * A netlink message of type (NLM_F_REQUEST, NLM_F_ACK, NLM_F_CREATE) with a
+ * zeroed body of body bytes, its first byte family, at p; its length.
+ */
+size_t rawnl_put(char *p, uint16_t type, size_t body, uint8_t family);
+/* An nftables batch with one NEWTABLE of family: begin, the table, end; its length. */
+size_t nft_batch(char *buf, uint8_t family);
+
+#endif
