@@ -725,15 +725,19 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
  * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
  * BPF program can write them either.
  *
- * A device is its index and its identity: root can give a deleted
- * device's index to another (creating it with that index, or moving it in
- * from another namespace, where it keeps its own), so the record holds the
- * device's sysfs node id too, which the kernel never gives twice.
+ * A device is its index, its identity and, for a veth (or vxcan, netkit),
+ * the namespace of its far end. Root can give a deleted device's index to
+ * another (creating it with that index, or moving it in from another
+ * namespace, where it keeps its own), so the record holds the device's
+ * sysfs node id, which the kernel never gives twice. Root can move a
+ * veth's far end into the namespace that holds the refused host, so the
+ * record holds the far end's namespace cookie (also never given twice).
  */
 struct egress_arrival {
 	__u32 ifindex;
 	__u32 pad;
 	__u64 dev_id;
+	__u64 far_netns;
 };
 
 struct {
@@ -761,32 +765,65 @@ static __always_inline __u64 device_id(const struct net_device *dev)
 	return BPF_CORE_READ(dev, dev.kobj.sd, id);
 }
 
+/* netdev_priv(): the driver's data, after struct net_device aligned to NETDEV_ALIGN. */
+#define NETDEV_ALIGN 32
+#define KIND_LEN 8
+
+/*
+ * The namespace cookie of a paired device's far end: a veth's, vxcan's or
+ * netkit's, whose private data starts with a pointer to its peer. 0 for
+ * any other device (or a peer gone).
+ */
+static __always_inline __u64 far_end_netns(const struct net_device *dev)
+{
+	static const char paired[3][KIND_LEN] = { "veth", "vxcan", "netkit" };
+	const struct rtnl_link_ops *ops = BPF_CORE_READ(dev, rtnl_link_ops);
+	__u64 priv = (__u64)dev + ((bpf_core_type_size(struct net_device) + NETDEV_ALIGN - 1) &
+				   ~(__u64)(NETDEV_ALIGN - 1));
+	char kind[KIND_LEN] = {};
+	struct net_device *peer;
+	bool is_paired = false;
+
+	if (!ops || bpf_probe_read_kernel_str(kind, sizeof(kind), BPF_CORE_READ(ops, kind)) <= 0)
+		return 0;
+	for (int k = 0; k < 3; k++) {
+		bool same = true;
+
+		for (int i = 0; i < KIND_LEN; i++)
+			same &= kind[i] == paired[k][i];
+		is_paired |= same;
+	}
+	if (!is_paired || bpf_probe_read_kernel(&peer, sizeof(peer), (void *)priv) || !peer)
+		return 0;
+	return BPF_CORE_READ(peer, nd_net.net, net_cookie);
+}
+
 /* The kernel's table of a namespace's devices by index: its buckets, and the chains looked along. */
 #define NETDEV_HASHENTRIES 256	/* 1 << NETDEV_HASHBITS */
 #define DEVICE_CHAIN_MAX 16
 
 /*
- * The identity of the device of index ifindex in sk's network namespace
- * (the kernel's dev_get_by_index(), walked by hand); 0 if none is found.
+ * The device of index ifindex in sk's network namespace (the kernel's
+ * dev_get_by_index(), walked by hand); NULL if none is found.
  */
-static __always_inline __u64 device_id_of_index(const struct sock *sk, __u32 ifindex)
+static __always_inline struct net_device *device_of_index(const struct sock *sk, __u32 ifindex)
 {
 	struct net *net = BPF_CORE_READ(sk, __sk_common.skc_net.net);
 	struct hlist_head *heads = BPF_CORE_READ(net, dev_index_head);
 	struct hlist_node *node;
 
 	if (!heads)
-		return 0;
+		return NULL;
 	node = BPF_CORE_READ(heads + (ifindex & (NETDEV_HASHENTRIES - 1)), first);
 	for (int i = 0; i < DEVICE_CHAIN_MAX && node; i++) {
 		struct net_device *dev = (void *)node -
 					 bpf_core_field_offset(struct net_device, index_hlist);
 
 		if (BPF_CORE_READ(dev, ifindex) == (int)ifindex)
-			return device_id(dev);
+			return dev;
 		node = BPF_CORE_READ(node, next);
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -800,41 +837,50 @@ int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 {
 	struct egress_arrival arrival = {};
 	__u64 key = (__u64)req;
+	struct net_device *dev;
 
 	if (ret)
 		return ret;
 	arrival.ifindex = BPF_CORE_READ(skb, skb_iif);
-	arrival.dev_id = device_id_of_index(sk, arrival.ifindex);
+	dev = device_of_index(sk, arrival.ifindex);
+	if (dev) {
+		arrival.dev_id = device_id(dev);
+		arrival.far_netns = far_end_netns(dev);
+	}
 	bpf_map_update_elem(&egress_handshakes, &key, &arrival, BPF_ANY);
 	return 0;
 }
 
+/*
+ * Every accepted connection gets a record. One whose handshake's entry is
+ * gone (evicted from egress_handshakes by more handshakes pending than it
+ * holds, which root can keep) gets index 0, no device's: its answers are
+ * judged like any destination.
+ */
 SEC("lsm/inet_csk_clone")
 int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *req)
 {
 	__u64 key = (__u64)req;
 	struct egress_arrival *arrival = bpf_map_lookup_elem(&egress_handshakes, &key), *rec;
 
-	if (!arrival)
-		return 0;
 	rec = bpf_sk_storage_get(&egress_arrival, newsk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
-	if (rec)
+	if (rec && arrival)
 		*rec = *arrival;
-	bpf_map_delete_elem(&egress_handshakes, &key);
+	if (arrival)
+		bpf_map_delete_elem(&egress_handshakes, &key);
 	return 0;
 }
 
 /*
- * The identity of the device a TCP socket's packets leave by: its route's
- * (sk_dst_cache), which the packet being judged took, as the kernel
- * routes a TCP socket's packets by it and stores a new route there
- * before it sends by one. 0 if it has none.
+ * The device a TCP socket's packets leave by: its route's (sk_dst_cache),
+ * which the packet being judged took, as the kernel routes a TCP socket's
+ * packets by it and stores a new route there before it sends by one.
  */
-static __always_inline __u64 route_device_id(struct tcp_sock *tp)
+static __always_inline struct net_device *route_device(struct tcp_sock *tp)
 {
 	struct dst_entry *dst = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_dst_cache);
 
-	return dst ? device_id(BPF_CORE_READ(dst, dev)) : 0;
+	return dst ? BPF_CORE_READ(dst, dev) : NULL;
 }
 
 /*
@@ -846,14 +892,19 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
 {
 	struct bpf_sock *full = bpf_sk_fullsock(sk);
 	struct egress_arrival *rec;
+	struct net_device *dev;
 	struct tcp_sock *tp;
 
 	if (proto != IPPROTO_TCP || !full)
 		return false;
 	tp = bpf_skc_to_tcp_sock(sk);
 	rec = bpf_sk_storage_get(&egress_arrival, full, NULL, 0);
-	if (rec)
-		return rec->ifindex != skb->ifindex || !tp || rec->dev_id != route_device_id(tp);
+	if (rec) {
+		if (rec->ifindex != skb->ifindex || !tp)
+			return true;
+		dev = route_device(tp);
+		return !dev || rec->dev_id != device_id(dev) || rec->far_netns != far_end_netns(dev);
+	}
 	if (skb->ifindex == LOOPBACK_IFINDEX)
 		return false;
 	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;

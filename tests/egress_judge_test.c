@@ -400,15 +400,24 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
 	third_ns_down(client);
 }
 
-/* The accepted socket a's data: the segments of it (or anything) that reached the peer. */
-static long data_reaching_peer(struct __test_metadata *_metadata, int a)
+/*
+ * Write to the accepted socket a: the segments that then reached the peer.
+ * If refused, counted once the backstop counted a refusal; else once
+ * something arrived (at most SETTLE_MAX_MS).
+ */
+static long data_reaching_peer(struct __test_metadata *_metadata, int a, bool refused)
 {
 	long before = peer_snmp("Tcp:InSegs");
 	__u64 denied = egress_stat(EGRESS_STAT_DENIED);
 
 	EXPECT_EQ(4, write(a, "data", 4));
-	EXPECT_LT(denied, denied_reaching(denied + 1)) TH_LOG("the answer left unjudged");
-	settle();
+	if (refused) {
+		EXPECT_LT(denied, denied_reaching(denied + 1)) TH_LOG("the answer left unjudged");
+		settle();
+	}
+	for (int ms = 0; !refused && peer_snmp("Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
+	     ms += WAIT_MS)
+		usleep(WAIT_MS * 1000);
 	return peer_snmp("Tcp:InSegs") - before;
 }
 
@@ -449,7 +458,7 @@ TEST_F_TIMEOUT(judge, a_deleted_devices_index_given_to_another_is_judged, EGRESS
 		ASSERT_EQ(idx, index_in("", "jb0"));
 		ASSERT_EQ(0, sh(IP " -n " NETNS " link set jb1 up && " IP " link set jb0 up && "
 				IP " route replace " ATTACKER_ADDR "/32 dev jb0"));
-		EXPECT_EQ(0, data_reaching_peer(_metadata, a))
+		EXPECT_EQ(0, data_reaching_peer(_metadata, a, true))
 			TH_LOG("by a device %s at index %u", moved ? "moved in" : "made", idx);
 		close(a);
 		third_ns_down(client);
@@ -457,6 +466,61 @@ TEST_F_TIMEOUT(judge, a_deleted_devices_index_given_to_another_is_judged, EGRESS
 		if (moved)
 			sh(IP " netns del " IDX_NS);
 	}
+	close(l);
+}
+
+/*
+ * The far end of the veth a connection came in on moves into the refused
+ * peer's namespace: the device is the same, where it leads is not. Its
+ * answers are judged: nothing arrives.
+ */
+TEST_F_TIMEOUT(judge, a_veth_whose_far_end_moved_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	int l = listen_on(INBOUND_PORT), a;
+	pid_t client = -1;
+
+	ASSERT_LE(0, l);
+	a = accept_via_third_ns(l, INBOUND_PORT, &client);
+	ASSERT_LE(0, a) TH_LOG("the connection from the third namespace did not come in");
+	ASSERT_EQ(0, sh(IP " -n " ACC_NS " link set ja1 netns " NETNS " && "
+			IN_PEER IP " addr add 10.97.0.2/24 dev ja1 && " IN_PEER IP " link set ja1 up && "
+			IN_PEER "sh -c 'echo 0 > /proc/sys/net/ipv4/conf/ja1/rp_filter'"));
+	EXPECT_EQ(0, data_reaching_peer(_metadata, a, true)) TH_LOG("by the veth whose far end moved");
+	close(a);
+	close(l);
+	third_ns_down(client);
+}
+
+/*
+ * A connection accepted without its handshake's record (here the program
+ * that records handshakes is detached meanwhile; more handshakes kept
+ * pending than egress_handshakes holds evict records alike) is judged like
+ * any destination: nothing reaches the refused peer. Recorded again, an
+ * accepted connection's answers reach it.
+ */
+TEST_F_TIMEOUT(judge, an_accepted_connection_without_a_record_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	int l = listen_on(INBOUND_PORT), a;
+	struct iotguard_error err;
+	pid_t client = -1;
+
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, unlink(EGRESS_LINK_PIN_PREFIX "egress_conn_request"));
+	a = accept_from_peer(l, INBOUND_PORT, &client);
+	if (a >= 0)
+		EXPECT_EQ(0, data_reaching_peer(_metadata, a, true)) TH_LOG("without a record");
+	/* Programs of one load again (egress_attach replaces them all). */
+	EXPECT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, egress_set_judge(&err)) TH_LOG("%s", err.msg);
+	ASSERT_LE(0, a) TH_LOG("the peer's connection did not come in");
+	close(a);
+	peer_down(NULL, client);
+	a = accept_from_peer(l, INBOUND_PORT, &client);
+	ASSERT_LE(0, a);
+	EXPECT_LT(0, data_reaching_peer(_metadata, a, false)) TH_LOG("a recorded connection's answers");
+	close(a);
+	peer_down(NULL, client);
 	close(l);
 }
 

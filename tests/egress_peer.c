@@ -287,14 +287,53 @@ long peer_snmp(const char *name)
 	return -1;
 }
 
-#define ACC_NS "egress-acc"
 #define IN_ACC IP " netns exec " ACC_NS " "
+
+/* A client of the device's listener l (on port), connected from src; it holds on until killed. */
+static pid_t held_client(int l, const char *netns_path, const char *src, int port)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd = open(netns_path, O_RDONLY | O_CLOEXEC), c;
+		struct sockaddr_storage me, to;
+		socklen_t ml = sockaddr_of(src, 0, &me);
+		socklen_t tl = sockaddr_of(DEVICE_ADDR, port, &to);
+
+		close(l);
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			_exit(1);
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
+		    connect(c, (struct sockaddr *)&to, tl))
+			_exit(2);
+		pause();
+		_exit(0);
+	}
+	return pid;
+}
+
+/* What l has to accept, within SETTLE_MAX_MS; -1 if nothing came. */
+static int accept_within(int l)
+{
+	int a = -1;
+
+	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
+		a = accept(l, NULL, NULL);
+		if (a < 0)
+			usleep(10 * 1000);
+	}
+	return a;
+}
+
+int accept_from_peer(int l, int port, pid_t *client)
+{
+	*client = held_client(l, "/run/netns/" NETNS, ATTACKER_ADDR, port);
+	return *client < 0 ? -1 : accept_within(l);
+}
 
 int accept_via_third_ns(int l, int port, pid_t *client)
 {
-	int a = -1;
-	pid_t pid;
-
 	if (sh(IP " netns add " ACC_NS " && "
 	       IP " link add ja0 type veth peer name ja1 && "
 	       IP " link set ja1 netns " ACC_NS " && "
@@ -307,33 +346,8 @@ int accept_via_third_ns(int l, int port, pid_t *client)
 		return -1;
 	write_text("/proc/sys/net/ipv4/conf/all/rp_filter", "0");
 	write_text("/proc/sys/net/ipv4/conf/ja0/rp_filter", "0");
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int fd = open("/run/netns/" ACC_NS, O_RDONLY | O_CLOEXEC), c;
-		struct sockaddr_storage me, to;
-		socklen_t ml = sockaddr_of(ATTACKER_ADDR, 0, &me);
-		socklen_t tl = sockaddr_of(DEVICE_ADDR, port, &to);
-
-		close(l);
-		if (fd < 0 || setns(fd, CLONE_NEWNET))
-			_exit(1);
-		c = socket(AF_INET, SOCK_STREAM, 0);
-		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
-		    connect(c, (struct sockaddr *)&to, tl))
-			_exit(2);
-		/* Held open until the test is done with it. */
-		pause();
-		_exit(0);
-	}
-	*client = pid;
-	for (int ms = 0; a < 0 && ms < SETTLE_MAX_MS; ms += 10) {
-		a = accept(l, NULL, NULL);
-		if (a < 0)
-			usleep(10 * 1000);
-	}
-	return a;
+	*client = held_client(l, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
+	return *client < 0 ? -1 : accept_within(l);
 }
 
 void third_ns_down(pid_t client)
@@ -348,7 +362,6 @@ void third_ns_down(pid_t client)
 	sh(IP " netns del " ACC_NS);
 }
 
-/* dev's index in network namespace ns ("" for the test's own), or 0. */
 unsigned int index_in(const char *ns, const char *dev)
 {
 	char cmd[256], out[256];
@@ -360,11 +373,6 @@ unsigned int index_in(const char *ns, const char *dev)
 	return (unsigned int)strtoul(out, NULL, 10);
 }
 
-/*
- * A veth jb0 in namespace IDX_NS at index idx, its far end jb1 in the
- * peer's namespace: fillers take IDX_NS's indexes before idx (a namespace
- * gives each new device its next index). 0, or -1 if idx was passed.
- */
 int veth_at_index_in_ns(unsigned int idx)
 {
 	char cmd[256];

@@ -75,6 +75,9 @@ long peer_snmp(const char *name);
  * -1; *client is the child holding the connecting end.
  */
 int accept_via_third_ns(int l, int port, pid_t *client);
+#define ACC_NS "egress-acc"
+/* The same from the peer itself (its namespace): the accepted socket or -1, the client in *client. */
+int accept_from_peer(int l, int port, pid_t *client);
 /* Its end: the client killed, ja0 and the namespace removed. */
 void third_ns_down(pid_t client);
 /* A namespace of the lock test's, where root makes devices to move. */

@@ -98,7 +98,7 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 	struct egress_bpf *skel = NULL;
 	struct egress_lock lock = {};
 	struct bpf_program *prog;
-	bool had_any = false;
+	bool had_any = false, need = false;
 	int cgroup_fd, ret;
 	char pin[128];
 
@@ -127,8 +127,19 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 		snprintf(pin, sizeof(pin), "%s%s", EGRESS_LINK_PIN_PREFIX,
 			 bpf_program__name(prog));
 		had_any |= access(pin, F_OK) == 0;
-		if (bpf_pin_same_program(prog, pin))
+		need |= !bpf_pin_same_program(prog, pin);
+	}
+	/*
+	 * All or none: where accepted connections came in is kept in maps
+	 * that are not pinned, which only the programs of one load share (a
+	 * handshake recorded by one load's program and looked up by
+	 * another's would be lost).
+	 */
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (!need || !bpf_program__autoload(prog))
 			continue;
+		snprintf(pin, sizeof(pin), "%s%s", EGRESS_LINK_PIN_PREFIX,
+			 bpf_program__name(prog));
 		ret = attach_one(prog, cgroup_fd, pin, err);
 		if (ret)
 			break;
