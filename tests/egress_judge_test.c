@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
 #include "kselftest_harness.h"
 #include "bpf_pin.h"
 #include "egress.h"
@@ -492,6 +493,34 @@ TEST_F_TIMEOUT(judge, a_veth_whose_far_end_moved_is_judged, EGRESS_TEST_TIMEOUT_
 }
 
 /*
+ * Remove a link's pin, the only holder of the link and of its program,
+ * and wait until the program is gone: the kernel releases the link (which
+ * detaches the program) after the pin, and the program after that. 0 or
+ * -errno.
+ */
+static int unlink_link(const char *pin)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(pin), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
+	close(fd);
+	if (ret || unlink(pin))
+		return ret ? ret : -errno;
+	for (int ms = 0; ms < SETTLE_MAX_MS; ms += 10) {
+		fd = bpf_prog_get_fd_by_id(info.prog_id);
+		if (fd < 0)
+			return 0;
+		close(fd);
+		usleep(10 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+/*
  * A connection accepted without its handshake's record (here the program
  * that records handshakes is detached meanwhile; more handshakes kept
  * pending than egress_handshakes holds evict records alike) is judged like
@@ -506,7 +535,7 @@ TEST_F_TIMEOUT(judge, an_accepted_connection_without_a_record_is_judged, EGRESS_
 	pid_t client = -1;
 
 	ASSERT_LE(0, l);
-	ASSERT_EQ(0, unlink(EGRESS_LINK_PIN_PREFIX "egress_conn_request"));
+	ASSERT_EQ(0, unlink_link(EGRESS_LINK_PIN_PREFIX "egress_conn_request"));
 	a = accept_from_peer(l, INBOUND_PORT, &client);
 	if (a >= 0)
 		EXPECT_EQ(0, data_reaching_peer(_metadata, a, true)) TH_LOG("without a record");
