@@ -569,6 +569,75 @@ static __always_inline __u32 connect_dest4(struct bpf_sock_addr *ctx, __u32 ip4,
 	return src ? src : bpf_htonl(0x7f000001);
 }
 
+/*
+ * Where an accepted TCP connection came in: the device its handshake's
+ * last packet arrived on, recorded when the kernel makes the connection's
+ * socket. Its peer was never judged as a destination (an accepted
+ * connection's never is), so its packets pass only while they leave by
+ * that device. Root can make them leave another way: accept a connection
+ * from an address of its own (or from another network namespace over a
+ * veth, with the peer's address), then remove the address or switch the
+ * route, and the answers go out to the real host of that address. The
+ * record cannot be changed after: the packets' arrival device
+ * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
+ * can send; the agent freezes these maps for system calls at load, and
+ * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
+ * BPF program can write them either.
+ *
+ * A device is its index, its identity and, for a veth (or vxcan, netkit),
+ * the namespace of its far end. Root can give a deleted device's index to
+ * another (creating it with that index, or moving it in from another
+ * namespace, where it keeps its own), so the record holds the device's
+ * sysfs node id, which the kernel never gives twice. Root can move a
+ * veth's far end into the namespace that holds the refused host, so the
+ * record holds the far end's namespace cookie (also never given twice).
+ */
+struct egress_arrival {
+	__u32 ifindex;
+	__u32 client;		/* connect()ed, not accepted (connect_verdict) */
+	__u64 dev_id;
+	__u64 far_netns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct egress_arrival);
+} egress_arrival SEC(".maps");
+
+/*
+ * Set by the loader when the LSM programs that record arrivals are
+ * loaded: then every accepted connection has a record, or is judged.
+ */
+const volatile bool arrivals_recorded;
+
+/*
+ * A TCP socket connect()ed through these hooks is marked a client (an
+ * accepted connection has an arrival record instead): so a TCP socket
+ * without either, an accepted connection whose record could not be made
+ * (root can shrink net.core.optmem_max, which socket storage counts
+ * against), is judged like any destination (left_another_way). A connect
+ * whose mark cannot be made is refused while a policy is installed.
+ */
+static int connect_verdict(struct bpf_sock_addr *ctx, int verdict)
+{
+	const struct egress_active *active;
+	struct egress_arrival *rec;
+	struct bpf_sock *sk = ctx->sk;
+	__u32 key = 0;
+
+	if (verdict != ALLOW || ctx->protocol != IPPROTO_TCP || !sk)
+		return verdict;
+	rec = bpf_sk_storage_get(&egress_arrival, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
+	if (rec) {
+		rec->client = 1;
+		return ALLOW;
+	}
+	active = bpf_map_lookup_elem(&egress_active, &key);
+	return active && active->installed ? DENY : ALLOW;
+}
+
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 {
 	struct egress_req req = { .hook = hook };
@@ -612,13 +681,13 @@ static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 SEC("cgroup/connect4")
 int egress_connect4(struct bpf_sock_addr *ctx)
 {
-	return sock_addr4(ctx, EGRESS_HOOK_CONNECT);
+	return connect_verdict(ctx, sock_addr4(ctx, EGRESS_HOOK_CONNECT));
 }
 
 SEC("cgroup/connect6")
 int egress_connect6(struct bpf_sock_addr *ctx)
 {
-	return sock_addr6(ctx, EGRESS_HOOK_CONNECT);
+	return connect_verdict(ctx, sock_addr6(ctx, EGRESS_HOOK_CONNECT));
 }
 
 SEC("cgroup/sendmsg4")
@@ -709,43 +778,6 @@ int BPF_PROG(egress_ping_sendmsg, struct socket *sock, struct msghdr *msg, int s
 	}
 	return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
 }
-
-/*
- * Where an accepted TCP connection came in: the device its handshake's
- * last packet arrived on, recorded when the kernel makes the connection's
- * socket. Its peer was never judged as a destination (an accepted
- * connection's never is), so its packets pass only while they leave by
- * that device. Root can make them leave another way: accept a connection
- * from an address of its own (or from another network namespace over a
- * veth, with the peer's address), then remove the address or switch the
- * route, and the answers go out to the real host of that address. The
- * record cannot be changed after: the packets' arrival device
- * (sk_rx_dst_ifindex) follows whatever packet came last, which that host
- * can send; the agent freezes these maps for system calls at load, and
- * lsm/bpf_map (egress_lock.bpf.h) gives no fd to them, so that no other
- * BPF program can write them either.
- *
- * A device is its index, its identity and, for a veth (or vxcan, netkit),
- * the namespace of its far end. Root can give a deleted device's index to
- * another (creating it with that index, or moving it in from another
- * namespace, where it keeps its own), so the record holds the device's
- * sysfs node id, which the kernel never gives twice. Root can move a
- * veth's far end into the namespace that holds the refused host, so the
- * record holds the far end's namespace cookie (also never given twice).
- */
-struct egress_arrival {
-	__u32 ifindex;
-	__u32 pad;
-	__u64 dev_id;
-	__u64 far_netns;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct egress_arrival);
-} egress_arrival SEC(".maps");
 
 /* The handshake's arrival device, from the request to the socket made of it. */
 struct {
@@ -885,8 +917,9 @@ static __always_inline struct net_device *route_device(struct tcp_sock *tp)
 
 /*
  * An accepted TCP connection whose packet leaves another way than the
- * connection came in (above). Without the record (no BPF LSM), the
- * arrival device of its packets stands in, for loopback only.
+ * connection came in (above), or without a record. Without BPF LSM (no
+ * records), the arrival device of its packets stands in, for loopback
+ * only.
  */
 static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 proto)
 {
@@ -899,12 +932,16 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
 		return false;
 	tp = bpf_skc_to_tcp_sock(sk);
 	rec = bpf_sk_storage_get(&egress_arrival, full, NULL, 0);
+	if (rec && rec->client)
+		return false;
 	if (rec) {
 		if (rec->ifindex != skb->ifindex || !tp)
 			return true;
 		dev = route_device(tp);
 		return !dev || rec->dev_id != device_id(dev) || rec->far_netns != far_end_netns(dev);
 	}
+	if (arrivals_recorded)
+		return true;
 	if (skb->ifindex == LOOPBACK_IFINDEX)
 		return false;
 	return tp && tp->inet_conn.icsk_inet.sk.sk_rx_dst_ifindex == LOOPBACK_IFINDEX;

@@ -554,6 +554,43 @@ TEST_F_TIMEOUT(judge, an_accepted_connection_without_a_record_is_judged, EGRESS_
 }
 
 /*
+ * A connection accepted before the programs were replaced (an agent's
+ * upgrade, or root removing a pin before the lock) has no record in the
+ * new programs' maps: judged like any destination, nothing reaches the
+ * refused peer. So is any accepted connection whose record could not be
+ * made (root can shrink net.core.optmem_max, which socket storage counts
+ * against): a TCP connect()ed socket is marked a client instead, and a
+ * connect whose mark cannot be made is refused.
+ */
+TEST_F_TIMEOUT(judge, accepted_connections_without_a_record_are_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	int l = listen_on(INBOUND_PORT), a;
+	struct iotguard_error err;
+	pid_t client = -1;
+	char optmem[32];
+
+	ASSERT_LE(0, l);
+	a = accept_from_peer(l, INBOUND_PORT, &client);
+	ASSERT_LE(0, a) TH_LOG("the peer's connection did not come in");
+	ASSERT_EQ(0, unlink_link(EGRESS_LINK_PIN_PREFIX "egress_sendmsg6"));
+	EXPECT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, egress_set_judge(&err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, data_reaching_peer(_metadata, a, true)) TH_LOG("accepted before a reload");
+	close(a);
+	peer_down(NULL, client);
+
+	ASSERT_EQ(0, read_text("/proc/sys/net/core/optmem_max", optmem, sizeof(optmem)));
+	ASSERT_EQ(0, write_text("/proc/sys/net/core/optmem_max", "0"));
+	EXPECT_EQ(-EPERM, dev_connect(SOCK_STREAM, DEVICE_ADDR, INBOUND_PORT))
+		TH_LOG("a TCP connect that could not be marked a client");
+	ASSERT_EQ(0, write_text("/proc/sys/net/core/optmem_max", optmem));
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, DEVICE_ADDR, INBOUND_PORT));
+	drain(l);
+	close(l);
+}
+
+/*
  * What keeps the link working still leaves while most is refused: MLD
  * reports (after a hop-by-hop header) for a group joined on veth0, and
  * the SYN-ACKs of SYN cookies (no socket) to a host the policy refuses,

@@ -48,6 +48,7 @@ static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
 		bpf_object__for_each_program(prog, skel->obj)
 			if (is_lsm(prog) && !opts->lsm)
 				bpf_program__set_autoload(prog, false);
+		skel->rodata->arrivals_recorded = opts->lsm;
 		ret = egress_bpf__load(skel);
 		/*
 		 * Only the programs write where accepted connections came in,
