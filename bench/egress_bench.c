@@ -14,6 +14,12 @@
  *   egress_bench flow COUNT        socket, connect, one datagram, close: ns per flow
  *                                  (all three: the fastest of short bursts)
  *   egress_bench runtime COUNT     bpf_stats: ns per run of egress_connect4
+ *   egress_bench answer COUNT      exchanges (8 one-byte sends, a byte back) on an
+ *                                  accepted TCP connection: ns per exchange
+ *   egress_bench answer-runtime COUNT
+ *                                  bpf_stats: ns per run of egress_packet on an
+ *                                  accepted connection's segments, then on a client
+ *                                  connection's (egress_answer.c)
  * The destinations are hosts of the peer's own /16 next to it (10.99.0.3 on),
  * so that the peer's lookup walks the trie as deep as it goes; none is the
  * peer, so every connect is allowed after looking at all of them.
@@ -36,6 +42,7 @@
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include "egress.h"
+#include "egress_answer.h"
 #include "egress_compile.h"
 #include "egress_loader.h"
 #include "egress_maps.h"
@@ -406,33 +413,6 @@ static pid_t start_sink(void)
 	return pid;
 }
 
-/* The connect4 program behind its pinned link. */
-static int connect4_prog(void)
-{
-	struct bpf_link_info link = {};
-	__u32 len = sizeof(link);
-	int fd = bpf_obj_get(EGRESS_LINK_PIN_PREFIX "egress_connect4"), prog;
-
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &link, &len))
-		die(EGRESS_LINK_PIN_PREFIX "egress_connect4");
-	close(fd);
-	prog = bpf_prog_get_fd_by_id(link.prog_id);
-	if (prog < 0)
-		die("bpf_prog_get_fd_by_id");
-	return prog;
-}
-
-static void prog_stats(int prog, __u64 *ns, __u64 *cnt)
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(prog, &info, &len))
-		die("bpf_obj_get_info_by_fd");
-	*ns = info.run_time_ns;
-	*cnt = info.run_cnt;
-}
-
 /*
  * The program's own time per run, from the kernel's bpf_stats (on while
  * the fd from bpf_enable_stats is open, as kernel.bpf_stats_enabled=1):
@@ -440,7 +420,7 @@ static void prog_stats(int prog, __u64 *ns, __u64 *cnt)
  */
 static int run_runtime(long count)
 {
-	int prog = connect4_prog(), stats = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	int prog = linked_prog("egress_connect4"), stats = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	__u64 ns0, cnt0, ns1, cnt1;
 	double best = 0;
 
@@ -486,7 +466,8 @@ static int usage(void)
 {
 	fputs("usage: egress_bench attach | detach | cleanup | apply N | apply-nets N\n"
 	      "       egress_bench iptables N | nft N\n"
-	      "       egress_bench connect COUNT | flow COUNT | runtime COUNT\n", stderr);
+	      "       egress_bench connect COUNT | flow COUNT | runtime COUNT\n"
+	      "       egress_bench answer COUNT | answer-runtime COUNT\n", stderr);
 	return 2;
 }
 
@@ -530,6 +511,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "runtime"))
 		return run_runtime(n);
+	if (!strcmp(cmd, "answer"))
+		return answer_cost(n);
+	if (!strcmp(cmd, "answer-runtime"))
+		return answer_runtime(n);
 	if (strcmp(cmd, "flow"))
 		return usage();
 	sink = start_sink();

@@ -803,17 +803,26 @@ static __always_inline __u64 device_id(const struct net_device *dev)
 
 /*
  * The namespace cookie of a paired device's far end: a veth's, vxcan's or
- * netkit's, whose private data starts with a pointer to its peer. 0 for
- * any other device (or a peer gone).
+ * netkit's, whose private data starts with a pointer to its peer. 0 if
+ * the peer is gone.
  */
+static __always_inline __u64 peer_netns(const struct net_device *dev)
+{
+	__u64 priv = (__u64)dev + ((bpf_core_type_size(struct net_device) + NETDEV_ALIGN - 1) &
+				   ~(__u64)(NETDEV_ALIGN - 1));
+	struct net_device *peer;
+
+	if (bpf_probe_read_kernel(&peer, sizeof(peer), (void *)priv) || !peer)
+		return 0;
+	return BPF_CORE_READ(peer, nd_net.net, net_cookie);
+}
+
+/* The same for any device: 0 for one that is not paired. */
 static __always_inline __u64 far_end_netns(const struct net_device *dev)
 {
 	static const char paired[3][KIND_LEN] = { "veth", "vxcan", "netkit" };
 	const struct rtnl_link_ops *ops = BPF_CORE_READ(dev, rtnl_link_ops);
-	__u64 priv = (__u64)dev + ((bpf_core_type_size(struct net_device) + NETDEV_ALIGN - 1) &
-				   ~(__u64)(NETDEV_ALIGN - 1));
 	char kind[KIND_LEN] = {};
-	struct net_device *peer;
 	bool is_paired = false;
 
 	if (!ops || bpf_probe_read_kernel_str(kind, sizeof(kind), BPF_CORE_READ(ops, kind)) <= 0)
@@ -825,9 +834,7 @@ static __always_inline __u64 far_end_netns(const struct net_device *dev)
 			same &= kind[i] == paired[k][i];
 		is_paired |= same;
 	}
-	if (!is_paired || bpf_probe_read_kernel(&peer, sizeof(peer), (void *)priv) || !peer)
-		return 0;
-	return BPF_CORE_READ(peer, nd_net.net, net_cookie);
+	return is_paired ? peer_netns(dev) : 0;
 }
 
 /* The kernel's table of a namespace's devices by index: its buckets, and the chains looked along. */
@@ -904,15 +911,19 @@ int BPF_PROG(egress_csk_clone, struct sock *newsk, const struct request_sock *re
 }
 
 /*
- * The device a TCP socket's packets leave by: its route's (sk_dst_cache),
- * which the packet being judged took, as the kernel routes a TCP socket's
- * packets by it and stores a new route there before it sends by one.
+ * The identity of the device a TCP socket's packets leave by: its route's
+ * (sk_dst_cache), which the packet being judged took, as the kernel routes
+ * a TCP socket's packets by it and stores a new route there before it
+ * sends by one. Read as the kernel's types (tp is one), not by helper
+ * calls: this runs for every packet of an accepted connection. A missing
+ * route or device reads as 0.
  */
-static __always_inline struct net_device *route_device(struct tcp_sock *tp)
+static __always_inline __u64 route_device_id(struct tcp_sock *tp, struct net_device **dev)
 {
-	struct dst_entry *dst = BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.sk_dst_cache);
+	struct dst_entry *dst = tp->inet_conn.icsk_inet.sk.sk_dst_cache;
 
-	return dst ? BPF_CORE_READ(dst, dev) : NULL;
+	*dev = dst ? dst->dev : NULL;
+	return *dev ? (*dev)->dev.kobj.sd->id : 0;
 }
 
 /*
@@ -937,8 +948,13 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
 	if (rec) {
 		if (rec->ifindex != skb->ifindex || !tp)
 			return true;
-		dev = route_device(tp);
-		return !dev || rec->dev_id != device_id(dev) || rec->far_netns != far_end_netns(dev);
+		/*
+		 * The same identity is the same device: a paired one still,
+		 * whose far end is all that can have moved.
+		 */
+		if (!rec->dev_id || rec->dev_id != route_device_id(tp, &dev))
+			return true;
+		return rec->far_netns && rec->far_netns != peer_netns(dev);
 	}
 	if (arrivals_recorded)
 		return true;

@@ -2,6 +2,7 @@
 #
 # scripts/bench-egress's summary of the guest's lines
 #   pair ROUND CONFIG NONE_CONNECT_NS NONE_FLOW_NS WITH_CONNECT_NS WITH_FLOW_NS RUNTIME_NS|-
+#   answer ROUND NONE_EXCHANGE_NS WITH_EXCHANGE_NS ACCEPTED_RUN_NS CLIENT_RUN_NS
 # Every figure is a ratio per round (the configuration against nothing
 # attached, measured next to it), summarised by bench-lib.awk. Writes JSON
 # to json= and the plot's data to dat=; clock= says what a guest nanosecond
@@ -36,6 +37,13 @@ $1 == "pair" && NF == 8 && $4 > 0 && $5 > 0 {
 	base_f[nb] = $5
 	if ($8 != "-")
 		rt[c, r] = $8
+}
+$1 == "answer" && NF == 6 && $3 > 0 && $6 > 0 {
+	r = $2
+	ans["x", r] = $4 / $3
+	ans["rt", r] = $5 / $6
+	ans["client", r] = $6
+	ans["accepted", r] = $5
 }
 END {
 	# Host addresses (the hash), then as many /24 networks (the trie).
@@ -80,6 +88,16 @@ END {
 		if (summarise(rtr, eg[i]))
 			printf "    %-36s %s\n", label(eg[i]), figure()
 
+	# An accepted connection's answers: the exemption's checks on each segment.
+	if (summarise(ans, "x"))
+		printf "  TCP exchange on an accepted connection (8 one-byte answers, a byte back),\n" \
+			"  against nothing attached\n    %-36s %s\n", "egress", figure()
+	if (summarise(ans, "client"))
+		printf "  egress_packet's own time per segment (bpf_stats), against a client " \
+			"connection's (%.0f ns, %s)\n", S_MED, clock
+	if (summarise(ans, "rt"))
+		printf "    %-36s %s\n", "an accepted connection's", figure()
+
 	print "  goals"
 	if (summarise(scale, "egress-10000"))
 		goal("10,000 rules at <= 1.05x of 0 rules (connect)", \
@@ -122,6 +140,12 @@ END {
 	printf "\n  },\n  \"connect4_runtime_ratio_to_0_rules\": {" > json
 	JSON_FIRST = 0
 	for (i = 2; i <= n_eg; i++) json_figure(eg[i], rtr, eg[i])
+	printf "\n  },\n  \"answer\": {" > json
+	JSON_FIRST = 0
+	json_figure("exchange_ratio", ans, "x")
+	json_figure("packet_runtime_ratio_to_client", ans, "rt")
+	json_figure("packet_runtime_ns_client", ans, "client")
+	json_figure("packet_runtime_ns_accepted", ans, "accepted")
 	printf "\n  },\n  \"goals\": [%s\n  ]\n}\n", GOALS > json
 
 	# The plot: one block per series, x at 0, 1, 2, 3 for 0, 10, 1,000, 10,000 rules.

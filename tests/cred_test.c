@@ -34,14 +34,6 @@
 #define FOLLOW_MS 1000
 #define CRED_SETTLE_MS 200	/* agent/daemon/cred_monitor.h */
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 /* The bound on following a change: a second, or settle + twice an audit's cost here. */
 static long follow_bound_ms(struct __test_metadata *_metadata, char *out, size_t len)
 {

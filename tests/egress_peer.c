@@ -251,19 +251,19 @@ __u64 denied_reaching(__u64 target)
 }
 
 /*
- * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
- * (/proc/net/snmp, a header line and a value line per protocol) or
- * "Icmp6InEchoReplies" (/proc/net/snmp6, a name and a value per line).
- * -1 if there is none.
+ * A counter of the IP stack of network namespace netns (NULL: this
+ * process's): "Icmp:InEchoReps" (/proc/net/snmp, a header line and a
+ * value line per protocol) or "Icmp6InEchoReplies" (/proc/net/snmp6, a
+ * name and a value per line). -1 if there is none.
  */
-long peer_snmp(const char *name)
+long snmp_in(const char *netns, const char *name)
 {
 	const char *colon = strchr(name, ':');
-	char out[16384], *line, *next, *save = NULL;
+	char cmd[256], out[16384], *line, *next, *save = NULL;
 
-	if (run_capture(colon ? IP " netns exec " NETNS " cat /proc/net/snmp" :
-			IP " netns exec " NETNS " cat /proc/net/snmp6",
-			out, sizeof(out)) || strlen(out) + 1 >= sizeof(out))
+	snprintf(cmd, sizeof(cmd), "%s%s cat /proc/net/snmp%s", netns ? IP " netns exec " : "",
+		 netns ? netns : "", colon ? "" : "6");
+	if (run_capture(cmd, out, sizeof(out)) || strlen(out) + 1 >= sizeof(out))
 		return -1;
 	for (line = strtok_r(out, "\n", &save); line; line = next) {
 		next = strtok_r(NULL, "\n", &save);
@@ -285,6 +285,11 @@ long peer_snmp(const char *name)
 		return -1;
 	}
 	return -1;
+}
+
+long peer_snmp(const char *name)
+{
+	return snmp_in(NETNS, name);
 }
 
 #define IN_ACC IP " netns exec " ACC_NS " "

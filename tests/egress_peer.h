@@ -63,9 +63,12 @@ __u64 denied_reaching(__u64 target);
 /* Wait until what was sent to the peer is counted (see egress_peer.c). */
 void settle(void);
 /*
- * A counter of the peer's IP stack, in its namespace: "Icmp:InEchoReps"
- * (/proc/net/snmp) or "Icmp6InEchoReplies" (/proc/net/snmp6); -1 if none.
+ * A counter of the IP stack of network namespace netns (NULL: this
+ * process's): "Icmp:InEchoReps" (/proc/net/snmp) or "Icmp6InEchoReplies"
+ * (/proc/net/snmp6); -1 if none.
  */
+long snmp_in(const char *netns, const char *name);
+/* The same in the peer's namespace. */
 long peer_snmp(const char *name);
 /*
  * An inbound connection from the peer's address to the device's listener

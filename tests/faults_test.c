@@ -78,14 +78,6 @@
 
 #define RESTART "rm -f " PIDFILE "; /etc/init.d/S30iotguardd start"
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 struct watch {
 	volatile int stop;
 	volatile long attempts, successes, broken, max_gap_ms;

@@ -406,14 +406,6 @@ TEST_F(gate, renamed_exempt_interface_stays_exempt)
 	EXPECT_EQ(-ECONNREFUSED, from_path2(self));
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for want connections on the listener; returns how many came. */
 static unsigned int accept_count(int listener, unsigned int want)
 {

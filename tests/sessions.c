@@ -31,14 +31,6 @@ void session_source(const char *addr)
 	source_addr = addr;
 }
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 /* Append what fd has (telnet option bytes dropped) until want or EOF. */
 static int read_until(int fd, char *buf, size_t len, size_t *used, const char *want,
 		      long deadline)

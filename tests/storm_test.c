@@ -94,14 +94,6 @@
 #define FRESH_SOURCE "10.99.0.33"	/* no login flooder used it: a full bucket */
 #define LOGIN_FLOOD_TIMEOUT_S 240
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
 static long storm_connections(void)
 {
 	const char *env = getenv("STORM_CONNECTIONS");

@@ -38,6 +38,8 @@ const char *bpf_lsm_missing(void);
 #define SYSFS_DIR "/sys/kernel/iotguard"
 #define MODPROBE_SYSCTL "/proc/sys/kernel/modprobe"
 
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines and elapsed times. */
+long now_ms(void);
 /* Read a small text file, newline stripped. 0 or -errno. */
 int read_text(const char *path, char *buf, size_t len);
 int write_text(const char *path, const char *text);
