@@ -970,7 +970,7 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
  */
 static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *req)
 {
-	struct bpf_sock *sk = skb->sk;
+	struct bpf_sock *sk = skb->sk, *full;
 	__u32 a[4];
 
 	if (!sk)
@@ -978,6 +978,14 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 	if (sk->state == BPF_TCP_LISTEN)
 		return req->proto == IPPROTO_TCP;
 	if (left_another_way(skb, sk, req->proto))
+		return false;
+	/*
+	 * The socket's own protocol: a TCP socket's segment that nftables
+	 * made a UDP datagram after it was judged goes where no UDP was
+	 * judged. Only TCP has sockets that are not full ones.
+	 */
+	full = bpf_sk_fullsock(sk);
+	if (full ? full->protocol != req->proto : req->proto != IPPROTO_TCP)
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
 		return false;
@@ -1005,12 +1013,32 @@ static bool loopback_source_out(struct __sk_buff *skb, bool loopback_source)
 
 /*
  * ICMPv6 that keeps the link working, which the kernel's raw sockets send
- * on their own: MLD (130-132, 143), router and neighbour discovery
- * (133-136). On-link only, and never more than addresses.
+ * on their own: MLD (130-132, 143) with a hop limit of 1, router and
+ * neighbour discovery (133-136) with 255 (RFC 3810, RFC 4861: receivers
+ * drop any other). Only from a raw socket, the kernel's or one the policy
+ * allowed: another socket's packet made to look like one (rewritten by
+ * nftables after it was judged), or a forwarded one, is judged.
  */
-static bool link_upkeep6(__u8 type)
+static bool link_upkeep6(__u8 type, __u8 hop_limit, bool raw)
 {
-	return (type >= 130 && type <= 136) || type == 143;
+	if (!raw)
+		return false;
+	if (type == 143 || (type >= 130 && type <= 132))
+		return hop_limit == 1;
+	return type >= 133 && type <= 136 && hop_limit == 255;
+}
+
+/*
+ * An IGMP membership report as the kernel sends them: from no socket (not
+ * forwarded: that came in somewhere) or an allowed raw socket, to a group
+ * (224.0.0.0/4) with a TTL of 1, which no router forwards off the link.
+ * Another socket's packet made to look like one is judged.
+ */
+static bool membership_report4(struct __sk_buff *skb, bool raw, __u32 daddr_be, __u8 ttl)
+{
+	if (!raw && (skb->sk || skb->ingress_ifindex))
+		return false;
+	return (bpf_ntohl(daddr_be) & 0xf0000000) == 0xe0000000 && ttl == 1;
 }
 
 /*
@@ -1042,9 +1070,9 @@ int egress_packet(struct __sk_buff *skb)
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
 	struct bpf_sock *sk = skb->sk;
 	bool raw = false;
-	__u8 type, tcp[2];
+	__u8 type, tcp[2], hops;
+	__u32 l4, daddr4 = 0;
 	__u16 dport;
-	__u32 l4;
 
 	if (sk) {
 		sk = bpf_sk_fullsock(sk);
@@ -1061,6 +1089,8 @@ int egress_packet(struct __sk_buff *skb)
 		from_v4(&req, ip.daddr);
 		req.proto = ip.protocol;
 		l4 = ip.ihl * 4;
+		hops = ip.ttl;
+		daddr4 = ip.daddr;
 	} else if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
 		struct ipv6hdr ip6;
 
@@ -1075,6 +1105,7 @@ int egress_packet(struct __sk_buff *skb)
 		/* An extension header first: "another protocol", port 0. */
 		req.proto = ip6.nexthdr;
 		l4 = sizeof(ip6);
+		hops = ip6.hop_limit;
 		/* But MLD reports come after a hop-by-hop header (router alert). */
 		if (req.proto == IPPROTO_HOPOPTS) {
 			__u8 hbh[2];
@@ -1082,7 +1113,7 @@ int egress_packet(struct __sk_buff *skb)
 			if (!bpf_skb_load_bytes(skb, l4, hbh, sizeof(hbh)) &&
 			    hbh[0] == IPPROTO_ICMPV6 &&
 			    !bpf_skb_load_bytes(skb, l4 + (hbh[1] + 1) * 8, &type, 1) &&
-			    link_upkeep6(type))
+			    link_upkeep6(type, hops, raw))
 				return ALLOW;
 		}
 	} else {
@@ -1120,14 +1151,13 @@ int egress_packet(struct __sk_buff *skb)
 			return ALLOW;
 		break;
 	case IPPROTO_IGMP:
-		/* Membership reports: the kernel's own, or an allowed raw socket's. */
-		if (req.family == AF_INET)
+		if (req.family == AF_INET && membership_report4(skb, raw, daddr4, hops))
 			return ALLOW;
 		break;
 	case IPPROTO_ICMPV6:
 		if (bpf_skb_load_bytes(skb, l4, &type, 1))
 			return DENY;
-		if (link_upkeep6(type))
+		if (link_upkeep6(type, hops, raw))
 			return ALLOW;
 		break;
 	default:

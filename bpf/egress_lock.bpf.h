@@ -52,7 +52,10 @@ int BPF_PROG(egress_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
  * packet's destination once it was judged, or send one no socket sent:
  * cgroup programs that rewrite connect and sendto addresses, or a
  * setsockopt's option after lsm/socket_setsockopt passed it (one that
- * turns a harmless option into IP_TRANSPARENT), tc,
+ * turns a harmless option into IP_TRANSPARENT), sock_ops programs (they
+ * write TCP header options of their choosing into any segment, a SYN-ACK
+ * to whatever address a SYN came from included, and set socket options
+ * unchecked), tc,
  * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
  * the backstop never sees, as forwarded packets have no socket). The
  * backstop above sees what the first kind does; the others run after it
@@ -72,6 +75,7 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
 	switch (BPF_CORE_READ(attr, prog_type)) {
 	case BPF_PROG_TYPE_CGROUP_SOCK_ADDR:
 	case BPF_PROG_TYPE_CGROUP_SOCKOPT:
+	case BPF_PROG_TYPE_SOCK_OPS:
 	case BPF_PROG_TYPE_SCHED_CLS:
 	case BPF_PROG_TYPE_SCHED_ACT:
 	case BPF_PROG_TYPE_LWT_IN:

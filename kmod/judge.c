@@ -21,6 +21,13 @@
  * is dropped and counted (IOTGUARD_CTR_EGRESS_JUDGE_DROPPED); the program
  * reports it like its own refusals.
  *
+ * The program passes the kernel's neighbour and router discovery
+ * unjudged: the kernel sends it to a neighbour, never through a gateway.
+ * An nftables rule can readdress it after that (root may add one, after
+ * the lock too), and the packet then leaves the link with addresses root
+ * chose inside. So discovery routed through a gateway is dropped here,
+ * whatever socket sent it.
+ *
  * The hook is the last at POST_ROUTING: a rule added later at the same
  * priority runs before it (nf_register_net_hook inserts before equals),
  * so no netfilter rule can rewrite a destination after it was judged.
@@ -35,6 +42,8 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/inet_sock.h>
+#include <net/ip6_route.h>
+#include <net/ndisc.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "judge.h"
@@ -65,6 +74,35 @@ static bool judged_by_cgroup(const struct nf_hook_state *state, const struct sk_
 #endif
 }
 
+/*
+ * ICMPv6 neighbour or router discovery (RFC 4861: types 133-137, hop
+ * limit 255) whose route leads through a gateway: readdressed after the
+ * kernel made it.
+ */
+static bool discovery_off_link(const struct nf_hook_state *state, struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	const struct ipv6hdr *ip6;
+	struct dst_entry *dst;
+	u8 type_buf, *type;
+
+	if (state->pf != NFPROTO_IPV6)
+		return false;
+	ip6 = ipv6_hdr(skb);
+	if (ip6->nexthdr != IPPROTO_ICMPV6 || ip6->hop_limit != 255)
+		return false;
+	type = skb_header_pointer(skb, skb_network_offset(skb) + sizeof(*ip6), sizeof(type_buf),
+				  &type_buf);
+	if (!type || *type < NDISC_ROUTER_SOLICITATION || *type > NDISC_REDIRECT)
+		return false;
+	dst = skb_dst(skb);
+	return !dst || !ipv6_addr_equal(rt6_nexthop(container_of(dst, struct rt6_info, dst),
+						    &ip6->daddr), &ip6->daddr);
+#else
+	return false;
+#endif
+}
+
 /* Netfilter hooks run under rcu_read_lock; the program reads from there. */
 static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
@@ -74,10 +112,12 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	struct sock *saved_sk;
 	u32 verdict;
 
-	if (judged_by_cgroup(state, skb))
-		return NF_ACCEPT;
 	prog = rcu_dereference(judge);
 	if (!prog)
+		return NF_ACCEPT;
+	if (discovery_off_link(state, skb))
+		goto drop;
+	if (judged_by_cgroup(state, skb))
 		return NF_ACCEPT;
 	/*
 	 * What the cgroup hook does around the program: its packet pointers,
@@ -95,6 +135,7 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	skb->sk = saved_sk;
 	if (verdict & 1)
 		return NF_ACCEPT;
+drop:
 	iotguard_state_count(IOTGUARD_CTR_EGRESS_JUDGE_DROPPED);
 	return NF_DROP;
 }

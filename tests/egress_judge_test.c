@@ -40,15 +40,6 @@
 #define IN_FWD IP " netns exec " FWD_NS " "
 #define FWD_CLIENT "10.98.0.2"
 
-static unsigned long long judge_dropped(void)
-{
-	char buf[32];
-
-	if (sysfs_read("counters/egress_judge_dropped", buf, sizeof(buf)))
-		return ~0ULL;
-	return strtoull(buf, NULL, 10);
-}
-
 FIXTURE(judge)
 {
 	struct arrivals *arr;

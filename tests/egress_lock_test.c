@@ -464,6 +464,10 @@ TEST_F_TIMEOUT(egress_lock, zz_links_cannot_be_removed, EGRESS_TEST_TIMEOUT_S)
 				.expected_attach_type = BPF_CGROUP_SETSOCKOPT });
 	EXPECT_GT(0, dummy);
 	EXPECT_EQ(EPERM, errno);
+	/* Nor one that writes TCP options of its choosing into segments (a SYN-ACK's too). */
+	dummy = bpf_prog_load(BPF_PROG_TYPE_SOCK_OPS, "sockops", "GPL", ret1, 2, NULL);
+	EXPECT_GT(0, dummy);
+	EXPECT_EQ(EPERM, errno);
 	/* One that cannot (a packet filter) still loads: the replacement offered below. */
 	dummy = bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, "skb", "GPL", ret1, 2, NULL);
 	EXPECT_LE(0, dummy) TH_LOG("%s", strerror(errno));

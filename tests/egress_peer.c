@@ -398,3 +398,12 @@ int veth_at_index_in_ns(unsigned int idx)
 		return -1;
 	return index_in(IDX_NS, "jb0") == idx ? 0 : -1;
 }
+
+unsigned long long judge_dropped(void)
+{
+	char buf[32];
+
+	if (sysfs_read("counters/egress_judge_dropped", buf, sizeof(buf)))
+		return ~0ULL;
+	return strtoull(buf, NULL, 10);
+}

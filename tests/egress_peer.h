@@ -94,4 +94,7 @@ unsigned int index_in(const char *ns, const char *dev);
  */
 int veth_at_index_in_ns(unsigned int idx);
 
+/* Packets the module's judge dropped (egress_judge_dropped); ~0 if unreadable. */
+unsigned long long judge_dropped(void);
+
 #endif
