@@ -973,19 +973,22 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 	struct bpf_sock *sk = skb->sk, *full;
 	__u32 a[4];
 
-	if (!sk)
-		return false;
-	if (sk->state == BPF_TCP_LISTEN)
-		return req->proto == IPPROTO_TCP;
-	if (left_another_way(skb, sk, req->proto))
-		return false;
 	/*
-	 * The socket's own protocol: a TCP socket's segment that nftables
-	 * made a UDP datagram after it was judged goes where no UDP was
-	 * judged. Only TCP has sockets that are not full ones.
+	 * Only TCP and UDP connect() through the connect hooks (UDP-Lite's
+	 * connect has none: its packets are judged each), and only by the
+	 * socket's own protocol: a TCP socket's segment, or an SCTP
+	 * listener's packet, that nftables made another protocol after it
+	 * was judged goes where nothing was judged. Only TCP has sockets that
+	 * are not full ones.
 	 */
+	if (!sk || (req->proto != IPPROTO_TCP && req->proto != IPPROTO_UDP))
+		return false;
 	full = bpf_sk_fullsock(sk);
 	if (full ? full->protocol != req->proto : req->proto != IPPROTO_TCP)
+		return false;
+	if (sk->state == BPF_TCP_LISTEN)
+		return true;
+	if (left_another_way(skb, sk, req->proto))
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
 		return false;

@@ -21,12 +21,14 @@
  * is dropped and counted (IOTGUARD_CTR_EGRESS_JUDGE_DROPPED); the program
  * reports it like its own refusals.
  *
- * The program passes the kernel's neighbour and router discovery
- * unjudged: the kernel sends it to a neighbour, never through a gateway.
- * An nftables rule can readdress it after that (root may add one, after
- * the lock too), and the packet then leaves the link with addresses root
- * chose inside. So discovery routed through a gateway is dropped here,
- * whatever socket sent it.
+ * The program passes the kernel's IGMP and its ICMPv6 of link upkeep
+ * (MLD, neighbour and router discovery) unjudged. An nftables rule (root
+ * may add one, after the lock too) can make another packet look like one
+ * after it was judged, or readdress the kernel's own. So here, before the
+ * cgroup hook: a packet of that shape from a socket that does not send
+ * them is dropped (the program cannot tell the kernel's sockets apart),
+ * and so is discovery routed through a gateway (the kernel sends it only
+ * to neighbours: it would leave the link with addresses root chose).
  *
  * The hook is the last at POST_ROUTING: a rule added later at the same
  * priority runs before it (nf_register_net_hook inserts before equals),
@@ -44,6 +46,9 @@
 #include <net/inet_sock.h>
 #include <net/ip6_route.h>
 #include <net/ndisc.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
 #include "judge.h"
@@ -72,6 +77,59 @@ static bool judged_by_cgroup(const struct nf_hook_state *state, const struct sk_
 #else
 	return false;
 #endif
+}
+
+/*
+ * Who may send what the program lets pass as the link's upkeep: IGMP the
+ * kernel sends from no socket, MLD from its igmp socket and neighbour
+ * discovery from its ndisc socket, or a process's raw socket (which the
+ * program judges as such). Any other socket's packet of that shape was
+ * made so after it was judged: a kernel socket's (an ICMP error, which
+ * quotes a process's data, rewritten by nftables) or a tunnel's outer
+ * packet, which still carries the inner packet's socket.
+ */
+static bool upkeep_sender(const struct sock *sk, const struct net *net, bool v6)
+{
+	if (!sk)
+		return !v6;
+	if (!sk_fullsock(sk))
+		return false;
+	if (!sk->sk_kern_sock)
+		return sk->sk_type == SOCK_RAW;
+#if IS_ENABLED(CONFIG_IPV6)
+	return v6 && (sk == net->ipv6.ndisc_sk || sk == net->ipv6.igmp_sk);
+#else
+	return false;
+#endif
+}
+
+/* The IGMP or ICMPv6 upkeep type a packet has the shape of, or 0. */
+static u8 upkeep_shape(const struct nf_hook_state *state, struct sk_buff *skb)
+{
+	unsigned int off = skb_network_offset(skb);
+	u8 buf[2], *p;
+
+	if (state->pf == NFPROTO_IPV4)
+		return ip_hdr(skb)->protocol == IPPROTO_IGMP ? IPPROTO_IGMP : 0;
+	if (state->pf != NFPROTO_IPV6)
+		return 0;
+	buf[0] = ipv6_hdr(skb)->nexthdr;
+	off += sizeof(struct ipv6hdr);
+	/* MLD comes after a hop-by-hop header (its router alert). */
+	if (buf[0] == NEXTHDR_HOP) {
+		p = skb_header_pointer(skb, off, sizeof(buf), buf);
+		if (!p)
+			return 0;
+		buf[0] = p[0];
+		off += (p[1] + 1) * 8;
+	}
+	if (buf[0] != IPPROTO_ICMPV6)
+		return 0;
+	p = skb_header_pointer(skb, off, 1, buf);
+	if (!p || ((*p < ICMPV6_MGM_QUERY || *p > NDISC_NEIGHBOUR_ADVERTISEMENT) &&
+		   *p != ICMPV6_MLD2_REPORT))
+		return 0;
+	return *p;
 }
 
 /*
@@ -116,6 +174,9 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	if (!prog)
 		return NF_ACCEPT;
 	if (discovery_off_link(state, skb))
+		goto drop;
+	if (upkeep_shape(state, skb) &&
+	    !upkeep_sender(skb->sk, state->net, state->pf == NFPROTO_IPV6))
 		goto drop;
 	if (judged_by_cgroup(state, skb))
 		return NF_ACCEPT;

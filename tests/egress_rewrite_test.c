@@ -14,6 +14,10 @@
  *     the policy refuses there) does not either;
  *   - the kernel's own neighbour discovery readdressed through a gateway
  *     (it carries addresses root chose) is dropped by the module's judge;
+ *   - the kernel's ICMPv6 error (it quotes the packet it answers) made to
+ *     look like neighbour discovery is dropped by the module's judge;
+ *   - a connected UDP-Lite socket (its connect() has no cgroup hook) is
+ *     judged at every datagram;
  *   - the kernel's own membership reports still leave.
  * The peer counts what arrives with nftables rules of its own (counters on
  * the shapes the device's rules make), at its prerouting hook.
@@ -47,6 +51,10 @@
 #define DROP_TABLE(in, table) \
 	"{ ! " in "nft list table " table " > /dev/null 2>&1 || " in "nft delete table " table "; }"
 #define PORT_OPEN_S "4430"
+#define UDP_OPEN_S "5300"
+#define UDP_SHUT_S "5301"
+_Static_assert(UDP_OPEN == 5300 && UDP_SHUT == 5301, "UDP_*_S spell UDP_*");
+#define DEVICE6 "fd00:99::1"
 /* An address beyond the peer, which the device reaches through it as a gateway. */
 #define OFF_LINK_NET "fd00:77::/64"
 #define OFF_LINK "fd00:77::1"
@@ -68,6 +76,11 @@ static const char peer_counters[] =
 	"    ip6 daddr " PEER6 " ip6 nexthdr 58 @th,0,8 135 @th,64,16 0x4e53 counter comment \"as_icmp6\"\n"
 	"    ip daddr " ATTACKER_ADDR " ip protocol 17 th dport " PORT_OPEN_S " counter comment \"as_udp\"\n"
 	"    ip6 daddr " OFF_LINK " icmpv6 type nd-neighbor-solicit counter comment \"off_link\"\n"
+	"    ip daddr " ATTACKER_ADDR " meta l4proto 136 th dport " UDP_SHUT_S
+	" counter comment \"lite_shut\"\n"
+	"    ip daddr " ATTACKER_ADDR " meta l4proto 136 th dport " UDP_OPEN_S
+	" counter comment \"lite_open\"\n"
+	"    ip6 daddr " PEER6 " ip6 nexthdr 58 @th,448,32 0x45525231 counter comment \"error\"\n"
 	"  }\n"
 	"}\n";
 
@@ -262,6 +275,63 @@ TEST_F_TIMEOUT(rewrite, readdressed_discovery_is_dropped, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_LT(dropped, judge_dropped()) TH_LOG("no solicitation was dropped");
 	EXPECT_EQ(0, peer_count("off_link")) TH_LOG("readdressed discovery reached the gateway");
 	sh(IP " -6 neigh del " PEER6 " dev veth0");
+}
+
+/*
+ * A datagram to a closed port of loopback draws the kernel's port
+ * unreachable error, which quotes it. A rule readdresses the error to the
+ * peer and makes it a neighbour solicitation by its look (type 135, hop
+ * limit 255). A raw socket of the kernel's sent it, but not the one that
+ * sends discovery: it never reaches the peer.
+ */
+TEST_F_TIMEOUT(rewrite, a_kernel_error_made_discovery_is_dropped, EGRESS_TEST_TIMEOUT_S)
+{
+	unsigned long long dropped = judge_dropped();
+	struct sockaddr_storage to;
+	socklen_t len = sockaddr_of("::1", 9, &to);
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, nft_load(false, "table ip6 rewrite {\nchain out {\n"
+			      "  type route hook output priority 0;\n"
+			      "  ip6 daddr ::1 icmpv6 type destination-unreachable"
+			      " ip6 saddr set " DEVICE6 " ip6 daddr set " PEER6
+			      " ip6 hoplimit set 255 icmpv6 type set 135\n}\n}\n"));
+	for (int i = 0; i < SENDS; i++) {
+		sendto(fd, "ERR1", 4, 0, (struct sockaddr *)&to, len);
+		/* The kernel sends at most one error a second to a host. */
+		usleep(1100 * 1000);
+	}
+	settle();
+	EXPECT_LT(dropped, judge_dropped()) TH_LOG("no error was dropped");
+	EXPECT_EQ(0, peer_count("error")) TH_LOG("an error made discovery reached the peer");
+	close(fd);
+}
+
+/*
+ * UDP-Lite's connect() passes no cgroup hook: a connected socket's
+ * datagrams to the peer's UDP_SHUT (refused) are judged each and none
+ * arrives; to UDP_OPEN (allowed: UDP-Lite is judged as UDP) they do.
+ */
+TEST_F_TIMEOUT(rewrite, connected_udp_lite_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	struct sockaddr_storage shut, open;
+	socklen_t shut_len = sockaddr_of(ATTACKER_ADDR, UDP_SHUT, &shut);
+	socklen_t open_len = sockaddr_of(ATTACKER_ADDR, UDP_OPEN, &open);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDPLITE);
+
+	ASSERT_LE(0, fd);
+	if (!connect(fd, (struct sockaddr *)&shut, shut_len))
+		for (int i = 0; i < SENDS; i++)
+			send(fd, "LITE", 4, 0);
+	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&open, open_len));
+	EXPECT_EQ(4, send(fd, "LITE", 4, 0));
+	for (long ms = 0; peer_count("lite_open") <= 0 && ms < SETTLE_MAX_MS; ms += 100)
+		usleep(100 * 1000);
+	settle();
+	EXPECT_EQ(0, peer_count("lite_shut")) TH_LOG("connected UDP-Lite reached a refused port");
+	EXPECT_EQ(1, peer_count("lite_open"));
+	close(fd);
 }
 
 /*
