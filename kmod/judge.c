@@ -168,6 +168,7 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	struct bpf_prog *prog;
 	void *saved_data_end;
 	struct sock *saved_sk;
+	int saved_iif;
 	u32 verdict;
 
 	prog = rcu_dereference(judge);
@@ -189,11 +190,21 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	 * the program, and root picks which inner packets ride a tunnel).
 	 */
 	saved_sk = skb->sk;
+	saved_iif = skb->skb_iif;
 	skb->sk = NULL;
+	/*
+	 * A packet without a socket that did not come in anywhere is the
+	 * kernel's own, to the program: a SYN cookie's SYN-ACK, an IGMP
+	 * report. A tunnel's outer packet had a socket: it is judged as a
+	 * forwarded one, as if it came in where it leaves.
+	 */
+	if (saved_sk && !skb->skb_iif && state->out)
+		skb->skb_iif = state->out->ifindex;
 	bpf_compute_and_save_data_end(skb, &saved_data_end);
 	verdict = bpf_prog_run_save_cb(prog, skb);
 	bpf_restore_data_end(skb, saved_data_end);
 	skb->sk = saved_sk;
+	skb->skb_iif = saved_iif;
 	if (verdict & 1)
 		return NF_ACCEPT;
 drop:

@@ -18,6 +18,8 @@
  *     look like neighbour discovery is dropped by the module's judge;
  *   - a connected UDP-Lite socket (its connect() has no cgroup hook) is
  *     judged at every datagram;
+ *   - a tunnel's outer packet made TCP with the look of a SYN cookie's
+ *     SYN-ACK (which has no socket) is judged as TCP;
  *   - the kernel's own membership reports still leave.
  * The peer counts what arrives with nftables rules of its own (counters on
  * the shapes the device's rules make), at its prerouting hook.
@@ -55,6 +57,11 @@
 #define UDP_SHUT_S "5301"
 _Static_assert(UDP_OPEN == 5300 && UDP_SHUT == 5301, "UDP_*_S spell UDP_*");
 #define DEVICE6 "fd00:99::1"
+/*
+ * An inner source address whose bytes, read as a TCP header's, give a
+ * data offset of 13 words (0xd0) and the flags SYN and ACK (0x12).
+ */
+#define TUNNEL_SRC "208.18.0.1"
 /* An address beyond the peer, which the device reaches through it as a gateway. */
 #define OFF_LINK_NET "fd00:77::/64"
 #define OFF_LINK "fd00:77::1"
@@ -81,6 +88,7 @@ static const char peer_counters[] =
 	"    ip daddr " ATTACKER_ADDR " meta l4proto 136 th dport " UDP_OPEN_S
 	" counter comment \"lite_open\"\n"
 	"    ip6 daddr " PEER6 " ip6 nexthdr 58 @th,448,32 0x45525231 counter comment \"error\"\n"
+	"    ip daddr " ATTACKER_ADDR " ip protocol 6 @th,224,32 0x54554e31 counter comment \"tunnel\"\n"
 	"  }\n"
 	"}\n";
 
@@ -169,7 +177,8 @@ FIXTURE_TEARDOWN(rewrite)
 	sh(DROP_TABLE("", "ip rewrite") " && " DROP_TABLE("", "ip6 rewrite") " && "
 	   DROP_TABLE(IN_PEER, "inet count"));
 	sh(IP " -6 route del " OFF_LINK_NET " 2> /dev/null; " IP " -6 addr del " DAD_ADDR
-	   "/64 dev veth0 2> /dev/null; true");
+	   "/64 dev veth0 2> /dev/null; " IP " rule del from " TUNNEL_SRC " lookup 100 2> /dev/null; "
+	   IP " link del jt0 2> /dev/null; true");
 	EXPECT_EQ(0, egress_uninstall(&err));
 	peer_down(self->arr, self->peer);
 }
@@ -305,6 +314,45 @@ TEST_F_TIMEOUT(rewrite, a_kernel_error_made_discovery_is_dropped, EGRESS_TEST_TI
 	settle();
 	EXPECT_LT(dropped, judge_dropped()) TH_LOG("no error was dropped");
 	EXPECT_EQ(0, peer_count("error")) TH_LOG("an error made discovery reached the peer");
+	close(fd);
+}
+
+/*
+ * A datagram to the peer's UDP_OPEN (allowed) through an IPIP tunnel to
+ * the peer: its outer packet (IPIP, refused) made TCP by a rule. The inner
+ * header then reads as a TCP header of 52 bytes with SYN and ACK set, the
+ * packet's exact length: the look of a SYN cookie's SYN-ACK, which the
+ * kernel sends without a socket. The module's judge runs the program on
+ * the outer packet without its socket; it still had one, and is judged as
+ * TCP to the peer's port 52 (refused). None arrives.
+ */
+TEST_F_TIMEOUT(rewrite, a_tunnel_packet_made_a_syn_ack_is_judged, EGRESS_TEST_TIMEOUT_S)
+{
+	unsigned long long dropped = judge_dropped();
+	struct sockaddr_in me = { .sin_family = AF_INET };
+	struct sockaddr_storage to;
+	socklen_t len = sockaddr_of(ATTACKER_ADDR, UDP_OPEN, &to);
+	char data[24] = "TUN1";
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sh("modprobe ipip"));
+	/* The inner packets (from TUNNEL_SRC) to the peer take the tunnel; the outer ones veth0. */
+	ASSERT_EQ(0, sh(IP " tunnel add jt0 mode ipip local " DEVICE_ADDR " remote " ATTACKER_ADDR
+			" ttl 64 && " IP " link set jt0 up && " IP " addr add " TUNNEL_SRC
+			"/32 dev jt0 && " IP " route add " ATTACKER_ADDR "/32 dev jt0 table 100 && "
+			IP " rule add from " TUNNEL_SRC " lookup 100"));
+	ASSERT_EQ(0, nft_load(false, "table ip rewrite {\nchain post {\n"
+			      "  type filter hook postrouting priority 0;\n"
+			      "  ip protocol 4 ip daddr " ATTACKER_ADDR " ip protocol set 6\n}\n}\n"));
+	inet_pton(AF_INET, TUNNEL_SRC, &me.sin_addr);
+	ASSERT_EQ(0, bind(fd, (struct sockaddr *)&me, sizeof(me)));
+	/* 20 + 8 + 24 bytes inside: the 52 the header claims. */
+	for (int i = 0; i < SENDS; i++)
+		EXPECT_EQ(24, sendto(fd, data, sizeof(data), 0, (struct sockaddr *)&to, len));
+	settle();
+	EXPECT_LT(dropped, judge_dropped()) TH_LOG("no outer packet was dropped");
+	EXPECT_EQ(0, peer_count("tunnel")) TH_LOG("a tunnel packet made TCP reached the peer");
 	close(fd);
 }
 
