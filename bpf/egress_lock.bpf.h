@@ -57,9 +57,10 @@ int BPF_PROG(egress_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
  * to whatever address a SYN came from included, and set socket options
  * unchecked), tc,
  * lightweight-tunnel and XDP programs (XDP_TX and redirects send frames
- * the backstop never sees, as forwarded packets have no socket). The
- * backstop above sees what the first kind does; the others run after it
- * or beside it. Nor is any program test-run: XDP's live-frames mode
+ * the backstop never sees, as forwarded packets have no socket), and
+ * extensions (freplace: they replace the judge itself; the lock refuses
+ * while one is loaded, bpf_extensions.h). The backstop above sees what
+ * the first kind does; the others run after it or beside it. Nor is any program test-run: XDP's live-frames mode
  * transmits whatever frame it is given, like a packet socket.
  */
 SEC("lsm/bpf")
@@ -83,6 +84,7 @@ int BPF_PROG(egress_bpf_load, int cmd, union bpf_attr *attr)
 	case BPF_PROG_TYPE_LWT_XMIT:
 	case BPF_PROG_TYPE_LWT_SEG6LOCAL:
 	case BPF_PROG_TYPE_XDP:
+	case BPF_PROG_TYPE_EXT:
 		return -EPERM;
 	default:
 		return 0;

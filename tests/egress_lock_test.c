@@ -26,6 +26,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "kselftest_harness.h"
 #include "bpf_pin.h"
 #include "egress.h"
@@ -56,6 +57,61 @@ static pid_t peer;
 	EXPECT_EQ(0, arr->udp_shut);						\
 } while (0)
 
+/* A UDP port the peer does not count, and the policy refuses. */
+#define UDP_UNCOUNTED 9
+
+/* The verifier's word on the last extension loaded. */
+static char ext_log[4096];
+
+/*
+ * Root's extension (freplace) program for the connect4 program's body:
+ * "allow". Its BTF says what it replaces: a global function of the same
+ * name and shape. The program fd, or -errno.
+ */
+static int connect4_extension(void)
+{
+	struct bpf_insn ret_allow[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_func_info func = { .insn_off = 0 };
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	struct btf *btf, *target_btf = NULL;
+	int target, fd = -EINVAL, type, ctx, proto;
+
+	target = bpf_pin_link_prog_fd(EGRESS_LINK_PIN_PREFIX "egress_connect4");
+	if (target < 0)
+		return target;
+	btf = btf__new_empty();
+	if (!btf || bpf_obj_get_info_by_fd(target, &info, &len))
+		goto out;
+	target_btf = btf__load_from_kernel_by_id(info.btf_id);
+	/* int (struct bpf_sock_addr *ctx): the parameters follow their prototype. */
+	ctx = btf__add_ptr(btf, btf__add_struct(btf, "bpf_sock_addr", 0));
+	proto = btf__add_func_proto(btf, btf__add_int(btf, "int", 4, BTF_INT_SIGNED));
+	if (!target_btf || ctx < 0 || proto < 0 || btf__add_func_param(btf, "ctx", ctx))
+		goto out;
+	func.type_id = btf__add_func(btf, "egress_connect4", BTF_FUNC_GLOBAL, proto);
+	type = btf__find_by_name_kind(target_btf, "egress_connect4", BTF_KIND_FUNC);
+	fd = type > 0 ? btf__load_into_kernel(btf) : -ENOENT;
+	if (!fd) {
+		LIBBPF_OPTS(bpf_prog_load_opts, load, .prog_btf_fd = btf__fd(btf),
+			    .func_info = &func, .func_info_cnt = 1,
+			    .func_info_rec_size = sizeof(func), .attach_prog_fd = target,
+			    .attach_btf_id = type, .log_buf = ext_log,
+			    .log_size = sizeof(ext_log), .log_level = 1);
+
+		fd = bpf_prog_load(BPF_PROG_TYPE_EXT, "allow_all", "GPL", ret_allow, 2, &load);
+		fd = fd < 0 ? -errno : fd;
+	}
+out:
+	btf__free(target_btf);
+	btf__free(btf);
+	close(target);
+	return fd;
+}
+
 PROBE_BPF_LSM_BEFORE_THE_TESTS();
 
 FIXTURE(egress_lock) {
@@ -82,6 +138,32 @@ FIXTURE_SETUP(egress_lock)
 	/* After the lock no module loads: the tests' are loaded before. */
 	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables", out, sizeof(out)))
 		TH_LOG("%s", out);
+	/*
+	 * Root replaces the connect4 program's body with an extension that
+	 * allows everything (a refused datagram then leaves), or only loads
+	 * it, to attach after the lock. The lock refuses, naming it, and
+	 * locks once it is gone.
+	 */
+	{
+		int ext, link;
+
+		ASSERT_EQ(-EPERM, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_UNCOUNTED));
+		ext = connect4_extension();
+		ASSERT_LE(0, ext) TH_LOG("loading the extension: %s\n%s", strerror(-ext), ext_log);
+		link = bpf_link_create(ext, 0, 0, NULL);
+		ASSERT_LE(0, link) TH_LOG("attaching the extension: %s", strerror(errno));
+		ASSERT_EQ(0, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_UNCOUNTED));
+		EXPECT_NE(0, run_capture("iotguardctl lock", out, sizeof(out)));
+		EXPECT_NE(NULL, strstr(out, "extension (freplace), attached to program"))
+			TH_LOG("%s", out);
+		close(link);
+		EXPECT_EQ(-EPERM, dev_connect(SOCK_DGRAM, ATTACKER_ADDR, UDP_UNCOUNTED));
+		EXPECT_NE(0, run_capture("iotguardctl lock", out, sizeof(out)));
+		EXPECT_NE(NULL, strstr(out, "(allow_all) is an extension")) TH_LOG("%s", out);
+		close(ext);
+		ASSERT_EQ(0, egress_lock_state(&lock));
+		ASSERT_EQ(0, lock.locked);
+	}
 	/*
 	 * Before the lock, root holds a write to egress_lock in progress: a
 	 * lock that counted the freeze's EBUSY as "frozen already" reported
@@ -262,7 +344,10 @@ TEST_F_TIMEOUT(egress_lock, sealed_maps_give_no_fd, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_STILL_ENFORCED("asking for the sealed maps");
 }
 
-/* XDP sends frames no socket sent; a test run in live-frames mode too. */
+/*
+ * XDP sends frames no socket sent; a test run in live-frames mode too; an
+ * extension replaces what judges.
+ */
 TEST_F_TIMEOUT(egress_lock, no_xdp_programs_or_test_runs, EGRESS_TEST_TIMEOUT_S)
 {
 	struct bpf_insn ret_pass[] = {
@@ -283,6 +368,11 @@ TEST_F_TIMEOUT(egress_lock, no_xdp_programs_or_test_runs, EGRESS_TEST_TIMEOUT_S)
 	ASSERT_LE(0, fd) TH_LOG("socket filter: %s", strerror(errno));
 	EXPECT_EQ(-EPERM, bpf_prog_test_run_opts(fd, &run) ? -errno : 0);
 	close(fd);
+	/* Nor does an extension, which would replace the policy's own code. */
+	fd = connect4_extension();
+	EXPECT_EQ(-EPERM, fd);
+	if (fd >= 0)
+		close(fd);
 	EXPECT_STILL_ENFORCED("loading programs");
 }
 

@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <json-c/json.h>
+#include "bpf_extensions.h"
 #include "bpf_pin.h"
 #include "ctl.h"
 #include "egress.h"
@@ -88,6 +89,16 @@ int cmd_lock(int argc, char **argv)
 		fprintf(stderr, "iotguardctl: usage: iotguardctl lock\n");
 		return EXIT_USAGE;
 	}
+	/*
+	 * Before anything is sealed: an extension loaded now would run in our
+	 * programs after the lock. Once the guard (or the policy) is locked,
+	 * none loads; without either, one may load while this runs: checked
+	 * again at the end.
+	 */
+	if ((guard || egress) && bpf_no_extensions(&err)) {
+		fprintf(stderr, "iotguardctl: not locking: %s\n", err.msg);
+		return EXIT_FAIL;
+	}
 	if (guard) {
 		ret = guard_lock();
 		if (ret) {
@@ -135,6 +146,10 @@ out:
 		return EXIT_FAIL;
 	if (ret)
 		return report_genl_error(ret, "locking");
+	if ((guard || egress) && bpf_no_extensions(&err)) {
+		fprintf(stderr, "iotguardctl: LOCKED, BUT NOT WHOLE: %s\n", err.msg);
+		return EXIT_FAIL;
+	}
 	printf("iotguard is locked until reboot: every weakening and the module's unload are refused\n");
 	/*
 	 * What the lock lacks, whatever the cause: `status` names the probe's
