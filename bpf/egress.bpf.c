@@ -1170,5 +1170,6 @@ int egress_packet(struct __sk_buff *skb)
 }
 
 #include "egress_lock.bpf.h"
+#include "egress_netlink.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

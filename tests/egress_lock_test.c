@@ -466,6 +466,53 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 }
 
 /*
+ * A rewrite of a packet's content at an inbound hook turns a packet the
+ * refused host's kernel sends anyway (its neighbour advertisement) into a
+ * connection from it, which the accepted-connection exemption answers.
+ * After the lock no nftables payload write is added, in any family, and
+ * no queued packet is given back changed; reading the payload still works.
+ */
+TEST_F_TIMEOUT(egress_lock, no_payload_rewrites, EGRESS_TEST_TIMEOUT_S)
+{
+	static const __u8 families[] = { NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6 };
+	char buf[16384], out[4096];
+
+	for (size_t i = 0; i < sizeof(families); i++) {
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+			buf, families[i], 0, "payload", 8, NFTA_PAYLOAD_SREG)));
+		EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+			buf, families[i], 0, "payload", 8, NFTA_PAYLOAD_DREG)));
+	}
+	/* The name without its NUL, behind a hundred other expressions. */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+		buf, NFPROTO_INET, 100, "payload", 7, NFTA_PAYLOAD_SREG)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+		buf, NFPROTO_INET, 100, "payload", 7, NFTA_PAYLOAD_DREG)));
+	/* More expressions than a rule may have are not looked through: refused. */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+		buf, NFPROTO_INET, 200, "counter", 8, 0)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, true)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, false)));
+	/* With the tool root would use, where the image has it. */
+	if (!access("/usr/sbin/nft", X_OK)) {
+		ASSERT_EQ(0, run_capture("nft add table inet rw && nft add chain inet rw pre "
+					 "'{ type filter hook prerouting priority -300; }'",
+					 out, sizeof(out))) TH_LOG("%s", out);
+		EXPECT_NE(0, run_capture("nft add rule inet rw pre ip saddr set " ATTACKER_ADDR,
+					 out, sizeof(out)));
+		EXPECT_NE(0, run_capture("nft add rule inet rw pre tcp flags set syn", out,
+					 sizeof(out)));
+		EXPECT_EQ(0, run_capture("nft add rule inet rw pre ip saddr " ATTACKER_ADDR
+					 " counter", out, sizeof(out))) TH_LOG("%s", out);
+		ASSERT_EQ(0, run_capture("nft list chain inet rw pre", out, sizeof(out)));
+		EXPECT_EQ(NULL, strstr(out, " set ")) TH_LOG("%s", out);
+		EXPECT_NE(NULL, strstr(out, "counter")) TH_LOG("%s", out);
+		EXPECT_EQ(0, run_capture("nft delete table inet rw", out, sizeof(out)));
+	}
+	EXPECT_STILL_ENFORCED("rewriting packets");
+}
+
+/*
  * No kernel module loads after the lock (modprobe worked before it: the
  * fixture loaded ipip and nf_tables), and no socket becomes transparent,
  * which would send from an address that is not the device's.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Raw netlink messages (nl_raw.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netlink.h>
 #include "nl_raw.h"
 
@@ -38,16 +40,96 @@ size_t rawnl_put(char *p, uint16_t type, size_t body, uint8_t family)
 	return NLMSG_SPACE(body);
 }
 
+static size_t batch_mark(char *p, uint16_t type)
+{
+	size_t n = rawnl_put(p, type, sizeof(struct nfgenmsg), AF_UNSPEC);
+
+	((struct nfgenmsg *)NLMSG_DATA(p))->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	return n;
+}
+
 /* An nftables batch with one NEWTABLE of family: begin, the table, end. */
 size_t nft_batch(char *buf, uint8_t family)
 {
-	size_t n = rawnl_put(buf, NFNL_MSG_BATCH_BEGIN, sizeof(struct nfgenmsg), AF_UNSPEC);
+	size_t n = batch_mark(buf, NFNL_MSG_BATCH_BEGIN);
 
-	((struct nfgenmsg *)NLMSG_DATA(buf))->res_id = htons(NFNL_SUBSYS_NFTABLES);
 	n += rawnl_put(buf + n, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE,
-		    sizeof(struct nfgenmsg), family);
-	n += rawnl_put(buf + n, NFNL_MSG_BATCH_END, sizeof(struct nfgenmsg), AF_UNSPEC);
-	((struct nfgenmsg *)NLMSG_DATA(buf + n - NLMSG_SPACE(sizeof(struct nfgenmsg))))->res_id =
-		htons(NFNL_SUBSYS_NFTABLES);
-	return n;
+		       sizeof(struct nfgenmsg), family);
+	return n + batch_mark(buf + n, NFNL_MSG_BATCH_END);
+}
+
+/* An attribute of type with len bytes of data at p; its aligned length. */
+static size_t nla_put(char *p, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *nla = (struct nlattr *)p;
+
+	nla->nla_type = type;
+	nla->nla_len = NLA_HDRLEN + len;
+	memset(p + NLA_HDRLEN, 0, NLA_ALIGN(len));
+	if (len)
+		memcpy(p + NLA_HDRLEN, data, len);
+	return NLA_ALIGN(nla->nla_len);
+}
+
+/* Close the nest that starts at nest and ends at end: its aligned length. */
+static size_t nla_nest_end(char *nest, char *end)
+{
+	((struct nlattr *)nest)->nla_len = end - nest;
+	return end - nest;
+}
+
+/*
+ * An expression (NFTA_LIST_ELEM): name_len bytes of name, its data one u32
+ * attribute reg_attr = 1 (none if 0).
+ */
+static size_t nft_expr(char *p, const char *name, size_t name_len, uint16_t reg_attr)
+{
+	char *q = p + NLA_HDRLEN, *data;
+	uint32_t reg = htonl(1);
+
+	((struct nlattr *)p)->nla_type = NLA_F_NESTED | NFTA_LIST_ELEM;
+	q += nla_put(q, NFTA_EXPR_NAME, name, name_len);
+	data = q;
+	q += NLA_HDRLEN;
+	if (reg_attr)
+		q += nla_put(q, reg_attr, &reg, sizeof(reg));
+	((struct nlattr *)data)->nla_type = NLA_F_NESTED | NFTA_EXPR_DATA;
+	nla_nest_end(data, q);
+	return nla_nest_end(p, q);
+}
+
+size_t nft_rule_batch(char *buf, uint8_t family, size_t before, const char *name,
+		      size_t name_len, uint16_t reg_attr)
+{
+	size_t n = batch_mark(buf, NFNL_MSG_BATCH_BEGIN);
+	char *msg = buf + n, *q, *exprs;
+
+	rawnl_put(msg, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWRULE, sizeof(struct nfgenmsg),
+		  family);
+	q = msg + NLMSG_SPACE(sizeof(struct nfgenmsg));
+	q += nla_put(q, NFTA_RULE_TABLE, "t", 2);
+	q += nla_put(q, NFTA_RULE_CHAIN, "c", 2);
+	exprs = q;
+	q += NLA_HDRLEN;
+	for (size_t i = 0; i < before; i++)
+		q += nft_expr(q, "counter", sizeof("counter"), 0);
+	q += nft_expr(q, name, name_len, reg_attr);
+	((struct nlattr *)exprs)->nla_type = NLA_F_NESTED | NFTA_RULE_EXPRESSIONS;
+	nla_nest_end(exprs, q);
+	((struct nlmsghdr *)msg)->nlmsg_len = q - msg;
+	n += q - msg;
+	return n + batch_mark(buf + n, NFNL_MSG_BATCH_END);
+}
+
+size_t nfq_verdict(char *buf, bool payload)
+{
+	struct nfqnl_msg_verdict_hdr verdict = { .verdict = htonl(NF_ACCEPT), .id = htonl(1) };
+	char *q = buf + rawnl_put(buf, NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_VERDICT,
+				  sizeof(struct nfgenmsg), AF_UNSPEC);
+
+	q += nla_put(q, NFQA_VERDICT_HDR, &verdict, sizeof(verdict));
+	if (payload)
+		q += nla_put(q, NFQA_PAYLOAD, "\x45\0\0\x14", 4);
+	((struct nlmsghdr *)buf)->nlmsg_len = q - buf;
+	return q - buf;
 }

@@ -6,6 +6,7 @@
 #ifndef IOTGUARD_TEST_NL_RAW_H
 #define IOTGUARD_TEST_NL_RAW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,5 +19,14 @@ int rawnl_send(int proto, const void *buf, size_t len);
 size_t rawnl_put(char *p, uint16_t type, size_t body, uint8_t family);
 /* An nftables batch with one NEWTABLE of family: begin, the table, end; its length. */
 size_t nft_batch(char *buf, uint8_t family);
+/*
+ * An nftables batch with one NEWRULE of family (table "t", chain "c"):
+ * before expressions "counter", then one of name_len bytes of name whose
+ * data is the u32 attribute reg_attr (none if 0); its length.
+ */
+size_t nft_rule_batch(char *buf, uint8_t family, size_t before, const char *name,
+		      size_t name_len, uint16_t reg_attr);
+/* A queued packet's verdict, "accept", with a changed payload or without; its length. */
+size_t nfq_verdict(char *buf, bool payload);
 
 #endif
