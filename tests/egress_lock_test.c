@@ -475,22 +475,25 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 TEST_F_TIMEOUT(egress_lock, no_payload_rewrites, EGRESS_TEST_TIMEOUT_S)
 {
 	static const __u8 families[] = { NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6 };
+	static char big[300 * 1024];
 	char buf[16384], out[4096];
 
 	for (size_t i = 0; i < sizeof(families); i++) {
 		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
-			buf, families[i], 0, "payload", 8, NFTA_PAYLOAD_SREG)));
+			buf, families[i], 0, 0, "payload", 8, NFTA_PAYLOAD_SREG)));
 		EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
-			buf, families[i], 0, "payload", 8, NFTA_PAYLOAD_DREG)));
+			buf, families[i], 0, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
 	}
 	/* The name without its NUL, behind a hundred other expressions. */
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
-		buf, NFPROTO_INET, 100, "payload", 7, NFTA_PAYLOAD_SREG)));
+		buf, NFPROTO_INET, 0, 100, "payload", 7, NFTA_PAYLOAD_SREG)));
 	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
-		buf, NFPROTO_INET, 100, "payload", 7, NFTA_PAYLOAD_DREG)));
-	/* More expressions than a rule may have are not looked through: refused. */
-	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
-		buf, NFPROTO_INET, 200, "counter", 8, 0)));
+		buf, NFPROTO_INET, 0, 100, "payload", 7, NFTA_PAYLOAD_DREG)));
+	/* A send too long to be looked through (NETLINK_STEPS) is refused whole. */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, big, nft_rule_batch(
+		big, NFPROTO_INET, 70000, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, big, nft_rule_batch(
+		big, NFPROTO_INET, 1000, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, true)));
 	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, false)));
 	/* With the tool root would use, where the image has it. */

@@ -17,10 +17,16 @@
 int rawnl_send(int proto, const void *buf, size_t len)
 {
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto), ret;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto), ret, room = 1 << 20;
 
 	if (fd < 0)
 		return -1000 - errno;
+	/* Root's sends may be larger than the default buffer. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &room, sizeof(room))) {
+		ret = -1000 - errno;
+		close(fd);
+		return ret;
+	}
 	ret = sendto(fd, buf, len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0 ? -errno : 0;
 	close(fd);
 	return ret;
@@ -98,7 +104,7 @@ static size_t nft_expr(char *p, const char *name, size_t name_len, uint16_t reg_
 	return nla_nest_end(p, q);
 }
 
-size_t nft_rule_batch(char *buf, uint8_t family, size_t before, const char *name,
+size_t nft_rule_batch(char *buf, uint8_t family, size_t pad, size_t before, const char *name,
 		      size_t name_len, uint16_t reg_attr)
 {
 	size_t n = batch_mark(buf, NFNL_MSG_BATCH_BEGIN);
@@ -109,6 +115,8 @@ size_t nft_rule_batch(char *buf, uint8_t family, size_t before, const char *name
 	q = msg + NLMSG_SPACE(sizeof(struct nfgenmsg));
 	q += nla_put(q, NFTA_RULE_TABLE, "t", 2);
 	q += nla_put(q, NFTA_RULE_CHAIN, "c", 2);
+	for (size_t i = 0; i < pad; i++)
+		q += nla_put(q, NFTA_RULE_USERDATA, NULL, 0);
 	exprs = q;
 	q += NLA_HDRLEN;
 	for (size_t i = 0; i < before; i++)

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One sendto() of len bytes to the kernel on a netlink socket of proto: 0 or -errno. */
+/*
+ * One sendto() of len bytes (up to 1 MiB) to the kernel on a netlink socket
+ * of proto: 0 or -errno.
+ */
 int rawnl_send(int proto, const void *buf, size_t len);
 /*
  * A netlink message of type (NLM_F_REQUEST, NLM_F_ACK, NLM_F_CREATE) with a
@@ -20,11 +23,12 @@ size_t rawnl_put(char *p, uint16_t type, size_t body, uint8_t family);
 /* An nftables batch with one NEWTABLE of family: begin, the table, end; its length. */
 size_t nft_batch(char *buf, uint8_t family);
 /*
- * An nftables batch with one NEWRULE of family (table "t", chain "c"):
- * before expressions "counter", then one of name_len bytes of name whose
- * data is the u32 attribute reg_attr (none if 0); its length.
+ * An nftables batch with one NEWRULE of family (table "t", chain "c"), pad
+ * empty attributes, then its expressions: before "counter"s, then one of
+ * name_len bytes of name whose data is the u32 attribute reg_attr (none
+ * if 0); its length.
  */
-size_t nft_rule_batch(char *buf, uint8_t family, size_t before, const char *name,
+size_t nft_rule_batch(char *buf, uint8_t family, size_t pad, size_t before, const char *name,
 		      size_t name_len, uint16_t reg_attr);
 /* A queued packet's verdict, "accept", with a changed payload or without; its length. */
 size_t nfq_verdict(char *buf, bool payload);
