@@ -51,7 +51,9 @@
 #define IPPROTO_UDPLITE 136
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
+#define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_RST 0x04
 #define TCP_FLAG_ACK 0x10
 #define LOOPBACK_IFINDEX 1	/* lo, in every network namespace */
 #define ALLOW 1
@@ -788,6 +790,54 @@ struct {
 } egress_handshakes SEC(".maps");
 
 /*
+ * Where each SYN came from, to which local port, and by which device: the
+ * only destinations a listener's SYN-ACK answers. Any packet of a socket
+ * that listens when the packet is judged comes as the listener's (a SYN
+ * that nftables held in a queue while its socket became a listener did).
+ */
+struct syn_source {
+	__u8 addr[16];
+	__u16 rport, lport;	/* network order */
+	__u32 family;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EGRESS_PENDING_HANDSHAKES);
+	__type(key, struct syn_source);
+	__type(value, __u32);	/* the SYN's arrival ifindex */
+} egress_syn_sources SEC(".maps");
+
+/* The SYN's source and ports, read from the packet as the kernel received it. */
+static __always_inline bool syn_source_of(struct sk_buff *skb, struct syn_source *src)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header), th = BPF_CORE_READ(skb, transport_header);
+	struct egress_req from = {};
+	__u16 ports[2];
+	__u32 w[4];
+	__u8 version;
+
+	if (bpf_probe_read_kernel(&version, 1, head + nh) ||
+	    bpf_probe_read_kernel(ports, sizeof(ports), head + th))
+		return false;
+	if (version >> 4 == 4) {
+		if (bpf_probe_read_kernel(w, 4, head + nh + offsetof(struct iphdr, saddr)))
+			return false;
+		from_v4(&from, w[0]);
+	} else {
+		if (bpf_probe_read_kernel(w, 16, head + nh + offsetof(struct ipv6hdr, saddr)))
+			return false;
+		from_v6(&from, w);
+	}
+	__builtin_memcpy(src->addr, from.addr, sizeof(src->addr));
+	src->family = from.family;
+	src->rport = ports[0];
+	src->lport = ports[1];
+	return true;
+}
+
+/*
  * A device's identity: the id of its sysfs directory's kernfs node,
  * unique for as long as the kernel runs (its upper half counts the
  * allocator's wraps). 0 if it has none.
@@ -875,6 +925,7 @@ int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 	     struct request_sock *req, int ret)
 {
 	struct egress_arrival arrival = {};
+	struct syn_source src = {};
 	__u64 key = (__u64)req;
 	struct net_device *dev;
 
@@ -887,6 +938,8 @@ int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 		arrival.far_netns = far_end_netns(dev);
 	}
 	bpf_map_update_elem(&egress_handshakes, &key, &arrival, BPF_ANY);
+	if (syn_source_of(skb, &src))
+		bpf_map_update_elem(&egress_syn_sources, &src, &arrival.ifindex, BPF_ANY);
 	return 0;
 }
 
@@ -964,11 +1017,39 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
 }
 
 /*
+ * A listener's packet: only a SYN-ACK, without data, to where a SYN to its
+ * port came from, leaving by the device it came in by. Without the LSM
+ * programs that record SYNs, any SYN-ACK without data.
+ */
+static bool listener_answer(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
+{
+	struct syn_source src = {};
+	__u16 ports[2];
+	__u32 *ifindex;
+	__u8 tcp[2];
+
+	if (bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) ||
+	    (tcp[1] & (TCP_FLAG_SYN | TCP_FLAG_ACK | TCP_FLAG_RST | TCP_FLAG_FIN)) !=
+	    (TCP_FLAG_SYN | TCP_FLAG_ACK) || skb->len != l4 + (tcp[0] >> 4) * 4)
+		return false;
+	if (!arrivals_recorded)
+		return true;
+	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+		return false;
+	__builtin_memcpy(src.addr, req->addr, sizeof(src.addr));
+	src.family = req->family;
+	src.rport = ports[1];
+	src.lport = ports[0];
+	ifindex = bpf_map_lookup_elem(&egress_syn_sources, &src);
+	return ifindex && *ifindex == skb->ifindex;
+}
+
+/*
  * A TCP or UDP packet going exactly where its connected socket goes:
  * judged when it connected (or an accepted connection's answer), or a
  * listener's SYN-ACK. Not judged again, so inbound services keep working.
  */
-static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *req)
+static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
 {
 	struct bpf_sock *sk = skb->sk, *full;
 	__u32 a[4];
@@ -987,7 +1068,7 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 	if (full ? full->protocol != req->proto : req->proto != IPPROTO_TCP)
 		return false;
 	if (sk->state == BPF_TCP_LISTEN)
-		return true;
+		return req->proto == IPPROTO_TCP && listener_answer(skb, req, l4);
 	if (left_another_way(skb, sk, req->proto))
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
@@ -1140,7 +1221,7 @@ int egress_packet(struct __sk_buff *skb)
 		if (bpf_skb_load_bytes(skb, l4 + 2, &dport, sizeof(dport)))
 			return DENY;
 		req.port = bpf_ntohs(dport);
-		if (!raw && !req.routed_out && judged_at_connect(skb, &req))
+		if (!raw && !req.routed_out && judged_at_connect(skb, &req, l4))
 			return ALLOW;
 		/*
 		 * A SYN cookie's SYN-ACK: the kernel's, without a socket (not

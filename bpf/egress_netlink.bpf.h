@@ -72,15 +72,19 @@ struct nl_walk {
 	bool refuse;		/* found what is refused, or could not read */
 };
 
-/* Is the string attribute at off "payload" (NUL-ended or not, as nla_strcmp)? */
+/*
+ * Is the string attribute at off "payload"? nla_strcmp() drops every
+ * trailing NUL: "payload" and a NUL after it name it, whatever follows
+ * (a name with more after its NUL names nothing the kernel knows).
+ */
 static __always_inline bool names_payload(const struct nl_walk *w, const struct nlattr *nla)
 {
 	union { char c[8]; __u64 v; } name = {}, payload = { .c = "payload" };
 	__u32 len = nla->nla_len - NLA_HDRLEN;
 
-	if (len != 7 && len != 8)
+	if (len < 7)
 		return false;
-	if (bpf_probe_read_kernel(name.c, len == 8 ? 8 : 7, w->data + w->off + NLA_HDRLEN))
+	if (bpf_probe_read_kernel(name.c, len == 7 ? 7 : 8, w->data + w->off + NLA_HDRLEN))
 		return true;
 	return name.v == payload.v;
 }

@@ -339,8 +339,8 @@ TEST_F_TIMEOUT(egress_lock, sealed_maps_give_no_fd, EGRESS_TEST_TIMEOUT_S)
 		else if (errno == EPERM)
 			refused++;
 	}
-	/* The four tries and hashes of the floor, its services, and the arrivals. */
-	EXPECT_EQ(6, refused);
+	/* The four tries and hashes of the floor, its services, the arrivals, the SYN sources. */
+	EXPECT_EQ(7, refused);
 	EXPECT_STILL_ENFORCED("asking for the sealed maps");
 }
 
@@ -484,6 +484,9 @@ TEST_F_TIMEOUT(egress_lock, no_payload_rewrites, EGRESS_TEST_TIMEOUT_S)
 		EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
 			buf, families[i], 0, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
 	}
+	/* The name with NULs to spare (the kernel drops them all). */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+		buf, NFPROTO_INET, 0, 0, "payload\0\0\0\0", 12, NFTA_PAYLOAD_SREG)));
 	/* The name without its NUL, behind a hundred other expressions. */
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
 		buf, NFPROTO_INET, 0, 100, "payload", 7, NFTA_PAYLOAD_SREG)));
