@@ -51,6 +51,8 @@
 #define IPPROTO_UDPLITE 136
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
+/* uapi's BPF_F_CURRENT_NETNS (an enum vmlinux.h lacks): the caller's namespace. */
+#define CURRENT_NETNS ((__u64)-1)
 #define TCP_FLAG_FIN 0x01
 #define TCP_FLAG_SYN 0x02
 #define TCP_FLAG_RST 0x04
@@ -790,15 +792,18 @@ struct {
 } egress_handshakes SEC(".maps");
 
 /*
- * Where each SYN came from, to which local port, and by which device: the
- * only destinations a listener's SYN-ACK answers. Any packet of a socket
- * that listens when the packet is judged comes as the listener's (a SYN
- * that nftables held in a queue while its socket became a listener did).
+ * Where each SYN came from, to which local port in which network
+ * namespace, and by which device: the only destinations a listener's or a
+ * SYN cookie's SYN-ACK answers. Any packet of a socket that listens when
+ * the packet is judged comes as the listener's (a SYN that nftables held
+ * in a queue while its socket became a listener did). Device indexes are
+ * per namespace, and root picks them: the namespace is part of the key.
  */
 struct syn_source {
 	__u8 addr[16];
 	__u16 rport, lport;	/* network order */
 	__u32 family;
+	__u32 netns;		/* the listener's namespace's inode number */
 };
 
 struct {
@@ -835,6 +840,14 @@ static __always_inline bool syn_source_of(struct sk_buff *skb, struct syn_source
 	src->rport = ports[0];
 	src->lport = ports[1];
 	return true;
+}
+
+/* A TCP socket's network namespace's inode number; 0 if it is none. */
+static __always_inline __u32 sock_netns(struct bpf_sock *sk)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
+
+	return tp ? tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net->ns.inum : 0;
 }
 
 /*
@@ -938,6 +951,7 @@ int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 		arrival.far_netns = far_end_netns(dev);
 	}
 	bpf_map_update_elem(&egress_handshakes, &key, &arrival, BPF_ANY);
+	src.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	if (syn_source_of(skb, &src))
 		bpf_map_update_elem(&egress_syn_sources, &src, &arrival.ifindex, BPF_ANY);
 	return 0;
@@ -1017,13 +1031,15 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
 }
 
 /*
- * A listener's packet: only a SYN-ACK, without data, to where a SYN to its
- * port came from, leaving by the device it came in by. Without the LSM
- * programs that record SYNs, any SYN-ACK without data.
+ * A SYN-ACK without data, to where a SYN to its port in netns came from,
+ * leaving by the device that SYN came in by: all that a listener sends,
+ * and a SYN cookie's SYN-ACK. Without the LSM programs that record SYNs,
+ * any SYN-ACK without data.
  */
-static bool listener_answer(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
+static bool answers_a_syn(struct __sk_buff *skb, const struct egress_req *req, __u32 l4,
+			  __u32 netns)
 {
-	struct syn_source src = {};
+	struct syn_source src = { .netns = netns };
 	__u16 ports[2];
 	__u32 *ifindex;
 	__u8 tcp[2];
@@ -1034,7 +1050,7 @@ static bool listener_answer(struct __sk_buff *skb, const struct egress_req *req,
 		return false;
 	if (!arrivals_recorded)
 		return true;
-	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+	if (!netns || bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
 		return false;
 	__builtin_memcpy(src.addr, req->addr, sizeof(src.addr));
 	src.family = req->family;
@@ -1042,6 +1058,43 @@ static bool listener_answer(struct __sk_buff *skb, const struct egress_req *req,
 	src.lport = ports[0];
 	ifindex = bpf_map_lookup_elem(&egress_syn_sources, &src);
 	return ifindex && *ifindex == skb->ifindex;
+}
+
+/*
+ * A SYN cookie's SYN-ACK has no socket: the namespace is its listener's,
+ * looked up as the answered SYN would find it (in the namespace of the
+ * device the SYN-ACK leaves by). 0 if there is none.
+ */
+static __u32 cookie_netns(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
+{
+	struct bpf_sock_tuple t = {};
+	struct bpf_sock *sk;
+	__u16 ports[2];
+	__u32 netns, len;
+
+	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+		return 0;
+	if (req->family == AF_INET) {
+		if (bpf_skb_load_bytes(skb, offsetof(struct iphdr, saddr), &t.ipv4.daddr, 4))
+			return 0;
+		__builtin_memcpy(&t.ipv4.saddr, req->addr, 4);
+		t.ipv4.sport = ports[1];
+		t.ipv4.dport = ports[0];
+		len = sizeof(t.ipv4);
+	} else {
+		if (bpf_skb_load_bytes(skb, offsetof(struct ipv6hdr, saddr), t.ipv6.daddr, 16))
+			return 0;
+		__builtin_memcpy(t.ipv6.saddr, req->addr, 16);
+		t.ipv6.sport = ports[1];
+		t.ipv6.dport = ports[0];
+		len = sizeof(t.ipv6);
+	}
+	sk = bpf_skc_lookup_tcp(skb, &t, len, CURRENT_NETNS, 0);
+	if (!sk)
+		return 0;
+	netns = sock_netns(sk);
+	bpf_sk_release(sk);
+	return netns;
 }
 
 /*
@@ -1068,7 +1121,7 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 	if (full ? full->protocol != req->proto : req->proto != IPPROTO_TCP)
 		return false;
 	if (sk->state == BPF_TCP_LISTEN)
-		return req->proto == IPPROTO_TCP && listener_answer(skb, req, l4);
+		return req->proto == IPPROTO_TCP && answers_a_syn(skb, req, l4, sock_netns(sk));
 	if (left_another_way(skb, sk, req->proto))
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
@@ -1154,7 +1207,7 @@ int egress_packet(struct __sk_buff *skb)
 	struct egress_req req = { .hook = EGRESS_HOOK_PACKET };
 	struct bpf_sock *sk = skb->sk;
 	bool raw = false;
-	__u8 type, tcp[2], hops;
+	__u8 type, hops;
 	__u32 l4, daddr4 = 0;
 	__u16 dport;
 
@@ -1229,9 +1282,7 @@ int egress_packet(struct __sk_buff *skb)
 		 * connection as a listener's SYN-ACK does.
 		 */
 		if (req.proto == IPPROTO_TCP && !skb->sk && !skb->ingress_ifindex &&
-		    !bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) &&
-		    (tcp[1] & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == (TCP_FLAG_SYN | TCP_FLAG_ACK) &&
-		    skb->len == l4 + (tcp[0] >> 4) * 4)
+		    answers_a_syn(skb, &req, l4, cookie_netns(skb, &req, l4)))
 			return ALLOW;
 		break;
 	case IPPROTO_IGMP:

@@ -393,6 +393,50 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
 }
 
 /*
+ * A SYN-ACK leaves only by the device its SYN came in by. Root gives a
+ * third namespace the peer's address and sends the device's listener a
+ * SYN from it, while the device's route to that address stays the peer's
+ * link: there the listener's SYN-ACK, or with syncookies=2 the kernel's
+ * cookie SYN-ACK, would reach a refused host that sent nothing, with
+ * bytes root chose (ports, the acknowledged sequence number, echoed IP
+ * options). Each is refused; the peer's own SYN is still answered, by a
+ * listener and by a cookie.
+ */
+TEST_F_TIMEOUT(judge, a_syn_ack_leaves_only_where_its_syn_came_in, EGRESS_TEST_TIMEOUT_S)
+{
+	static const char *const cookies[] = { "1", "2" };
+	int l = listen_on(INBOUND_PORT), a;
+	pid_t client;
+
+	ASSERT_LE(0, l);
+	for (size_t i = 0; i < 2; i++) {
+		long before = peer_snmp("Tcp:InSegs");
+		__u64 denied = egress_stat(EGRESS_STAT_DENIED);
+
+		ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_syncookies", cookies[i]));
+		client = syn_via_third_ns(INBOUND_PORT);
+		EXPECT_LT(0, client);
+		EXPECT_LT(denied, denied_reaching(denied + 1))
+			TH_LOG("the SYN-ACK left unjudged (syncookies=%s)", cookies[i]);
+		settle();
+		EXPECT_EQ(before, peer_snmp("Tcp:InSegs"))
+			TH_LOG("SYN-ACKs reached the refused peer (syncookies=%s)", cookies[i]);
+		third_ns_down(client);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_syncookies", cookies[i]));
+		a = accept_from_peer(l, INBOUND_PORT, &client);
+		EXPECT_LE(0, a) TH_LOG("the peer's own SYN was not answered (syncookies=%s)",
+				       cookies[i]);
+		if (a >= 0)
+			close(a);
+		peer_down(NULL, client);
+	}
+	write_text("/proc/sys/net/ipv4/tcp_syncookies", "1");
+	close(l);
+}
+
+/*
  * Write to the accepted socket a: the segments that then reached the peer.
  * If refused, counted once the backstop counted a refusal; else once
  * something arrived (at most SETTLE_MAX_MS).

@@ -337,7 +337,8 @@ int accept_from_peer(int l, int port, pid_t *client)
 	return *client < 0 ? -1 : accept_within(l);
 }
 
-int accept_via_third_ns(int l, int port, pid_t *client)
+/* The third namespace, holding the peer's address; the device routes it there if route_back. */
+static int third_ns_up(bool route_back)
 {
 	if (sh(IP " netns add " ACC_NS " && "
 	       IP " link add ja0 type veth peer name ja1 && "
@@ -346,13 +347,26 @@ int accept_via_third_ns(int l, int port, pid_t *client)
 	       IN_ACC IP " addr add 10.97.0.2/24 dev ja1 && "
 	       IN_ACC IP " addr add " ATTACKER_ADDR "/32 dev ja1 && "
 	       IN_ACC IP " link set ja1 up && "
-	       IN_ACC IP " route add " DEVICE_ADDR "/32 via 10.97.0.1 src " ATTACKER_ADDR " && "
-	       IP " route add " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0"))
+	       IN_ACC IP " route add " DEVICE_ADDR "/32 via 10.97.0.1 src " ATTACKER_ADDR) ||
+	    (route_back && sh(IP " route add " ATTACKER_ADDR "/32 via 10.97.0.2 dev ja0")))
 		return -1;
 	write_text("/proc/sys/net/ipv4/conf/all/rp_filter", "0");
 	write_text("/proc/sys/net/ipv4/conf/ja0/rp_filter", "0");
+	return 0;
+}
+
+int accept_via_third_ns(int l, int port, pid_t *client)
+{
+	*client = -1;
+	if (third_ns_up(true))
+		return -1;
 	*client = held_client(l, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
 	return *client < 0 ? -1 : accept_within(l);
+}
+
+pid_t syn_via_third_ns(int port)
+{
+	return third_ns_up(false) ? -1 : held_client(-1, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
 }
 
 void third_ns_down(pid_t client)

@@ -78,6 +78,13 @@ long peer_snmp(const char *name);
  * -1; *client is the child holding the connecting end.
  */
 int accept_via_third_ns(int l, int port, pid_t *client);
+/*
+ * The same namespace, but the device's route to the peer's address stays
+ * the peer's link: a client there sends the device's listener on port a
+ * SYN from the peer's address, which nothing answers there. The client,
+ * or -1.
+ */
+pid_t syn_via_third_ns(int port);
 #define ACC_NS "egress-acc"
 /* The same from the peer itself (its namespace): the accepted socket or -1, the client in *client. */
 int accept_from_peer(int l, int port, pid_t *client);
