@@ -810,7 +810,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, EGRESS_PENDING_HANDSHAKES);
 	__type(key, struct syn_source);
-	__type(value, __u32);	/* the SYN's arrival ifindex */
+	/*
+	 * The identity of the SYN's arrival device: an index names a device
+	 * only while it exists (root moves the uplink out, gives its index
+	 * to a device of its own, and moves it back).
+	 */
+	__type(value, __u64);
 } egress_syn_sources SEC(".maps");
 
 /* The SYN's source and ports, read from the packet as the kernel received it. */
@@ -840,14 +845,6 @@ static __always_inline bool syn_source_of(struct sk_buff *skb, struct syn_source
 	src->rport = ports[0];
 	src->lport = ports[1];
 	return true;
-}
-
-/* A TCP socket's network namespace's inode number; 0 if it is none. */
-static __always_inline __u32 sock_netns(struct bpf_sock *sk)
-{
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock(sk);
-
-	return tp ? tp->inet_conn.icsk_inet.sk.__sk_common.skc_net.net->ns.inum : 0;
 }
 
 /*
@@ -953,7 +950,7 @@ int BPF_PROG(egress_conn_request, const struct sock *sk, struct sk_buff *skb,
 	bpf_map_update_elem(&egress_handshakes, &key, &arrival, BPF_ANY);
 	src.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	if (syn_source_of(skb, &src))
-		bpf_map_update_elem(&egress_syn_sources, &src, &arrival.ifindex, BPF_ANY);
+		bpf_map_update_elem(&egress_syn_sources, &src, &arrival.dev_id, BPF_ANY);
 	return 0;
 }
 
@@ -1037,11 +1034,12 @@ static bool left_another_way(struct __sk_buff *skb, struct bpf_sock *sk, __u8 pr
  * any SYN-ACK without data.
  */
 static bool answers_a_syn(struct __sk_buff *skb, const struct egress_req *req, __u32 l4,
-			  __u32 netns)
+			  struct tcp_sock *listener)
 {
-	struct syn_source src = { .netns = netns };
+	struct syn_source src = {};
+	struct net_device *dev;
+	__u64 *arrived;
 	__u16 ports[2];
-	__u32 *ifindex;
 	__u8 tcp[2];
 
 	if (bpf_skb_load_bytes(skb, l4 + 12, tcp, sizeof(tcp)) ||
@@ -1050,40 +1048,45 @@ static bool answers_a_syn(struct __sk_buff *skb, const struct egress_req *req, _
 		return false;
 	if (!arrivals_recorded)
 		return true;
-	if (!netns || bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+	if (!listener || bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
 		return false;
 	__builtin_memcpy(src.addr, req->addr, sizeof(src.addr));
 	src.family = req->family;
 	src.rport = ports[1];
 	src.lport = ports[0];
-	ifindex = bpf_map_lookup_elem(&egress_syn_sources, &src);
-	return ifindex && *ifindex == skb->ifindex;
+	src.netns = listener->inet_conn.icsk_inet.sk.__sk_common.skc_net.net->ns.inum;
+	arrived = bpf_map_lookup_elem(&egress_syn_sources, &src);
+	if (!arrived || !*arrived)
+		return false;
+	dev = device_of_index((struct sock *)listener, skb->ifindex);
+	return dev && device_id(dev) == *arrived;
 }
 
 /*
- * A SYN cookie's SYN-ACK has no socket: the namespace is its listener's,
- * looked up as the answered SYN would find it (in the namespace of the
- * device the SYN-ACK leaves by). 0 if there is none.
+ * A SYN cookie's SYN-ACK has no socket: its listener is looked up as the
+ * answered SYN would find it (in the namespace of the device the SYN-ACK
+ * leaves by), and answers_a_syn() asked for it.
  */
-static __u32 cookie_netns(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
+static bool cookie_answers_a_syn(struct __sk_buff *skb, const struct egress_req *req, __u32 l4)
 {
 	struct bpf_sock_tuple t = {};
 	struct bpf_sock *sk;
 	__u16 ports[2];
-	__u32 netns, len;
+	__u32 len;
+	bool ok;
 
 	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
-		return 0;
+		return false;
 	if (req->family == AF_INET) {
 		if (bpf_skb_load_bytes(skb, offsetof(struct iphdr, saddr), &t.ipv4.daddr, 4))
-			return 0;
+			return false;
 		__builtin_memcpy(&t.ipv4.saddr, req->addr, 4);
 		t.ipv4.sport = ports[1];
 		t.ipv4.dport = ports[0];
 		len = sizeof(t.ipv4);
 	} else {
 		if (bpf_skb_load_bytes(skb, offsetof(struct ipv6hdr, saddr), t.ipv6.daddr, 16))
-			return 0;
+			return false;
 		__builtin_memcpy(t.ipv6.saddr, req->addr, 16);
 		t.ipv6.sport = ports[1];
 		t.ipv6.dport = ports[0];
@@ -1091,10 +1094,10 @@ static __u32 cookie_netns(struct __sk_buff *skb, const struct egress_req *req, _
 	}
 	sk = bpf_skc_lookup_tcp(skb, &t, len, CURRENT_NETNS, 0);
 	if (!sk)
-		return 0;
-	netns = sock_netns(sk);
+		return false;
+	ok = answers_a_syn(skb, req, l4, bpf_skc_to_tcp_sock(sk));
 	bpf_sk_release(sk);
-	return netns;
+	return ok;
 }
 
 /*
@@ -1121,7 +1124,8 @@ static bool judged_at_connect(struct __sk_buff *skb, const struct egress_req *re
 	if (full ? full->protocol != req->proto : req->proto != IPPROTO_TCP)
 		return false;
 	if (sk->state == BPF_TCP_LISTEN)
-		return req->proto == IPPROTO_TCP && answers_a_syn(skb, req, l4, sock_netns(sk));
+		return req->proto == IPPROTO_TCP &&
+		       answers_a_syn(skb, req, l4, bpf_skc_to_tcp_sock(sk));
 	if (left_another_way(skb, sk, req->proto))
 		return false;
 	if (bpf_ntohs(sk->dst_port) != req->port || !req->port)
@@ -1282,7 +1286,7 @@ int egress_packet(struct __sk_buff *skb)
 		 * connection as a listener's SYN-ACK does.
 		 */
 		if (req.proto == IPPROTO_TCP && !skb->sk && !skb->ingress_ifindex &&
-		    answers_a_syn(skb, &req, l4, cookie_netns(skb, &req, l4)))
+		    cookie_answers_a_syn(skb, &req, l4))
 			return ALLOW;
 		break;
 	case IPPROTO_IGMP:
