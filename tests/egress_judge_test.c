@@ -76,6 +76,11 @@ FIXTURE_TEARDOWN(judge)
 
 	EXPECT_EQ(0, egress_uninstall(&err));
 	peer_down(self->arr, self->peer);
+	/* What a failed test may have left: gone already after a pass. */
+	run_capture(IP " link del jb0", NULL, 0);
+	run_capture(IP " link del ja0", NULL, 0);
+	run_capture(IP " netns del " ACC_NS, NULL, 0);
+	run_capture(IP " netns del " IDX_NS, NULL, 0);
 }
 
 /*
@@ -414,7 +419,7 @@ TEST_F_TIMEOUT(judge, a_syn_ack_leaves_only_where_its_syn_came_in, EGRESS_TEST_T
 		__u64 denied = egress_stat(EGRESS_STAT_DENIED);
 
 		ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_syncookies", cookies[i]));
-		client = syn_via_third_ns(INBOUND_PORT);
+		client = syn_via_third_ns(l, INBOUND_PORT);
 		EXPECT_LT(0, client);
 		EXPECT_LT(denied, denied_reaching(denied + 1))
 			TH_LOG("the SYN-ACK left unjudged (syncookies=%s)", cookies[i]);
@@ -503,6 +508,112 @@ TEST_F_TIMEOUT(judge, a_deleted_devices_index_given_to_another_is_judged, EGRESS
 			sh(IP " netns del " IDX_NS);
 	}
 	close(l);
+}
+
+/*
+ * The handshake pending on the device's port (SYN_RECV in /proc/net/tcp
+ * or tcp6, where a dual-stack listener's requests are): how many times
+ * its SYN-ACK was resent, or -1 if there is none.
+ */
+static int synack_resends(int port)
+{
+	static const char *const tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	unsigned int lport, state, resends;
+	char line[256];
+	int n = -1;
+
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = fopen(tables[i], "r");
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*u: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %x", &lport, &state,
+				   &resends) == 3 &&
+			    lport == (unsigned int)port && state == 3)
+				n = (int)resends;
+		fclose(f);
+	}
+	return n;
+}
+
+/*
+ * The same with a handshake still pending: a SYN from the peer's address
+ * comes in by ja0 and the listener's SYN-ACKs are lost there, so it
+ * resends them, routed anew each time. Root deletes ja0 and gives its
+ * index to a device that leads to the refused peer, made there or moved
+ * in. The next SYN-ACK (acknowledging the SYN's number, root's choice)
+ * leaves by a device of that index that is not the one the SYN came in
+ * by: judged, nothing arrives. With the peer allowed, the same path
+ * delivers.
+ */
+TEST_F_TIMEOUT(judge, a_pending_handshakes_device_index_given_to_another_is_judged,
+	       EGRESS_TEST_TIMEOUT_S)
+{
+	/* SYN-ACKs are resent 1, 3, 7, 15 and 31 s after the SYN. */
+	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/tcp_synack_retries", "5"));
+	for (int round = 0; round < 3; round++) {
+		bool moved = round == 1, allowed = round == 2;
+		int l = listen_on(INBOUND_PORT), ms;
+		unsigned int idx;
+		long before;
+		pid_t client;
+		char cmd[512];
+
+		/* A listener each round: closing it ends the round's handshake. */
+		ASSERT_LE(0, l);
+		client = pending_syn_via_third_ns(l, INBOUND_PORT);
+		idx = index_in("", "ja0");
+		ASSERT_LT(0, client);
+		ASSERT_NE(0, idx);
+		ASSERT_EQ(0, apply_judge_tables(false, 0, allowed));
+		if (moved) {
+			/* Made beforehand: a namespace has indexes of its own. */
+			ASSERT_EQ(0, sh(IP " netns add " IDX_NS));
+			ASSERT_EQ(0, veth_at_index_in_ns(idx)) TH_LOG("no device at %u in " IDX_NS, idx);
+			snprintf(cmd, sizeof(cmd), IP " -n " IDX_NS " link set jb0 netns 1");
+		} else {
+			snprintf(cmd, sizeof(cmd),
+				 IP " link add jb0 index %u type veth peer name jb1 netns " NETNS, idx);
+		}
+		/*
+		 * Swap right after the second resend: a resend while no route
+		 * leads back, or refused, would end the handshake, and the
+		 * third is 4 s later.
+		 */
+		for (ms = 0; synack_resends(INBOUND_PORT) < 2 && ms < SETTLE_MAX_MS; ms += 10)
+			usleep(10 * 1000);
+		ASSERT_EQ(2, synack_resends(INBOUND_PORT)) TH_LOG("no handshake pending");
+		before = peer_snmp("Tcp:InSegs");
+		ASSERT_EQ(0, sh(IP " link del ja0") || sh(cmd) ||
+			     sh(IN_PEER "sh -c 'echo 0 > /proc/sys/net/ipv4/conf/jb1/rp_filter' && "
+				IN_PEER IP " link set jb1 up && " IP " link set jb0 up && "
+				IP " route replace " ATTACKER_ADDR "/32 dev jb0"));
+		ASSERT_EQ(idx, index_in("", "jb0"));
+		ASSERT_EQ(2, synack_resends(INBOUND_PORT)) TH_LOG("the swap outlasted 4 s");
+		for (ms = 0; synack_resends(INBOUND_PORT) == 2 && ms < SETTLE_MAX_MS; ms += WAIT_MS)
+			usleep(WAIT_MS * 1000);
+		ASSERT_NE(2, synack_resends(INBOUND_PORT)) TH_LOG("no SYN-ACK was resent");
+		if (allowed) {
+			for (ms = 0; peer_snmp("Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
+			     ms += WAIT_MS)
+				usleep(WAIT_MS * 1000);
+			EXPECT_LT(before, peer_snmp("Tcp:InSegs")) TH_LOG("nothing arrives when allowed");
+		} else {
+			settle();
+			EXPECT_EQ(before, peer_snmp("Tcp:InSegs"))
+				TH_LOG("a SYN-ACK reached the refused peer by a device %s at index %u",
+				       moved ? "moved in" : "made", idx);
+			/* A refused resend ends the handshake (reqsk_timer_handler). */
+			EXPECT_EQ(-1, synack_resends(INBOUND_PORT))
+				TH_LOG("the refused SYN-ACK did not end the handshake");
+		}
+		close(l);
+		third_ns_down(client);
+		sh(IP " link del jb0");
+		if (moved)
+			sh(IP " netns del " IDX_NS);
+	}
 }
 
 /*

@@ -364,9 +364,18 @@ int accept_via_third_ns(int l, int port, pid_t *client)
 	return *client < 0 ? -1 : accept_within(l);
 }
 
-pid_t syn_via_third_ns(int port)
+pid_t syn_via_third_ns(int l, int port)
 {
-	return third_ns_up(false) ? -1 : held_client(-1, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
+	return third_ns_up(false) ? -1 : held_client(l, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
+}
+
+pid_t pending_syn_via_third_ns(int l, int port)
+{
+	/* The SYN-ACK goes to a hardware address nobody has: the third namespace drops it. */
+	if (third_ns_up(true) ||
+	    sh(IP " neigh replace 10.97.0.2 lladdr 02:00:00:00:00:99 dev ja0 nud permanent"))
+		return -1;
+	return held_client(l, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
 }
 
 void third_ns_down(pid_t client)

@@ -80,11 +80,18 @@ long peer_snmp(const char *name);
 int accept_via_third_ns(int l, int port, pid_t *client);
 /*
  * The same namespace, but the device's route to the peer's address stays
- * the peer's link: a client there sends the device's listener on port a
- * SYN from the peer's address, which nothing answers there. The client,
- * or -1.
+ * the peer's link: a client there sends the device's listener l (on
+ * port) a SYN from the peer's address, which nothing answers there. The
+ * client (which closes l), or -1.
  */
-pid_t syn_via_third_ns(int port);
+pid_t syn_via_third_ns(int l, int port);
+/*
+ * The same over a route back by ja0, whose SYN-ACKs are lost (sent to a
+ * hardware address nobody has): the listener keeps the handshake pending
+ * and retransmits its SYN-ACK, routed anew each time. The client (which
+ * closes l), or -1.
+ */
+pid_t pending_syn_via_third_ns(int l, int port);
 #define ACC_NS "egress-acc"
 /* The same from the peer itself (its namespace): the accepted socket or -1, the client in *client. */
 int accept_from_peer(int l, int port, pid_t *client);
