@@ -33,6 +33,16 @@
  * The hook is the last at POST_ROUTING: a rule added later at the same
  * priority runs before it (nf_register_net_hook inserts before equals),
  * so no netfilter rule can rewrite a destination after it was judged.
+ *
+ * A forwarded packet is judged at FORWARD as well, first there. An
+ * nftables flowtable (a rule's "flow add") sends the rest of a forwarded
+ * flow from the ingress device straight out, past FORWARD and
+ * POST_ROUTING, once its conntrack entry is confirmed. Confirmation runs
+ * at POST_ROUTING too, and before this hook there, so a refused first
+ * packet dropped there still confirms its flow, and the second offloads
+ * it. Dropped at FORWARD, no packet of a refused flow reaches
+ * confirmation. Its destination is final there: NAT of destinations is at
+ * PRE_ROUTING and OUTPUT.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -165,6 +175,7 @@ static bool discovery_off_link(const struct nf_hook_state *state, struct sk_buff
 static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
+	struct net_device *saved_dev;
 	struct bpf_prog *prog;
 	void *saved_data_end;
 	struct sock *saved_sk;
@@ -191,7 +202,11 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	 */
 	saved_sk = skb->sk;
 	saved_iif = skb->skb_iif;
+	saved_dev = skb->dev;
 	skb->sk = NULL;
+	/* At FORWARD skb->dev is where it came in: the program asks where it leaves. */
+	if (state->hook == NF_INET_FORWARD && state->out)
+		skb->dev = state->out;
 	/*
 	 * A packet without a socket that did not come in anywhere is the
 	 * kernel's own, to the program: a SYN cookie's SYN-ACK, an IGMP
@@ -205,6 +220,7 @@ static unsigned int judge_hook(void *priv, struct sk_buff *skb,
 	bpf_restore_data_end(skb, saved_data_end);
 	skb->sk = saved_sk;
 	skb->skb_iif = saved_iif;
+	skb->dev = saved_dev;
 	if (verdict & 1)
 		return NF_ACCEPT;
 drop:
@@ -219,12 +235,24 @@ static const struct nf_hook_ops judge_ops[] = {
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP_PRI_LAST,
 	},
+	{
+		.hook = judge_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP_PRI_FIRST,
+	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.hook = judge_hook,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_POST_ROUTING,
 		.priority = NF_IP6_PRI_LAST,
+	},
+	{
+		.hook = judge_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_FORWARD,
+		.priority = NF_IP6_PRI_FIRST,
 	},
 #endif
 };

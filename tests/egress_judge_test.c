@@ -81,6 +81,11 @@ FIXTURE_TEARDOWN(judge)
 	run_capture(IP " link del ja0", NULL, 0);
 	run_capture(IP " netns del " ACC_NS, NULL, 0);
 	run_capture(IP " netns del " IDX_NS, NULL, 0);
+	run_capture("nft delete table inet ft", NULL, 0);
+	run_capture(IP " link del jf0", NULL, 0);
+	run_capture(IP " netns del " FWD_NS, NULL, 0);
+	write_text("/proc/sys/net/ipv4/ip_forward", "0");
+	write_text("/proc/sys/net/ipv6/conf/all/forwarding", "0");
 }
 
 /*
@@ -151,6 +156,52 @@ TEST_F_TIMEOUT(judge, vxlan_outer_packet_is_judged, EGRESS_TEST_TIMEOUT_S)
 }
 
 /*
+ * A client namespace FWD_NS behind the device (jf0), which forwards, and
+ * tables whose service SVC_CGROUP may send anywhere. 0 or -1.
+ */
+static int forwarding_up(void)
+{
+	struct stat st;
+
+	mkdir("/sys/fs/cgroup/iotguard", 0755);
+	mkdir(SVC_CGROUP, 0755);
+	if (stat(SVC_CGROUP, &st) || apply_judge_tables(false, st.st_ino, false) ||
+	    sh(IP " netns add " FWD_NS " && "
+	       IP " link add jf0 type veth peer name jf1 && "
+	       IP " link set jf1 netns " FWD_NS " && "
+	       IP " addr add 10.98.0.1/24 dev jf0 && "
+	       IP " addr add fd00:98::1/64 dev jf0 nodad && " IP " link set jf0 up && "
+	       IN_FWD IP " addr add " FWD_CLIENT "/24 dev jf1 && "
+	       IN_FWD IP " addr add fd00:98::2/64 dev jf1 nodad && "
+	       IN_FWD IP " link set jf1 up && "
+	       IN_FWD IP " route add default via 10.98.0.1 && "
+	       IN_FWD IP " -6 route add default via fd00:98::1"))
+		return -1;
+	return write_text("/proc/sys/net/ipv4/ip_forward", "1") ||
+	       write_text("/proc/sys/net/ipv6/conf/all/forwarding", "1") ? -1 : 0;
+}
+
+/* Its end; harmless when it is down already. */
+static void forwarding_down(void)
+{
+	write_text("/proc/sys/net/ipv4/ip_forward", "0");
+	write_text("/proc/sys/net/ipv6/conf/all/forwarding", "0");
+	run_capture(IP " link del jf0", NULL, 0);
+	run_capture(IP " netns del " FWD_NS, NULL, 0);
+}
+
+/* Become the client: into SVC_CGROUP and FWD_NS. 0 or -1. */
+static int enter_fwd_client(void)
+{
+	int fd = open("/run/netns/" FWD_NS, O_RDONLY | O_CLOEXEC);
+	char me[16];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	return write_text(SVC_CGROUP "/cgroup.procs", me) || fd < 0 || setns(fd, CLONE_NEWNET) ?
+	       -1 : 0;
+}
+
+/*
  * From a third namespace through the device to the peer: the sender is in
  * a service that may send anywhere, so its own socket passes; forwarded,
  * the packet has no socket and meets the device-wide rules, which allow
@@ -159,36 +210,15 @@ TEST_F_TIMEOUT(judge, vxlan_outer_packet_is_judged, EGRESS_TEST_TIMEOUT_S)
 TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 {
 	unsigned long long dropped;
-	struct stat st;
 	int status;
 	pid_t pid;
 
-	mkdir("/sys/fs/cgroup/iotguard", 0755);
-	mkdir(SVC_CGROUP, 0755);
-	ASSERT_EQ(0, stat(SVC_CGROUP, &st));
-	ASSERT_EQ(0, apply_judge_tables(false, st.st_ino, false));
-	ASSERT_EQ(0, sh(IP " netns add " FWD_NS " && "
-			IP " link add jf0 type veth peer name jf1 && "
-			IP " link set jf1 netns " FWD_NS " && "
-			IP " addr add 10.98.0.1/24 dev jf0 && "
-			IP " addr add fd00:98::1/64 dev jf0 nodad && " IP " link set jf0 up && "
-			IN_FWD IP " addr add " FWD_CLIENT "/24 dev jf1 && "
-			IN_FWD IP " addr add fd00:98::2/64 dev jf1 nodad && "
-			IN_FWD IP " link set jf1 up && "
-			IN_FWD IP " route add default via 10.98.0.1 && "
-			IN_FWD IP " -6 route add default via fd00:98::1"));
-	ASSERT_EQ(0, write_text("/proc/sys/net/ipv4/ip_forward", "1"));
-	ASSERT_EQ(0, write_text("/proc/sys/net/ipv6/conf/all/forwarding", "1"));
+	ASSERT_EQ(0, forwarding_up());
 	dropped = judge_dropped();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		char me[16];
-		int fd = open("/run/netns/" FWD_NS, O_RDONLY | O_CLOEXEC);
-
-		snprintf(me, sizeof(me), "%d", getpid());
-		if (write_text(SVC_CGROUP "/cgroup.procs", me) || fd < 0 ||
-		    setns(fd, CLONE_NEWNET))
+		if (enter_fwd_client())
 			_exit(1);
 		/* Both leave the client: its service allows them. */
 		for (int i = 0; i < 3; i++)
@@ -206,11 +236,75 @@ TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(0, self->arr->udp_shut) TH_LOG("a forwarded packet reached a refused port");
 	EXPECT_LE(6, judge_dropped() - dropped);
 	EXPECT_LT(0, self->arr->udp_open) TH_LOG("forwarding does not deliver what is allowed");
-	write_text("/proc/sys/net/ipv4/ip_forward", "0");
-	write_text("/proc/sys/net/ipv6/conf/all/forwarding", "0");
-	sh(IP " link del jf0");
-	sh(IP " netns del " FWD_NS);
+	forwarding_down();
 	rmdir(SVC_CGROUP);
+}
+
+/* Datagrams a flow sends: the flowtable takes it over from the second. */
+#define FLOW_PACKETS 12
+
+/* FLOW_PACKETS datagrams from one socket to addr and port: 0, or -1. */
+static int one_flow(const char *addr, int port)
+{
+	struct sockaddr_storage to;
+	socklen_t len = sockaddr_of(addr, port, &to);
+	int fd = socket(to.ss_family, SOCK_DGRAM, 0), n = 0;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&to, len))
+		return -1;
+	for (int i = 0; i < FLOW_PACKETS; i++) {
+		n += send(fd, "flow", 4, 0) == 4;
+		usleep(20 * 1000);
+	}
+	close(fd);
+	return n == FLOW_PACKETS ? 0 : -1;
+}
+
+/*
+ * An nftables flowtable ("flow add" in a forward chain, root may make one
+ * after the lock) sends the rest of a forwarded flow from the device it
+ * came in by straight out, past every hook where it would be judged, once
+ * its conntrack entry is confirmed. A refused flow's packets are dropped
+ * before that, each: nothing arrives. An allowed flow arrives. IPv4 and
+ * IPv6, one socket (one flow) each.
+ */
+TEST_F_TIMEOUT(judge, a_flowtable_forwards_no_refused_flow, EGRESS_TEST_TIMEOUT_S)
+{
+	static const char *const addrs[] = { ATTACKER_ADDR, PEER6 };
+	unsigned long long dropped;
+	char out[512];
+	int status;
+	pid_t pid;
+
+	if (access("/usr/sbin/nft", X_OK))
+		SKIP(return, "no nft in this image (a foreign architecture's)");
+	ASSERT_EQ(0, forwarding_up());
+	ASSERT_EQ(0, run_capture("modprobe nft_flow_offload && modprobe nf_flow_table_inet && "
+				 "nft add table inet ft && "
+				 "nft add flowtable inet ft f '{ hook ingress priority 0; "
+				 "devices = { jf0, veth0 }; }' && "
+				 "nft add chain inet ft pass '{ type filter hook forward priority 0; }' && "
+				 "nft add rule inet ft pass meta l4proto udp flow add @f",
+				 out, sizeof(out))) TH_LOG("%s", out);
+	dropped = judge_dropped();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (enter_fwd_client())
+			_exit(1);
+		for (int i = 0; i < 2; i++)
+			if (one_flow(addrs[i], UDP_SHUT) || one_flow(addrs[i], UDP_OPEN))
+				_exit(2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) TH_LOG("status %d", status);
+	settle();
+	EXPECT_EQ(0, self->arr->udp_shut) TH_LOG("a refused flow was forwarded by the flowtable");
+	EXPECT_LE(2 * FLOW_PACKETS, judge_dropped() - dropped) TH_LOG("not every packet judged");
+	EXPECT_LT(0, self->arr->udp_open) TH_LOG("forwarding does not deliver what is allowed");
+	run_capture("nft delete table inet ft", NULL, 0);
+	forwarding_down();
 }
 
 
