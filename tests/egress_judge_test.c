@@ -190,15 +190,41 @@ static void forwarding_down(void)
 	run_capture(IP " netns del " FWD_NS, NULL, 0);
 }
 
-/* Become the client: into SVC_CGROUP and FWD_NS. 0 or -1. */
-static int enter_fwd_client(void)
+/*
+ * Run sends() as the client, in SVC_CGROUP and FWD_NS: its wait status,
+ * exit 0 when sends() returned 0; -1 if no client ran.
+ */
+static int as_fwd_client(int (*sends)(void))
 {
-	int fd = open("/run/netns/" FWD_NS, O_RDONLY | O_CLOEXEC);
-	char me[16];
+	pid_t pid = fork();
+	int status;
 
-	snprintf(me, sizeof(me), "%d", getpid());
-	return write_text(SVC_CGROUP "/cgroup.procs", me) || fd < 0 || setns(fd, CLONE_NEWNET) ?
-	       -1 : 0;
+	if (pid == 0) {
+		int fd = open("/run/netns/" FWD_NS, O_RDONLY | O_CLOEXEC);
+		char me[16];
+
+		snprintf(me, sizeof(me), "%d", getpid());
+		if (write_text(SVC_CGROUP "/cgroup.procs", me) || fd < 0 ||
+		    setns(fd, CLONE_NEWNET))
+			_exit(1);
+		_exit(sends() ? 2 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+/* Three datagrams to each port, IPv4 and IPv6, each from a socket of its own: 0 or -1. */
+static int datagrams_each_way(void)
+{
+	/* Both leave the client: its service allows them. */
+	for (int i = 0; i < 3; i++)
+		if (dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM) ||
+		    dev_sendto(PEER6, UDP_SHUT, 0, SOCK_DGRAM) ||
+		    dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM) ||
+		    dev_sendto(PEER6, UDP_OPEN, 0, SOCK_DGRAM))
+			return -1;
+	return 0;
 }
 
 /*
@@ -211,26 +237,11 @@ TEST_F_TIMEOUT(judge, forwarded_packets_are_judged, EGRESS_TEST_TIMEOUT_S)
 {
 	unsigned long long dropped;
 	int status;
-	pid_t pid;
 
 	ASSERT_EQ(0, forwarding_up());
 	dropped = judge_dropped();
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (enter_fwd_client())
-			_exit(1);
-		/* Both leave the client: its service allows them. */
-		for (int i = 0; i < 3; i++)
-			if (dev_sendto(ATTACKER_ADDR, UDP_SHUT, 0, SOCK_DGRAM) ||
-			    dev_sendto(PEER6, UDP_SHUT, 0, SOCK_DGRAM) ||
-			    dev_sendto(ATTACKER_ADDR, UDP_OPEN, 0, SOCK_DGRAM) ||
-			    dev_sendto(PEER6, UDP_OPEN, 0, SOCK_DGRAM))
-				_exit(2);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) TH_LOG("status %d", status);
+	status = as_fwd_client(datagrams_each_way);
+	EXPECT_EQ(0, status) TH_LOG("the client's sends failed: status %d", status);
 	/* IPv6 resolves the peer's neighbour first: retry what is allowed. */
 	settle();
 	EXPECT_EQ(0, self->arr->udp_shut) TH_LOG("a forwarded packet reached a refused port");
@@ -260,6 +271,17 @@ static int one_flow(const char *addr, int port)
 	return n == FLOW_PACKETS ? 0 : -1;
 }
 
+/* A flow to each port, IPv4 and IPv6: 0 or -1. */
+static int flows_each_way(void)
+{
+	static const char *const addrs[] = { ATTACKER_ADDR, PEER6 };
+
+	for (int i = 0; i < 2; i++)
+		if (one_flow(addrs[i], UDP_SHUT) || one_flow(addrs[i], UDP_OPEN))
+			return -1;
+	return 0;
+}
+
 /*
  * An nftables flowtable ("flow add" in a forward chain, root may make one
  * after the lock) sends the rest of a forwarded flow from the device it
@@ -270,11 +292,9 @@ static int one_flow(const char *addr, int port)
  */
 TEST_F_TIMEOUT(judge, a_flowtable_forwards_no_refused_flow, EGRESS_TEST_TIMEOUT_S)
 {
-	static const char *const addrs[] = { ATTACKER_ADDR, PEER6 };
 	unsigned long long dropped;
 	char out[512];
 	int status;
-	pid_t pid;
 
 	if (access("/usr/sbin/nft", X_OK))
 		SKIP(return, "no nft in this image (a foreign architecture's)");
@@ -287,18 +307,8 @@ TEST_F_TIMEOUT(judge, a_flowtable_forwards_no_refused_flow, EGRESS_TEST_TIMEOUT_
 				 "nft add rule inet ft pass meta l4proto udp flow add @f",
 				 out, sizeof(out))) TH_LOG("%s", out);
 	dropped = judge_dropped();
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		if (enter_fwd_client())
-			_exit(1);
-		for (int i = 0; i < 2; i++)
-			if (one_flow(addrs[i], UDP_SHUT) || one_flow(addrs[i], UDP_OPEN))
-				_exit(2);
-		_exit(0);
-	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) TH_LOG("status %d", status);
+	status = as_fwd_client(flows_each_way);
+	EXPECT_EQ(0, status) TH_LOG("the client's sends failed: status %d", status);
 	settle();
 	EXPECT_EQ(0, self->arr->udp_shut) TH_LOG("a refused flow was forwarded by the flowtable");
 	EXPECT_LE(2 * FLOW_PACKETS, judge_dropped() - dropped) TH_LOG("not every packet judged");
@@ -306,7 +316,6 @@ TEST_F_TIMEOUT(judge, a_flowtable_forwards_no_refused_flow, EGRESS_TEST_TIMEOUT_
 	run_capture("nft delete table inet ft", NULL, 0);
 	forwarding_down();
 }
-
 
 /* What the kernel answers reaching the peer are counted as, one per answer. */
 static const char *const answer_counters[] = {
