@@ -20,6 +20,7 @@
 #define NFNL_SUBSYS_QUEUE 3
 #define NFNL_SUBSYS_NFTABLES 10
 #define NFT_MSG_NEWRULE 6
+#define NFT_MSG_NEWFLOWTABLE 22
 #define NFTA_RULE_EXPRESSIONS 4
 #define NFTA_EXPR_NAME 1
 #define NFTA_EXPR_DATA 2
@@ -40,7 +41,7 @@
 static bool nft_adds(__u8 msg)
 {
 	return msg == 0 || msg == 3 || msg == NFT_MSG_NEWRULE || msg == 9 || msg == 12 ||
-	       msg == 18 || msg == 22;
+	       msg == 18 || msg == NFT_MSG_NEWFLOWTABLE;
 }
 
 /* Which messages' attributes are walked, and for what. */
@@ -73,20 +74,23 @@ struct nl_walk {
 };
 
 /*
- * Is the string attribute at off "payload"? nla_strcmp() drops every
- * trailing NUL: "payload" and a NUL after it name it, whatever follows
- * (a name with more after its NUL names nothing the kernel knows).
+ * Is the string attribute at off the n bytes (under 16) of want? The
+ * kernel's nla_strcmp() drops every trailing NUL: want and a NUL after it
+ * name it, whatever follows (a name with more after its NUL names nothing
+ * the kernel knows).
  */
-static __always_inline bool names_payload(const struct nl_walk *w, const struct nlattr *nla)
+static __always_inline bool names(const struct nl_walk *w, const struct nlattr *nla,
+				  const char *want, __u32 n)
 {
-	union { char c[8]; __u64 v; } name = {}, payload = { .c = "payload" };
+	union { char c[16]; __u64 v[2]; } got = {}, name = {};
 	__u32 len = nla->nla_len - NLA_HDRLEN;
 
-	if (len < 7)
+	if (len < n)
 		return false;
-	if (bpf_probe_read_kernel(name.c, len == 7 ? 7 : 8, w->data + w->off + NLA_HDRLEN))
+	if (bpf_probe_read_kernel(got.c, len == n ? n : n + 1, w->data + w->off + NLA_HDRLEN))
 		return true;
-	return name.v == payload.v;
+	__builtin_memcpy(name.c, want, n);
+	return got.v[0] == name.v[0] && got.v[1] == name.v[1];
 }
 
 static bool nl_tc_or_netdev(const struct nl_walk *w, const struct nlmsghdr *nlh, __u8 *kind)
@@ -102,7 +106,8 @@ static bool nl_tc_or_netdev(const struct nl_walk *w, const struct nlmsghdr *nlh,
 		return false;
 	if (bpf_probe_read_kernel(&family, 1, w->data + w->off + NLMSG_HDRLEN))
 		return true;
-	if (family == NFPROTO_NETDEV || family == NFPROTO_BRIDGE)
+	/* A flowtable sends a forwarded flow on past every later hook. */
+	if (family == NFPROTO_NETDEV || family == NFPROTO_BRIDGE || msg == NFT_MSG_NEWFLOWTABLE)
 		return true;
 	if (msg == NFT_MSG_NEWRULE)
 		*kind = NL_RULE;
@@ -229,7 +234,12 @@ static long nl_attr_step(struct nl_walk *w)
 		nest_enter(w, nla.nla_len);
 		return 0;
 	} else if (w->depth == 2 && type == NFTA_EXPR_NAME) {
-		w->payload |= names_payload(w, &nla);
+		/* "flow add": the flow goes to a flowtable (made before the lock). */
+		if (names(w, &nla, "flow_offload", 12)) {
+			w->refuse = true;
+			return 1;
+		}
+		w->payload |= names(w, &nla, "payload", 7);
 	} else if (w->depth == 2 && type == NFTA_EXPR_DATA) {
 		nest_enter(w, nla.nla_len);
 		return 0;
@@ -254,7 +264,12 @@ static long nl_step(__u32 i, void *ctx)
  * netfilter's IP hooks and the cgroup hook, and so does the bridge family
  * (a device bridged to an interface). After the lock, no tc filter or
  * action is added (RTM_NEWTFILTER, RTM_NEWACTION), and nothing is added
- * to a netdev- or bridge-family nftables table.
+ * to a netdev- or bridge-family nftables table. Nor is a flowtable made or
+ * a flow given to one (the "flow_offload" expression) in any family: it
+ * sends the rest of a forwarded flow from the device it came in by
+ * straight out. The module's judge drops a refused flow's packets before
+ * conntrack confirms it, which a flowtable needs, but a flow has two
+ * directions, and an answer's was never judged.
  * Nor is a packet's content rewritten in any family: a payload write
  * (`ip saddr set`, `tcp flags set`) at an inbound hook, or a queued packet
  * given back changed (NFQA_PAYLOAD), turns a packet the refused host's

@@ -136,7 +136,9 @@ FIXTURE_SETUP(egress_lock)
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
 	ASSERT_EQ(0, apply_tables(true, false));
 	/* After the lock no module loads: the tests' are loaded before. */
-	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables", out, sizeof(out)))
+	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables && "
+				 "modprobe nft_flow_offload && modprobe nf_flow_table_inet",
+				 out, sizeof(out)))
 		TH_LOG("%s", out);
 	/*
 	 * Root replaces the connect4 program's body with an extension that
@@ -435,13 +437,15 @@ TEST_F_TIMEOUT(egress_lock, judge_stays_and_tunnels_are_judged, EGRESS_TEST_TIME
 
 /*
  * tc's actions (pedit, nat, mirred...) and nftables' netdev family act
- * after every hook that judges: after the lock none is added. What is
- * refused fails at sendto(), before the kernel reads it; everything else
- * still reaches the kernel.
+ * after every hook that judges, and a flowtable sends a forwarded flow on
+ * past them: after the lock none is added, in any family, and no rule
+ * gives a flow to a flowtable made before. What is refused fails at
+ * sendto(), before the kernel reads it; everything else still reaches the
+ * kernel.
  */
 TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S)
 {
-	char buf[8192];
+	char buf[8192], out[512];
 	size_t n = 0;
 
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, rawnl_put(buf, RTM_NEWTFILTER,
@@ -454,9 +458,34 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, n));
 	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, rawnl_put(buf, RTM_GETLINK,
 							 sizeof(struct ifinfomsg), AF_UNSPEC)));
-	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_NETDEV)));
-	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_BRIDGE)));
-	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFPROTO_IPV4)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+				     nft_batch(buf, NFT_MSG_NEWTABLE, NFPROTO_NETDEV)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+				     nft_batch(buf, NFT_MSG_NEWTABLE, NFPROTO_BRIDGE)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf,
+				nft_batch(buf, NFT_MSG_NEWTABLE, NFPROTO_IPV4)));
+	for (int i = 0; i < 3; i++) {
+		static const uint8_t families[] = { NFPROTO_INET, NFPROTO_IPV4, NFPROTO_IPV6 };
+
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+					     nft_batch(buf, NFT_MSG_NEWFLOWTABLE, families[i])));
+		/* "flow add", with its name's NUL and without, behind other expressions. */
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+			buf, families[i], 0, 3, "flow_offload", 13, 0)));
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+			buf, families[i], 0, 0, "flow_offload", 12, 0)));
+	}
+	/* A name that only begins like it names another expression. */
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_rule_batch(
+		buf, NFPROTO_INET, 0, 0, "flow_offloa", 11, 0)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nft_batch(buf, NFT_MSG_GETFLOWTABLE,
+								   NFPROTO_INET)));
+	if (!access("/usr/sbin/nft", X_OK)) {
+		ASSERT_EQ(0, run_capture("nft add table inet fl", out, sizeof(out)));
+		EXPECT_NE(0, run_capture("nft add flowtable inet fl f '{ hook ingress priority 0; "
+					 "devices = { lo }; }'", out, sizeof(out)));
+		run_capture("nft delete table inet fl", out, sizeof(out));
+	}
 	/* More messages than are looked at: refused whole; fewer pass. */
 	for (n = 0; n < 300 * NLMSG_HDRLEN; )
 		n += rawnl_put(buf + n, NLMSG_NOOP, 0, 0);

@@ -55,12 +55,11 @@ static size_t batch_mark(char *p, uint16_t type)
 }
 
 /* An nftables batch with one NEWTABLE of family: begin, the table, end. */
-size_t nft_batch(char *buf, uint8_t family)
+size_t nft_batch(char *buf, uint8_t msg, uint8_t family)
 {
 	size_t n = batch_mark(buf, NFNL_MSG_BATCH_BEGIN);
 
-	n += rawnl_put(buf + n, NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE,
-		       sizeof(struct nfgenmsg), family);
+	n += rawnl_put(buf + n, NFNL_SUBSYS_NFTABLES << 8 | msg, sizeof(struct nfgenmsg), family);
 	return n + batch_mark(buf + n, NFNL_MSG_BATCH_END);
 }
 

@@ -20,8 +20,11 @@ int rawnl_send(int proto, const void *buf, size_t len);
  * zeroed body of body bytes, its first byte family, at p; its length.
  */
 size_t rawnl_put(char *p, uint16_t type, size_t body, uint8_t family);
-/* An nftables batch with one NEWTABLE of family: begin, the table, end; its length. */
-size_t nft_batch(char *buf, uint8_t family);
+/*
+ * An nftables batch with one message msg (NFT_MSG_NEWTABLE...) of family,
+ * without attributes: begin, the message, end; its length.
+ */
+size_t nft_batch(char *buf, uint8_t msg, uint8_t family);
 /*
  * An nftables batch with one NEWRULE of family (table "t", chain "c"), pad
  * empty attributes, then its expressions: before "counter"s, then one of
