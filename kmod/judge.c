@@ -34,15 +34,19 @@
  * priority runs before it (nf_register_net_hook inserts before equals),
  * so no netfilter rule can rewrite a destination after it was judged.
  *
- * A forwarded packet is judged at FORWARD as well, first there. An
- * nftables flowtable (a rule's "flow add") sends the rest of a forwarded
- * flow from the ingress device straight out, past FORWARD and
+ * A forwarded packet is judged at FORWARD as well, at the first priority.
+ * An nftables flowtable (a rule's "flow add") sends the rest of a
+ * forwarded flow from the ingress device straight out, past FORWARD and
  * POST_ROUTING, once its conntrack entry is confirmed. Confirmation runs
  * at POST_ROUTING too, and before this hook there, so a refused first
  * packet dropped there still confirms its flow, and the second offloads
- * it. Dropped at FORWARD, no packet of a refused flow reaches
- * confirmation. Its destination is final there: NAT of destinations is at
- * PRE_ROUTING and OUTPUT.
+ * it. Dropped at FORWARD, a refused packet never reaches a "flow add"
+ * that runs after it (its destination is final there: NAT of
+ * destinations is at PRE_ROUTING and OUTPUT). One that runs before it (a
+ * chain added later at the first priority) could offload a flow that a
+ * refused local send confirmed (conntrack confirms before the cgroup hook
+ * drops it): after the lock no flowtable is made and no "flow add" added
+ * (bpf/egress_netlink.bpf.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
