@@ -15,8 +15,15 @@
 #define NLA_HDRLEN 4
 #define NLA_ALIGN(len) (((len) + 3) & ~3U)
 #define NLA_TYPE_MASK 0x3fff
-/* Where a netfilter message's attributes start: after its struct nfgenmsg. */
+/*
+ * Where a message's attributes start: after its struct nfgenmsg, rtmsg or
+ * nhmsg; a multipath route's nexthops are a struct rtnexthop each.
+ */
 #define NFNL_ATTRS (NLMSG_HDRLEN + 4)
+#define RTM_ATTRS (NLMSG_HDRLEN + 12)
+#define NHM_ATTRS (NLMSG_HDRLEN + 8)
+#define RTNH_HDRLEN 8
+#define AF_MPLS 28
 #define NFNL_SUBSYS_QUEUE 3
 #define NFNL_SUBSYS_NFTABLES 10
 #define NFT_MSG_NEWRULE 6
@@ -49,6 +56,8 @@ enum nl_kind {
 	NL_SKIP,	/* judged by its header alone */
 	NL_RULE,	/* an nftables rule: its expressions */
 	NL_VERDICT,	/* a queued packet's verdict: a changed payload */
+	NL_ROUTE,	/* a route: an encapsulation, its nexthops' too */
+	NL_NEXTHOP,	/* a nexthop object: an encapsulation */
 };
 
 /*
@@ -98,8 +107,18 @@ static bool nl_tc_or_netdev(const struct nl_walk *w, const struct nlmsghdr *nlh,
 	__u8 subsys = nlh->nlmsg_type >> 8, msg = nlh->nlmsg_type & 0xff, family;
 
 	*kind = NL_SKIP;
-	if (w->proto == NETLINK_ROUTE)
-		return nlh->nlmsg_type == RTM_NEWTFILTER || nlh->nlmsg_type == RTM_NEWACTION;
+	if (w->proto == NETLINK_ROUTE) {
+		if (nlh->nlmsg_type == RTM_NEWNEXTHOP)
+			*kind = NL_NEXTHOP;
+		if (nlh->nlmsg_type != RTM_NEWROUTE)
+			return nlh->nlmsg_type == RTM_NEWTFILTER || nlh->nlmsg_type == RTM_NEWACTION;
+		/* An MPLS route forwards labelled packets where no IP hook runs. */
+		if (bpf_probe_read_kernel(&family, 1, w->data + w->off + NLMSG_HDRLEN) ||
+		    family == AF_MPLS)
+			return true;
+		*kind = NL_ROUTE;
+		return false;
+	}
 	if (subsys == NFNL_SUBSYS_QUEUE && msg == NFQNL_MSG_VERDICT)
 		*kind = NL_VERDICT;
 	if (subsys != NFNL_SUBSYS_NFTABLES || !nft_adds(msg))
@@ -143,7 +162,7 @@ static long nl_msg_step(struct nl_walk *w)
 	w->kind = kind;
 	w->next_msg = w->off + NLMSG_ALIGN(nlh.nlmsg_len);
 	w->msg_end = w->off + (nlh.nlmsg_len < left ? nlh.nlmsg_len : left);
-	w->off += NFNL_ATTRS;
+	w->off += kind == NL_ROUTE ? RTM_ATTRS : kind == NL_NEXTHOP ? NHM_ATTRS : NFNL_ATTRS;
 	w->depth = 0;
 	return 0;
 }
@@ -162,8 +181,8 @@ static __always_inline __u32 nest_end(const struct nl_walk *w)
 	}
 }
 
-/* Into the attribute at off, whose length is len. */
-static __always_inline void nest_enter(struct nl_walk *w, __u16 len)
+/* Into the attribute (or nexthop) at off, whose length is len, past its header of hdr bytes. */
+static __always_inline void nest_enter(struct nl_walk *w, __u16 len, __u32 hdr)
 {
 	switch (w->depth) {
 	case 0:
@@ -177,7 +196,7 @@ static __always_inline void nest_enter(struct nl_walk *w, __u16 len)
 		break;
 	}
 	w->depth++;
-	w->off += NLA_HDRLEN;
+	w->off += hdr;
 }
 
 /*
@@ -196,7 +215,8 @@ static long nl_nest_done(struct nl_walk *w, __u32 end)
 		w->refuse = true;
 		return 1;
 	}
-	w->off = end;
+	/* Where the kernel reads next: nla_next() and rtnh_next() align. */
+	w->off = NLA_ALIGN(end);
 	w->depth--;
 	return 0;
 }
@@ -222,7 +242,30 @@ static long nl_attr_step(struct nl_walk *w)
 	if (nla.nla_len < NLA_HDRLEN || nla.nla_len > end - w->off)
 		return nl_nest_done(w, end);
 	type = nla.nla_type & NLA_TYPE_MASK;
-	if (w->kind == NL_VERDICT) {
+	if (w->kind == NL_ROUTE || w->kind == NL_NEXTHOP) {
+		/*
+		 * An encapsulation (MPLS, and every other kind) sends by its
+		 * own output where neither POST_ROUTING nor the cgroup hook
+		 * runs: on the route, on each of a multipath route's nexthops
+		 * (RTA_MULTIPATH, depth 1: struct rtnexthop, rtnh_ok()), or on
+		 * a nexthop object.
+		 */
+		if (w->depth == 1) {
+			if (nla.nla_len < RTNH_HDRLEN)
+				return nl_nest_done(w, end);
+			nest_enter(w, nla.nla_len, RTNH_HDRLEN);
+			return 0;
+		}
+		if (w->kind == NL_NEXTHOP ? type == NHA_ENCAP_TYPE || type == NHA_ENCAP :
+					    type == RTA_ENCAP_TYPE || type == RTA_ENCAP) {
+			w->refuse = true;
+			return 1;
+		}
+		if (w->depth == 0 && w->kind == NL_ROUTE && type == RTA_MULTIPATH) {
+			nest_enter(w, nla.nla_len, NLA_HDRLEN);
+			return 0;
+		}
+	} else if (w->kind == NL_VERDICT) {
 		/* A queued packet given back changed: any rewrite, inbound ones included. */
 		if (type == NFQA_PAYLOAD) {
 			w->refuse = true;
@@ -231,7 +274,7 @@ static long nl_attr_step(struct nl_walk *w)
 	} else if ((w->depth == 0 && type == NFTA_RULE_EXPRESSIONS) || w->depth == 1) {
 		if (w->depth == 1)
 			w->payload = w->writes = false;
-		nest_enter(w, nla.nla_len);
+		nest_enter(w, nla.nla_len, NLA_HDRLEN);
 		return 0;
 	} else if (w->depth == 2 && type == NFTA_EXPR_NAME) {
 		/* "flow add": the flow goes to a flowtable (made before the lock). */
@@ -241,7 +284,7 @@ static long nl_attr_step(struct nl_walk *w)
 		}
 		w->payload |= names(w, &nla, "payload", 7);
 	} else if (w->depth == 2 && type == NFTA_EXPR_DATA) {
-		nest_enter(w, nla.nla_len);
+		nest_enter(w, nla.nla_len, NLA_HDRLEN);
 		return 0;
 	} else if (w->depth == 3 && type == NFTA_PAYLOAD_SREG) {
 		w->writes = true;
@@ -263,7 +306,10 @@ static long nl_step(__u32 i, void *ctx)
  * nftables' netdev family (its egress chains, dup and fwd) run after
  * netfilter's IP hooks and the cgroup hook, and so does the bridge family
  * (a device bridged to an interface). After the lock, no tc filter or
- * action is added (RTM_NEWTFILTER, RTM_NEWACTION), and nothing is added
+ * action is added (RTM_NEWTFILTER, RTM_NEWACTION), no route with a
+ * lightweight-tunnel encapsulation (on the route, a multipath nexthop or a
+ * nexthop object: `encap mpls` sends past every hook) and no MPLS route
+ * (its forwarding runs none), and nothing is added
  * to a netdev- or bridge-family nftables table. Nor is a flowtable made or
  * a flow given to one (the "flow_offload" expression) in any family: it
  * sends the rest of a forwarded flow from the device it came in by

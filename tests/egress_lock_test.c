@@ -137,7 +137,8 @@ FIXTURE_SETUP(egress_lock)
 	ASSERT_EQ(0, apply_tables(true, false));
 	/* After the lock no module loads: the tests' are loaded before. */
 	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables && "
-				 "modprobe nft_flow_offload && modprobe nf_flow_table_inet",
+				 "modprobe nft_flow_offload && modprobe nf_flow_table_inet && "
+				 "modprobe mpls_iptunnel",
 				 out, sizeof(out)))
 		TH_LOG("%s", out);
 	/*
@@ -491,6 +492,20 @@ TEST_F_TIMEOUT(egress_lock, no_tc_actions_or_netdev_rules, EGRESS_TEST_TIMEOUT_S
 		n += rawnl_put(buf + n, NLMSG_NOOP, 0, 0);
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, n));
 	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, 100 * NLMSG_HDRLEN));
+	/* An encapsulation sends by its own output, past every hook; MPLS forwards past them. */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, ROUTE_ENCAP)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, ROUTE_NEXTHOP_ENCAP)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, ROUTE_MPLS)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, NEXTHOP_ENCAP)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, ROUTE_PLAIN)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, ROUTE_NEXTHOPS)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, buf, route_msg(buf, NEXTHOP_PLAIN)));
+	EXPECT_NE(0, run_capture(IP " route add 203.0.113.78/32 encap mpls 100 dev lo", out,
+				 sizeof(out)));
+	EXPECT_EQ(0, run_capture(IP " route add 203.0.113.78/32 dev lo", out, sizeof(out)))
+		TH_LOG("%s", out);
+	run_capture(IP " route del 203.0.113.78/32; " IP " route del 203.0.113.77/32", out,
+		    sizeof(out));
 	EXPECT_STILL_ENFORCED("netlink configuration");
 }
 

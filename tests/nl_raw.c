@@ -10,7 +10,11 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink_queue.h>
+#include <linux/lwtunnel.h>
+#include <linux/mpls_iptunnel.h>
 #include <linux/netlink.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
 #include "nl_raw.h"
 
 /* One sendto() of len bytes to the kernel on a netlink socket of proto: 0 or -errno. */
@@ -137,6 +141,62 @@ size_t nfq_verdict(char *buf, bool payload)
 	q += nla_put(q, NFQA_VERDICT_HDR, &verdict, sizeof(verdict));
 	if (payload)
 		q += nla_put(q, NFQA_PAYLOAD, "\x45\0\0\x14", 4);
+	((struct nlmsghdr *)buf)->nlmsg_len = q - buf;
+	return q - buf;
+}
+
+/* An MPLS encapsulation (label 100) on attribute types type_attr and encap_attr, at q; its length. */
+static size_t mpls_encap(char *q, uint16_t type_attr, uint16_t encap_attr)
+{
+	uint16_t type = LWTUNNEL_ENCAP_MPLS;
+	uint32_t label = htonl(100 << 12 | 1 << 8);
+	char *nest = q + nla_put(q, type_attr, &type, sizeof(type)), *end;
+
+	end = nest + NLA_HDRLEN;
+	end += nla_put(end, MPLS_IPTUNNEL_DST, &label, sizeof(label));
+	((struct nlattr *)nest)->nla_type = NLA_F_NESTED | encap_attr;
+	return nla_nest_end(nest, end) + (nest - q);
+}
+
+size_t route_msg(char *buf, enum route_shape shape)
+{
+	bool object = shape == NEXTHOP_PLAIN || shape == NEXTHOP_ENCAP;
+	size_t body = object ? sizeof(struct nhmsg) : sizeof(struct rtmsg);
+	uint8_t family = shape == ROUTE_MPLS ? AF_MPLS : AF_INET;
+	char *q = buf + rawnl_put(buf, object ? RTM_NEWNEXTHOP : RTM_NEWROUTE, body, family);
+	uint32_t dst = htonl(0xcb00714d), oif = 1, id = 7;	/* 203.0.113.77, lo */
+
+	if (object) {
+		q += nla_put(q, NHA_ID, &id, sizeof(id));
+		q += nla_put(q, NHA_OIF, &oif, sizeof(oif));
+		if (shape == NEXTHOP_ENCAP)
+			q += mpls_encap(q, NHA_ENCAP_TYPE, NHA_ENCAP);
+	} else {
+		((struct rtmsg *)NLMSG_DATA(buf))->rtm_dst_len = 32;
+		q += nla_put(q, RTA_DST, &dst, sizeof(dst));
+	}
+	if (shape == ROUTE_ENCAP)
+		q += mpls_encap(q, RTA_ENCAP_TYPE, RTA_ENCAP);
+	if (shape == ROUTE_NEXTHOPS || shape == ROUTE_NEXTHOP_ENCAP) {
+		char *mp = q, *nh;
+
+		q += NLA_HDRLEN;
+		/* A first nexthop of an unaligned length: the next starts aligned (rtnh_next). */
+		nh = q;
+		memset(nh, 0, RTNH_ALIGN(sizeof(struct rtnexthop) + 1));
+		((struct rtnexthop *)nh)->rtnh_len = sizeof(struct rtnexthop) + 1;
+		((struct rtnexthop *)nh)->rtnh_ifindex = 1;
+		q += RTNH_ALIGN(sizeof(struct rtnexthop) + 1);
+		nh = q;
+		memset(nh, 0, sizeof(struct rtnexthop));
+		((struct rtnexthop *)nh)->rtnh_ifindex = 1;
+		q += sizeof(struct rtnexthop);
+		if (shape == ROUTE_NEXTHOP_ENCAP)
+			q += mpls_encap(q, RTA_ENCAP_TYPE, RTA_ENCAP);
+		((struct rtnexthop *)nh)->rtnh_len = q - nh;
+		((struct nlattr *)mp)->nla_type = RTA_MULTIPATH;
+		nla_nest_end(mp, q);
+	}
 	((struct nlmsghdr *)buf)->nlmsg_len = q - buf;
 	return q - buf;
 }

@@ -33,6 +33,18 @@ size_t nft_batch(char *buf, uint8_t msg, uint8_t family);
  */
 size_t nft_rule_batch(char *buf, uint8_t family, size_t pad, size_t before, const char *name,
 		      size_t name_len, uint16_t reg_attr);
+/* What route_msg() makes: a route to 203.0.113.77 by lo, or a nexthop object. */
+enum route_shape {
+	ROUTE_PLAIN,
+	ROUTE_ENCAP,		/* with an MPLS encapsulation */
+	ROUTE_NEXTHOPS,		/* multipath: two nexthops, the first of an unaligned length */
+	ROUTE_NEXTHOP_ENCAP,	/* the same, the second with an MPLS encapsulation */
+	ROUTE_MPLS,		/* an AF_MPLS route */
+	NEXTHOP_PLAIN,		/* a nexthop object (RTM_NEWNEXTHOP) */
+	NEXTHOP_ENCAP,		/* with an MPLS encapsulation */
+};
+/* An RTM_NEWROUTE or RTM_NEWNEXTHOP of shape; its length. */
+size_t route_msg(char *buf, enum route_shape shape);
 /* A queued packet's verdict, "accept", with a changed payload or without; its length. */
 size_t nfq_verdict(char *buf, bool payload);
 
