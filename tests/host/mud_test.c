@@ -165,8 +165,8 @@ TEST(hub_file_lists_what_cannot_be_enforced)
 		"hub-fr/myctl0-frdev: my-controller (entry not imported)",
 		"hub-fr/man0-frdev: manufacturer lighting.example.com (entry not imported)",
 		"hub-fr/sameman0-frdev: same-manufacturer (entry not imported)",
-		"hub-fr/model0-frdev: model https://lighting.example.com/lightbulb2000 "
-		"(entry not imported)",
+		("hub-fr/model0-frdev: model https://lighting.example.com/lightbulb2000 "
+		 "(entry not imported)"),
 		"hub-fr/api0-frdev: actions.logging (imported without it)",
 		"hub-fr/src0-frdev: tcp.source-port (entry not imported)",
 		"hub-fr/flags0-frdev: tcp.flags (entry not imported)",

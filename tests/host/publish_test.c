@@ -304,8 +304,8 @@ TEST_F(state, corrupt_or_tampered_state_is_kept_aside)
 		"not json",
 		"{ \"updates_until\": \"2030-02-30\", \"history\": [] }",
 		/* The published date must be the history's last: else tampered. */
-		"{ \"updates_until\": \"2027-01-01\", \"history\": [ { \"updates_until\": "
-		"\"2030-12-31\", \"published\": \"2026-01-01\" } ] }",
+		("{ \"updates_until\": \"2027-01-01\", \"history\": [ { \"updates_until\": "
+		 "\"2030-12-31\", \"published\": \"2026-01-01\" } ] }"),
 	};
 	char aside[160];
 
