@@ -47,6 +47,14 @@
  * refused local send confirmed (conntrack confirms before the cgroup hook
  * drops it): after the lock no flowtable is made and no "flow add" added
  * (bpf/egress_netlink.bpf.h).
+ *
+ * And one inbound check, at LOCAL_IN, the last priority: a TCP SYN whose
+ * source NAT rewrote (an SNAT at the input hook) is dropped. The program
+ * lets an accepted connection's answers pass unjudged to its peer, by the
+ * device its SYN came in on; a peer NAT made up sent no SYN, and once
+ * conntrack stops undoing the NAT (a notrack rule, an expired entry) the
+ * answers would leave for it. TCP drops the conntrack entry before the
+ * program sees the SYN, so only a netfilter hook can tell.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,6 +73,9 @@
 #include <linux/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <linux/tcp.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
 #include "judge.h"
 #include "objects.h"
 #include "state.h"
@@ -232,6 +243,81 @@ drop:
 	return NF_DROP;
 }
 
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+/* The packet's TCP header, if it is TCP and not a fragment's tail; NULL otherwise. */
+static const struct tcphdr *tcp_of(const struct nf_hook_state *state, struct sk_buff *skb,
+				   struct tcphdr *buf)
+{
+	int off;
+
+	if (state->pf == NFPROTO_IPV4) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP || ip_is_fragment(ip_hdr(skb)))
+			return NULL;
+		off = skb_network_offset(skb) + ip_hdrlen(skb);
+	} else {
+#if IS_ENABLED(CONFIG_IPV6)
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		__be16 frag_off;
+
+		off = ipv6_skip_exthdr(skb, skb_network_offset(skb) + sizeof(struct ipv6hdr),
+				       &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return NULL;
+#else
+		return NULL;
+#endif
+	}
+	return skb_header_pointer(skb, off, sizeof(*buf), buf);
+}
+
+/*
+ * Whether a connection request's source is not the one it came with.
+ * Conntrack's tuple for the packet's direction is the packet as it came
+ * in; the other direction's destination is where NAT mapped it, and the
+ * header is what the packet says now (a stateless rewrite after
+ * conntrack, such as ip6tables' SNPT, shows there). An untracked packet
+ * cannot have been NATed.
+ */
+static bool syn_source_rewritten(const struct nf_hook_state *state, struct sk_buff *skb)
+{
+	const struct nf_conntrack_tuple *wire, *mapped;
+	enum ip_conntrack_info ctinfo;
+	const struct tcphdr *th;
+	struct tcphdr buf;
+	struct nf_conn *ct;
+	int dir;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return false;
+	th = tcp_of(state, skb, &buf);
+	if (!th || !th->syn || th->ack)
+		return false;
+	dir = CTINFO2DIR(ctinfo);
+	wire = &ct->tuplehash[dir].tuple;
+	mapped = &ct->tuplehash[!dir].tuple;
+	if (!nf_inet_addr_cmp(&wire->src.u3, &mapped->dst.u3) ||
+	    wire->src.u.all != mapped->dst.u.all || th->source != wire->src.u.all)
+		return true;
+	if (state->pf == NFPROTO_IPV4)
+		return ip_hdr(skb)->saddr != wire->src.u3.ip;
+	return !ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &wire->src.u3.in6);
+}
+#endif
+
+/* LOCAL_IN: while the judge is set, no connection request from a rewritten source. */
+static unsigned int inbound_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	if (rcu_access_pointer(judge) && syn_source_rewritten(state, skb)) {
+		iotguard_state_count(IOTGUARD_CTR_EGRESS_JUDGE_DROPPED);
+		return NF_DROP;
+	}
+#endif
+	return NF_ACCEPT;
+}
+
 static const struct nf_hook_ops judge_ops[] = {
 	{
 		.hook = judge_hook,
@@ -245,6 +331,12 @@ static const struct nf_hook_ops judge_ops[] = {
 		.hooknum = NF_INET_FORWARD,
 		.priority = NF_IP_PRI_FIRST,
 	},
+	{
+		.hook = inbound_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP_PRI_LAST,
+	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{
 		.hook = judge_hook,
@@ -257,6 +349,12 @@ static const struct nf_hook_ops judge_ops[] = {
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_FORWARD,
 		.priority = NF_IP6_PRI_FIRST,
+	},
+	{
+		.hook = inbound_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_IN,
+		.priority = NF_IP6_PRI_LAST,
 	},
 #endif
 };

@@ -39,6 +39,8 @@
 #define FWD_NS "egress-fwd"
 #define IN_FWD IP " netns exec " FWD_NS " "
 #define FWD_CLIENT "10.98.0.2"
+#define STRINGIFY(x) #x
+#define STR(x) STRINGIFY(x)
 
 FIXTURE(judge)
 {
@@ -82,6 +84,7 @@ FIXTURE_TEARDOWN(judge)
 	run_capture(IP " netns del " ACC_NS, NULL, 0);
 	run_capture(IP " netns del " IDX_NS, NULL, 0);
 	run_capture("nft delete table inet ft", NULL, 0);
+	run_capture("nft delete table ip natin", NULL, 0);
 	run_capture(IP " link del jf0", NULL, 0);
 	run_capture(IP " netns del " FWD_NS, NULL, 0);
 	write_text("/proc/sys/net/ipv4/ip_forward", "0");
@@ -498,6 +501,59 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
 		close(a);
 	close(l);
 	third_ns_down(client);
+}
+
+/*
+ * A connection request whose source NAT rewrote is refused. Root adds an
+ * SNAT at the input hook that makes an allowed client's SYN come from the
+ * refused peer's address (routed by the same link, ja0, to the third
+ * namespace, which holds it): the accepted socket's peer would be an
+ * address that sent nothing, and once root exempts the answers from
+ * conntrack (a notrack rule, or an entry let expire) they would leave for
+ * it as an accepted connection's answers, unjudged. The module drops the
+ * SYN: nothing comes in, nothing reaches the third namespace. Without the
+ * NAT the same client is accepted and gets the data.
+ */
+TEST_F_TIMEOUT(judge, a_syn_whose_source_nat_rewrote_is_refused, EGRESS_TEST_TIMEOUT_S)
+{
+	int l = listen_on(INBOUND_PORT), a;
+	unsigned long long dropped;
+	pid_t client = -1;
+	char out[512];
+	long before;
+
+	if (access("/usr/sbin/nft", X_OK))
+		SKIP(return, "no nft in this image (a foreign architecture's)");
+	ASSERT_LE(0, l);
+	a = accept_via_third_ns_from(l, INBOUND_PORT, THIRD_NS_CLIENT, &client);
+	EXPECT_LE(0, a) TH_LOG("the allowed client's connection did not come in");
+	if (a >= 0) {
+		before = snmp_in(ACC_NS, "Tcp:InSegs");
+		EXPECT_EQ(4, write(a, "data", 4));
+		for (int ms = 0; snmp_in(ACC_NS, "Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
+		     ms += WAIT_MS)
+			usleep(WAIT_MS * 1000);
+		EXPECT_LT(before, snmp_in(ACC_NS, "Tcp:InSegs"))
+			TH_LOG("the allowed client got nothing");
+		close(a);
+	}
+	third_ns_down(client);
+	ASSERT_EQ(0, run_capture("modprobe nft_chain_nat && modprobe nft_nat && "
+				 "nft add table ip natin && "
+				 "nft add chain ip natin in '{ type nat hook input priority 100; }' && "
+				 "nft add rule ip natin in ip saddr " THIRD_NS_CLIENT
+				 " tcp dport " STR(INBOUND_PORT) " snat to " ATTACKER_ADDR,
+				 out, sizeof(out))) TH_LOG("%s", out);
+	dropped = judge_dropped();
+	a = accept_via_third_ns_from(l, INBOUND_PORT, THIRD_NS_CLIENT, &client);
+	EXPECT_GT(0, a) TH_LOG("a connection from an address NAT made up came in");
+	EXPECT_LT(dropped, judge_dropped()) TH_LOG("the module did not drop the SYN");
+	EXPECT_EQ(0, snmp_in(ACC_NS, "Tcp:InSegs")) TH_LOG("the device answered the SYN");
+	if (a >= 0)
+		close(a);
+	close(l);
+	third_ns_down(client);
+	run_capture("nft delete table ip natin", NULL, 0);
 }
 
 /*

@@ -355,13 +355,21 @@ static int third_ns_up(bool route_back)
 	return 0;
 }
 
-int accept_via_third_ns(int l, int port, pid_t *client)
+int accept_via_third_ns_from(int l, int port, const char *src, pid_t *client)
 {
 	*client = -1;
-	if (third_ns_up(true))
+	if (third_ns_up(true) ||
+	    (strcmp(src, ATTACKER_ADDR) &&
+	     sh(IP " addr add " THIRD_NS_OWN "/24 dev ja0 && "
+		IN_ACC IP " addr add " THIRD_NS_CLIENT "/24 dev ja1")))
 		return -1;
-	*client = held_client(l, "/run/netns/" ACC_NS, ATTACKER_ADDR, port);
+	*client = held_client(l, "/run/netns/" ACC_NS, src, port);
 	return *client < 0 ? -1 : accept_within(l);
+}
+
+int accept_via_third_ns(int l, int port, pid_t *client)
+{
+	return accept_via_third_ns_from(l, port, ATTACKER_ADDR, client);
 }
 
 pid_t syn_via_third_ns(int l, int port)

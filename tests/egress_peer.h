@@ -79,6 +79,15 @@ long peer_snmp(const char *name);
  */
 int accept_via_third_ns(int l, int port, pid_t *client);
 /*
+ * The same namespace and route, but the client connects from src: the
+ * peer's address, or THIRD_NS_CLIENT, an address of the tunnels' inner
+ * network (which the tests' tables allow) on the same link, where the
+ * device's end has THIRD_NS_OWN.
+ */
+#define THIRD_NS_OWN "10.77.9.1"
+#define THIRD_NS_CLIENT "10.77.9.2"
+int accept_via_third_ns_from(int l, int port, const char *src, pid_t *client);
+/*
  * The same namespace, but the device's route to the peer's address stays
  * the peer's link: a client there sends the device's listener l (on
  * port) a SYN from the peer's address, which nothing answers there. The
