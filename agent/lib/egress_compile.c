@@ -2,7 +2,7 @@
 /*
  * The egress policy compiler: rules and resolved addresses flattened into
  * the kernel's prefix tables, and the decision on those tables as
- * egress.bpf.c makes it.
+ * egress.bpf.c makes it (bpf/egress_decide.bpf.h).
  *
  * Flattening: every distinct prefix of a table (svc 0: the device-wide
  * rules; svc k: service k-1's own) becomes one entry whose set lists every

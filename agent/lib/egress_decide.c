@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The kernel's decision (egress.bpf.c) on compiled tables, for explain and the tests. */
+/* The kernel's decision (bpf/egress_decide.bpf.h) on compiled tables, for explain and the tests. */
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,7 +55,7 @@ static const struct egress_entry *first_match(const struct egress_table_entry *h
 	return NULL;
 }
 
-/* As egress.bpf.c: 127/8 and ::1, and 0.0.0.0 and ::, which mean this host. */
+/* As egress.bpf.c (is_loopback, bpf/egress_decide.bpf.h): 127/8 and ::1, and 0.0.0.0 and ::, which mean this host. */
 static bool is_loopback(int family, const uint8_t *addr)
 {
 	static const uint8_t zero[15];
