@@ -102,7 +102,12 @@ static __always_inline bool names(const struct nl_walk *w, const struct nlattr *
 	return got.v[0] == name.v[0] && got.v[1] == name.v[1];
 }
 
-static bool nl_tc_or_netdev(const struct nl_walk *w, const struct nlmsghdr *nlh, __u8 *kind)
+/*
+ * Whether a message is refused by its header alone (a tc filter or action,
+ * an MPLS route, anything added to a netdev or bridge table, a flowtable);
+ * if not, *kind says whether and how its attributes are walked.
+ */
+static bool nl_refused_by_header(const struct nl_walk *w, const struct nlmsghdr *nlh, __u8 *kind)
 {
 	__u8 subsys = nlh->nlmsg_type >> 8, msg = nlh->nlmsg_type & 0xff, family;
 
@@ -146,7 +151,7 @@ static long nl_msg_step(struct nl_walk *w)
 	}
 	if (++w->msgs > NETLINK_MSGS_CHECKED ||
 	    bpf_probe_read_kernel(&nlh, sizeof(nlh), w->data + w->off) ||
-	    nl_tc_or_netdev(w, &nlh, &kind)) {
+	    nl_refused_by_header(w, &nlh, &kind)) {
 		w->refuse = true;
 		return 1;
 	}
