@@ -33,7 +33,11 @@
 #define NFTA_EXPR_DATA 2
 #define NFTA_PAYLOAD_SREG 5
 #define NFQNL_MSG_VERDICT 1
+#define NFQNL_MSG_VERDICT_BATCH 3
+#define NFQA_VERDICT_HDR 2
 #define NFQA_PAYLOAD 10
+#define NF_VERDICT_MASK 0xff
+#define NF_STOP 5
 
 /*
  * How much of a send is looked at: its messages, and the steps of the
@@ -55,7 +59,7 @@ static bool nft_adds(__u8 msg)
 enum nl_kind {
 	NL_SKIP,	/* judged by its header alone */
 	NL_RULE,	/* an nftables rule: its expressions */
-	NL_VERDICT,	/* a queued packet's verdict: a changed payload */
+	NL_VERDICT,	/* a queued packet's verdict: a changed payload, NF_STOP */
 	NL_ROUTE,	/* a route: an encapsulation, its nexthops' too */
 	NL_NEXTHOP,	/* a nexthop object: an encapsulation */
 };
@@ -124,7 +128,7 @@ static bool nl_refused_by_header(const struct nl_walk *w, const struct nlmsghdr 
 		*kind = NL_ROUTE;
 		return false;
 	}
-	if (subsys == NFNL_SUBSYS_QUEUE && msg == NFQNL_MSG_VERDICT)
+	if (subsys == NFNL_SUBSYS_QUEUE && (msg == NFQNL_MSG_VERDICT || msg == NFQNL_MSG_VERDICT_BATCH))
 		*kind = NL_VERDICT;
 	if (subsys != NFNL_SUBSYS_NFTABLES || !nft_adds(msg))
 		return false;
@@ -227,6 +231,22 @@ static long nl_nest_done(struct nl_walk *w, __u32 end)
 }
 
 /*
+ * A verdict of NF_STOP (a queue's verdict only: nftables and xtables give
+ * none) sends the packet on past every later hook of its hook point: the
+ * module's judge at POST_ROUTING and LOCAL_IN, the last, among them. A
+ * header that cannot be read is taken to say so.
+ */
+static __always_inline bool verdict_skips_hooks(const struct nl_walk *w, const struct nlattr *nla)
+{
+	__be32 verdict;
+
+	if (nla->nla_len < NLA_HDRLEN + sizeof(verdict) ||
+	    bpf_probe_read_kernel(&verdict, sizeof(verdict), w->data + w->off + NLA_HDRLEN))
+		return true;
+	return (bpf_ntohl(verdict) & NF_VERDICT_MASK) == NF_STOP;
+}
+
+/*
  * A step inside a message: one attribute. In a rule: NFTA_RULE_EXPRESSIONS
  * (depth 0), each NFTA_LIST_ELEM (1), its NFTA_EXPR_NAME and NFTA_EXPR_DATA
  * (2), and the data's NFTA_PAYLOAD_SREG (3). The kernel takes each
@@ -272,7 +292,7 @@ static long nl_attr_step(struct nl_walk *w)
 		}
 	} else if (w->kind == NL_VERDICT) {
 		/* A queued packet given back changed: any rewrite, inbound ones included. */
-		if (type == NFQA_PAYLOAD) {
+		if (type == NFQA_PAYLOAD || (type == NFQA_VERDICT_HDR && verdict_skips_hooks(w, &nla))) {
 			w->refuse = true;
 			return 1;
 		}
@@ -325,7 +345,8 @@ static long nl_step(__u32 i, void *ctx)
  * (`ip saddr set`, `tcp flags set`) at an inbound hook, or a queued packet
  * given back changed (NFQA_PAYLOAD), turns a packet the refused host's
  * kernel sent anyway into a connection from it, which the accepted-
- * connection exemption would answer. Rules that read the payload, NAT
+ * connection exemption would answer. Nor is a queued packet sent on
+ * with NF_STOP, past the hooks after the queue's: the judge's among them. Rules that read the payload, NAT
  * (which conntrack undoes for the answers) and every other family and
  * message still work, and reading and deleting always.
  */

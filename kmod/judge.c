@@ -55,6 +55,10 @@
  * conntrack stops undoing the NAT (a notrack rule, an expired entry) the
  * answers would leave for it. TCP drops the conntrack entry before the
  * program sees the SYN, so only a netfilter hook can tell.
+ *
+ * Being last (or first) holds against every hook but a queue's: a packet
+ * given back with NF_STOP skips the rest of its hook point. After the lock
+ * no such verdict is given (bpf/egress_netlink.bpf.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -305,12 +309,18 @@ static bool syn_source_rewritten(const struct nf_hook_state *state, struct sk_bu
 }
 #endif
 
-/* LOCAL_IN: while the judge is set, no connection request from a rewritten source. */
+/*
+ * LOCAL_IN: while the judge is set, no connection request from a rewritten
+ * source, unless it came in on loopback: it was sent on the device (a
+ * blanket masquerade rewrites those too), and its answers pass unjudged
+ * only while they stay on loopback.
+ */
 static unsigned int inbound_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 #if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	if (rcu_access_pointer(judge) && syn_source_rewritten(state, skb)) {
+	if (rcu_access_pointer(judge) && !(state->in && state->in->flags & IFF_LOOPBACK) &&
+	    syn_source_rewritten(state, skb)) {
 		iotguard_state_count(IOTGUARD_CTR_EGRESS_JUDGE_DROPPED);
 		return NF_DROP;
 	}

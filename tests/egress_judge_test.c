@@ -84,7 +84,7 @@ FIXTURE_TEARDOWN(judge)
 	run_capture(IP " netns del " ACC_NS, NULL, 0);
 	run_capture(IP " netns del " IDX_NS, NULL, 0);
 	run_capture("nft delete table inet ft", NULL, 0);
-	run_capture("nft delete table ip natin", NULL, 0);
+	run_capture("nft delete table ip natin; nft delete table ip natout", NULL, 0);
 	run_capture(IP " link del jf0", NULL, 0);
 	run_capture(IP " netns del " FWD_NS, NULL, 0);
 	write_text("/proc/sys/net/ipv4/ip_forward", "0");
@@ -551,9 +551,38 @@ TEST_F_TIMEOUT(judge, a_syn_whose_source_nat_rewrote_is_refused, EGRESS_TEST_TIM
 	EXPECT_EQ(0, snmp_in(ACC_NS, "Tcp:InSegs")) TH_LOG("the device answered the SYN");
 	if (a >= 0)
 		close(a);
-	close(l);
 	third_ns_down(client);
 	run_capture("nft delete table ip natin", NULL, 0);
+	/*
+	 * One sent on the device still comes in when NAT rewrote it (a blanket
+	 * masquerade does): it arrives on loopback, where its answers stay.
+	 */
+	ASSERT_EQ(0, run_capture("modprobe nft_masq && nft add table ip natout && "
+				 "nft add chain ip natout post '{ type nat hook postrouting priority 100; }' && "
+				 "nft add rule ip natout post masquerade", out, sizeof(out))) TH_LOG("%s", out);
+	dropped = judge_dropped();
+	{
+		struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(INBOUND_PORT),
+					  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) }, peer;
+		struct timeval wait = { .tv_sec = 10 };
+		socklen_t len = sizeof(peer);
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		ASSERT_LE(0, c);
+		ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait)));
+		EXPECT_EQ(0, connect(c, (struct sockaddr *)&to, sizeof(to)) ? -errno : 0);
+		a = accept4(l, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		EXPECT_LE(0, a) TH_LOG("a local connection NAT rewrote did not come in");
+		if (a >= 0) {
+			EXPECT_NE(htonl(INADDR_LOOPBACK), peer.sin_addr.s_addr)
+				TH_LOG("the masquerade did not rewrite the source: nothing shown");
+			close(a);
+		}
+		close(c);
+	}
+	EXPECT_EQ(dropped, judge_dropped());
+	close(l);
+	run_capture("nft delete table ip natout", NULL, 0);
 }
 
 /*

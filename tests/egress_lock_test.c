@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -541,8 +542,10 @@ TEST_F_TIMEOUT(egress_lock, no_payload_rewrites, EGRESS_TEST_TIMEOUT_S)
 		big, NFPROTO_INET, 70000, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
 	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, big, nft_rule_batch(
 		big, NFPROTO_INET, 1000, 0, "payload", 8, NFTA_PAYLOAD_DREG)));
-	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, true)));
-	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf, nfq_verdict(buf, false)));
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+				     nfq_verdict(buf, NFQNL_MSG_VERDICT, NF_ACCEPT, true)));
+	EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf,
+				nfq_verdict(buf, NFQNL_MSG_VERDICT, NF_ACCEPT, false)));
 	/* With the tool root would use, where the image has it. */
 	if (!access("/usr/sbin/nft", X_OK)) {
 		ASSERT_EQ(0, run_capture("nft add table inet rw && nft add chain inet rw pre "
@@ -560,6 +563,33 @@ TEST_F_TIMEOUT(egress_lock, no_payload_rewrites, EGRESS_TEST_TIMEOUT_S)
 		EXPECT_EQ(0, run_capture("nft delete table inet rw", out, sizeof(out)));
 	}
 	EXPECT_STILL_ENFORCED("rewriting packets");
+}
+
+/*
+ * A queue's verdict NF_STOP sends the packet on past every later hook of
+ * its hook point, the module's judge at POST_ROUTING and LOCAL_IN (the
+ * last) among them: after the lock no queued packet is given back so, by
+ * a verdict or a batch of them, whatever the queue number in its upper
+ * bits. Every other verdict still works.
+ */
+TEST_F_TIMEOUT(egress_lock, no_queue_verdict_skips_the_judge, EGRESS_TEST_TIMEOUT_S)
+{
+	static const uint16_t msgs[] = { NFQNL_MSG_VERDICT, NFQNL_MSG_VERDICT_BATCH };
+	static const uint32_t allowed[] = { NF_ACCEPT, NF_DROP, NF_REPEAT, NF_QUEUE | 3 << 16 };
+	char buf[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(msgs); i++) {
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+					     nfq_verdict(buf, msgs[i], NF_STOP, false)));
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_NETFILTER, buf,
+					     nfq_verdict(buf, msgs[i], NF_STOP | 7 << 16, false)));
+		for (size_t j = 0; j < ARRAY_SIZE(allowed); j++) {
+			EXPECT_EQ(0, rawnl_send(NETLINK_NETFILTER, buf,
+						nfq_verdict(buf, msgs[i], allowed[j], false)))
+				TH_LOG("verdict %#x refused", allowed[j]);
+		}
+	}
+	EXPECT_STILL_ENFORCED("a queue's verdict");
 }
 
 /*

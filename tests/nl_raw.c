@@ -132,11 +132,11 @@ size_t nft_rule_batch(char *buf, uint8_t family, size_t pad, size_t before, cons
 	return n + batch_mark(buf + n, NFNL_MSG_BATCH_END);
 }
 
-size_t nfq_verdict(char *buf, bool payload)
+size_t nfq_verdict(char *buf, uint16_t msg, uint32_t value, bool payload)
 {
-	struct nfqnl_msg_verdict_hdr verdict = { .verdict = htonl(NF_ACCEPT), .id = htonl(1) };
-	char *q = buf + rawnl_put(buf, NFNL_SUBSYS_QUEUE << 8 | NFQNL_MSG_VERDICT,
-				  sizeof(struct nfgenmsg), AF_UNSPEC);
+	struct nfqnl_msg_verdict_hdr verdict = { .verdict = htonl(value), .id = htonl(1) };
+	char *q = buf + rawnl_put(buf, NFNL_SUBSYS_QUEUE << 8 | msg, sizeof(struct nfgenmsg),
+				  AF_UNSPEC);
 
 	q += nla_put(q, NFQA_VERDICT_HDR, &verdict, sizeof(verdict));
 	if (payload)

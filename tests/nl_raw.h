@@ -45,7 +45,10 @@ enum route_shape {
 };
 /* An RTM_NEWROUTE or RTM_NEWNEXTHOP of shape; its length. */
 size_t route_msg(char *buf, enum route_shape shape);
-/* A queued packet's verdict, "accept", with a changed payload or without; its length. */
-size_t nfq_verdict(char *buf, bool payload);
+/*
+ * A queued packet's verdict message msg (NFQNL_MSG_VERDICT or _BATCH) with
+ * verdict value, with a changed payload or without; its length.
+ */
+size_t nfq_verdict(char *buf, uint16_t msg, uint32_t value, bool payload);
 
 #endif
