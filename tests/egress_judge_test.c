@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,7 +571,11 @@ TEST_F_TIMEOUT(judge, a_syn_whose_source_nat_rewrote_is_refused, EGRESS_TEST_TIM
 
 		ASSERT_LE(0, c);
 		ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait)));
+		struct pollfd ready = { .fd = l, .events = POLLIN };
+
 		EXPECT_EQ(0, connect(c, (struct sockaddr *)&to, sizeof(to)) ? -errno : 0);
+		/* The listener's side completes when it takes the last ACK, maybe after connect(). */
+		poll(&ready, 1, wait.tv_sec * 1000);
 		a = accept4(l, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		EXPECT_LE(0, a) TH_LOG("a local connection NAT rewrote did not come in");
 		if (a >= 0) {
