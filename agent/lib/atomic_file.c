@@ -96,11 +96,12 @@ static int open_failed(const char *path, const char *shown, struct iotguard_erro
 
 /*
  * Open the directory that will hold path's last component, creating
- * missing directories (0755). Returns the descriptor and points *name at
- * the last component (inside buf), or a negative errno with error set.
+ * missing directories (0755) if create. Returns the descriptor and points
+ * *name at the last component (inside buf), or a negative errno with
+ * error set.
  */
 static int open_parent(const char *path, char *buf, size_t buflen, const char **name,
-		       struct iotguard_error *error)
+		       bool create, struct iotguard_error *error)
 {
 	char shown[PATH_MAX] = "";
 	char *component, *next;
@@ -133,7 +134,7 @@ static int open_parent(const char *path, char *buf, size_t buflen, const char **
 			goto fail;
 		}
 		nfd = open_dir_at(fd, component);
-		if (nfd < 0 && errno == ENOENT) {
+		if (nfd < 0 && errno == ENOENT && create) {
 			if (mkdirat(fd, component, 0755) && errno != EEXIST) {
 				ret = open_failed(path, shown, error);
 				goto fail;
@@ -192,8 +193,13 @@ static int create_temp(int dirfd, const char *name, mode_t mode, char *tmp, size
 	return -1;
 }
 
-/* The temporaries of name a killed writer left behind. */
-static void remove_stale(int dirfd, const char *name)
+/*
+ * The temporaries of name a killed writer left behind: regular files,
+ * ours or owner's (the owner a writer gave them before it died). Root
+ * may remove anyone's file, even in a sticky directory: a file of that
+ * name that someone else made stays.
+ */
+static void remove_stale(int dirfd, const char *name, uid_t owner)
 {
 	char prefix[NAME_MAX + 1];
 	struct dirent *entry;
@@ -213,9 +219,15 @@ static void remove_stale(int dirfd, const char *name)
 		close(fd);
 		return;
 	}
-	while ((entry = readdir(dir)))
-		if (!strncmp(entry->d_name, prefix, len))
-			unlinkat(dirfd, entry->d_name, 0);
+	while ((entry = readdir(dir))) {
+		struct stat st;
+
+		if (strncmp(entry->d_name, prefix, len) ||
+		    fstatat(dirfd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
+		    (st.st_uid != geteuid() && st.st_uid != owner))
+			continue;
+		unlinkat(dirfd, entry->d_name, 0);
+	}
 	closedir(dir);
 }
 
@@ -243,7 +255,7 @@ static int replace(int dirfd, const char *path, const char *name, const void *da
 	int fd, err = 0;
 
 	if (opts->remove_stale)
-		remove_stale(dirfd, name);
+		remove_stale(dirfd, name, opts->uid);
 	/*
 	 * Owner-only until written: access is checked at open(), so a file
 	 * created with its final group bits could be opened by the creator's
@@ -287,7 +299,7 @@ int atomic_file_write(const char *path, const char *text, mode_t mode,
 	struct stat st;
 	int dirfd, ret;
 
-	dirfd = open_parent(path, buf, sizeof(buf), &name, error);
+	dirfd = open_parent(path, buf, sizeof(buf), &name, true, error);
 	if (dirfd < 0)
 		return dirfd;
 	/* rename() would replace a link, but one there means someone meant us to follow it. */
@@ -303,6 +315,21 @@ int atomic_file_write(const char *path, const char *text, mode_t mode,
 	}
 	close(dirfd);
 	return ret;
+}
+
+void atomic_file_remove_stale(const char *path)
+{
+	struct iotguard_error ignored;
+	const char *name = NULL;
+	char buf[PATH_MAX];
+	int dirfd;
+
+	/* Reached as a write would reach it: never through a link, never a directory others own. */
+	dirfd = open_parent(path, buf, sizeof(buf), &name, false, &ignored);
+	if (dirfd < 0)
+		return;
+	remove_stale(dirfd, name, (uid_t)-1);
+	close(dirfd);
 }
 
 int atomic_file_write_at(int dirfd, const char *dir, const char *name, const void *data,

@@ -41,6 +41,17 @@ struct atomic_file_opts {
 };
 
 /*
+ * Remove the temporaries beside path (".<name>.iotguard-...") that a
+ * writer killed before its rename left there, each as big as the file.
+ * Only for path's one writer, which keeps any other out (iotguardd's
+ * instance lock): another writer's temporary would vanish before its
+ * rename, and that write would fail. Best effort: a directory that is
+ * missing, or that a write would refuse, is left alone (its next write
+ * says why).
+ */
+void atomic_file_remove_stale(const char *path);
+
+/*
  * As atomic_file_write, for a caller that writes where it trusts the path
  * (the credential store it was pointed at) and has opened the directory
  * dirfd itself: replace name, one component, with data[0..len). The

@@ -190,6 +190,16 @@ void publish_write(const struct iotguard_policy *policy, time_t now, struct publ
 	json_object *status;
 
 	notes->count = 0;
+	/*
+	 * A publisher killed mid-write left a temporary beside the file, as
+	 * big as it, on flash for the state file: gone before anything is
+	 * written, whether or not this round writes that file.
+	 */
+	if (policy->publish.support.set)
+		atomic_file_remove_stale(SUPPORT_STATE_FILE);
+	if (policy->publish.disclosure.security_txt[0])
+		atomic_file_remove_stale(policy->publish.disclosure.security_txt);
+	atomic_file_remove_stale(STATUS_JSON_PATH);
 	reconcile_support(policy, now, &change, notes);
 	write_security_txt(policy, now, notes);
 	publish_gather(policy, now, out);

@@ -60,6 +60,8 @@ void publish_gather(const struct iotguard_policy *policy, time_t now, struct pub
  * Reconcile the support period, write security.txt and status.json, then
  * gather. What changed and what is wrong (a write refused, the support
  * period ending, security.txt expiring...) is in notes, for the agent's log.
+ * The files' only writer (iotguardd, under its instance lock): it first
+ * removes the temporaries a killed publisher left (atomic_file_remove_stale).
  */
 void publish_write(const struct iotguard_policy *policy, time_t now, struct published *out,
 		   struct publish_notes *notes);

@@ -265,4 +265,62 @@ TEST_F(atomic, relative_and_dot_dot_paths_are_refused)
 	ASSERT_EQ(0, chdir("/"));
 }
 
+/*
+ * What a writer killed before its rename left beside the file goes: the
+ * regular files of its temporary name that are ours. Another name, a link,
+ * a directory, someone else's file of that name and the file itself stay;
+ * a directory reached through a link or missing is left as it is.
+ */
+TEST_F(atomic, a_killed_writers_temporaries_are_removed_and_nothing_else)
+{
+	static const char *const kept[] = {
+		"security.txt", ".security.txt.iotguard-dir", ".security.txt.iotguard-link",
+		".status.json.iotguard-1234", "security.txt.iotguard-1234",
+	};
+	char path[256], real[192];
+	struct stat st;
+
+	ASSERT_EQ(0, mkdir(self->www, 0755));
+	put(_metadata, self->dest, "old\n");
+	snprintf(path, sizeof(path), "%s/.security.txt.iotguard-4d2e7f0", self->www);
+	put(_metadata, path, "half");
+	snprintf(path, sizeof(path), "%s/.security.txt.iotguard-dir", self->www);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/.security.txt.iotguard-link", self->www);
+	ASSERT_EQ(0, symlink(self->victim, path));
+	snprintf(path, sizeof(path), "%s/.status.json.iotguard-1234", self->www);
+	put(_metadata, path, "another file's");
+	snprintf(path, sizeof(path), "%s/security.txt.iotguard-1234", self->www);
+	put(_metadata, path, "not hidden: not ours");
+	if (geteuid() == 0) {
+		snprintf(path, sizeof(path), "%s/.security.txt.iotguard-nobody", self->www);
+		put(_metadata, path, "someone else's");
+		ASSERT_EQ(0, chown(path, NOBODY, NOBODY));
+	}
+	atomic_file_remove_stale(self->dest);
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self->www, kept[i]);
+		EXPECT_EQ(0, lstat(path, &st)) TH_LOG("%s was removed", kept[i]);
+	}
+	EXPECT_EQ(geteuid() == 0 ? 6 : 5, entries(self->www));
+	EXPECT_STREQ("old\n", get(self->dest));
+	EXPECT_STREQ(VICTIM, get(self->victim));
+
+	/* Through a link to the directory: not followed, nothing removed. */
+	snprintf(real, sizeof(real), "%s/real", self->dir);
+	ASSERT_EQ(0, mkdir(real, 0755));
+	snprintf(path, sizeof(path), "%s/.security.txt.iotguard-1", real);
+	put(_metadata, path, "half");
+	snprintf(path, sizeof(path), "%s/lnk", self->dir);
+	ASSERT_EQ(0, symlink(real, path));
+	snprintf(path, sizeof(path), "%s/lnk/security.txt", self->dir);
+	atomic_file_remove_stale(path);
+	EXPECT_EQ(1, entries(real));
+	/* A missing directory: not created. */
+	snprintf(path, sizeof(path), "%s/missing/security.txt", self->dir);
+	atomic_file_remove_stale(path);
+	snprintf(path, sizeof(path), "%s/missing", self->dir);
+	EXPECT_NE(0, lstat(path, &st));
+}
+
 TEST_HARNESS_MAIN
