@@ -85,7 +85,8 @@ FIXTURE_TEARDOWN(judge)
 	run_capture(IP " netns del " ACC_NS, NULL, 0);
 	run_capture(IP " netns del " IDX_NS, NULL, 0);
 	run_capture("nft delete table inet ft", NULL, 0);
-	run_capture("nft delete table ip natin; nft delete table ip natout", NULL, 0);
+	run_capture("nft delete table ip natin; nft delete table ip6 natin; "
+		    "nft delete table ip natout", NULL, 0);
 	run_capture(IP " link del jf0", NULL, 0);
 	run_capture(IP " netns del " FWD_NS, NULL, 0);
 	write_text("/proc/sys/net/ipv4/ip_forward", "0");
@@ -505,6 +506,53 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
 }
 
 /*
+ * An allowed client (client, of family "ip" or "ip6") is accepted and gets
+ * data; once nftables' input hook rewrites its SYN's source to the
+ * refused address, nothing comes in and nothing reaches its namespace.
+ */
+static void nat_at_input_case(struct __test_metadata *_metadata, int l, const char *client,
+			      const char *family, const char *refused)
+{
+	unsigned long long dropped;
+	pid_t pid = -1;
+	char cmd[512], out[512];
+	long before;
+	int a;
+
+	a = accept_via_third_ns_from(l, INBOUND_PORT, client, &pid);
+	EXPECT_LE(0, a) TH_LOG("%s: the allowed client's connection did not come in", client);
+	if (a >= 0) {
+		/* Tcp:InSegs counts IPv4 and IPv6 alike. */
+		before = snmp_in(ACC_NS, "Tcp:InSegs");
+		EXPECT_EQ(4, write(a, "data", 4));
+		for (int ms = 0; snmp_in(ACC_NS, "Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
+		     ms += WAIT_MS)
+			usleep(WAIT_MS * 1000);
+		EXPECT_LT(before, snmp_in(ACC_NS, "Tcp:InSegs"))
+			TH_LOG("%s: the allowed client got nothing", client);
+		close(a);
+	}
+	third_ns_down(pid);
+	snprintf(cmd, sizeof(cmd), "modprobe nft_chain_nat && modprobe nft_nat && "
+		 "nft add table %s natin && "
+		 "nft add chain %s natin in '{ type nat hook input priority 100; }' && "
+		 "nft add rule %s natin in %s saddr %s tcp dport " STR(INBOUND_PORT) " snat to %s",
+		 family, family, family, family, client, refused);
+	ASSERT_EQ(0, run_capture(cmd, out, sizeof(out))) TH_LOG("%s", out);
+	dropped = judge_dropped();
+	a = accept_via_third_ns_from(l, INBOUND_PORT, client, &pid);
+	EXPECT_GT(0, a) TH_LOG("%s: a connection from an address NAT made up came in", client);
+	EXPECT_LT(dropped, judge_dropped()) TH_LOG("%s: the module did not drop the SYN", client);
+	EXPECT_EQ(0, snmp_in(ACC_NS, "Tcp:InSegs")) TH_LOG("%s: the device answered the SYN",
+							    client);
+	if (a >= 0)
+		close(a);
+	third_ns_down(pid);
+	snprintf(cmd, sizeof(cmd), "nft delete table %s natin", family);
+	run_capture(cmd, NULL, 0);
+}
+
+/*
  * A connection request whose source NAT rewrote is refused. Root adds an
  * SNAT at the input hook that makes an allowed client's SYN come from the
  * refused peer's address (routed by the same link, ja0, to the third
@@ -513,47 +561,20 @@ TEST_F_TIMEOUT(judge, accepted_connection_leaving_another_way_is_judged, EGRESS_
  * conntrack (a notrack rule, or an entry let expire) they would leave for
  * it as an accepted connection's answers, unjudged. The module drops the
  * SYN: nothing comes in, nothing reaches the third namespace. Without the
- * NAT the same client is accepted and gets the data.
+ * NAT the same client is accepted and gets the data. IPv4, then IPv6 (the
+ * header found past extension headers, the refused address the peer's).
  */
 TEST_F_TIMEOUT(judge, a_syn_whose_source_nat_rewrote_is_refused, EGRESS_TEST_TIMEOUT_S)
 {
 	int l = listen_on(INBOUND_PORT), a;
 	unsigned long long dropped;
-	pid_t client = -1;
 	char out[512];
-	long before;
 
 	if (access("/usr/sbin/nft", X_OK))
 		SKIP(return, "no nft in this image (a foreign architecture's)");
 	ASSERT_LE(0, l);
-	a = accept_via_third_ns_from(l, INBOUND_PORT, THIRD_NS_CLIENT, &client);
-	EXPECT_LE(0, a) TH_LOG("the allowed client's connection did not come in");
-	if (a >= 0) {
-		before = snmp_in(ACC_NS, "Tcp:InSegs");
-		EXPECT_EQ(4, write(a, "data", 4));
-		for (int ms = 0; snmp_in(ACC_NS, "Tcp:InSegs") <= before && ms < SETTLE_MAX_MS;
-		     ms += WAIT_MS)
-			usleep(WAIT_MS * 1000);
-		EXPECT_LT(before, snmp_in(ACC_NS, "Tcp:InSegs"))
-			TH_LOG("the allowed client got nothing");
-		close(a);
-	}
-	third_ns_down(client);
-	ASSERT_EQ(0, run_capture("modprobe nft_chain_nat && modprobe nft_nat && "
-				 "nft add table ip natin && "
-				 "nft add chain ip natin in '{ type nat hook input priority 100; }' && "
-				 "nft add rule ip natin in ip saddr " THIRD_NS_CLIENT
-				 " tcp dport " STR(INBOUND_PORT) " snat to " ATTACKER_ADDR,
-				 out, sizeof(out))) TH_LOG("%s", out);
-	dropped = judge_dropped();
-	a = accept_via_third_ns_from(l, INBOUND_PORT, THIRD_NS_CLIENT, &client);
-	EXPECT_GT(0, a) TH_LOG("a connection from an address NAT made up came in");
-	EXPECT_LT(dropped, judge_dropped()) TH_LOG("the module did not drop the SYN");
-	EXPECT_EQ(0, snmp_in(ACC_NS, "Tcp:InSegs")) TH_LOG("the device answered the SYN");
-	if (a >= 0)
-		close(a);
-	third_ns_down(client);
-	run_capture("nft delete table ip natin", NULL, 0);
+	nat_at_input_case(_metadata, l, THIRD_NS_CLIENT, "ip", ATTACKER_ADDR);
+	nat_at_input_case(_metadata, l, THIRD_NS_CLIENT6, "ip6", PEER6);
 	/*
 	 * One sent on the device still comes in when NAT rewrote it (a blanket
 	 * masquerade does): it arrives on loopback, where its answers stay.

@@ -17,6 +17,7 @@
 #include "egress.h"
 #include "egress_maps.h"
 #include "egress_peer.h"
+#include "netpath.h"
 #include "sessions.h"
 #include "util.h"
 
@@ -303,12 +304,13 @@ static pid_t held_client(int l, const char *netns_path, const char *src, int por
 		int fd = open(netns_path, O_RDONLY | O_CLOEXEC), c;
 		struct sockaddr_storage me, to;
 		socklen_t ml = sockaddr_of(src, 0, &me);
-		socklen_t tl = sockaddr_of(DEVICE_ADDR, port, &to);
+		socklen_t tl = sockaddr_of(me.ss_family == AF_INET6 ? DEVICE_ADDR6 : DEVICE_ADDR,
+					   port, &to);
 
 		close(l);
 		if (fd < 0 || setns(fd, CLONE_NEWNET))
 			_exit(1);
-		c = socket(AF_INET, SOCK_STREAM, 0);
+		c = socket(me.ss_family, SOCK_STREAM, 0);
 		if (c < 0 || bind(c, (struct sockaddr *)&me, ml) ||
 		    connect(c, (struct sockaddr *)&to, tl))
 			_exit(2);
@@ -359,9 +361,13 @@ int accept_via_third_ns_from(int l, int port, const char *src, pid_t *client)
 {
 	*client = -1;
 	if (third_ns_up(true) ||
-	    (strcmp(src, ATTACKER_ADDR) &&
+	    (!strcmp(src, THIRD_NS_CLIENT) &&
 	     sh(IP " addr add " THIRD_NS_OWN "/24 dev ja0 && "
-		IN_ACC IP " addr add " THIRD_NS_CLIENT "/24 dev ja1")))
+		IN_ACC IP " addr add " THIRD_NS_CLIENT "/24 dev ja1")) ||
+	    (!strcmp(src, THIRD_NS_CLIENT6) &&
+	     sh(IP " addr add " THIRD_NS_OWN6 "/64 dev ja0 nodad && "
+		IN_ACC IP " addr add " THIRD_NS_CLIENT6 "/64 dev ja1 nodad && "
+		IN_ACC IP " -6 route add " DEVICE_ADDR6 "/128 via " THIRD_NS_OWN6)))
 		return -1;
 	*client = held_client(l, "/run/netns/" ACC_NS, src, port);
 	return *client < 0 ? -1 : accept_within(l);

@@ -80,12 +80,15 @@ long peer_snmp(const char *name);
 int accept_via_third_ns(int l, int port, pid_t *client);
 /*
  * The same namespace and route, but the client connects from src: the
- * peer's address, or THIRD_NS_CLIENT, an address of the tunnels' inner
- * network (which the tests' tables allow) on the same link, where the
- * device's end has THIRD_NS_OWN.
+ * peer's address, or THIRD_NS_CLIENT (THIRD_NS_CLIENT6), an address of
+ * the tunnels' inner network (which the tests' tables allow) on the same
+ * link, where the device's end has THIRD_NS_OWN (THIRD_NS_OWN6).
  */
 #define THIRD_NS_OWN "10.77.9.1"
 #define THIRD_NS_CLIENT "10.77.9.2"
+/* The same for IPv6, in JUDGE_INNER_NET6; the client reaches DEVICE_ADDR6. */
+#define THIRD_NS_OWN6 "fd00:7a:9::1"
+#define THIRD_NS_CLIENT6 "fd00:7a:9::2"
 int accept_via_third_ns_from(int l, int port, const char *src, pid_t *client);
 /*
  * The same namespace, but the device's route to the peer's address stays

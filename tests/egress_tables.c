@@ -97,7 +97,8 @@ int apply_tables(bool enforce, bool raw_sockets)
 
 /*
  * For the module's judge (egress_judge_test.c): the peer's UDP_OPEN
- * (rule 1), the tunnels' inner network JUDGE_INNER_NET (rule 2) and the
+ * (rule 1), the tunnels' inner networks JUDGE_INNER_NET and
+ * JUDGE_INNER_NET6 (rule 2) and the
  * device's own address (rule 5: the peer's tunnel ends answer from the
  * same kernel) are allowed device-wide; a service (svc_cgroup) may send
  * anywhere (rule 3); the tunnels' outer destination JUDGE_OUTER is allowed
@@ -108,7 +109,7 @@ int apply_tables(bool enforce, bool raw_sockets)
 
 int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any)
 {
-	struct egress_table_entry e[10];
+	struct egress_table_entry e[11];
 	struct egress_tables t = { .entries = e };
 	struct egress_service_cgroup svc = { .cgroup_id = svc_cgroup, .svc = 1 };
 	struct iotguard_error err;
@@ -132,6 +133,8 @@ int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any)
 		add(&e[t.entry_count++], 6, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
 	}
 	e[t.entry_count] = entry(AF_INET, JUDGE_INNER_NET, 16, 0);
+	add(&e[t.entry_count++], 2, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
+	e[t.entry_count] = entry(AF_INET6, JUDGE_INNER_NET6, 32, 0);
 	add(&e[t.entry_count++], 2, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);
 	e[t.entry_count] = entry(AF_INET, DEVICE_ADDR, 32, 0);
 	add(&e[t.entry_count++], 5, JUDGE_P_ANY, EGRESS_ENTRY_ALLOW, 0, 65535);

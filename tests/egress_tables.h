@@ -25,6 +25,7 @@
 int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle);
 /* The module judge's tables: see egress_tables.c. */
 #define JUDGE_INNER_NET "10.77.0.0"	/* /16: the tunnels' inner addresses */
+#define JUDGE_INNER_NET6 "fd00:7a::"	/* /32: the same for IPv6 */
 #define JUDGE_OUTER "10.99.0.3"		/* the peer's tunnel end */
 int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any);
 /* apply_full without a service, in order. */
