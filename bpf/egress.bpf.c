@@ -11,8 +11,9 @@
  *   the protocol's pre_connect hook.
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
- * - lsm/socket_create: raw IP, AF_PACKET and AF_XDP sockets, refused at
- *   creation; lsm/tun_dev_attach: tun and tap devices, refused likewise.
+ * - lsm/socket_create: raw IP, AF_PACKET, AF_XDP and link-layer (AF_LLC...)
+ *   sockets, refused at creation; lsm/tun_dev_attach: tun and tap devices,
+ *   refused likewise.
  *   They have no cgroup hook, so this needs BPF LSM.
  * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
  *   before 6.2's), with a clean EPERM and the process named.
@@ -42,7 +43,16 @@
 #define EPERM 1
 #define AF_INET 2
 #define AF_INET6 10
+#define AF_AX25 3
+#define AF_APPLETALK 5
+#define AF_NETROM 6
+#define AF_X25 9
+#define AF_ROSE 11
 #define AF_PACKET 17
+#define AF_LLC 26
+#define AF_TIPC 30
+#define AF_PHONET 35
+#define AF_IEEE802154 36
 #define AF_XDP 44
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
@@ -383,7 +393,26 @@ int egress_sendmsg6(struct bpf_sock_addr *ctx)
 	return sock_addr6(ctx, EGRESS_HOOK_SENDMSG);
 }
 
-/* Raw IP and packet sockets: refused at creation unless the policy allows them. */
+/*
+ * Sockets that put frames of the process's making on a link, past the IP
+ * stack and every hook of this program and the module's judge: packet
+ * sockets, AF_XDP, and the link-layer protocols that run over Ethernet
+ * (802.2 LLC; AppleTalk; X.25 over LAPB, AX.25, NET/ROM and ROSE over
+ * Ethernet devices; TIPC's Ethernet bearer) or the device's other radios
+ * (IEEE 802.15.4, Phonet). Each is a raw socket to the policy.
+ */
+static bool link_layer_family(int family)
+{
+	switch (family) {
+	case AF_PACKET: case AF_XDP: case AF_LLC: case AF_APPLETALK: case AF_X25:
+	case AF_AX25: case AF_NETROM: case AF_ROSE: case AF_TIPC: case AF_IEEE802154:
+	case AF_PHONET:
+		return true;
+	}
+	return false;
+}
+
+/* Raw IP and link-layer sockets: refused at creation unless the policy allows them. */
 SEC("lsm/socket_create")
 int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern, int ret)
 {
@@ -394,8 +423,7 @@ int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern,
 	/* The kernel's own sockets are not a process's outbound traffic. */
 	if (kern)
 		return 0;
-	/* AF_XDP sends frames of its own making, past the IP stack: a packet socket too. */
-	if (family == AF_PACKET || family == AF_XDP ||
+	if (link_layer_family(family) ||
 	    ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW)) {
 		req.family = family;
 		req.sock_type = type;

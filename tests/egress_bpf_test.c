@@ -294,6 +294,10 @@ TEST_F_TIMEOUT(egress, ping_sockets, EGRESS_TEST_TIMEOUT_S)
 
 TEST_F_TIMEOUT(egress, raw_and_packet_sockets, EGRESS_TEST_TIMEOUT_S)
 {
+	static const int link_layer[] = {
+		AF_LLC, AF_APPLETALK, AF_X25, AF_AX25, AF_NETROM, AF_ROSE, AF_TIPC,
+		AF_IEEE802154, AF_PHONET,
+	};
 	int fd;
 
 	EXPECT_EQ(-1, socket(AF_INET, SOCK_RAW, IPPROTO_UDP));
@@ -309,6 +313,15 @@ TEST_F_TIMEOUT(egress, raw_and_packet_sockets, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, socket(AF_XDP, SOCK_RAW, 0));
 	EXPECT_TRUE(errno == EPERM || errno == EAFNOSUPPORT) TH_LOG("%s", strerror(errno));
+	/*
+	 * 802.2 LLC and the other link-layer families send frames past the IP
+	 * stack. The hook runs before the family's module would load: EPERM
+	 * whether the kernel has the family or not.
+	 */
+	for (size_t i = 0; i < sizeof(link_layer) / sizeof(link_layer[0]); i++) {
+		EXPECT_EQ(-1, socket(link_layer[i], SOCK_DGRAM, 0));
+		EXPECT_EQ(EPERM, errno) TH_LOG("family %d: %s", link_layer[i], strerror(errno));
+	}
 	/* A tun device writes packets past every socket hook. */
 	run_capture("modprobe tun", NULL, 0);
 	fd = open("/dev/net/tun", O_RDWR);
@@ -328,6 +341,10 @@ TEST_F_TIMEOUT(egress, raw_and_packet_sockets, EGRESS_TEST_TIMEOUT_S)
 	close(fd);
 	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	EXPECT_LE(0, fd);
+	close(fd);
+	/* llc2 is in the image. */
+	fd = socket(AF_LLC, SOCK_DGRAM, 0);
+	EXPECT_LE(0, fd) TH_LOG("AF_LLC: %s", strerror(errno));
 	close(fd);
 }
 

@@ -179,10 +179,18 @@ void egress_event_format(const struct egress_event *event, const struct egress_p
 		return;
 	}
 	if (event->hook == EGRESS_HOOK_SOCKET) {
+		char kind[32];
+
+		if (event->family == AF_INET || event->family == AF_INET6)
+			snprintf(kind, sizeof(kind), "raw IP");
+		else if (event->family == AF_PACKET)
+			snprintf(kind, sizeof(kind), "packet");
+		else if (event->family == AF_XDP)
+			snprintf(kind, sizeof(kind), "AF_XDP");
+		else
+			snprintf(kind, sizeof(kind), "link-layer (family %u)", event->family);
 		snprintf(out, len, "outbound: %s a %s socket (protocol %u): %s, %s, by %s", verb,
-			 event->family == AF_PACKET ? "packet" : event->family == AF_XDP ? "AF_XDP" :
-			 "raw IP", event->proto, who, svc,
-			 rule);
+			 kind, event->proto, who, svc, rule);
 		return;
 	}
 	dest_text(event, dest, sizeof(dest));
