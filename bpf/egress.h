@@ -151,10 +151,25 @@ struct egress_active {
  * egress_lock[0], written and frozen by `iotguardctl lock` with copies of
  * the live tables of generation gen (EGRESS_*_FLOOR_PIN).
  */
+/*
+ * A generic netlink family whose changes the lock refuses: Open vSwitch's
+ * datapath (a flow rewrites a packet's destination after it was judged,
+ * and sends it past every IP hook). Its id is the kernel's, given when the
+ * family registered: the lock finds it by name among those registered
+ * then (none registers after it: no module loads). family 0: unused.
+ */
+#define EGRESS_GENL_REFUSED_MAX 8
+struct egress_genl_refusal {
+	__u16 family;
+	__u16 pad;
+	__u32 allowed_cmds;	/* bit n: command n still works; commands past 31 never */
+};
+
 struct egress_lock {
 	__u32 locked;
 	__u32 gen;
 	struct egress_config config;
+	struct egress_genl_refusal genl[EGRESS_GENL_REFUSED_MAX];
 };
 
 enum egress_hook {

@@ -170,4 +170,89 @@ int BPF_PROG(egress_setsockopt, struct socket *sock, int level, int optname, int
 	return 0;
 }
 
+/*
+ * Two kernel senders are configured through files, not sockets: a
+ * netconsole target (configfs: its directory made, its remote address and
+ * device written, enabled) sends the kernel log, and text anyone writes
+ * to /dev/kmsg, by netpoll past every hook; pktgen (/proc/net/pktgen)
+ * sends packets of its own making from a kernel thread to any address.
+ * After the lock neither is configured again: what the device's boot set
+ * up before it keeps working, reading still works. Keyed on the kernel's
+ * own names (the fixed directories these modules make; a procfs or
+ * configfs file cannot be renamed, and a bind mount keeps its dentry).
+ */
+#define CONFIGFS_MAGIC 0x62656570
+#define PROC_SUPER_MAGIC 0x9fa0
+#define FMODE_WRITE 0x2
+/* netconsole's tree: netconsole/TARGET/userdata/KEY/value. */
+#define CONFIGFS_DEPTH 8
+
+static __always_inline bool dentry_named(struct dentry *d, const char *want, __u32 n)
+{
+	union { char c[16]; __u64 v[2]; } got = {}, name = {};
+
+	if (BPF_CORE_READ(d, d_name.len) != n ||
+	    bpf_probe_read_kernel(got.c, n, BPF_CORE_READ(d, d_name.name)))
+		return false;
+	__builtin_memcpy(name.c, want, n);
+	return got.v[0] == name.v[0] && got.v[1] == name.v[1];
+}
+
+/* Whether d is in (or is) configfs's top-level netconsole directory. */
+static bool in_netconsole(struct dentry *d)
+{
+	struct dentry *root = BPF_CORE_READ(d, d_sb, s_root), *parent;
+
+	for (int i = 0; i < CONFIGFS_DEPTH; i++) {
+		parent = BPF_CORE_READ(d, d_parent);
+		if (parent == root)
+			return dentry_named(d, "netconsole", 10);
+		if (parent == d)
+			return false;
+		d = parent;
+	}
+	return false;
+}
+
+/* A file of pktgen's: in a "pktgen" directory of a network namespace's "net". */
+static __always_inline bool in_pktgen(struct dentry *d)
+{
+	struct dentry *dir = BPF_CORE_READ(d, d_parent);
+
+	return dentry_named(dir, "pktgen", 6) && dentry_named(BPF_CORE_READ(dir, d_parent), "net", 3);
+}
+
+static bool kernel_sender_config(struct dentry *d)
+{
+	unsigned long magic = BPF_CORE_READ(d, d_sb, s_magic);
+
+	if (magic == CONFIGFS_MAGIC)
+		return in_netconsole(d);
+	return magic == PROC_SUPER_MAGIC && in_pktgen(d);
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(egress_file_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	if (!(BPF_CORE_READ(file, f_mode) & FMODE_WRITE))
+		return 0;
+	if (kernel_sender_config(BPF_CORE_READ(file, f_path.dentry)) && egress_locked())
+		return -EPERM;
+	return 0;
+}
+
+/* A new netconsole target (or a key of a target's userdata). */
+SEC("lsm/inode_mkdir")
+int BPF_PROG(egress_mkdir, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) == CONFIGFS_MAGIC && in_netconsole(dentry) &&
+	    egress_locked())
+		return -EPERM;
+	return 0;
+}
+
 #endif /* IOTGUARD_EGRESS_LOCK_BPF_H */

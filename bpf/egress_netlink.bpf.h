@@ -10,6 +10,7 @@
 
 #define NETLINK_ROUTE 0
 #define NETLINK_NETFILTER 12
+#define NETLINK_GENERIC 16
 #define NLMSG_HDRLEN 16
 #define NLMSG_ALIGN(len) (((len) + 3) & ~3U)
 #define NLA_HDRLEN 4
@@ -106,16 +107,51 @@ static __always_inline bool names(const struct nl_walk *w, const struct nlattr *
 	return got.v[0] == name.v[0] && got.v[1] == name.v[1];
 }
 
+static __always_inline bool genl_refusals(void)
+{
+	const struct egress_lock *lock;
+	__u32 key = 0;
+
+	lock = bpf_map_lookup_elem(&egress_lock, &key);
+	return lock && lock->genl[0].family;
+}
+
+/*
+ * A generic netlink message to a family the lock named (egress.h), whose
+ * command (the genlmsghdr's first byte) is not one that still works.
+ */
+static bool genl_refused(const struct nl_walk *w, const struct nlmsghdr *nlh)
+{
+	const struct egress_lock *lock;
+	__u32 key = 0;
+	__u8 cmd;
+
+	lock = bpf_map_lookup_elem(&egress_lock, &key);
+	if (!lock)
+		return true;
+	for (int i = 0; i < EGRESS_GENL_REFUSED_MAX; i++) {
+		if (!lock->genl[i].family || lock->genl[i].family != nlh->nlmsg_type)
+			continue;
+		if (bpf_probe_read_kernel(&cmd, 1, w->data + w->off + NLMSG_HDRLEN))
+			return true;
+		return cmd > 31 || !(lock->genl[i].allowed_cmds & (1U << cmd));
+	}
+	return false;
+}
+
 /*
  * Whether a message is refused by its header alone (a tc filter or action,
- * an MPLS route, anything added to a netdev or bridge table, a flowtable);
- * if not, *kind says whether and how its attributes are walked.
+ * an MPLS route, anything added to a netdev or bridge table, a flowtable,
+ * a change to Open vSwitch's datapath); if not, *kind says whether and how
+ * its attributes are walked.
  */
 static bool nl_refused_by_header(const struct nl_walk *w, const struct nlmsghdr *nlh, __u8 *kind)
 {
 	__u8 subsys = nlh->nlmsg_type >> 8, msg = nlh->nlmsg_type & 0xff, family;
 
 	*kind = NL_SKIP;
+	if (w->proto == NETLINK_GENERIC)
+		return genl_refused(w, nlh);
 	if (w->proto == NETLINK_ROUTE) {
 		if (nlh->nlmsg_type == RTM_NEWNEXTHOP)
 			*kind = NL_NEXTHOP;
@@ -346,7 +382,10 @@ static long nl_step(__u32 i, void *ctx)
  * given back changed (NFQA_PAYLOAD), turns a packet the refused host's
  * kernel sent anyway into a connection from it, which the accepted-
  * connection exemption would answer. Nor is a queued packet sent on
- * with NF_STOP, past the hooks after the queue's: the judge's among them. Rules that read the payload, NAT
+ * with NF_STOP, past the hooks after the queue's: the judge's among them.
+ * Nor is Open vSwitch's datapath changed (generic netlink: a datapath,
+ * port or flow added or set, a packet executed): its flows rewrite and
+ * send packets after every hook that judges. Rules that read the payload, NAT
  * (which conntrack undoes for the answers) and every other family and
  * message still work, and reading and deleting always.
  */
@@ -360,7 +399,11 @@ int BPF_PROG(egress_netlink_send, struct sock *sk, struct sk_buff *skb, int ret)
 
 	if (ret)
 		return ret;
-	if ((proto != NETLINK_ROUTE && proto != NETLINK_NETFILTER) || !egress_locked())
+	if ((proto != NETLINK_ROUTE && proto != NETLINK_NETFILTER && proto != NETLINK_GENERIC) ||
+	    !egress_locked())
+		return 0;
+	/* The lock fills the table from its start: empty, no family to look for. */
+	if (proto == NETLINK_GENERIC && !genl_refusals())
 		return 0;
 	/*
 	 * Zeroed by a copy the verifier cannot see into: 6.1's verifies

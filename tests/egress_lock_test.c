@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +20,15 @@
 #include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/openvswitch.h>
 #include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -36,6 +40,7 @@
 #include "egress_peer.h"
 #include "egress_tables.h"
 #include "genl_client.h"
+#include "genl_families.h"
 #include "held_write.h"
 #include "nl_raw.h"
 #include "sessions.h"
@@ -113,6 +118,105 @@ out:
 	return fd;
 }
 
+#define CONFIGFS "/sys/kernel/config"
+#define NETCONSOLE_TARGET CONFIGFS "/netconsole/pre"
+#define PKTGEN "/proc/net/pktgen/"
+/* The kernel's ENOTSUPP: a device without netpoll, for netconsole. */
+#define NETPOLL_UNSUPPORTED 524
+
+/* The write that failed last, for the log. */
+static char write_failed[128];
+
+/* One line of text to the file at path: 0 or -errno. */
+static int write_line(const char *path, const char *text)
+{
+	int fd, ret = 0;
+
+	/* pgctrl takes its last byte for the newline. */
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dprintf(fd, "%s\n", text) < 0)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		snprintf(write_failed, sizeof(write_failed), "%s < %s: %s", path, text,
+			 strerror(-ret));
+	return ret;
+}
+
+/*
+ * netconsole's target "pre" (made if missing, disabled) sends the kernel
+ * log from veth0 to the peer's port: 0 or -errno. Broadcast to the link:
+ * the peer takes it whatever its MAC.
+ */
+static int netconsole_target(int port)
+{
+	char text[16];
+	int ret;
+
+	if (mkdir(NETCONSOLE_TARGET, 0755) && errno != EEXIST)
+		return -errno;
+	snprintf(text, sizeof(text), "%d", port);
+	ret = write_line(NETCONSOLE_TARGET "/dev_name", "veth0");
+	if (!ret)
+		ret = write_line(NETCONSOLE_TARGET "/local_ip", DEVICE_ADDR);
+	if (!ret)
+		ret = write_line(NETCONSOLE_TARGET "/remote_ip", ATTACKER_ADDR);
+	if (!ret)
+		ret = write_line(NETCONSOLE_TARGET "/remote_port", text);
+	return ret;
+}
+
+static int pktgen_cmd(const char *name, const char *cmd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), PKTGEN "%s", name);
+	return write_line(path, cmd);
+}
+
+/*
+ * pktgen's first thread sends one UDP datagram from veth0 to the peer's
+ * port, broadcast to the link; then forgets the device: 0 or -errno.
+ */
+static int pktgen_send(int port)
+{
+	char min[32], max[32];
+	int ret;
+
+	snprintf(min, sizeof(min), "udp_dst_min %d", port);
+	snprintf(max, sizeof(max), "udp_dst_max %d", port);
+	ret = pktgen_cmd("kpktgend_0", "rem_device_all");
+	if (!ret)
+		ret = pktgen_cmd("kpktgend_0", "add_device veth0");
+	if (!ret)
+		ret = pktgen_cmd("veth0", "count 1");
+	if (!ret)
+		ret = pktgen_cmd("veth0", "dst " ATTACKER_ADDR);
+	if (!ret)
+		ret = pktgen_cmd("veth0", "dst_mac ff:ff:ff:ff:ff:ff");
+	if (!ret)
+		ret = pktgen_cmd("veth0", min);
+	if (!ret)
+		ret = pktgen_cmd("veth0", max);
+	if (!ret)
+		ret = pktgen_cmd("pgctrl", "start");
+	if (!ret)
+		ret = pktgen_cmd("kpktgend_0", "rem_device_all");
+	return ret;
+}
+
+/* open(path, flags): 0 or -errno. */
+static int try_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
 PROBE_BPF_LSM_BEFORE_THE_TESTS();
 
 FIXTURE(egress_lock) {
@@ -139,9 +243,42 @@ FIXTURE_SETUP(egress_lock)
 	/* After the lock no module loads: the tests' are loaded before. */
 	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables && "
 				 "modprobe nft_flow_offload && modprobe nf_flow_table_inet && "
-				 "modprobe mpls_iptunnel",
+				 "modprobe mpls_iptunnel && modprobe netconsole && "
+				 "modprobe pktgen && modprobe openvswitch && "
+				 "{ grep -q ' " CONFIGFS " ' /proc/mounts || "
+				 "mount -t configfs configfs " CONFIGFS "; }",
 				 out, sizeof(out)))
 		TH_LOG("%s", out);
+	/*
+	 * Before the lock, netconsole and pktgen send to where root says,
+	 * past every hook (to the allowed port here: what the lock refuses
+	 * afterwards is the same with the refused one). netconsole's target
+	 * stays, disabled, for the test to try to enable.
+	 */
+	{
+		long deadline = now_ms() + SETTLE_MAX_MS;
+		int ret, sent;
+
+		ASSERT_EQ(0, netconsole_target(UDP_OPEN)) TH_LOG("%s", write_failed);
+		ret = write_line(NETCONSOLE_TARGET "/enabled", "1");
+		/* veth has no netpoll after 6.1: there the proof is pktgen's alone. */
+		if (ret != -NETPOLL_UNSUPPORTED) {
+			ASSERT_EQ(0, ret) TH_LOG("%s", write_failed);
+			while (!arr->udp_open && now_ms() < deadline) {
+				write_line("/dev/kmsg", "<2>iotguard test: netconsole before the lock");
+				usleep(WAIT_MS * 1000);
+			}
+			ASSERT_LT(0, arr->udp_open) TH_LOG("netconsole sends nothing before the lock");
+			ASSERT_EQ(0, write_line(NETCONSOLE_TARGET "/enabled", "0"));
+		}
+		ASSERT_EQ(0, netconsole_target(UDP_SHUT)) TH_LOG("%s", write_failed);
+		sent = arr->udp_open;
+		ASSERT_EQ(0, pktgen_send(UDP_OPEN)) TH_LOG("configuring pktgen: %s", write_failed);
+		deadline = now_ms() + SETTLE_MAX_MS;
+		while (arr->udp_open == sent && now_ms() < deadline)
+			usleep(WAIT_MS * 1000);
+		ASSERT_LT(sent, arr->udp_open) TH_LOG("pktgen sends nothing before the lock");
+	}
 	/*
 	 * Root replaces the connect4 program's body with an extension that
 	 * allows everything (a refused datagram then leaves), or only loads
@@ -617,6 +754,102 @@ TEST_F_TIMEOUT(egress_lock, no_modules_no_transparent_sockets, EGRESS_TEST_TIMEO
 	EXPECT_EQ(-EPERM, setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ? -errno : 0);
 	close(fd);
 	EXPECT_STILL_ENFORCED("loading a module");
+}
+
+/*
+ * netconsole (a configfs target) and pktgen (/proc/net/pktgen) send from
+ * the kernel past every hook, to where root writes: after the lock none
+ * is configured again, in any network namespace; reading still works. The
+ * fixture showed each sending before the lock, and left netconsole's
+ * target disabled, aimed at the refused port.
+ */
+TEST_F_TIMEOUT(egress_lock, no_kernel_senders_configured, EGRESS_TEST_TIMEOUT_S)
+{
+	char out[256];
+	pid_t child;
+	int status;
+
+	EXPECT_EQ(-EPERM, mkdir(CONFIGFS "/netconsole/late", 0755) ? -errno : 0);
+	EXPECT_EQ(-EPERM, try_open(NETCONSOLE_TARGET "/enabled", O_WRONLY));
+	EXPECT_EQ(-EPERM, try_open(NETCONSOLE_TARGET "/remote_ip", O_RDWR));
+	EXPECT_EQ(0, read_text(NETCONSOLE_TARGET "/remote_port", out, sizeof(out)));
+	EXPECT_STREQ("5301", out);
+	/* A bind mount keeps the file's own name and directory. */
+	ASSERT_EQ(0, sh("touch /tmp/enabled && mount --bind " NETCONSOLE_TARGET "/enabled "
+			"/tmp/enabled"));
+	EXPECT_EQ(-EPERM, try_open("/tmp/enabled", O_WRONLY));
+	sh("umount /tmp/enabled");
+	/* Were the target enabled, this would reach the refused port. */
+	write_line("/dev/kmsg", "<2>iotguard test: netconsole after the lock");
+	EXPECT_EQ(-EPERM, try_open(PKTGEN "pgctrl", O_WRONLY));
+	EXPECT_EQ(-EPERM, try_open(PKTGEN "kpktgend_0", O_WRONLY));
+	EXPECT_EQ(0, try_open(PKTGEN "pgctrl", O_RDONLY));
+	EXPECT_EQ(-EPERM, pktgen_send(UDP_SHUT));
+	/* A new network namespace has a pktgen of its own. */
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (unshare(CLONE_NEWNET))
+			_exit(2);
+		_exit(try_open(PKTGEN "kpktgend_0", O_WRONLY) == -EPERM &&
+		      !try_open(PKTGEN "pgctrl", O_RDONLY) ? 0 : 1);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WIFEXITED(status) ? WEXITSTATUS(status) : -1)
+		TH_LOG("pktgen in a new network namespace (2: unshare failed)");
+	/* Other configfs and procfs writes still work. */
+	EXPECT_EQ(0, try_open("/proc/sys/net/ipv4/ip_forward", O_WRONLY));
+	EXPECT_STILL_ENFORCED("configuring netconsole and pktgen");
+}
+
+/*
+ * Open vSwitch's datapath rewrites and sends packets past every hook:
+ * after the lock no datapath, port or flow is added or set and no packet
+ * executed (by the ids its families had at the lock); reading and
+ * deleting still work, and so does every other generic netlink family.
+ */
+TEST_F_TIMEOUT(egress_lock, no_datapath_changes, EGRESS_TEST_TIMEOUT_S)
+{
+	static const char *const names[] = {
+		OVS_DATAPATH_FAMILY, OVS_VPORT_FAMILY, OVS_FLOW_FAMILY, OVS_PACKET_FAMILY,
+	};
+	const size_t body = GENL_HDRLEN + sizeof(struct ovs_header);
+	struct iotguard_error err;
+	uint16_t ids[4];
+	struct genl_client *client;
+	struct module_status st;
+	char buf[1024];
+	size_t n;
+
+	ASSERT_EQ(0, genl_family_ids(names, 4, ids, &err)) TH_LOG("%s", err.msg);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_NE(0, ids[i]) TH_LOG("%s is not registered", names[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		/* NEW, SET and the commands past them; GET and DEL work. */
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf,
+					     rawnl_put(buf, ids[i], body, OVS_DP_CMD_NEW)));
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf,
+					     rawnl_put(buf, ids[i], body, OVS_DP_CMD_SET)));
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf, rawnl_put(buf, ids[i], body, 40)));
+		EXPECT_EQ(0, rawnl_send(NETLINK_GENERIC, buf,
+					rawnl_put(buf, ids[i], body, OVS_DP_CMD_GET)));
+		EXPECT_EQ(0, rawnl_send(NETLINK_GENERIC, buf,
+					rawnl_put(buf, ids[i], body, OVS_DP_CMD_DEL)));
+	}
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf,
+				     rawnl_put(buf, ids[3], body, OVS_PACKET_CMD_EXECUTE)));
+	/* Behind a harmless message in the same send. */
+	n = rawnl_put(buf, ids[2], body, OVS_FLOW_CMD_GET);
+	n += rawnl_put(buf + n, ids[2], body, OVS_FLOW_CMD_NEW);
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf, n));
+	/* The control family, and iotguard's own. */
+	EXPECT_EQ(0, rawnl_send(NETLINK_GENERIC, buf,
+				rawnl_put(buf, GENL_ID_CTRL, GENL_HDRLEN, CTRL_CMD_GETFAMILY)));
+	ASSERT_EQ(0, genl_client_open(&client));
+	EXPECT_EQ(0, genl_client_get_status(client, &st));
+	genl_client_close(client);
+	EXPECT_STILL_ENFORCED("changing the datapath");
 }
 
 TEST_F_TIMEOUT(egress_lock, stricter_still_applies, EGRESS_TEST_TIMEOUT_S)

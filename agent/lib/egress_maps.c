@@ -5,12 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/membarrier.h>
+#include <linux/openvswitch.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpf_pin.h"
 #include "egress_maps.h"
+#include "genl_families.h"
 
 struct egress_fds {
 	int v4, v6, h4, h6, services, config, active;
@@ -402,6 +404,43 @@ out:
 }
 
 /*
+ * The generic netlink families whose changes the lock refuses (egress.h),
+ * by the ids registered now: Open vSwitch's datapath, ports and flows may
+ * still be read and deleted; no packet is executed. A family not
+ * registered now never is (no module loads after the lock).
+ */
+static int lock_genl_refusals(struct egress_lock *lock, struct iotguard_error *err)
+{
+#define BIT(cmd) (1U << (cmd))
+	static const char *const names[] = {
+		OVS_DATAPATH_FAMILY, OVS_VPORT_FAMILY, OVS_FLOW_FAMILY, OVS_PACKET_FAMILY,
+	};
+	static const __u32 allowed[] = {
+		BIT(OVS_DP_CMD_GET) | BIT(OVS_DP_CMD_DEL),
+		BIT(OVS_VPORT_CMD_GET) | BIT(OVS_VPORT_CMD_DEL),
+		BIT(OVS_FLOW_CMD_GET) | BIT(OVS_FLOW_CMD_DEL),
+		0,
+	};
+#undef BIT
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	_Static_assert(N <= EGRESS_GENL_REFUSED_MAX, "egress_lock has room for each family");
+	uint16_t ids[N];
+	size_t used = 0;
+	int ret;
+
+	ret = genl_family_ids(names, N, ids, err);
+	if (ret)
+		return iotguard_error_wrap(err, "not locking: ");
+	for (size_t i = 0; i < N; i++) {
+		if (!ids[i])
+			continue;
+		lock->genl[used].family = ids[i];
+		lock->genl[used++].allowed_cmds = allowed[i];
+	}
+	return 0;
+}
+
+/*
  * 1 if a lock of ours holds (it froze the map); else 0, with a lock map
  * that says locked but is writable (root wrote it before any lock: the
  * programs would consult a floor nobody built, and refuse the floor's fds)
@@ -466,7 +505,9 @@ int egress_lock_floor(struct iotguard_error *err)
 	if (ret)
 		return iotguard_fail_errno(err, -ret, "reading %s", EGRESS_ACTIVE_PIN);
 	lock = (struct egress_lock){ .locked = 1, .gen = active.gen & 1 };
-	ret = fill_floor(&active, &lock, err);
+	ret = lock_genl_refusals(&lock, err);
+	if (!ret)
+		ret = fill_floor(&active, &lock, err);
 	if (ret)
 		return ret;
 	/* Last: the programs consult the floor once this says locked. */
