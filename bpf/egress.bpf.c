@@ -8,7 +8,8 @@
  * - cgroup/connect4, connect6 (attached at the cgroup v2 root, so every
  *   process): TCP and UDP connect(), TCP Fast Open's sendto(MSG_FASTOPEN),
  *   ping sockets' connect(), and io_uring's connect, which all go through
- *   the protocol's pre_connect hook.
+ *   the protocol's pre_connect hook. A kernel's TCP socket (MPTCP's
+ *   subflows) is judged by its own cgroup, not its worker's.
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
  * - lsm/socket_create: raw IP, AF_PACKET, AF_XDP and link-layer (AF_LLC...)
@@ -229,6 +230,7 @@ struct egress_req {
 	__u8 hook;
 	__u8 sock_type;
 	__u8 routed_out;	/* a loopback address on another device than lo */
+	__u64 kern_cgroup;	/* a kernel socket's struct cgroup (kernel_socket_cgroup) */
 };
 
 struct verdict {
@@ -329,9 +331,30 @@ static int connect_verdict(struct bpf_sock_addr *ctx, int verdict)
 	return active && active->installed ? DENY : ALLOW;
 }
 
+/*
+ * A kernel socket connects for a kernel worker, not for the process the
+ * worker runs as (MPTCP's extra subflows, opened by a kworker in the root
+ * cgroup): it is judged by the cgroup it was made in, which is its
+ * MPTCP connection's (the kernel gives a subflow its connection's). Only
+ * TCP: the kernel's UDP sockets send by their own output, which these
+ * hooks do not see. 0 for a process's socket: the process decides.
+ */
+static __always_inline __u64 kernel_socket_cgroup(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock *bsk = ctx->sk;
+	struct sock *sk;
+
+	if (!bsk || ctx->protocol != IPPROTO_TCP)
+		return 0;
+	sk = (struct sock *)bpf_skc_to_tcp_sock(bsk);
+	if (!sk || !BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
+		return 0;
+	return (__u64)BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+}
+
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 {
-	struct egress_req req = { .hook = hook };
+	struct egress_req req = { .hook = hook, .kern_cgroup = kernel_socket_cgroup(ctx) };
 	__u32 ip4 = connect_dest4(ctx, ctx->user_ip4, hook);
 
 	if (ip4 != ctx->user_ip4)
@@ -345,7 +368,7 @@ static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 
 static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 {
-	struct egress_req req = { .hook = hook };
+	struct egress_req req = { .hook = hook, .kern_cgroup = kernel_socket_cgroup(ctx) };
 	__u32 w[4];
 
 	w[0] = ctx->user_ip6[0];

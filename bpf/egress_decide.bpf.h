@@ -103,11 +103,35 @@ static __always_inline const struct egress_set *lookup(const struct egress_req *
  * callers always inlined, so that each program holds only the helpers its
  * type may call.
  */
-static __always_inline __u64 ancestor_cgroup(struct __sk_buff *skb, const bool in_skb, int level)
+static __always_inline __u64 ancestor_cgroup(const struct egress_req *req, struct __sk_buff *skb,
+					     const bool in_skb, int level)
 {
+	struct cgroup *cgrp = (struct cgroup *)req->kern_cgroup, *anc = NULL;
+
 	if (in_skb)
 		return bpf_skb_ancestor_cgroup_id(skb, level);
-	return bpf_get_current_ancestor_cgroup_id(level);
+	if (!cgrp)
+		return bpf_get_current_ancestor_cgroup_id(level);
+	/* As the helper: the ancestor at level (ancestors[], the cgroup's own last), or 0. */
+	if (level > BPF_CORE_READ(cgrp, level) ||
+	    bpf_probe_read_kernel(&anc, sizeof(anc), (void *)cgrp +
+				  bpf_core_field_offset(struct cgroup, ancestors) +
+				  level * sizeof(anc)) || !anc)
+		return 0;
+	return BPF_CORE_READ(anc, kn, id);
+}
+
+/* The cgroup the event names: the process's, the packet's socket's or the kernel socket's. */
+static __always_inline __u64 own_cgroup(const struct egress_req *req, struct __sk_buff *skb,
+					const bool in_skb)
+{
+	struct cgroup *cgrp = (struct cgroup *)req->kern_cgroup;
+
+	if (in_skb)
+		return bpf_skb_cgroup_id(skb);
+	if (cgrp)
+		return BPF_CORE_READ(cgrp, kn, id);
+	return bpf_get_current_cgroup_id();
 }
 
 /*
@@ -115,7 +139,8 @@ static __always_inline __u64 ancestor_cgroup(struct __sk_buff *skb, const bool i
  * deepest cgroup level that is a service's cgroup. Only the levels that
  * hold services are looked at.
  */
-static __always_inline __u16 find_service(struct __sk_buff *skb, const bool in_skb,
+static __always_inline __u16 find_service(const struct egress_req *req, struct __sk_buff *skb,
+					  const bool in_skb,
 					  const struct egress_config *cfg, __u32 gen,
 					  __u8 *raw_ok, const bool floor)
 {
@@ -125,7 +150,7 @@ static __always_inline __u16 find_service(struct __sk_buff *skb, const bool in_s
 
 		if (!(cfg->svc_levels & (1u << level)))
 			continue;
-		key.cgroup_id = ancestor_cgroup(skb, in_skb, level);
+		key.cgroup_id = ancestor_cgroup(req, skb, in_skb, level);
 		if (!key.cgroup_id)
 			continue;
 		v = bpf_map_lookup_elem(floor ? (void *)&egress_services_floor :
@@ -292,13 +317,13 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 		return ALLOW;
 	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req) && !req->routed_out)
 		return ALLOW;
-	cgroup_id = in_skb ? bpf_skb_cgroup_id(skb) : bpf_get_current_cgroup_id();
+	cgroup_id = own_cgroup(req, skb, in_skb);
 	if (live) {
 		in.gen = active->gen & 1;
 		live_cfg = bpf_map_lookup_elem(&egress_config, &in.gen);
 		if (live_cfg) {
 			in.cfg = *live_cfg;
-			in.svc = find_service(skb, in_skb, &in.cfg, in.gen, &raw_ok, false);
+			in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, false);
 			in.raw_ok = raw_ok;
 			judge(req, &in, &v);
 		} else {
@@ -310,7 +335,7 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 		in.gen = lock->gen & 1;
 		in.floor = 1;
 		raw_ok = 0;
-		in.svc = find_service(skb, in_skb, &in.cfg, in.gen, &raw_ok, true);
+		in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, true);
 		in.raw_ok = raw_ok;
 		judge(req, &in, &f);
 		if (f.deny && (f.enforce || !v.deny))

@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sched.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/mptcp.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -597,6 +599,118 @@ TEST_F_TIMEOUT(egress, service_rules_add_to_device_rules, EGRESS_TEST_TIMEOUT_S)
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
 	EXPECT_EQ(0, self->arr->udp_shut);
+	rmdir(SVC_CGROUP);
+}
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef SOL_MPTCP
+#define SOL_MPTCP 284
+#endif
+/* The device's second address: MPTCP's extra subflow leaves from it. */
+#define DEVICE_ADDR_2 "10.99.0.200"
+
+/*
+ * In the peer's namespace: an MPTCP listener on SVC_ONLY_PORT that
+ * answers each connection with a byte and holds it. Its pid, or -1.
+ */
+static pid_t mptcp_listener(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int ns = open("/run/netns/" NETNS, O_RDONLY | O_CLOEXEC), l, a;
+		struct sockaddr_storage ss;
+		socklen_t len = sockaddr_of(ATTACKER_ADDR, SVC_ONLY_PORT, &ss);
+
+		if (ns < 0 || setns(ns, CLONE_NEWNET))
+			_exit(1);
+		l = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+		if (l < 0 || bind(l, (struct sockaddr *)&ss, len) || listen(l, 8))
+			_exit(2);
+		while ((a = accept(l, NULL, NULL)) >= 0)
+			if (write(a, "y", 1) != 1)
+				_exit(3);
+		_exit(4);
+	}
+	return pid;
+}
+
+/*
+ * In a child (moved into SVC_CGROUP if in_svc): an MPTCP connection to
+ * the listener, then the number of extra subflows it has within
+ * SETTLE_MAX_MS (MPTCP_INFO), as the exit code; 100 + errno if connect()
+ * failed, 255 if the child could not run.
+ */
+static int mptcp_subflows(bool in_svc)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct sockaddr_storage ss;
+		socklen_t len = sockaddr_of(ATTACKER_ADDR, SVC_ONLY_PORT, &ss);
+		struct mptcp_info info = { 0 };
+		socklen_t ilen = sizeof(info);
+		char me[16], b;
+		long deadline = now_ms() + SETTLE_MAX_MS;
+		int fd;
+
+		snprintf(me, sizeof(me), "%d", getpid());
+		if (in_svc && write_text(SVC_CGROUP "/cgroup.procs", me))
+			_exit(255);
+		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+		if (fd < 0)
+			_exit(255);
+		if (connect(fd, (struct sockaddr *)&ss, len))
+			_exit(100 + errno);
+		/* Fully established once data went both ways: then the subflow is opened. */
+		if (write(fd, "x", 1) != 1 || read(fd, &b, 1) != 1)
+			_exit(255);
+		while (!info.mptcpi_subflows && now_ms() < deadline) {
+			usleep(WAIT_MS * 1000);
+			if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &ilen))
+				_exit(255);
+		}
+		_exit(info.mptcpi_subflows);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 255;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * MPTCP's extra subflows are connected by a kernel worker, not by the
+ * process: they are judged by their connection's cgroup, so a destination
+ * only a service may reach gets its second path too. Outside the service
+ * the first subflow is refused already.
+ */
+TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
+{
+	char out[512];
+	struct stat st;
+	pid_t listener;
+
+	mkdir("/sys/fs/cgroup/iotguard", 0755);
+	mkdir(SVC_CGROUP, 0755);
+	ASSERT_EQ(0, stat(SVC_CGROUP, &st));
+	ASSERT_EQ(0, apply_full(true, false, st.st_ino, false));
+	ASSERT_EQ(0, run_capture(IP " addr replace " DEVICE_ADDR_2 "/24 dev veth0 && "
+				 IP " mptcp limits set subflow 2 && "
+				 IP " mptcp endpoint flush && "
+				 IP " mptcp endpoint add " DEVICE_ADDR_2 " dev veth0 subflow && "
+				 IP " -n " NETNS " mptcp limits set subflow 2",
+				 out, sizeof(out))) TH_LOG("%s", out);
+	listener = mptcp_listener();
+	ASSERT_LT(0, listener);
+	usleep(WAIT_MS * 1000);
+	EXPECT_EQ(100 + EPERM, mptcp_subflows(false));
+	EXPECT_EQ(1, mptcp_subflows(true)) TH_LOG("the extra subflow was refused");
+	kill(listener, SIGKILL);
+	waitpid(listener, NULL, 0);
+	run_capture(IP " mptcp endpoint flush; " IP " addr del " DEVICE_ADDR_2 "/24 dev veth0",
+		    out, sizeof(out));
 	rmdir(SVC_CGROUP);
 }
 

@@ -34,7 +34,7 @@ static void add(struct egress_table_entry *e, uint16_t rule, uint8_t protos, uin
  */
 /*
  * With a service (svc 1, the cgroup SVC_CGROUP, level 2) whose own rule 4
- * allows the peer's PORT_SHUT, and a device-wide deny (rule 5) of the
+ * allows the peer's PORT_SHUT and SVC_ONLY_PORT, and a device-wide deny (rule 5) of the
  * peer's UDP_SHUT that the service's rule 6 allows in vain. shuffle:
  * write the entries in another order (the swap test alternates).
  */
@@ -63,6 +63,7 @@ int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle
 	if (svc_cgroup) {
 		e[3] = entry(AF_INET, ATTACKER_ADDR, 32, 1);
 		add(&e[3], 4, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, PORT_SHUT, PORT_SHUT);
+		add(&e[3], 4, EGRESS_P_TCP, EGRESS_ENTRY_ALLOW, SVC_ONLY_PORT, SVC_ONLY_PORT);
 		add(&e[3], 6, EGRESS_P_UDP, EGRESS_ENTRY_ALLOW, UDP_SHUT, UDP_SHUT);
 		e[4] = e[0];
 		e[4].set.count = 0;

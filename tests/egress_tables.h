@@ -16,6 +16,8 @@
  * device's kernel, so their connect() is judged too.
  */
 #define INBOUND_PORT 4432
+/* A peer port only the service may reach (its MPTCP listener's). */
+#define SVC_ONLY_PORT 4433
 
 /*
  * enforce or audit; raw sockets allowed device-wide or not; svc_cgroup: the
