@@ -41,9 +41,10 @@
 #define NF_STOP 5
 
 /*
- * How much of a send is looked at: its messages, and the steps of the
- * whole walk (a message or an attribute each; a rule's 128 expressions of
- * a dozen attributes take under 2,000). A send with more is refused whole:
+ * How much of a send is looked at: its messages (but generic netlink's,
+ * judged by their headers, one step each), and the steps of the whole
+ * walk (a message or an attribute each; a rule's 128 expressions of a
+ * dozen attributes take under 2,000). A send with more is refused whole:
  * what is not looked at is not let through.
  */
 #define NETLINK_MSGS_CHECKED 256
@@ -189,7 +190,8 @@ static long nl_msg_step(struct nl_walk *w)
 		w->ended = true;
 		return 1;
 	}
-	if (++w->msgs > NETLINK_MSGS_CHECKED ||
+	/* Generic netlink's are judged by their headers alone: the steps bound them. */
+	if ((++w->msgs > NETLINK_MSGS_CHECKED && w->proto != NETLINK_GENERIC) ||
 	    bpf_probe_read_kernel(&nlh, sizeof(nlh), w->data + w->off) ||
 	    nl_refused_by_header(w, &nlh, &kind)) {
 		w->refuse = true;

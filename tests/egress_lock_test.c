@@ -130,11 +130,16 @@ static char write_failed[128];
 /* One line of text to the file at path: 0 or -errno. */
 static int write_line(const char *path, const char *text)
 {
-	int fd, ret = 0;
+	char line[128];
+	int fd, ret = 0, n;
 
-	/* pgctrl takes its last byte for the newline. */
+	/*
+	 * pgctrl takes its last byte for the newline. One write(): not
+	 * dprintf(), which seeks first, and /dev/kmsg refuses SEEK_CUR.
+	 */
+	n = snprintf(line, sizeof(line), "%s\n", text);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || dprintf(fd, "%s\n", text) < 0)
+	if (fd < 0 || write(fd, line, n) < 0)
 		ret = -errno;
 	if (fd >= 0)
 		close(fd);
@@ -265,10 +270,15 @@ FIXTURE_SETUP(egress_lock)
 		if (ret != -NETPOLL_UNSUPPORTED) {
 			ASSERT_EQ(0, ret) TH_LOG("%s", write_failed);
 			while (!arr->udp_open && now_ms() < deadline) {
-				write_line("/dev/kmsg", "<2>iotguard test: netconsole before the lock");
+				if (write_line("/dev/kmsg", "<2>iotguard test: netconsole before the lock"))
+					TH_LOG("%s", write_failed);
 				usleep(WAIT_MS * 1000);
 			}
-			ASSERT_LT(0, arr->udp_open) TH_LOG("netconsole sends nothing before the lock");
+			if (!arr->udp_open)
+				run_capture("dmesg | grep -iE 'netpoll|netconsole' | tail -20; "
+					    "cat /proc/net/dev; " IP " -n " NETNS " -s link show veth1; "
+					    "cat /proc/sys/kernel/printk", out, sizeof(out));
+			ASSERT_LT(0, arr->udp_open) TH_LOG("netconsole sends nothing before the lock:\n%s", out);
 			ASSERT_EQ(0, write_line(NETCONSOLE_TARGET "/enabled", "0"));
 		}
 		ASSERT_EQ(0, netconsole_target(UDP_SHUT)) TH_LOG("%s", write_failed);
@@ -785,6 +795,20 @@ TEST_F_TIMEOUT(egress_lock, no_kernel_senders_configured, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(-EPERM, try_open(PKTGEN "kpktgend_0", O_WRONLY));
 	EXPECT_EQ(0, try_open(PKTGEN "pgctrl", O_RDONLY));
 	EXPECT_EQ(-EPERM, pktgen_send(UDP_SHUT));
+	/* By the thread's own view, a second procfs, and an fd opened for reading, opened again. */
+	EXPECT_EQ(-EPERM, try_open("/proc/thread-self/net/pktgen/kpktgend_0", O_WRONLY));
+	ASSERT_EQ(0, sh("mkdir -p /tmp/proc2 && mount -t proc proc /tmp/proc2"));
+	EXPECT_EQ(-EPERM, try_open("/tmp/proc2/self/net/pktgen/kpktgend_0", O_WRONLY));
+	sh("umount /tmp/proc2");
+	{
+		int fd = open(PKTGEN "kpktgend_0", O_RDONLY | O_CLOEXEC);
+		char again[64];
+
+		ASSERT_LE(0, fd);
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+		EXPECT_EQ(-EPERM, try_open(again, O_WRONLY));
+		close(fd);
+	}
 	/* A new network namespace has a pktgen of its own. */
 	child = fork();
 	ASSERT_LE(0, child);
@@ -814,6 +838,7 @@ TEST_F_TIMEOUT(egress_lock, no_datapath_changes, EGRESS_TEST_TIMEOUT_S)
 		OVS_DATAPATH_FAMILY, OVS_VPORT_FAMILY, OVS_FLOW_FAMILY, OVS_PACKET_FAMILY,
 	};
 	const size_t body = GENL_HDRLEN + sizeof(struct ovs_header);
+	static char big[400 * NLMSG_SPACE(GENL_HDRLEN + sizeof(struct ovs_header))];
 	struct iotguard_error err;
 	uint16_t ids[4];
 	struct genl_client *client;
@@ -843,9 +868,15 @@ TEST_F_TIMEOUT(egress_lock, no_datapath_changes, EGRESS_TEST_TIMEOUT_S)
 	n = rawnl_put(buf, ids[2], body, OVS_FLOW_CMD_GET);
 	n += rawnl_put(buf + n, ids[2], body, OVS_FLOW_CMD_NEW);
 	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, buf, n));
-	/* The control family, and iotguard's own. */
+	/* The control family, and iotguard's own; more messages than nftables may send. */
 	EXPECT_EQ(0, rawnl_send(NETLINK_GENERIC, buf,
 				rawnl_put(buf, GENL_ID_CTRL, GENL_HDRLEN, CTRL_CMD_GETFAMILY)));
+	for (n = 0; n < 300 * NLMSG_SPACE(GENL_HDRLEN); )
+		n += rawnl_put(big + n, GENL_ID_CTRL, GENL_HDRLEN, CTRL_CMD_GETFAMILY);
+	EXPECT_EQ(0, rawnl_send(NETLINK_GENERIC, big, n));
+	/* The same with a refused one last. */
+	n += rawnl_put(big + n, ids[2], body, OVS_FLOW_CMD_NEW);
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_GENERIC, big, n));
 	ASSERT_EQ(0, genl_client_open(&client));
 	EXPECT_EQ(0, genl_client_get_status(client, &st));
 	genl_client_close(client);
