@@ -8,8 +8,8 @@
  * - cgroup/connect4, connect6 (attached at the cgroup v2 root, so every
  *   process): TCP and UDP connect(), TCP Fast Open's sendto(MSG_FASTOPEN),
  *   ping sockets' connect(), and io_uring's connect, which all go through
- *   the protocol's pre_connect hook. A kernel's TCP socket (MPTCP's
- *   subflows) is judged by its own cgroup, not its worker's.
+ *   the protocol's pre_connect hook. A kernel TCP socket that a kernel
+ *   thread connects (MPTCP's extra subflows) is judged by its own cgroup.
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
  * - lsm/socket_create: raw IP, AF_PACKET, AF_XDP and link-layer (AF_LLC...)
@@ -230,7 +230,7 @@ struct egress_req {
 	__u8 hook;
 	__u8 sock_type;
 	__u8 routed_out;	/* a loopback address on another device than lo */
-	__u64 kern_cgroup;	/* a kernel socket's struct cgroup (kernel_socket_cgroup) */
+	__u64 kern_cgroup;	/* a kernel thread's socket's struct cgroup (kernel_socket_cgroup) */
 };
 
 struct verdict {
@@ -332,19 +332,25 @@ static int connect_verdict(struct bpf_sock_addr *ctx, int verdict)
 }
 
 /*
- * A kernel socket connects for a kernel worker, not for the process the
- * worker runs as (MPTCP's extra subflows, opened by a kworker in the root
- * cgroup): it is judged by the cgroup it was made in, which is its
- * MPTCP connection's (the kernel gives a subflow its connection's). Only
- * TCP: the kernel's UDP sockets send by their own output, which these
- * hooks do not see. 0 for a process's socket: the process decides.
+ * A kernel thread connects for no process (MPTCP's extra subflows, opened
+ * by a kworker in the root cgroup): a kernel TCP socket it connects is
+ * judged by the cgroup the socket was made in, which for a subflow is its
+ * MPTCP connection's (the kernel gives it the connection's). In a
+ * process's context the process decides, whoever made the socket: one
+ * made in a service and passed on, or connected after its maker left the
+ * service, is judged as a TCP socket is. Only TCP: the kernel's UDP
+ * sockets send by their own output, which these hooks do not see. 0: the
+ * current task's cgroup decides.
  */
+#define PF_KTHREAD 0x00200000
+
 static __always_inline __u64 kernel_socket_cgroup(struct bpf_sock_addr *ctx)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct bpf_sock *bsk = ctx->sk;
 	struct sock *sk;
 
-	if (!bsk || ctx->protocol != IPPROTO_TCP)
+	if (!bsk || ctx->protocol != IPPROTO_TCP || !(BPF_CORE_READ(task, flags) & PF_KTHREAD))
 		return 0;
 	sk = (struct sock *)bpf_skc_to_tcp_sock(bsk);
 	if (!sk || !BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))

@@ -637,13 +637,30 @@ static pid_t mptcp_listener(void)
 	return pid;
 }
 
+/* Where mptcp_subflows()'s child is when it makes its socket, and when it connects. */
+enum mptcp_where {
+	MPTCP_OUTSIDE,		/* both outside the service */
+	MPTCP_INSIDE,		/* both in it */
+	MPTCP_LEFT,		/* made in it, connected after leaving it */
+	MPTCP_ENTERED,		/* made outside, connected after entering it */
+};
+
+/* Move the calling process into the cgroup directory dir: 0 or -1. */
+static int move_to(const char *dir)
+{
+	char me[16], path[128];
+
+	snprintf(me, sizeof(me), "%d", getpid());
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	return write_text(path, me) ? -1 : 0;
+}
+
 /*
- * In a child (moved into SVC_CGROUP if in_svc): an MPTCP connection to
- * the listener, then the number of extra subflows it has within
- * SETTLE_MAX_MS (MPTCP_INFO), as the exit code; 100 + errno if connect()
- * failed, 255 if the child could not run.
+ * In a child: an MPTCP connection to the listener, then the number of
+ * extra subflows it has within SETTLE_MAX_MS (MPTCP_INFO), as the exit
+ * code; 100 + errno if connect() failed, 255 if the child could not run.
  */
-static int mptcp_subflows(bool in_svc)
+static int mptcp_subflows(enum mptcp_where where)
 {
 	pid_t pid = fork();
 	int status;
@@ -653,15 +670,17 @@ static int mptcp_subflows(bool in_svc)
 		socklen_t len = sockaddr_of(ATTACKER_ADDR, SVC_ONLY_PORT, &ss);
 		struct mptcp_info info = { 0 };
 		socklen_t ilen = sizeof(info);
-		char me[16], b;
 		long deadline = now_ms() + SETTLE_MAX_MS;
 		int fd;
+		char b;
 
-		snprintf(me, sizeof(me), "%d", getpid());
-		if (in_svc && write_text(SVC_CGROUP "/cgroup.procs", me))
+		if ((where == MPTCP_INSIDE || where == MPTCP_LEFT) && move_to(SVC_CGROUP))
 			_exit(255);
 		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 		if (fd < 0)
+			_exit(255);
+		if ((where == MPTCP_LEFT && move_to("/sys/fs/cgroup")) ||
+		    (where == MPTCP_ENTERED && move_to(SVC_CGROUP)))
 			_exit(255);
 		if (connect(fd, (struct sockaddr *)&ss, len))
 			_exit(100 + errno);
@@ -684,7 +703,10 @@ static int mptcp_subflows(bool in_svc)
  * MPTCP's extra subflows are connected by a kernel worker, not by the
  * process: they are judged by their connection's cgroup, so a destination
  * only a service may reach gets its second path too. Outside the service
- * the first subflow is refused already.
+ * the first subflow is refused already. The process that connects
+ * decides, as for TCP, not the one that made the socket (its first
+ * subflow is a kernel socket made with it); the extra subflows are
+ * judged where the socket was made.
  */
 TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 {
@@ -705,8 +727,11 @@ TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 	listener = mptcp_listener();
 	ASSERT_LT(0, listener);
 	usleep(WAIT_MS * 1000);
-	EXPECT_EQ(100 + EPERM, mptcp_subflows(false));
-	EXPECT_EQ(1, mptcp_subflows(true)) TH_LOG("the extra subflow was refused");
+	EXPECT_EQ(100 + EPERM, mptcp_subflows(MPTCP_OUTSIDE));
+	EXPECT_EQ(1, mptcp_subflows(MPTCP_INSIDE)) TH_LOG("the extra subflow was refused");
+	EXPECT_EQ(100 + EPERM, mptcp_subflows(MPTCP_LEFT));
+	/* The kernel's subflows belong where the socket was made: outside, no extra path. */
+	EXPECT_EQ(0, mptcp_subflows(MPTCP_ENTERED));
 	kill(listener, SIGKILL);
 	waitpid(listener, NULL, 0);
 	run_capture(IP " mptcp endpoint flush; " IP " addr del " DEVICE_ADDR_2 "/24 dev veth0",
