@@ -8,8 +8,9 @@
  * - cgroup/connect4, connect6 (attached at the cgroup v2 root, so every
  *   process): TCP and UDP connect(), TCP Fast Open's sendto(MSG_FASTOPEN),
  *   ping sockets' connect(), and io_uring's connect, which all go through
- *   the protocol's pre_connect hook. A kernel TCP socket that a kernel
- *   thread connects (MPTCP's extra subflows) is judged by its own cgroup.
+ *   the protocol's pre_connect hook. MPTCP's extra subflows, which a
+ *   kernel thread connects, are judged by the cgroups of the process that
+ *   connected their connection (connect_origin).
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
  * - lsm/socket_create: raw IP, AF_PACKET, AF_XDP and link-layer (AF_LLC...)
@@ -231,6 +232,8 @@ struct egress_req {
 	__u8 sock_type;
 	__u8 routed_out;	/* a loopback address on another device than lo */
 	__u64 kern_cgroup;	/* a kernel thread's socket's struct cgroup (kernel_socket_cgroup) */
+	__u64 origin_set;	/* origin[] stands for the current task's cgroups */
+	__u64 origin[EGRESS_MAX_CGROUP_LEVEL + 1];	/* [0] its own id, [L] its level-L ancestor's */
 };
 
 struct verdict {
@@ -332,35 +335,69 @@ static int connect_verdict(struct bpf_sock_addr *ctx, int verdict)
 }
 
 /*
- * A kernel thread connects for no process (MPTCP's extra subflows, opened
- * by a kworker in the root cgroup): a kernel TCP socket it connects is
- * judged by the cgroup the socket was made in, which for a subflow is its
- * MPTCP connection's (the kernel gives it the connection's). In a
- * process's context the process decides, whoever made the socket: one
- * made in a service and passed on, or connected after its maker left the
- * service, is judged as a TCP socket is. Only TCP: the kernel's UDP
- * sockets send by their own output, which these hooks do not see. 0: the
- * current task's cgroup decides.
+ * An MPTCP connection's extra subflows are connected by a kernel thread
+ * (a kworker in the root cgroup), for the process that connected the
+ * connection: the process's cgroups are recorded on the connection at
+ * that connect (its first subflow's, in the process's own system call,
+ * judged by the process), and its extra subflows are judged by them. A
+ * connection no process connected (accepted: the peer announced another
+ * path) is judged by the cgroup its socket was made in, its listener's.
+ * Every other socket is judged by the task that connects it, as before:
+ * a kernel thread's own (NFS, RDS, SMC's worker) by the root cgroup's.
  */
 #define PF_KTHREAD 0x00200000
 
-static __always_inline __u64 kernel_socket_cgroup(struct bpf_sock_addr *ctx)
+struct egress_origin {
+	__u64 origin[EGRESS_MAX_CGROUP_LEVEL + 1];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct egress_origin);
+} egress_mptcp_origin SEC(".maps");
+
+/* The current task's cgroup and its ancestors, as ancestor_cgroup() reads them. */
+static __always_inline void current_origin(__u64 *origin)
+{
+	origin[0] = bpf_get_current_cgroup_id();
+	for (int level = 1; level <= EGRESS_MAX_CGROUP_LEVEL; level++)
+		origin[level] = bpf_get_current_ancestor_cgroup_id(level);
+}
+
+/* Fill req's cgroups for a connect: see above. */
+static __always_inline void connect_origin(struct bpf_sock_addr *ctx, struct egress_req *req)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct bpf_sock *bsk = ctx->sk;
-	struct sock *sk;
+	struct egress_origin *rec;
+	struct mptcp_sock *msk;
 
-	if (!bsk || ctx->protocol != IPPROTO_TCP || !(BPF_CORE_READ(task, flags) & PF_KTHREAD))
-		return 0;
-	sk = (struct sock *)bpf_skc_to_tcp_sock(bsk);
-	if (!sk || !BPF_CORE_READ_BITFIELD_PROBED(sk, sk_kern_sock))
-		return 0;
-	return (__u64)BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+	if (!bsk || ctx->protocol != IPPROTO_TCP)
+		return;
+	msk = bpf_skc_to_mptcp_sock(bsk);
+	if (!msk)
+		return;
+	if (!(BPF_CORE_READ(task, flags) & PF_KTHREAD)) {
+		rec = bpf_sk_storage_get(&egress_mptcp_origin, msk, NULL,
+					 BPF_SK_STORAGE_GET_F_CREATE);
+		if (rec)
+			current_origin(rec->origin);
+		return;
+	}
+	rec = bpf_sk_storage_get(&egress_mptcp_origin, msk, NULL, 0);
+	if (rec) {
+		__builtin_memcpy(req->origin, rec->origin, sizeof(req->origin));
+		req->origin_set = 1;
+		return;
+	}
+	req->kern_cgroup = (__u64)BPF_CORE_READ(msk, sk.icsk_inet.sk.sk_cgrp_data.cgroup);
 }
 
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 {
-	struct egress_req req = { .hook = hook, .kern_cgroup = kernel_socket_cgroup(ctx) };
+	struct egress_req req = { .hook = hook };
 	__u32 ip4 = connect_dest4(ctx, ctx->user_ip4, hook);
 
 	if (ip4 != ctx->user_ip4)
@@ -369,12 +406,14 @@ static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)
 	req.port = bpf_ntohs((__u16)ctx->user_port);
 	req.proto = ctx->protocol;
 	req.sock_type = ctx->type;
+	if (hook == EGRESS_HOOK_CONNECT)
+		connect_origin(ctx, &req);
 	return decide(&req, NULL, false);
 }
 
 static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 {
-	struct egress_req req = { .hook = hook, .kern_cgroup = kernel_socket_cgroup(ctx) };
+	struct egress_req req = { .hook = hook };
 	__u32 w[4];
 
 	w[0] = ctx->user_ip6[0];
@@ -395,6 +434,8 @@ static int sock_addr6(struct bpf_sock_addr *ctx, __u8 hook)
 	req.port = bpf_ntohs((__u16)ctx->user_port);
 	req.proto = ctx->protocol;
 	req.sock_type = ctx->type;
+	if (hook == EGRESS_HOOK_CONNECT)
+		connect_origin(ctx, &req);
 	return decide(&req, NULL, false);
 }
 

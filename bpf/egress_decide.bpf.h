@@ -108,12 +108,21 @@ static __always_inline __u64 ancestor_cgroup(const struct egress_req *req, struc
 {
 	struct cgroup *cgrp = (struct cgroup *)req->kern_cgroup, *anc = NULL;
 
+	__u64 id = 0;
+
 	if (in_skb)
 		return bpf_skb_ancestor_cgroup_id(skb, level);
+	/* Read as a value: the level varies, and the record is on the stack. */
+	if (req->origin_set)
+		return level <= EGRESS_MAX_CGROUP_LEVEL &&
+		       !bpf_probe_read_kernel(&id, sizeof(id), &req->origin[level]) ? id : 0;
 	if (!cgrp)
 		return bpf_get_current_ancestor_cgroup_id(level);
-	/* As the helper: the ancestor at level (ancestors[], the cgroup's own last), or 0. */
-	if (level > BPF_CORE_READ(cgrp, level) ||
+	/*
+	 * As the helper: the ancestor at level (ancestors[], the cgroup's own
+	 * last), or 0; none before 6.0's ancestors[] (ancestor_ids[] then).
+	 */
+	if (!bpf_core_field_exists(struct cgroup, ancestors) || level > BPF_CORE_READ(cgrp, level) ||
 	    bpf_probe_read_kernel(&anc, sizeof(anc), (void *)cgrp +
 				  bpf_core_field_offset(struct cgroup, ancestors) +
 				  level * sizeof(anc)) || !anc)
@@ -121,7 +130,7 @@ static __always_inline __u64 ancestor_cgroup(const struct egress_req *req, struc
 	return BPF_CORE_READ(anc, kn, id);
 }
 
-/* The cgroup the event names: the process's, the packet's socket's or the kernel socket's. */
+/* The cgroup the event names: the process's, the packet's socket's, or the connection's (MPTCP). */
 static __always_inline __u64 own_cgroup(const struct egress_req *req, struct __sk_buff *skb,
 					const bool in_skb)
 {
@@ -129,6 +138,8 @@ static __always_inline __u64 own_cgroup(const struct egress_req *req, struct __s
 
 	if (in_skb)
 		return bpf_skb_cgroup_id(skb);
+	if (req->origin_set)
+		return req->origin[0];
 	if (cgrp)
 		return BPF_CORE_READ(cgrp, kn, id);
 	return bpf_get_current_cgroup_id();

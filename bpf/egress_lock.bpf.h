@@ -28,7 +28,7 @@ static __always_inline bool is_map(const struct bpf_map *map, const void *ours)
  * refuse system calls only: a BPF program of root's holding an fd could
  * still write them (cgroup and socket programs still load after the
  * lock). Where accepted connections came in, the handshakes on their
- * way there and where SYNs came from, always (they are not pinned: only
+ * way there, where SYNs came from and whose MPTCP connections are, always (they are not pinned: only
  * the agent's load holds fds, and closes them). The floor, once egress_lock says locked (the
  * lock's last step; one that root wrote so before any lock is first
  * cleared by the lock, which then fills the floor).
@@ -39,7 +39,7 @@ int BPF_PROG(egress_map_fd, struct bpf_map *map, fmode_t fmode, int ret)
 	if (ret)
 		return ret;
 	if (is_map(map, &egress_arrival) || is_map(map, &egress_handshakes) ||
-	    is_map(map, &egress_syn_sources))
+	    is_map(map, &egress_syn_sources) || is_map(map, &egress_mptcp_origin))
 		return -EPERM;
 	if (is_map(map, &egress_v4_floor) || is_map(map, &egress_v6_floor) ||
 	    is_map(map, &egress_h4_floor) || is_map(map, &egress_h6_floor) ||

@@ -705,8 +705,8 @@ static int mptcp_subflows(enum mptcp_where where)
  * only a service may reach gets its second path too. Outside the service
  * the first subflow is refused already. The process that connects
  * decides, as for TCP, not the one that made the socket (its first
- * subflow is a kernel socket made with it); the extra subflows are
- * judged where the socket was made.
+ * subflow is a kernel socket made with it), and the extra subflows are
+ * judged by the cgroups of the process that connected.
  */
 TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 {
@@ -730,8 +730,7 @@ TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(100 + EPERM, mptcp_subflows(MPTCP_OUTSIDE));
 	EXPECT_EQ(1, mptcp_subflows(MPTCP_INSIDE)) TH_LOG("the extra subflow was refused");
 	EXPECT_EQ(100 + EPERM, mptcp_subflows(MPTCP_LEFT));
-	/* The kernel's subflows belong where the socket was made: outside, no extra path. */
-	EXPECT_EQ(0, mptcp_subflows(MPTCP_ENTERED));
+	EXPECT_EQ(1, mptcp_subflows(MPTCP_ENTERED));
 	kill(listener, SIGKILL);
 	waitpid(listener, NULL, 0);
 	run_capture(IP " mptcp endpoint flush; " IP " addr del " DEVICE_ADDR_2 "/24 dev veth0",
