@@ -380,6 +380,13 @@ static __always_inline void connect_origin(struct bpf_sock_addr *ctx, struct egr
 	if (!msk)
 		return;
 	if (!(BPF_CORE_READ(task, flags) & PF_KTHREAD)) {
+		/*
+		 * Only the connection's own connect records (its first
+		 * subflow, again after a disconnect): not a subflow that a
+		 * userspace path manager adds, judged as its own.
+		 */
+		if ((__u64)BPF_CORE_READ(msk, first) != (__u64)bsk)
+			return;
 		rec = bpf_sk_storage_get(&egress_mptcp_origin, msk, NULL,
 					 BPF_SK_STORAGE_GET_F_CREATE);
 		if (rec)
