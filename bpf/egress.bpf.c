@@ -335,15 +335,18 @@ static int connect_verdict(struct bpf_sock_addr *ctx, int verdict)
 }
 
 /*
- * An MPTCP connection's extra subflows are connected by a kernel thread
- * (a kworker in the root cgroup), for the process that connected the
- * connection: the process's cgroups are recorded on the connection at
- * that connect (its first subflow's, in the process's own system call,
- * judged by the process), and its extra subflows are judged by them. A
- * connection no process connected (accepted: the peer announced another
- * path) is judged by the cgroup its socket was made in, its listener's.
- * Every other socket is judged by the task that connects it, as before:
- * a kernel thread's own (NFS, RDS, SMC's worker) by the root cgroup's.
+ * An MPTCP connection's extra subflows are connected for the process that
+ * connected the connection, by a kernel thread (the in-kernel path
+ * manager's worker) or in another process's system call (an endpoint
+ * added with `ip mptcp`, a userspace path manager): the process's cgroups
+ * are recorded on the connection at its own connect (its first subflow,
+ * judged by the process, again after a disconnect), and every extra
+ * subflow is judged by that record, whoever's context it is connected in.
+ * An accepted connection (no record: the client announced another path)
+ * is judged by the cgroup its socket was made in, its listener's; a
+ * client connection without one (no memory for it) by the device-wide
+ * rules. Every other socket is judged by the task that connects it: a
+ * kernel thread's own (NFS, RDS, SMC's worker) by the root cgroup's.
  */
 #define PF_KTHREAD 0x00200000
 
@@ -379,13 +382,9 @@ static __always_inline void connect_origin(struct bpf_sock_addr *ctx, struct egr
 	msk = bpf_skc_to_mptcp_sock(bsk);
 	if (!msk)
 		return;
-	if (!(BPF_CORE_READ(task, flags) & PF_KTHREAD)) {
-		/*
-		 * Only the connection's own connect records (its first
-		 * subflow, again after a disconnect): not a subflow that a
-		 * userspace path manager adds, judged as its own.
-		 */
-		if ((__u64)BPF_CORE_READ(msk, first) != (__u64)bsk)
+	if ((__u64)BPF_CORE_READ(msk, first) == (__u64)bsk) {
+		/* The connection's own connect: the process decides, and is recorded. */
+		if (BPF_CORE_READ(task, flags) & PF_KTHREAD)
 			return;
 		rec = bpf_sk_storage_get(&egress_mptcp_origin, msk, NULL,
 					 BPF_SK_STORAGE_GET_F_CREATE);
@@ -397,9 +396,12 @@ static __always_inline void connect_origin(struct bpf_sock_addr *ctx, struct egr
 	if (rec) {
 		__builtin_memcpy(req->origin, rec->origin, sizeof(req->origin));
 		req->origin_set = 1;
-		return;
+	} else if (BPF_CORE_READ(msk, pm.server_side)) {
+		req->kern_cgroup = (__u64)BPF_CORE_READ(msk, sk.icsk_inet.sk.sk_cgrp_data.cgroup);
+	} else {
+		/* origin[] all zero: no service's. */
+		req->origin_set = 1;
 	}
-	req->kern_cgroup = (__u64)BPF_CORE_READ(msk, sk.icsk_inet.sk.sk_cgrp_data.cgroup);
 }
 
 static int sock_addr4(struct bpf_sock_addr *ctx, __u8 hook)

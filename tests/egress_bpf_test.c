@@ -643,7 +643,10 @@ enum mptcp_where {
 	MPTCP_INSIDE,		/* both in it */
 	MPTCP_LEFT,		/* made in it, connected after leaving it */
 	MPTCP_ENTERED,		/* made outside, connected after entering it */
+	MPTCP_LATE_ENDPOINT,	/* in it; the subflow endpoint added afterwards, from outside */
 };
+
+#define MPTCP_ENDPOINT IP " mptcp endpoint add " DEVICE_ADDR_2 " dev veth0 subflow"
 
 /* Move the calling process into the cgroup directory dir: 0 or -1. */
 static int move_to(const char *dir)
@@ -674,7 +677,8 @@ static int mptcp_subflows(enum mptcp_where where)
 		int fd;
 		char b;
 
-		if ((where == MPTCP_INSIDE || where == MPTCP_LEFT) && move_to(SVC_CGROUP))
+		if ((where == MPTCP_INSIDE || where == MPTCP_LEFT || where == MPTCP_LATE_ENDPOINT) &&
+		    move_to(SVC_CGROUP))
 			_exit(255);
 		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 		if (fd < 0)
@@ -686,6 +690,13 @@ static int mptcp_subflows(enum mptcp_where where)
 			_exit(100 + errno);
 		/* Fully established once data went both ways: then the subflow is opened. */
 		if (write(fd, "x", 1) != 1 || read(fd, &b, 1) != 1)
+			_exit(255);
+		/*
+		 * The kernel connects the new endpoint's subflow in the adding
+		 * process's system call (a shell in the root cgroup).
+		 */
+		if (where == MPTCP_LATE_ENDPOINT &&
+		    (move_to("/sys/fs/cgroup") || system(MPTCP_ENDPOINT " >/dev/null 2>&1")))
 			_exit(255);
 		while (!info.mptcpi_subflows && now_ms() < deadline) {
 			usleep(WAIT_MS * 1000);
@@ -720,8 +731,7 @@ TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 	ASSERT_EQ(0, apply_full(true, false, st.st_ino, false));
 	ASSERT_EQ(0, run_capture(IP " addr replace " DEVICE_ADDR_2 "/24 dev veth0 && "
 				 IP " mptcp limits set subflow 2 && "
-				 IP " mptcp endpoint flush && "
-				 IP " mptcp endpoint add " DEVICE_ADDR_2 " dev veth0 subflow && "
+				 IP " mptcp endpoint flush && " MPTCP_ENDPOINT " && "
 				 IP " -n " NETNS " mptcp limits set subflow 2",
 				 out, sizeof(out))) TH_LOG("%s", out);
 	listener = mptcp_listener();
@@ -731,6 +741,9 @@ TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(1, mptcp_subflows(MPTCP_INSIDE)) TH_LOG("the extra subflow was refused");
 	EXPECT_EQ(100 + EPERM, mptcp_subflows(MPTCP_LEFT));
 	EXPECT_EQ(1, mptcp_subflows(MPTCP_ENTERED));
+	/* A subflow added from another cgroup's process is the connection's all the same. */
+	ASSERT_EQ(0, run_capture(IP " mptcp endpoint flush", out, sizeof(out)));
+	EXPECT_EQ(1, mptcp_subflows(MPTCP_LATE_ENDPOINT));
 	kill(listener, SIGKILL);
 	waitpid(listener, NULL, 0);
 	run_capture(IP " mptcp endpoint flush; " IP " addr del " DEVICE_ADDR_2 "/24 dev veth0",
