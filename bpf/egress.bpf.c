@@ -231,7 +231,7 @@ struct egress_req {
 	__u8 hook;
 	__u8 sock_type;
 	__u8 routed_out;	/* a loopback address on another device than lo */
-	__u64 kern_cgroup;	/* a kernel thread's socket's struct cgroup (kernel_socket_cgroup) */
+	__u64 kern_cgroup;	/* an accepted MPTCP connection's struct cgroup (connect_origin) */
 	__u64 origin_set;	/* origin[] stands for the current task's cgroups */
 	__u64 origin[EGRESS_MAX_CGROUP_LEVEL + 1];	/* [0] its own id, [L] its level-L ancestor's */
 };

@@ -148,10 +148,6 @@ struct egress_active {
 };
 
 /*
- * egress_lock[0], written and frozen by `iotguardctl lock` with copies of
- * the live tables of generation gen (EGRESS_*_FLOOR_PIN).
- */
-/*
  * A generic netlink family whose changes the lock refuses: Open vSwitch's
  * datapath (a flow rewrites a packet's destination after it was judged,
  * and sends it past every IP hook). Its id is the kernel's, given when the
@@ -165,6 +161,11 @@ struct egress_genl_refusal {
 	__u32 allowed_cmds;	/* bit n: command n still works; commands past 31 never */
 };
 
+/*
+ * egress_lock[0], written and frozen by `iotguardctl lock` with copies of
+ * the live tables of generation gen (EGRESS_*_FLOOR_PIN), and the generic
+ * netlink families whose changes it refuses, from genl[0] on.
+ */
 struct egress_lock {
 	__u32 locked;
 	__u32 gen;

@@ -107,7 +107,6 @@ static __always_inline __u64 ancestor_cgroup(const struct egress_req *req, struc
 					     const bool in_skb, int level)
 {
 	struct cgroup *cgrp = (struct cgroup *)req->kern_cgroup, *anc = NULL;
-
 	__u64 id = 0;
 
 	if (in_skb)
