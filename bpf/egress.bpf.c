@@ -14,8 +14,9 @@
  * - cgroup/sendmsg4, sendmsg6: unconnected UDP sendto/sendmsg/sendmmsg and
  *   io_uring's sendmsg (per message).
  * - lsm/socket_create: raw IP, AF_PACKET, AF_XDP and link-layer (AF_LLC...)
- *   sockets, refused at creation; lsm/tun_dev_attach: tun and tap devices,
- *   refused likewise.
+ *   sockets, refused at creation, and sockets of every other family that
+ *   reaches past the device (CAN, Bluetooth, vsock...) unless the policy
+ *   names it; lsm/tun_dev_attach: tun and tap devices, refused likewise.
  *   They have no cgroup hook, so this needs BPF LSM.
  * - lsm/socket_sendmsg: unconnected ping sockets' sendto (no cgroup hook
  *   before 6.2's), with a clean EPERM and the process named.
@@ -43,7 +44,12 @@
 #include "egress.h"
 
 #define EPERM 1
+#define AF_UNSPEC 0
+#define AF_UNIX 1
 #define AF_INET 2
+#define AF_KEY 15
+#define AF_NETLINK 16
+#define AF_ALG 38
 #define AF_INET6 10
 #define AF_AX25 3
 #define AF_APPLETALK 5
@@ -491,7 +497,31 @@ static bool link_layer_family(int family)
 	return false;
 }
 
-/* Raw IP and link-layer sockets: refused at creation unless the policy allows them. */
+/*
+ * Families whose sockets stay on the device: unix, netlink, the kernel's
+ * crypto (alg) and key management (key, which like netlink's xfrm only
+ * configures). IP sockets are judged by destination, at connect and send.
+ * AF_UNSPEC has no sockets: the kernel refuses it after this hook.
+ */
+static bool unjudged_family(int family)
+{
+	switch (family) {
+	case AF_UNSPEC: case AF_UNIX: case AF_INET: case AF_INET6: case AF_NETLINK:
+	case AF_ALG: case AF_KEY:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Raw IP and link-layer sockets: refused at creation unless raw_sockets
+ * allows them. Every other family but the unjudged ones (CAN, Bluetooth,
+ * NFC, vsock, Qualcomm's IPC router, MCTP, RDS, SMC, KCM, RxRPC, PPPoX,
+ * and any a later kernel adds) reaches something off the device that no
+ * destination rule can name: refused unless families names it. The hook
+ * runs before the kernel looks the family up, so a refused family's module
+ * is not even loaded.
+ */
 SEC("lsm/socket_create")
 int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern, int ret)
 {
@@ -502,14 +532,16 @@ int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern,
 	/* The kernel's own sockets are not a process's outbound traffic. */
 	if (kern)
 		return 0;
+	req.family = family;
+	req.sock_type = type;
+	req.proto = protocol;
 	if (link_layer_family(family) ||
-	    ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW)) {
-		req.family = family;
-		req.sock_type = type;
-		req.proto = protocol;
+	    ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW))
 		return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
-	}
-	return 0;
+	if (unjudged_family(family))
+		return 0;
+	req.hook = EGRESS_HOOK_FAMILY;
+	return decide(&req, NULL, false) == ALLOW ? 0 : -EPERM;
 }
 
 /*

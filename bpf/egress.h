@@ -130,6 +130,8 @@ struct egress_service_value {
 	__u16 svc;		/* 1.. */
 	__u8 raw_sockets;	/* the service may open raw and packet sockets */
 	__u8 pad;
+	__u32 pad2;
+	__u64 families;		/* bit F: the service may open sockets of family F */
 };
 
 /* egress_config[gen]: one per generation. */
@@ -139,6 +141,14 @@ struct egress_config {
 	__u32 raw_sockets;	/* device-wide */
 	__u32 svc_levels;	/* bit L: some service's cgroup is at level L */
 	__u32 rule_count;
+	__u32 pad;
+	/*
+	 * Bit F: sockets of address family F may be opened, device-wide. Only
+	 * the families that are neither local (unix, netlink, alg, key), nor
+	 * IP (judged by the rules), nor link-layer (raw_sockets) are looked
+	 * up here: CAN, Bluetooth, vsock, RDS... (egress.bpf.c).
+	 */
+	__u64 families;
 };
 
 /* egress_active[0]. All zero: no outbound policy installed, allow all. */
@@ -178,6 +188,7 @@ enum egress_hook {
 	EGRESS_HOOK_SENDMSG,		/* unconnected UDP sendto/sendmsg/sendmmsg */
 	EGRESS_HOOK_SOCKET,		/* raw IP or packet socket creation */
 	EGRESS_HOOK_PACKET,		/* the packet backstop (cgroup_skb egress) */
+	EGRESS_HOOK_FAMILY,		/* a socket of a family the policy names (families) */
 };
 
 struct egress_event {
@@ -188,7 +199,7 @@ struct egress_event {
 	__u16 rule;		/* 0: the default decided */
 	__u16 port;		/* host order */
 	__u8 proto;		/* IPPROTO_*; SOCKET: the socket's protocol */
-	__u8 family;		/* AF_INET, AF_INET6; SOCKET: AF_INET, AF_INET6 or AF_PACKET */
+	__u8 family;		/* AF_INET, AF_INET6; SOCKET, FAMILY: the socket's */
 	__u8 hook;		/* enum egress_hook */
 	__u8 allowed;		/* audit mode: reported, not refused */
 	__u8 sock_type;		/* SOCKET: SOCK_RAW, SOCK_DGRAM... */

@@ -152,7 +152,7 @@ static __always_inline __u64 own_cgroup(const struct egress_req *req, struct __s
 static __always_inline __u16 find_service(const struct egress_req *req, struct __sk_buff *skb,
 					  const bool in_skb,
 					  const struct egress_config *cfg, __u32 gen,
-					  __u8 *raw_ok, const bool floor)
+					  __u8 *raw_ok, __u64 *families, const bool floor)
 {
 	for (int level = EGRESS_MAX_CGROUP_LEVEL; level >= 1; level--) {
 		struct egress_service_key key = { .gen = gen };
@@ -167,6 +167,7 @@ static __always_inline __u16 find_service(const struct egress_req *req, struct _
 					(void *)&egress_services, &key);
 		if (v) {
 			*raw_ok = v->raw_sockets;
+			*families = v->families;
 			return v->svc;
 		}
 	}
@@ -260,6 +261,7 @@ struct judge_in {
 	__u32 svc;
 	__u32 raw_ok;
 	__u32 floor;
+	__u64 families;		/* the service's */
 };
 
 __noinline int judge(const struct egress_req *req, const struct judge_in *in, struct verdict *v)
@@ -280,6 +282,12 @@ __noinline int judge(const struct egress_req *req, const struct judge_in *in, st
 	v->enforce = in->cfg.enforce;
 	if (req->hook == EGRESS_HOOK_SOCKET) {
 		v->deny = !(in->cfg.raw_sockets || in->raw_ok);
+		return 0;
+	}
+	if (req->hook == EGRESS_HOOK_FAMILY) {
+		/* Families past 63: no kernel has them yet; refused. */
+		v->deny = req->family > 63 ||
+			  !(((in->cfg.families | in->families) >> req->family) & 1);
 		return 0;
 	}
 	set = lookup(req, gen, 0, floor);
@@ -315,8 +323,8 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 	struct verdict v = { .deny = 0 }, f = { .deny = 1, .enforce = 1 };
 	struct judge_in in = {};
 	__u32 key = 0;
+	__u64 cgroup_id, families = 0;
 	__u8 raw_ok = 0;
-	__u64 cgroup_id;
 	bool live, locked;
 
 	active = bpf_map_lookup_elem(&egress_active, &key);
@@ -325,7 +333,8 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 	locked = lock && lock->locked;
 	if (!live && !locked)
 		return ALLOW;
-	if (req->hook != EGRESS_HOOK_SOCKET && is_loopback(req) && !req->routed_out)
+	if (req->hook != EGRESS_HOOK_SOCKET && req->hook != EGRESS_HOOK_FAMILY &&
+	    is_loopback(req) && !req->routed_out)
 		return ALLOW;
 	cgroup_id = own_cgroup(req, skb, in_skb);
 	if (live) {
@@ -333,8 +342,10 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 		live_cfg = bpf_map_lookup_elem(&egress_config, &in.gen);
 		if (live_cfg) {
 			in.cfg = *live_cfg;
-			in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, false);
+			in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, &families,
+					      false);
 			in.raw_ok = raw_ok;
+			in.families = families;
 			judge(req, &in, &v);
 		} else {
 			v = f;
@@ -345,8 +356,10 @@ static __always_inline int decide(struct egress_req *req, struct __sk_buff *skb,
 		in.gen = lock->gen & 1;
 		in.floor = 1;
 		raw_ok = 0;
-		in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, true);
+		families = 0;
+		in.svc = find_service(req, skb, in_skb, &in.cfg, in.gen, &raw_ok, &families, true);
 		in.raw_ok = raw_ok;
+		in.families = families;
 		judge(req, &in, &f);
 		if (f.deny && (f.enforce || !v.deny))
 			v = f;

@@ -407,50 +407,32 @@ TEST_F_TIMEOUT(egress, io_uring_connect_and_sendmsg, EGRESS_TEST_TIMEOUT_S)
 	EXPECT_EQ(1, self->arr->udp_open);
 }
 
-static int take_event(void *ctx, void *data, size_t size)
-{
-	if (size == sizeof(struct egress_event))
-		memcpy(ctx, data, size);
-	return 0;
-}
-
 TEST_F_TIMEOUT(egress, refusal_reported, EGRESS_TEST_TIMEOUT_S)
 {
-	struct egress_event ev = {};
-	struct ring_buffer *rb;
+	struct egress_watch w;
+	struct egress_event *ev = &w.ev;
 	uint8_t want[4];
-	int fd;
 
-	/* The watchers' buffer: the agent, if running, reads the other. */
-	fd = bpf_obj_get(EGRESS_WATCH_PIN);
-	ASSERT_LE(0, fd);
-	rb = ring_buffer__new(fd, take_event, &ev, NULL);
-	ASSERT_NE(NULL, rb);
-	/* Drain what earlier tests left. */
-	while (ring_buffer__consume(rb) > 0)
-		;
-	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(0, egress_watch_open(&w));
 	ASSERT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
-	ASSERT_LT(0, ring_buffer__poll(rb, 1000));
-	EXPECT_EQ(getpid(), (pid_t)ev.pid);
-	EXPECT_STREQ("egress_bpf_test", ev.comm);
-	EXPECT_EQ(EGRESS_HOOK_CONNECT, ev.hook);
-	EXPECT_EQ(AF_INET, ev.family);
-	EXPECT_EQ(IPPROTO_TCP, ev.proto);
-	EXPECT_EQ(PORT_SHUT, ev.port);
-	EXPECT_EQ(0, ev.rule);		/* the default */
-	EXPECT_EQ(0, ev.allowed);
+	ASSERT_EQ(0, egress_watch_next(&w, 1000));
+	EXPECT_EQ(getpid(), (pid_t)ev->pid);
+	EXPECT_STREQ("egress_bpf_test", ev->comm);
+	EXPECT_EQ(EGRESS_HOOK_CONNECT, ev->hook);
+	EXPECT_EQ(AF_INET, ev->family);
+	EXPECT_EQ(IPPROTO_TCP, ev->proto);
+	EXPECT_EQ(PORT_SHUT, ev->port);
+	EXPECT_EQ(0, ev->rule);		/* the default */
+	EXPECT_EQ(0, ev->allowed);
 	inet_pton(AF_INET, ATTACKER_ADDR, want);
-	EXPECT_EQ(0, memcmp(want, ev.addr, 4));
+	EXPECT_EQ(0, memcmp(want, ev->addr, 4));
 
-	memset(&ev, 0, sizeof(ev));
 	ASSERT_EQ(-EPERM, dev_sendto(ATTACKER_ADDR, 5002, 0, SOCK_DGRAM));
-	ASSERT_LT(0, ring_buffer__poll(rb, 1000));
-	EXPECT_EQ(EGRESS_HOOK_SENDMSG, ev.hook);
-	EXPECT_EQ(3, ev.rule);		/* the deny rule */
-	EXPECT_EQ(5002, ev.port);
-	ring_buffer__free(rb);
-	close(fd);
+	ASSERT_EQ(0, egress_watch_next(&w, 1000));
+	EXPECT_EQ(EGRESS_HOOK_SENDMSG, ev->hook);
+	EXPECT_EQ(3, ev->rule);		/* the deny rule */
+	EXPECT_EQ(5002, ev->port);
+	egress_watch_close(&w);
 }
 
 /*

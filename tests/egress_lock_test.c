@@ -58,10 +58,23 @@ static pid_t peer;
 		TH_LOG("after %s, a refused destination got through", what);	\
 	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_OPEN))	\
 		TH_LOG("after %s, the allowed destination was refused", what);	\
+	EXPECT_EQ(-EPERM, family_socket(AF_CAN))				\
+		TH_LOG("after %s, a family the policy does not name opened", what); \
 	settle();								\
 	EXPECT_EQ(0, arr->tcp_shut);						\
 	EXPECT_EQ(0, arr->udp_shut);						\
 } while (0)
+
+/* A socket of this family (its fd closed): 0, or -errno. */
+static int family_socket(int family)
+{
+	int fd = socket(family, SOCK_RAW, 1);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
 
 /* A UDP port the peer does not count, and the policy refuses. */
 #define UDP_UNCOUNTED 9
@@ -409,7 +422,9 @@ TEST_F_TIMEOUT(egress_lock, audit_mode_and_looser_policy_do_not_widen, EGRESS_TE
 TEST_F_TIMEOUT(egress_lock, live_map_writes_do_not_widen, EGRESS_TEST_TIMEOUT_S)
 {
 	struct egress_active off = { 0 };
-	struct egress_config open_cfg = { .enforce = 0, .default_deny = 0, .raw_sockets = 1 };
+	struct egress_config open_cfg = {
+		.enforce = 0, .default_deny = 0, .raw_sockets = 1, .families = ~0ull,
+	};
 	__u32 key = 0;
 
 	ASSERT_EQ(0, pinned_map_set(EGRESS_CONFIG_PIN, &(__u32){ 0 }, &open_cfg, true));

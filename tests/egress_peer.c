@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "egress.h"
 #include "egress_maps.h"
 #include "egress_peer.h"
@@ -231,6 +233,49 @@ void settle(void)
 	usleep(WAIT_MS * 1000);
 	for (int ms = 0; watched && watched->passes < from + 2 && ms < SETTLE_MAX_MS; ms += 10)
 		usleep(10 * 1000);
+}
+
+static int take_event(void *ctx, void *data, size_t size)
+{
+	if (size == sizeof(struct egress_event))
+		memcpy(ctx, data, size);
+	return 0;
+}
+
+int egress_watch_open(struct egress_watch *w)
+{
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	/* The watchers' buffer: the agent, if running, reads the other. */
+	w->fd = bpf_obj_get(EGRESS_WATCH_PIN);
+	if (w->fd < 0)
+		return -errno;
+	w->rb = ring_buffer__new(w->fd, take_event, &w->ev, NULL);
+	if (!w->rb) {
+		err = -errno;
+		close(w->fd);
+		return err;
+	}
+	while (ring_buffer__consume(w->rb) > 0)
+		;
+	memset(&w->ev, 0, sizeof(w->ev));
+	return 0;
+}
+
+int egress_watch_next(struct egress_watch *w, int timeout_ms)
+{
+	int n;
+
+	memset(&w->ev, 0, sizeof(w->ev));
+	n = ring_buffer__poll(w->rb, timeout_ms);
+	return n > 0 ? 0 : n == 0 ? -ETIME : n;
+}
+
+void egress_watch_close(struct egress_watch *w)
+{
+	ring_buffer__free(w->rb);
+	close(w->fd);
 }
 
 __u64 egress_stat(int which)

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include "egress.h"
 
 #define PEER6 "fd00:99::2"
 #define PORT_OPEN 4430		/* the tests' tables allow these two */
@@ -52,6 +53,17 @@ int dev_sendto(const char *addr, int port, int flags, int type);
 int dev_sendmmsg(const char *addr, int port);
 /* A ping socket's echo request, connect()ed or by sendto(): 0 or -errno. */
 int dev_ping(const char *addr, bool use_connect);
+/* The watchers' ring buffer of refusals (EGRESS_WATCH_PIN), and the last event read. */
+struct egress_watch {
+	struct ring_buffer *rb;
+	int fd;
+	struct egress_event ev;
+};
+/* Open it, past what earlier tests left: 0 or -errno. */
+int egress_watch_open(struct egress_watch *w);
+/* The next refusal within timeout_ms into w->ev: 0, or -ETIME (none), or -errno. */
+int egress_watch_next(struct egress_watch *w, int timeout_ms);
+void egress_watch_close(struct egress_watch *w);
 /* The outbound programs' count of one kind (enum egress_stat); 0 if unreadable. */
 __u64 egress_stat(int which);
 /*

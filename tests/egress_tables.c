@@ -95,6 +95,25 @@ int apply_tables(bool enforce, bool raw_sockets)
 	return apply_full(enforce, raw_sockets, 0, false);
 }
 
+int apply_families(bool enforce, uint64_t families, uint64_t svc_cgroup, uint64_t svc_families)
+{
+	struct egress_tables t = { .entry_count = 0 };
+	struct egress_service_cgroup svc = {
+		.cgroup_id = svc_cgroup, .svc = 1, .families = svc_families,
+	};
+	struct iotguard_error err;
+	int ret;
+
+	t.config = (struct egress_config){
+		.enforce = enforce, .default_deny = 1, .raw_sockets = 1, .families = families,
+		.svc_levels = svc_cgroup ? 1u << 2 : 0,
+	};
+	ret = egress_apply(&t, &svc, svc_cgroup ? 1 : 0, &err);
+	if (ret)
+		fprintf(stderr, "# egress_apply: %s\n", err.msg);
+	return ret;
+}
+
 
 /*
  * For the module's judge (egress_judge_test.c): the peer's UDP_OPEN

@@ -32,5 +32,11 @@ int apply_full(bool enforce, bool raw_sockets, uint64_t svc_cgroup, bool shuffle
 int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any);
 /* apply_full without a service, in order. */
 int apply_tables(bool enforce, bool raw_sockets);
+/*
+ * No destination rule (default deny), raw sockets allowed; the families
+ * (bit F: AF F) device-wide, and a service (svc_cgroup, level 2, if not 0)
+ * that adds svc_families.
+ */
+int apply_families(bool enforce, uint64_t families, uint64_t svc_cgroup, uint64_t svc_families);
 
 #endif

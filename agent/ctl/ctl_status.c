@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 #include "bpf_pin.h"
 #include "ctl.h"
+#include "egress_family.h"
 #include "egress_state.h"
 #include "genl_client.h"
 #include "kconfig.h"
@@ -159,6 +160,7 @@ static void print_guard_lock(const struct module_status *st)
 static void print_outbound(const struct module_status *st)
 {
 	struct egress_state o;
+	char families[512];
 	const char *mode;
 
 	egress_state_read(&o);
@@ -170,7 +172,7 @@ static void print_outbound(const struct module_status *st)
 	mode = egress_state_mode(&o);
 	printf("  outbound:\n");
 	printf("    attached:         %s\n", !o.attached ? "no (is iotguardd running?)" :
-	       o.lsm_hooks ? "yes, with the LSM hooks (raw and packet sockets)" :
+	       o.lsm_hooks ? "yes, with the LSM hooks (raw and packet sockets, families)" :
 	       "yes; DEGRADED: " EGRESS_NO_LSM_TEXT);
 	if (o.attached) {
 		__u32 own = 0;
@@ -193,6 +195,9 @@ static void print_outbound(const struct module_status *st)
 		       "audit (counts, refuses nothing)" : mode);
 		printf("    default:          %s\n", o.config.default_deny ? "deny" : "allow");
 		printf("    raw sockets:      %s\n", o.config.raw_sockets ? "allowed" : "refused");
+		egress_families_text(o.config.families, families, sizeof(families));
+		printf("    other families:   %s\n", families[0] ? families :
+		       "none (unix, netlink, alg, key and IP only)");
 		printf("    rules:            %u, %zu service cgroup(s)\n", o.config.rule_count,
 		       o.services);
 		printf("    generation:       %u\n", o.gen);

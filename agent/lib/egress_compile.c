@@ -468,6 +468,7 @@ static void fill_config(const struct egress_policy *policy, struct egress_config
 	config->enforce = policy->mode == EGRESS_MODE_ENFORCE;
 	config->default_deny = policy->default_action == EGRESS_ACTION_DENY;
 	config->raw_sockets = policy->raw_sockets;
+	config->families = policy->families;
 	config->rule_count = (__u32)policy->rule_count;
 	for (size_t s = 0; s < policy->service_count; s++)
 		config->svc_levels |= 1u << cgroup_level(policy->services[s].cgroup);

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "egress_events.h"
+#include "egress_family.h"
 
 #ifndef AF_PACKET
 #define AF_PACKET 17
@@ -110,6 +111,8 @@ static const char *hook_name(int hook)
 		return "socket";
 	case EGRESS_HOOK_PACKET:
 		return "packet";
+	case EGRESS_HOOK_FAMILY:
+		return "family";
 	default:
 		return "unknown";
 	}
@@ -128,6 +131,8 @@ static void rule_text(const struct egress_event *event, const struct egress_poli
 {
 	if (event->hook == EGRESS_HOOK_SOCKET)
 		snprintf(out, len, "raw_sockets is false");
+	else if (event->hook == EGRESS_HOOK_FAMILY)
+		snprintf(out, len, "families, which does not name it");
 	else if (!event->rule)
 		snprintf(out, len, "the default");
 	else if (policy && event->rule <= policy->rule_count)
@@ -178,6 +183,19 @@ void egress_event_format(const struct egress_event *event, const struct egress_p
 			 rule);
 		return;
 	}
+	if (event->hook == EGRESS_HOOK_FAMILY) {
+		const char *name = egress_family_name(event->family);
+
+		if (name)
+			snprintf(out, len, "outbound: %s a socket of family %s (type %u, protocol %u): "
+				 "%s, %s, by %s", verb, name, event->sock_type, event->proto, who,
+				 svc, rule);
+		else
+			snprintf(out, len, "outbound: %s a socket of family %u (type %u, protocol "
+				 "%u): %s, %s, by %s", verb, event->family, event->sock_type,
+				 event->proto, who, svc, rule);
+		return;
+	}
 	if (event->hook == EGRESS_HOOK_SOCKET) {
 		char kind[32];
 
@@ -215,7 +233,13 @@ json_object *egress_event_json(const struct egress_event *event,
 	json_object_object_add(obj, "kind", json_object_new_string("outbound"));
 	json_object_object_add(obj, "refused", json_object_new_boolean(!event->allowed));
 	json_object_object_add(obj, "hook", json_object_new_string(hook_name(event->hook)));
-	if (event->hook != EGRESS_HOOK_SOCKET) {
+	if (event->hook == EGRESS_HOOK_FAMILY) {
+		const char *name = egress_family_name(event->family);
+
+		json_object_object_add(obj, "family", name ? json_object_new_string(name) :
+				       json_object_new_int(event->family));
+		json_object_object_add(obj, "socket_type", json_object_new_int(event->sock_type));
+	} else if (event->hook != EGRESS_HOOK_SOCKET) {
 		dest_text(event, dest, sizeof(dest));
 		json_object_object_add(obj, "destination", json_object_new_string(dest));
 		json_object_object_add(obj, "port", json_object_new_int(event->port));

@@ -86,6 +86,7 @@ int egress_install(const struct egress_policy *policy, const char *cgroup_root,
 		}
 		svcs[i].svc = (uint16_t)(i + 1);
 		svcs[i].raw_sockets = s->raw_sockets;
+		svcs[i].families = s->families;
 	}
 	ret = egress_compile(policy, addrs, n_addrs, &tables, err);
 	if (ret)

@@ -167,6 +167,7 @@ static int write_gen(const struct egress_fds *fds, const struct egress_tables *t
 		struct egress_service_key k = { .cgroup_id = services[i].cgroup_id, .gen = gen };
 		struct egress_service_value v = {
 			.svc = services[i].svc, .raw_sockets = services[i].raw_sockets,
+			.families = services[i].families,
 		};
 
 		if (bpf_map_update_elem(fds->services, &k, &v, BPF_ANY))
@@ -381,7 +382,9 @@ static int fill_floor(const struct egress_active *active, struct egress_lock *lo
 		}
 	} else if (!ret) {
 		/* Nothing in force: a floor that allows everything. */
-		lock->config = (struct egress_config){ .enforce = 1, .raw_sockets = 1 };
+		lock->config = (struct egress_config){
+			.enforce = 1, .raw_sockets = 1, .families = ~0ull,
+		};
 	}
 	for (size_t i = 0; !ret && i < N_MAPS; i++) {
 		ret = bpf_pin_freeze(maps[i].floor);

@@ -18,6 +18,7 @@ struct egress_service_cgroup {
 	uint64_t cgroup_id;
 	uint16_t svc;			/* service index + 1 */
 	bool raw_sockets;
+	uint64_t families;
 };
 
 /*

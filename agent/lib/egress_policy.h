@@ -84,6 +84,7 @@ struct egress_service {
 	char name[EGRESS_SERVICE_NAME_MAX];
 	char cgroup[EGRESS_CGROUP_MAX];	/* "camera": no leading '/', no "..", no "//" */
 	bool raw_sockets;		/* adds to the device-wide setting */
+	uint64_t families;		/* bit F: may open family F's sockets; adds too */
 	int line;
 };
 
@@ -98,6 +99,8 @@ struct egress_policy {
 	enum egress_mode mode;
 	enum egress_action default_action;
 	bool raw_sockets;		/* raw IP and packet sockets, device-wide */
+	/* Bit F: sockets of address family F may be opened (egress_family.h). */
+	uint64_t families;
 	struct egress_limits limits;
 	struct egress_rule *rules;	/* heap, rule_count entries, ids 1..rule_count */
 	size_t rule_count;

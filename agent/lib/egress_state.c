@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include "egress_family.h"
 #include "egress_loader.h"
 #include "egress_maps.h"
 #include "egress_state.h"
@@ -65,6 +66,21 @@ void egress_state_read(struct egress_state *st)
 	note(st, egress_read_stats(st->stats));
 }
 
+/* The families the policy lets sockets be opened of, by name ("family N" without one). */
+static json_object *families_json(uint64_t families)
+{
+	json_object *list = json_object_new_array();
+
+	for (int f = 0; f < 64; f++) {
+		const char *name = egress_family_name(f);
+
+		if (families >> f & 1)
+			json_object_array_add(list, name ? json_object_new_string(name) :
+					      json_object_new_int(f));
+	}
+	return list;
+}
+
 json_object *egress_state_json(const struct egress_state *st)
 {
 	json_object *obj = json_object_new_object(), *counters = json_object_new_object();
@@ -81,6 +97,8 @@ json_object *egress_state_json(const struct egress_state *st)
 			       NULL);
 	json_object_object_add(obj, "raw_sockets", st->installed ?
 			       json_object_new_boolean(st->config.raw_sockets) : NULL);
+	json_object_object_add(obj, "families", st->installed ?
+			       families_json(st->config.families) : NULL);
 	json_object_object_add(obj, "generation", st->installed ?
 			       json_object_new_int64(st->gen) : NULL);
 	json_object_object_add(obj, "rules", st->installed ?

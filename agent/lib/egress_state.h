@@ -16,8 +16,8 @@
 
 /* What a kernel without BPF LSM does not enforce (its programs are not loaded). */
 #define EGRESS_NO_JUDGE_TEXT "tunnels' outer packets and forwarded packets are not judged"
-#define EGRESS_NO_LSM_TEXT "BPF LSM is not active: packet sockets are not refused and raw " \
-	"IP sockets only by the cgroup hooks"
+#define EGRESS_NO_LSM_TEXT "BPF LSM is not active: packet sockets and other families' " \
+	"(CAN, Bluetooth...) are not refused, raw IP sockets only by the cgroup hooks"
 
 struct egress_state {
 	/*

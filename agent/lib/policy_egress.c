@@ -12,6 +12,7 @@
 #include <linux/types.h>	/* egress.h, shared with BPF, uses the kernel's types */
 #include "cgroup.h"
 #include "egress.h"
+#include "egress_family.h"
 #include "egress_target.h"
 #include "policy_parse.h"
 
@@ -322,6 +323,39 @@ static void parse_service_raw_sockets(struct parse_ctx *ctx, const config_settin
 	parse_bool(ctx, s, &current_service(policy)->raw_sockets);
 }
 
+/* families = [ "can", "bluetooth" ]: into a bitmask (bit F: family F). */
+static void parse_families(struct parse_ctx *ctx, const config_setting_t *s, uint64_t *out)
+{
+	char names[EGRESS_FAMILY_NAMES][32];
+	uint64_t families = 0;
+	int count = parse_string_list(ctx, s, &names[0][0], EGRESS_FAMILY_NAMES,
+				      sizeof(names[0]), false);
+
+	for (int i = 0; i < count; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned int)i);
+		struct iotguard_error why;
+		int family;
+
+		if (egress_family_parse(names[i], &family, &why)) {
+			fail_at(ctx, e, "%s", why.msg);
+			return;
+		}
+		if (families >> family & 1) {
+			fail_at(ctx, e, "family \"%s\" is named twice", names[i]);
+			return;
+		}
+		families |= 1ull << family;
+	}
+	if (count >= 0)
+		*out = families;
+}
+
+static void parse_service_families(struct parse_ctx *ctx, const config_setting_t *s,
+				   struct iotguard_policy *policy)
+{
+	parse_families(ctx, s, &current_service(policy)->families);
+}
+
 static void refuse_service_deny(struct parse_ctx *ctx, const config_setting_t *s,
 				struct iotguard_policy *policy)
 {
@@ -334,6 +368,7 @@ static const struct setting_rule service_rules[] = {
 	{ "name", parse_service_name },
 	{ "cgroup", parse_service_cgroup },
 	{ "raw_sockets", parse_service_raw_sockets },
+	{ "families", parse_service_families },
 	{ "allow", check_rule_list },
 	{ "deny", refuse_service_deny },
 };
@@ -463,6 +498,12 @@ static void parse_egress_raw_sockets(struct parse_ctx *ctx, const config_setting
 	parse_bool(ctx, s, &policy->egress.raw_sockets);
 }
 
+static void parse_egress_families(struct parse_ctx *ctx, const config_setting_t *s,
+				  struct iotguard_policy *policy)
+{
+	parse_families(ctx, s, &policy->egress.families);
+}
+
 static void parse_limit(struct parse_ctx *ctx, const config_setting_t *s, int cap,
 			uint32_t *out)
 {
@@ -504,6 +545,7 @@ static const struct setting_rule egress_rules[] = {
 	{ "mode", parse_egress_mode },
 	{ "default", parse_egress_default },
 	{ "raw_sockets", parse_egress_raw_sockets },
+	{ "families", parse_egress_families },
 	{ "limits", parse_egress_limits },
 	{ "allow", check_rule_list },
 	{ "deny", check_rule_list },

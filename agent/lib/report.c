@@ -327,7 +327,8 @@ static void outbound_evidence(const struct device_facts *f, struct report_row *r
 	if (o->stats[EGRESS_STAT_EVENTS_LOST])
 		say(row, " (%llu refusal event(s) lost)",
 		    (unsigned long long)o->stats[EGRESS_STAT_EVENTS_LOST]);
-	if (o->attached && !o->lsm_hooks && !o->config.raw_sockets)
+	/* families never names every family: something is always left to refuse. */
+	if (o->attached && !o->lsm_hooks)
 		say(row, "; DEGRADED: " EGRESS_NO_LSM_TEXT);
 	if (!f->policy->has_egress)
 		say(row, "; the policy file has no egress section: iotguardd removes this policy "

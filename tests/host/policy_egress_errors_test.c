@@ -168,6 +168,34 @@ TEST_F(policy, bad_section_settings_name_their_line)
 		"(\"10.0.0.0/7\" is the network)");
 }
 
+TEST_F(policy, bad_families_name_their_line)
+{
+	expect_refused(_metadata, self, "egress = {\n  families = \"can\";\n};\n",
+		"2: 'families' must be a list of strings: [\"...\", \"...\"]");
+	expect_refused(_metadata, self, "egress = {\n  families = [ 29 ];\n};\n",
+		"2: 'families' must hold strings");
+	expect_refused(_metadata, self,
+		"egress = {\n  families = [ \"can\",\n    \"canbus\" ];\n};\n",
+		"3: unknown address family \"canbus\" (names as in AF_*, lower case, without AF_: "
+		"\"can\", \"bluetooth\", \"vsock\"...)");
+	expect_refused(_metadata, self, "egress = {\n  families = [ \"CAN\" ];\n};\n",
+		"2: unknown address family \"CAN\" (names as in AF_*, lower case, without AF_: "
+		"\"can\", \"bluetooth\", \"vsock\"...)");
+	expect_refused(_metadata, self, "egress = {\n  families = [ \"inet6\" ];\n};\n",
+		"2: family \"inet6\" is judged by destination: the allow and deny rules decide it");
+	expect_refused(_metadata, self, "egress = {\n  families = [ \"packet\" ];\n};\n",
+		"2: family \"packet\" puts frames on a link: raw_sockets decides it");
+	expect_refused(_metadata, self, "egress = {\n  families = [ \"unix\" ];\n};\n",
+		"2: family \"unix\" stays on the device and is never refused: leave it out");
+	expect_refused(_metadata, self,
+		"egress = {\n  families = [ \"can\", \"vsock\",\n \"can\" ];\n};\n",
+		"3: family \"can\" is named twice");
+	expect_refused(_metadata, self,
+		"egress = {\n  services = (\n    { name = \"cam\";\n"
+		"      families = [ \"tipc\" ]; }\n  );\n};\n",
+		"4: family \"tipc\" puts frames on a link: raw_sockets decides it");
+}
+
 TEST_F(policy, bad_services_name_their_line)
 {
 	expect_refused(_metadata, self,

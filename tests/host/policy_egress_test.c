@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "egress_family.h"
 #include "policy.h"
 #include "policy_lib.h"
 
@@ -148,11 +149,38 @@ TEST_F(policy, empty_section_is_enforce_default_deny)
 	EXPECT_EQ(0, e->service_count);
 	EXPECT_EQ(EGRESS_DEFAULT_MAX_RULES, e->limits.rules);
 
+	EXPECT_EQ(0, e->families);
+
 	ASSERT_TRUE(load(_metadata, self, "egress = {\n  mode = \"audit\";\n  default = \"allow\";\n"
 			 "  raw_sockets = true;\n};\n"));
 	EXPECT_EQ(EGRESS_MODE_AUDIT, e->mode);
 	EXPECT_EQ(EGRESS_ACTION_ALLOW, e->default_action);
 	EXPECT_TRUE(e->raw_sockets);
+}
+
+/* families: by name into bits (the kernel's AF_* numbers), device-wide and per service. */
+TEST_F(policy, families_are_named)
+{
+	const struct egress_policy *e = &self->policy.egress;
+	char text[128];
+
+	ASSERT_TRUE(load(_metadata, self, "egress = {\n  families = [ \"bluetooth\", \"can\" ];\n"
+			 "  services = ( { name = \"car\"; families = [ \"vsock\", \"rds\" ]; },\n"
+			 "    { name = \"none\"; families = [ ]; } );\n};\n"));
+	EXPECT_EQ(1ull << 31 | 1ull << 29, e->families);
+	ASSERT_EQ(2, e->service_count);
+	EXPECT_EQ(1ull << 40 | 1ull << 21, e->services[0].families);
+	EXPECT_EQ(0, e->services[1].families);
+	egress_families_text(e->families, text, sizeof(text));
+	EXPECT_STREQ("can, bluetooth", text);
+	/* Truncated, always terminated. */
+	egress_families_text(e->families, text, 6);
+	EXPECT_STREQ("can, ", text);
+	egress_families_text(0, text, sizeof(text));
+	EXPECT_STREQ("", text);
+	EXPECT_STREQ("qipcrtr", egress_family_name(42));
+	EXPECT_EQ(NULL, egress_family_name(0));
+	EXPECT_EQ(NULL, egress_family_name(EGRESS_FAMILY_NAMES));
 }
 
 /* Device allow, device deny, each service's allow: whatever the file's order. */
