@@ -27,7 +27,9 @@
 #define POLICY "/etc/iotguard/iotguard.conf"
 #define POLICY_SAVED "/tmp/iotguard.conf.egress-saved"
 #define PEER_B "10.99.0.3"	/* another of the peer's addresses (setup_network) */
-#define DNS_TTL 30		/* the agent's shortest: it asks again at 3/4 of it */
+#define DNS_TTL 30
+/* Beside this test in the image. */
+#define PROBE "/usr/lib/iotguard/selftests/iotguard/egress_probe"		/* the agent's shortest: it asks again at 3/4 of it */
 
 static const char policy_text[] =
 	"version = 1;\n"
@@ -39,8 +41,8 @@ static const char policy_text[] =
 	"    { to = \"peer.test\"; ports = [ 5300 ]; proto = \"udp\"; }\n"
 	"  );\n"
 	"  services = (\n"
-	"    { name = \"cam\"; allow = ( { to = \"" ATTACKER_ADDR "\"; ports = [ 4431 ]; "
-	"proto = \"tcp\"; } ); }\n"
+	"    { name = \"cam\"; families = [ \"can\" ];\n"
+	"      allow = ( { to = \"" ATTACKER_ADDR "\"; ports = [ 4431 ]; proto = \"tcp\"; } ); }\n"
 	"  );\n"
 	"};\n";
 
@@ -181,6 +183,13 @@ TEST_F_TIMEOUT(agent_egress, service_rule_through_run, EGRESS_TEST_TIMEOUT_S)
 		TH_LOG("%s", self->out);
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
+	/* The service's families: a CAN socket in it, none outside. */
+	EXPECT_EQ(1, run_capture(PROBE " can", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	EXPECT_EQ(0, run_capture("iotguardctl run --service cam -- " PROBE " can",
+				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
+	EXPECT_EQ(0, run_capture("iotguardctl status", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "other families:   none")) TH_LOG("%s", self->out);
 }
 
 /*

@@ -10,6 +10,9 @@
  *   egress_probe raw
  *     a raw IP socket (ICMP), then a packet socket; prints each outcome.
  *     Exit 0 both opened, 1 one or both refused, 2 one failed otherwise.
+ *   egress_probe can
+ *     a CAN raw socket (a family the policy's `families` decides); prints
+ *     the outcome. Exit 0 opened, 1 refused, 2 failed otherwise.
  *   egress_probe flood ADDR PORT N
  *     N UDP datagrams from one socket by sendto(); prints how many were
  *     refused (EPERM), sent, failed otherwise. Exit 0 all sent, 1 not.
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/can.h>
 #include <linux/if_ether.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -93,6 +97,18 @@ static int probe_raw(void)
 			worst = status_of(err);
 	}
 	return worst;
+}
+
+static int probe_can(void)
+{
+	int fd = socket(AF_CAN, SOCK_RAW, CAN_RAW);
+	int err = fd < 0 ? errno : 0;
+	char buf[128];
+
+	if (fd >= 0)
+		close(fd);
+	printf("CAN socket: %s\n", outcome(err, "opened", buf, sizeof(buf)));
+	return status_of(err);
 }
 
 static int probe_flood(const char *addr, int port, long n)
@@ -229,12 +245,15 @@ int main(int argc, char **argv)
 		return probe_connect(argv[2], port);
 	if (!strcmp(mode, "raw") && argc == 2)
 		return probe_raw();
+	if (!strcmp(mode, "can") && argc == 2)
+		return probe_can();
 	if (!strcmp(mode, "flood") && argc == 5 && port > 0 && n > 0 && n <= MAX_FLOOD)
 		return probe_flood(argv[2], port, n);
 	if (!strcmp(mode, "listen") && argc >= 5 && argc - 4 <= MAX_ADDRS && port > 0)
 		return probe_listen(argv[2], port, argv + 4, argc - 4);
 	fprintf(stderr, "usage: egress_probe connect ADDR PORT\n"
 		"       egress_probe raw\n"
+		"       egress_probe can\n"
 		"       egress_probe flood ADDR PORT N\n"
 		"       egress_probe listen FILE PORT ADDR...\n");
 	return 2;
