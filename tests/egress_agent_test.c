@@ -27,9 +27,9 @@
 #define POLICY "/etc/iotguard/iotguard.conf"
 #define POLICY_SAVED "/tmp/iotguard.conf.egress-saved"
 #define PEER_B "10.99.0.3"	/* another of the peer's addresses (setup_network) */
-#define DNS_TTL 30
+#define DNS_TTL 30		/* the agent's shortest: it asks again at 3/4 of it */
 /* Beside this test in the image. */
-#define PROBE "/usr/lib/iotguard/selftests/iotguard/egress_probe"		/* the agent's shortest: it asks again at 3/4 of it */
+#define PROBE "/usr/lib/iotguard/selftests/iotguard/egress_probe"
 
 static const char policy_text[] =
 	"version = 1;\n"
