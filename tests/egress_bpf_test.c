@@ -35,6 +35,7 @@
 #include "egress_maps.h"
 #include "egress_peer.h"
 #include "egress_tables.h"
+#include "genl_raw.h"
 #include "netpath.h"
 #include "sessions.h"
 #include "uring.h"
@@ -626,7 +627,49 @@ enum mptcp_where {
 	MPTCP_LEFT,		/* made in it, connected after leaving it */
 	MPTCP_ENTERED,		/* made outside, connected after entering it */
 	MPTCP_LATE_ENDPOINT,	/* in it; the subflow endpoint added afterwards, from outside */
+	MPTCP_USERSPACE_PM,	/* in it; a userspace path manager outside it adds the subflow */
 };
+
+/* A TCP port of the peer's that no rule allows, for anyone. */
+#define MPTCP_REFUSED_PORT 4999
+
+/*
+ * As a userspace path manager does: ask the kernel for a subflow of the
+ * connection fd from DEVICE_ADDR_2 to the listener's address and port.
+ * 0 or -errno.
+ */
+static int userspace_pm_subflow(int fd, uint16_t port)
+{
+	struct mptcp_info info = { 0 };
+	socklen_t ilen = sizeof(info);
+	struct raw_attrs a = { .len = 0 };
+	struct raw_genl g;
+	struct in_addr local, remote;
+	size_t nest;
+	int ret;
+
+	if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &ilen))
+		return -errno;
+	ret = raw_genl_open(&g, MPTCP_PM_NAME);
+	if (ret)
+		return ret;
+	inet_pton(AF_INET, DEVICE_ADDR_2, &local);
+	inet_pton(AF_INET, ATTACKER_ADDR, &remote);
+	raw_put_u32(&a, MPTCP_PM_ATTR_TOKEN, info.mptcpi_token);
+	nest = raw_nest_start(&a, MPTCP_PM_ATTR_ADDR);
+	raw_put_u16(&a, MPTCP_PM_ADDR_ATTR_FAMILY, AF_INET);
+	raw_put_u8(&a, MPTCP_PM_ADDR_ATTR_ID, 2);
+	raw_put(&a, MPTCP_PM_ADDR_ATTR_ADDR4, &local, sizeof(local));
+	raw_nest_end(&a, nest);
+	nest = raw_nest_start(&a, MPTCP_PM_ATTR_ADDR_REMOTE);
+	raw_put_u16(&a, MPTCP_PM_ADDR_ATTR_FAMILY, AF_INET);
+	raw_put(&a, MPTCP_PM_ADDR_ATTR_ADDR4, &remote, sizeof(remote));
+	raw_put_u16(&a, MPTCP_PM_ADDR_ATTR_PORT, port);
+	raw_nest_end(&a, nest);
+	ret = raw_genl_send(&g, MPTCP_PM_CMD_SUBFLOW_CREATE, 0, &a, NULL, NULL);
+	raw_genl_close(&g);
+	return ret;
+}
 
 #define MPTCP_ENDPOINT IP " mptcp endpoint add " DEVICE_ADDR_2 " dev veth0 subflow"
 
@@ -643,7 +686,9 @@ static int move_to(const char *dir)
 /*
  * In a child: an MPTCP connection to the listener, then the number of
  * extra subflows it has within SETTLE_MAX_MS (MPTCP_INFO), as the exit
- * code; 100 + errno if connect() failed, 255 if the child could not run.
+ * code; 100 + errno if connect() failed, 150 + errno if the path manager's
+ * subflow was refused, 254 if one to a refused port was not, 255 if the
+ * child could not run.
  */
 static int mptcp_subflows(enum mptcp_where where)
 {
@@ -659,8 +704,8 @@ static int mptcp_subflows(enum mptcp_where where)
 		int fd;
 		char b;
 
-		if ((where == MPTCP_INSIDE || where == MPTCP_LEFT || where == MPTCP_LATE_ENDPOINT) &&
-		    move_to(SVC_CGROUP))
+		if ((where == MPTCP_INSIDE || where == MPTCP_LEFT || where == MPTCP_LATE_ENDPOINT ||
+		     where == MPTCP_USERSPACE_PM) && move_to(SVC_CGROUP))
 			_exit(255);
 		fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 		if (fd < 0)
@@ -680,6 +725,21 @@ static int mptcp_subflows(enum mptcp_where where)
 		if (where == MPTCP_LATE_ENDPOINT &&
 		    (move_to("/sys/fs/cgroup") || system(MPTCP_ENDPOINT " >/dev/null 2>&1")))
 			_exit(255);
+		/*
+		 * The path manager runs elsewhere (the root cgroup): the kernel
+		 * connects in its system call. A destination nobody may reach
+		 * is refused to it; the service's is the connection's.
+		 */
+		if (where == MPTCP_USERSPACE_PM) {
+			int ret;
+
+			if (move_to("/sys/fs/cgroup") ||
+			    userspace_pm_subflow(fd, MPTCP_REFUSED_PORT) != -EPERM)
+				_exit(254);
+			ret = userspace_pm_subflow(fd, SVC_ONLY_PORT);
+			if (ret)
+				_exit(150 - ret);
+		}
 		while (!info.mptcpi_subflows && now_ms() < deadline) {
 			usleep(WAIT_MS * 1000);
 			if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &ilen))
@@ -726,6 +786,10 @@ TEST_F_TIMEOUT(egress, mptcp_subflows_keep_the_service, EGRESS_TEST_TIMEOUT_S)
 	/* A subflow added from another cgroup's process is the connection's all the same. */
 	ASSERT_EQ(0, run_capture(IP " mptcp endpoint flush", out, sizeof(out)));
 	EXPECT_EQ(1, mptcp_subflows(MPTCP_LATE_ENDPOINT));
+	/* A userspace path manager's subflow: the connection's too. */
+	ASSERT_EQ(0, write_text("/proc/sys/net/mptcp/pm_type", "1"));
+	EXPECT_EQ(1, mptcp_subflows(MPTCP_USERSPACE_PM));
+	write_text("/proc/sys/net/mptcp/pm_type", "0");
 	kill(listener, SIGKILL);
 	waitpid(listener, NULL, 0);
 	run_capture(IP " mptcp endpoint flush; " IP " addr del " DEVICE_ADDR_2 "/24 dev veth0",
