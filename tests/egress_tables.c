@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The outbound policy tests' tables, written straight into the pinned maps. */
+#include <errno.h>
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include "egress_loader.h"
 #include "egress_maps.h"
 #include "egress_peer.h"
 #include "egress_tables.h"
 #include "netpath.h"
 #include "sessions.h"
+#include "util.h"
 
 static struct egress_table_entry entry(int family, const char *addr, int prefix,
 				       uint16_t svc)
@@ -178,4 +181,37 @@ int apply_judge_tables(bool outer_allowed, uint64_t svc_cgroup, bool peer_any)
 	if (ret)
 		fprintf(stderr, "# egress_apply: %s\n", err.msg);
 	return ret;
+}
+
+int egress_test_up(struct arrivals **arr, pid_t *peer, struct iotguard_error *err)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	int ret;
+
+	if (setup_network())
+		return iotguard_fail(err, EIO, "setting up the network");
+	if (write_text("/proc/sys/net/ipv4/ping_group_range", "0 0"))
+		return iotguard_fail(err, EIO, "allowing ping sockets");
+	/* Loading (verifying) takes seconds under emulation: once a boot is enough. */
+	ret = egress_pinned() ? 0 : egress_attach(&opts, err);
+	if (ret < 0)
+		return ret;
+	if (!egress_pinned())
+		return iotguard_fail(err, ENOENT, "the programs are not pinned after attaching");
+	*arr = peer_up(peer);
+	if (!*arr)
+		return iotguard_fail(err, EIO, "starting the peer");
+	if (apply_tables(true, false))
+		return iotguard_fail(err, EIO, "installing the tables");
+	return 0;
+}
+
+void egress_test_down(struct arrivals *arr, pid_t peer)
+{
+	struct iotguard_error err;
+
+	/* The rest of the suite runs without an outbound policy. */
+	if (egress_uninstall(&err))
+		fprintf(stderr, "# egress_uninstall: %s\n", err.msg);
+	peer_down(arr, peer);
 }

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include "egress_peer.h"
+#include "error.h"
 
 #define SVC_CGROUP "/sys/fs/cgroup/iotguard/egress-test"
 /*
@@ -38,5 +41,14 @@ int apply_tables(bool enforce, bool raw_sockets);
  * that adds svc_families.
  */
 int apply_families(bool enforce, uint64_t families, uint64_t svc_cgroup, uint64_t svc_families);
+
+/*
+ * The outbound tests' fixture: the network and the peer namespace, the
+ * programs attached (once a boot), the peer counting what arrives, and
+ * apply_tables(true, false) in force. 0, or -errno with err set.
+ */
+int egress_test_up(struct arrivals **arr, pid_t *peer, struct iotguard_error *err);
+/* Remove the policy (the rest of the suite runs without one) and stop the peer. */
+void egress_test_down(struct arrivals *arr, pid_t peer);
 
 #endif
