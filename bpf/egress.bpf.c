@@ -61,9 +61,12 @@
 #define AF_TIPC 30
 #define AF_PHONET 35
 #define AF_IEEE802154 36
+#define AF_SMC 43
 #define AF_XDP 44
 #define SOCK_DGRAM 2
 #define SOCK_RAW 3
+/* Since 6.11 an SMC socket is also made as an inet protocol. */
+#define IPPROTO_SMC 256
 #define IPPROTO_ICMP 1
 #define IPPROTO_HOPOPTS 0
 #define IPPROTO_IGMP 2
@@ -532,6 +535,9 @@ int BPF_PROG(egress_socket_create, int family, int type, int protocol, int kern,
 	/* The kernel's own sockets are not a process's outbound traffic. */
 	if (kern)
 		return 0;
+	/* inet's IPPROTO_SMC is an SMC socket, whose data RDMA carries past every IP hook. */
+	if ((family == AF_INET || family == AF_INET6) && protocol == IPPROTO_SMC)
+		family = AF_SMC;
 	req.family = family;
 	req.sock_type = type;
 	req.proto = protocol;

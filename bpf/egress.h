@@ -160,7 +160,8 @@ struct egress_active {
 /*
  * A generic netlink family whose changes the lock refuses: Open vSwitch's
  * datapath (a flow rewrites a packet's destination after it was judged,
- * and sends it past every IP hook). Its id is the kernel's, given when the
+ * and sends it past every IP hook), TIPC's bearers (the kernel sends
+ * discovery frames of its own on a link). Its id is the kernel's, given when the
  * family registered: the lock finds it by name among those registered
  * then (none registers after it: no module loads). family 0: unused.
  */

@@ -24,6 +24,7 @@
 #define RTM_ATTRS (NLMSG_HDRLEN + 12)
 #define NHM_ATTRS (NLMSG_HDRLEN + 8)
 #define RTNH_HDRLEN 8
+#define AF_CAN 29
 #define AF_MPLS 28
 #define NFNL_SUBSYS_QUEUE 3
 #define NFNL_SUBSYS_NFTABLES 10
@@ -142,7 +143,7 @@ static bool genl_refused(const struct nl_walk *w, const struct nlmsghdr *nlh)
 
 /*
  * Whether a message is refused by its header alone (a tc filter or action,
- * an MPLS route, anything added to a netdev or bridge table, a flowtable,
+ * an MPLS or CAN gateway route, anything added to a netdev or bridge table, a flowtable,
  * a change to Open vSwitch's datapath); if not, *kind says whether and how
  * its attributes are walked.
  */
@@ -158,9 +159,14 @@ static bool nl_refused_by_header(const struct nl_walk *w, const struct nlmsghdr 
 			*kind = NL_NEXTHOP;
 		if (nlh->nlmsg_type != RTM_NEWROUTE)
 			return nlh->nlmsg_type == RTM_NEWTFILTER || nlh->nlmsg_type == RTM_NEWACTION;
-		/* An MPLS route forwards labelled packets where no IP hook runs. */
+		/*
+		 * An MPLS route forwards labelled packets where no IP hook runs;
+		 * a CAN gateway's (can-gw: struct rtcanmsg, its family first too)
+		 * copies, and rewrites, frames onto another CAN bus, where no
+		 * CAN socket of the policy's sent them.
+		 */
 		if (bpf_probe_read_kernel(&family, 1, w->data + w->off + NLMSG_HDRLEN) ||
-		    family == AF_MPLS)
+		    family == AF_MPLS || family == AF_CAN)
 			return true;
 		*kind = NL_ROUTE;
 		return false;

@@ -7,18 +7,16 @@
  * opened before the policy confirms what reached it and what did not.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/can.h>
 #include <linux/can/raw.h>
-#include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
+#include "can_bus.h"
 #include "egress.h"
 #include "egress_events.h"
 #include "egress_family.h"
@@ -30,6 +28,8 @@
 
 #define CAN_BUS "vcan0"
 #define CAN_BIT (1ull << AF_CAN)
+/* IPPROTO_SMC: an SMC socket made in the inet families (Linux 6.11+). */
+#define SMC_AS_INET_PROTOCOL 256
 
 /* The families `families` decides, by the agent's parser: the programs must refuse exactly these. */
 static uint64_t judged_families(void)
@@ -45,46 +45,16 @@ static uint64_t judged_families(void)
 	return mask;
 }
 
-/* A CAN raw socket bound to the bus: its fd, or -errno. */
-static int can_socket(void)
-{
-	struct sockaddr_can addr = { .can_family = AF_CAN };
-	int fd = socket(AF_CAN, SOCK_RAW, CAN_RAW), err;
-
-	if (fd < 0)
-		return -errno;
-	addr.can_ifindex = (int)if_nametoindex(CAN_BUS);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-/* Open a CAN socket and send one frame with this id: 0, or -errno. */
+/* Open a CAN socket on the bus and send one frame with this id: 0, or -errno. */
 static int can_send(canid_t id)
 {
-	struct can_frame frame = { .can_id = id, .len = 1, .data = { 0x42 } };
-	int fd = can_socket(), ret = 0;
+	int fd = can_socket(CAN_BUS), ret;
 
 	if (fd < 0)
 		return fd;
-	if (write(fd, &frame, sizeof(frame)) != (ssize_t)sizeof(frame))
-		ret = -errno;
+	ret = can_write(fd, id);
 	close(fd);
 	return ret;
-}
-
-/* The id of the next frame on the bus within timeout_ms, or 0 for none. */
-static canid_t can_received(int fd, int timeout_ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct can_frame frame;
-
-	if (poll(&p, 1, timeout_ms) != 1 || read(fd, &frame, sizeof(frame)) != sizeof(frame))
-		return 0;
-	return frame.can_id;
 }
 
 /* can_send() in a child moved into SVC_CGROUP: its result. */
@@ -123,10 +93,8 @@ FIXTURE_SETUP(family)
 	ret = egress_pinned() ? 0 : egress_attach(&opts, &err);
 	ASSERT_LE(0, ret) TH_LOG("egress_attach: %s", err.msg);
 	ASSERT_EQ(0, egress_uninstall(&err)) TH_LOG("%s", err.msg);
-	ASSERT_EQ(0, run_capture("modprobe -a can_raw vcan", NULL, 0));
-	run_capture("ip link add " CAN_BUS " type vcan", NULL, 0);
-	ASSERT_EQ(0, run_capture("ip link set " CAN_BUS " up", NULL, 0));
-	self->bus = can_socket();
+	ASSERT_EQ(0, can_bus_up(CAN_BUS));
+	self->bus = can_socket(CAN_BUS);
 	ASSERT_LE(0, self->bus) TH_LOG("%s", strerror(-self->bus));
 	mkdir("/sys/fs/cgroup/iotguard", 0755);
 	mkdir(SVC_CGROUP, 0755);
@@ -175,6 +143,16 @@ TEST_F_TIMEOUT(family, refused_unless_named, EGRESS_TEST_TIMEOUT_S)
 				       egress_family_name(f));
 		}
 	}
+	/* SMC made as an inet protocol (6.11+: IPPROTO_SMC) is SMC: refused before its module loads. */
+	for (int f = AF_INET; f; f = f == AF_INET ? AF_INET6 : 0) {
+		int fd = socket(f, SOCK_STREAM, SMC_AS_INET_PROTOCOL), e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		EXPECT_TRUE(fd < 0 && e == EPERM) TH_LOG("IPPROTO_SMC in family %d: %s", f,
+							 fd < 0 ? strerror(e) : "opened");
+		refused++;
+	}
 	EXPECT_LE(denied + (__u64)refused, egress_stat(EGRESS_STAT_DENIED));
 
 	/* Every one of them named: none refused. */
@@ -186,6 +164,14 @@ TEST_F_TIMEOUT(family, refused_unless_named, EGRESS_TEST_TIMEOUT_S)
 			close(fd);
 		EXPECT_FALSE(fd < 0 && e == EPERM) TH_LOG("family %s refused though named",
 							  egress_family_name(f));
+	}
+	/* smc named: its inet form too (6.1 has none: EPROTONOSUPPORT). */
+	{
+		int fd = socket(AF_INET, SOCK_STREAM, SMC_AS_INET_PROTOCOL), e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		EXPECT_FALSE(fd < 0 && e == EPERM) TH_LOG("IPPROTO_SMC refused though smc is named");
 	}
 }
 

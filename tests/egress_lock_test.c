@@ -27,12 +27,17 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/genetlink.h>
+#include <linux/tipc_config.h>
+#include <linux/tipc_netlink.h>
 #include <linux/netlink.h>
 #include <linux/openvswitch.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "kselftest_harness.h"
+#include "genl_raw.h"
+#include "can_bus.h"
 #include "bpf_pin.h"
 #include "egress.h"
 #include "egress_loader.h"
@@ -49,6 +54,11 @@
 /* Each test runs in a child of its own: the peer is started in each. */
 static struct arrivals *arr;
 static pid_t peer;
+/* CAN buses: a frame written on CAN_FROM reaches CAN_TO only by a CAN gateway route. */
+#define CAN_FROM "vcan1"
+#define CAN_TO "vcan0"
+/* Opened before the policy by the first fixture: the writer on CAN_FROM, the receiver on CAN_TO. */
+static int can_tx = -1, can_rx = -1;
 
 /* The guarantee, after each attack: PORT_SHUT refused, PORT_OPEN allowed. */
 #define EXPECT_STILL_ENFORCED(what) do {					\
@@ -64,6 +74,29 @@ static pid_t peer;
 	EXPECT_EQ(0, arr->tcp_shut);						\
 	EXPECT_EQ(0, arr->udp_shut);						\
 } while (0)
+
+/*
+ * TIPC's bearer command cmd (TIPC_NL_BEARER_ENABLE, _DISABLE) for
+ * "eth:veth0", as `tipc bearer enable media eth dev veth0` sends it: the
+ * kernel's answer, or the send's refusal (-EPERM).
+ */
+static int tipc_bearer(uint8_t cmd)
+{
+	static const char name[] = "eth:veth0";
+	struct raw_attrs a = { .len = 0 };
+	struct raw_genl g;
+	size_t nest;
+	int ret = raw_genl_open(&g, TIPC_GENL_V2_NAME);
+
+	if (ret)
+		return ret;
+	nest = raw_nest_start(&a, TIPC_NLA_BEARER);
+	raw_put(&a, TIPC_NLA_BEARER_NAME, name, sizeof(name));
+	raw_nest_end(&a, nest);
+	ret = raw_genl_send(&g, cmd, 0, &a, NULL, NULL);
+	raw_genl_close(&g);
+	return ret;
+}
 
 /* A socket of this family (its fd closed): 0, or -errno. */
 static int family_socket(int family)
@@ -257,12 +290,18 @@ FIXTURE_SETUP(egress_lock)
 	    (!sysfs_read("locked", out, sizeof(out)) && !strcmp(out, "1")))
 		return;
 	ASSERT_LE(0, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, can_bus_up(CAN_FROM));
+	ASSERT_EQ(0, can_bus_up(CAN_TO));
+	can_tx = can_socket(CAN_FROM);
+	can_rx = can_socket(CAN_TO);
+	ASSERT_LE(0, can_tx);
+	ASSERT_LE(0, can_rx);
 	ASSERT_EQ(0, apply_tables(true, false));
 	/* After the lock no module loads: the tests' are loaded before. */
 	ASSERT_EQ(0, run_capture("modprobe ipip && modprobe nf_tables && "
 				 "modprobe nft_flow_offload && modprobe nf_flow_table_inet && "
 				 "modprobe mpls_iptunnel && modprobe netconsole && "
-				 "modprobe pktgen && modprobe openvswitch && "
+				 "modprobe pktgen && modprobe openvswitch && modprobe can-gw && modprobe tipc && "
 				 "{ grep -q ' " CONFIGFS " ' /proc/mounts || "
 				 "mount -t configfs configfs " CONFIGFS "; }",
 				 out, sizeof(out)))
@@ -301,6 +340,22 @@ FIXTURE_SETUP(egress_lock)
 		while (arr->udp_open == sent && now_ms() < deadline)
 			usleep(WAIT_MS * 1000);
 		ASSERT_LT(sent, arr->udp_open) TH_LOG("pktgen sends nothing before the lock");
+	}
+	/* Before the lock TIPC's bearer is enabled and disabled (the commands are right). */
+	ASSERT_EQ(0, tipc_bearer(TIPC_NL_BEARER_ENABLE));
+	ASSERT_EQ(0, tipc_bearer(TIPC_NL_BEARER_DISABLE));
+	/* Before the lock a CAN gateway route copies root's frame from one bus to the other. */
+	{
+		char msg[64];
+
+		ASSERT_EQ(0, rawnl_send(NETLINK_ROUTE, msg, can_gw_msg(msg, RTM_NEWROUTE,
+				(int)if_nametoindex(CAN_FROM), (int)if_nametoindex(CAN_TO))));
+		ASSERT_EQ(0, can_write(can_tx, 0x201));
+		ASSERT_EQ(0x201, can_received(can_rx, SETTLE_MAX_MS))
+			TH_LOG("no frame through the CAN gateway before the lock");
+		ASSERT_EQ(0, rawnl_send(NETLINK_ROUTE, msg, can_gw_msg(msg, RTM_DELROUTE, 0, 0)));
+		ASSERT_EQ(0, can_write(can_tx, 0x202));
+		ASSERT_EQ(0, can_received(can_rx, 200)) TH_LOG("the gateway route stayed");
 	}
 	/*
 	 * Root replaces the connect4 program's body with an extension that
@@ -394,6 +449,19 @@ FIXTURE_SETUP(egress_lock)
 	ASSERT_EQ(0, egress_lock_state(&lock));
 	ASSERT_EQ(1, lock.locked);
 	ASSERT_EQ(1, lock.config.default_deny);
+	/*
+	 * After it, no gateway route: root's frame stays on its bus. Here, as
+	 * the CAN sockets are this process's (each test runs in a child of
+	 * the harness, and none may open one after the lock).
+	 */
+	{
+		char msg[64];
+
+		EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, msg, can_gw_msg(msg, RTM_NEWROUTE,
+				(int)if_nametoindex(CAN_FROM), (int)if_nametoindex(CAN_TO))));
+		EXPECT_EQ(0, can_write(can_tx, 0x203));
+		EXPECT_EQ(0, can_received(can_rx, 500)) TH_LOG("a frame crossed to the other bus");
+	}
 }
 
 FIXTURE_TEARDOWN(egress_lock)
@@ -839,6 +907,42 @@ TEST_F_TIMEOUT(egress_lock, no_kernel_senders_configured, EGRESS_TEST_TIMEOUT_S)
 	/* Other configfs and procfs writes still work. */
 	EXPECT_EQ(0, try_open("/proc/sys/net/ipv4/ip_forward", O_WRONLY));
 	EXPECT_STILL_ENFORCED("configuring netconsole and pktgen");
+}
+
+/*
+ * A TIPC bearer makes the kernel send discovery frames of its own on the
+ * link, with no TIPC socket: none is enabled after the lock, by either
+ * family; disabling one still works (the kernel answers: there is none).
+ */
+TEST_F_TIMEOUT(egress_lock, no_tipc_bearers, EGRESS_TEST_TIMEOUT_S)
+{
+	struct raw_genl g;
+
+	EXPECT_EQ(-EPERM, tipc_bearer(TIPC_NL_BEARER_ENABLE));
+	EXPECT_EQ(-EPERM, tipc_bearer(TIPC_NL_BEARER_ADD));
+	EXPECT_EQ(-EPERM, tipc_bearer(TIPC_NL_NET_SET));
+	EXPECT_NE(-EPERM, tipc_bearer(TIPC_NL_BEARER_DISABLE));
+	/* The old family's one command carries the old API's bearer enable. */
+	ASSERT_EQ(0, raw_genl_open(&g, TIPC_GENL_NAME));
+	EXPECT_EQ(-EPERM, raw_genl_send(&g, TIPC_GENL_CMD, 0, NULL, NULL, NULL));
+	raw_genl_close(&g);
+	EXPECT_STILL_ENFORCED("enabling a TIPC bearer");
+}
+
+/*
+ * A CAN gateway route would put frames that no CAN socket of the policy's
+ * sent (rewritten ones, or another interface's) on a bus: none is added
+ * after the lock; deleting still works.
+ */
+TEST_F_TIMEOUT(egress_lock, no_can_gateway_routes, EGRESS_TEST_TIMEOUT_S)
+{
+	char msg[64];
+
+	/* The frames that would cross: the fixture's lock (its sockets are its process's). */
+	EXPECT_EQ(-EPERM, rawnl_send(NETLINK_ROUTE, msg, can_gw_msg(msg, RTM_NEWROUTE,
+			(int)if_nametoindex(CAN_FROM), (int)if_nametoindex(CAN_TO))));
+	EXPECT_EQ(0, rawnl_send(NETLINK_ROUTE, msg, can_gw_msg(msg, RTM_DELROUTE, 0, 0)));
+	EXPECT_STILL_ENFORCED("adding a CAN gateway route");
 }
 
 /*

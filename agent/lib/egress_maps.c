@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <linux/membarrier.h>
 #include <linux/openvswitch.h>
+#include <linux/tipc_config.h>
+#include <linux/tipc_netlink.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
@@ -409,19 +411,32 @@ out:
 /*
  * The generic netlink families whose changes the lock refuses (egress.h),
  * by the ids registered now: Open vSwitch's datapath, ports and flows may
- * still be read and deleted; no packet is executed. A family not
- * registered now never is (no module loads after the lock).
+ * still be read and deleted; no packet is executed. TIPC's bearers make
+ * the kernel send frames of its own on a link (discovery, with the node
+ * identity root sets) with no TIPC socket: none is enabled, added or
+ * changed, nor the identity or the links' settings; reading, disabling a
+ * bearer and removing still work; the old "TIPC" family, which tunnels
+ * the same commands, takes none. A family not registered now never is (no
+ * module loads after the lock).
  */
 static int lock_genl_refusals(struct egress_lock *lock, struct iotguard_error *err)
 {
 #define BIT(cmd) (1U << (cmd))
 	static const char *const names[] = {
 		OVS_DATAPATH_FAMILY, OVS_VPORT_FAMILY, OVS_FLOW_FAMILY, OVS_PACKET_FAMILY,
+		TIPC_GENL_V2_NAME, TIPC_GENL_NAME,
 	};
 	static const __u32 allowed[] = {
 		BIT(OVS_DP_CMD_GET) | BIT(OVS_DP_CMD_DEL),
 		BIT(OVS_VPORT_CMD_GET) | BIT(OVS_VPORT_CMD_DEL),
 		BIT(OVS_FLOW_CMD_GET) | BIT(OVS_FLOW_CMD_DEL),
+		0,
+		BIT(TIPC_NL_BEARER_DISABLE) | BIT(TIPC_NL_BEARER_GET) | BIT(TIPC_NL_SOCK_GET) |
+		BIT(TIPC_NL_PUBL_GET) | BIT(TIPC_NL_LINK_GET) | BIT(TIPC_NL_LINK_RESET_STATS) |
+		BIT(TIPC_NL_MEDIA_GET) | BIT(TIPC_NL_NODE_GET) | BIT(TIPC_NL_NET_GET) |
+		BIT(TIPC_NL_NAME_TABLE_GET) | BIT(TIPC_NL_MON_GET) | BIT(TIPC_NL_MON_PEER_GET) |
+		BIT(TIPC_NL_PEER_REMOVE) | BIT(TIPC_NL_UDP_GET_REMOTEIP) | BIT(TIPC_NL_KEY_FLUSH) |
+		BIT(TIPC_NL_ADDR_LEGACY_GET),
 		0,
 	};
 #undef BIT
