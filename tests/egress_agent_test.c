@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "dns_server.h"
@@ -28,6 +29,8 @@
 #define POLICY_SAVED "/tmp/iotguard.conf.egress-saved"
 #define PEER_B "10.99.0.3"	/* another of the peer's addresses (setup_network) */
 #define DNS_TTL 30		/* the agent's shortest: it asks again at 3/4 of it */
+/* Service cam's cgroup (the default, iotguard/NAME). */
+#define CAM_CGROUP "/sys/fs/cgroup/iotguard/cam"
 /* Beside this test in the image. */
 #define PROBE "/usr/lib/iotguard/selftests/iotguard/egress_probe"
 
@@ -190,6 +193,30 @@ TEST_F_TIMEOUT(agent_egress, service_rule_through_run, EGRESS_TEST_TIMEOUT_S)
 				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
 	EXPECT_EQ(0, run_capture("iotguardctl status", self->out, sizeof(self->out)));
 	EXPECT_NE(NULL, strstr(self->out, "other families:   none")) TH_LOG("%s", self->out);
+}
+
+/*
+ * A service manager removes a unit's cgroup when it stops and makes a new
+ * one, with a new id, when it starts again (systemd's restart): the agent
+ * installs the policy again with the new id, at once, and the service's
+ * rule applies in the new cgroup.
+ */
+TEST_F_TIMEOUT(agent_egress, service_cgroup_made_again, EGRESS_TEST_TIMEOUT_S)
+{
+	struct egress_active before = {};
+
+	/* iotguardctl run made it; nothing runs in it now. */
+	ASSERT_EQ(0, run_capture("iotguardctl run --service cam -- true", self->out,
+				 sizeof(self->out))) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, egress_active_state(&before));
+	ASSERT_EQ(0, rmdir(CAM_CGROUP)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, mkdir(CAM_CGROUP, 0755));
+	EXPECT_EQ(0, wait_installed(&before)) TH_LOG("the agent did not install the new cgroup");
+	EXPECT_EQ(0, run_capture("iotguardctl run --service cam -- busybox nc -w 2 "
+				 ATTACKER_ADDR " 4431 </dev/null", self->out, sizeof(self->out)))
+		TH_LOG("%s", self->out);
+	settle();
+	EXPECT_EQ(1, self->arr->tcp_shut);
 }
 
 /*

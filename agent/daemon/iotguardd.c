@@ -279,7 +279,7 @@ static bool handle_signal(struct agent *agent, int fd)
 static int run(struct agent *agent)
 {
 	enum { SIGNALS, FAMILY_WATCH, CRED_WATCH, GUARD_EVENTS, GATE_EVENTS, PROGRAM_WATCH,
-	       DNS, EGRESS_EVENTS, NFDS };
+	       DNS, EGRESS_EVENTS, SERVICE_WATCH, NFDS };
 	struct pollfd pfd[NFDS] = {
 		[SIGNALS] = { .fd = -1, .events = POLLIN },
 		[FAMILY_WATCH] = { .fd = -1, .events = POLLIN },
@@ -289,6 +289,7 @@ static int run(struct agent *agent)
 		[PROGRAM_WATCH] = { .fd = -1, .events = POLLIN },
 		[DNS] = { .fd = -1, .events = POLLIN },
 		[EGRESS_EVENTS] = { .fd = -1, .events = POLLIN },
+		[SERVICE_WATCH] = { .fd = -1, .events = POLLIN },
 	};
 	struct guard_events *events = NULL;
 	struct genl_watch *watch = NULL;
@@ -328,6 +329,7 @@ static int run(struct agent *agent)
 		pfd[PROGRAM_WATCH].fd = program_watch_fd(&agent->programs);
 		pfd[DNS].fd = outbound_resolver_fd(&agent->outbound);
 		pfd[EGRESS_EVENTS].fd = outbound_events_fd(&agent->outbound);
+		pfd[SERVICE_WATCH].fd = outbound_services_fd(&agent->outbound);
 		dns_ms = outbound_timeout_ms(&agent->outbound);
 		dns_sooner = dns_ms >= 0 && (timeout < 0 || dns_ms < timeout);
 		n = poll(pfd, NFDS, dns_sooner ? dns_ms : timeout);
@@ -347,6 +349,8 @@ static int run(struct agent *agent)
 			guard_events_read(events);
 		if (pfd[EGRESS_EVENTS].revents & POLLIN)
 			outbound_read_events(&agent->outbound);
+		if (pfd[SERVICE_WATCH].revents & POLLIN)
+			outbound_services_changed(&agent->outbound);
 		/* At once, and again once a burst of changes has settled. */
 		if ((pfd[PROGRAM_WATCH].revents & POLLIN) && program_watch_read(&agent->programs)) {
 			if (guard_pinned())

@@ -36,6 +36,7 @@ void outbound_init(struct outbound *o)
 {
 	memset(o, 0, sizeof(*o));
 	rate_limit_init(&o->log_limit, REFUSAL_LOG_PER_SEC, REFUSAL_LOG_BURST);
+	service_watch_init(&o->services);
 }
 
 static void log_refusal(const struct egress_event *event, void *arg)
@@ -146,6 +147,17 @@ static int install(struct outbound *o, struct iotguard_error *err)
 	return ret;
 }
 
+/* Watch the services' cgroups of the policy just installed. */
+static void watch_services(struct outbound *o)
+{
+	int ret = service_watch_open(&o->services, o->cgroup_root, &o->with_agent);
+
+	if (ret)
+		log_err("outbound policy: a service whose cgroup is made again (its unit restarted) "
+			"gets its rules only at the next SIGHUP: cannot watch the cgroups: %s",
+			strerror(-ret));
+}
+
 int outbound_apply(struct outbound *o, const struct iotguard_policy *policy)
 {
 	struct egress_policy next = {};
@@ -164,6 +176,7 @@ int outbound_apply(struct outbound *o, const struct iotguard_policy *policy)
 			log_info("outbound policy: none in the policy file: outbound connections "
 				 "are not restricted");
 		o->installed = false;
+		service_watch_close(&o->services);
 		return ret;
 	}
 	ret = start(o, &err);
@@ -188,6 +201,7 @@ int outbound_apply(struct outbound *o, const struct iotguard_policy *policy)
 		return ret;
 	}
 	o->installed = true;
+	watch_services(o);
 	log_info("outbound policy in force: %s, default %s, %zu rule(s), %zu service(s), %d "
 		 "table entries; %zu DNS names resolving", policy->egress.mode ==
 		 EGRESS_MODE_AUDIT ? "audit mode (counts, refuses nothing)" : "enforced",
@@ -230,6 +244,29 @@ void outbound_run(struct outbound *o)
 			"previous ones stay: %s", err.msg);
 }
 
+int outbound_services_fd(const struct outbound *o)
+{
+	return o->installed ? service_watch_fd(&o->services) : -1;
+}
+
+void outbound_services_changed(struct outbound *o)
+{
+	struct iotguard_error err;
+	int ret;
+
+	if (!service_watch_read(&o->services) || !o->installed)
+		return;
+	ret = install(o, &err);
+	if (ret < 0) {
+		log_err("outbound policy: a service's cgroup was made again, and its new id is not "
+			"in force: %s", err.msg);
+		return;
+	}
+	/* A parent made again is a new directory to watch. */
+	watch_services(o);
+	log_info("outbound policy: a service's cgroup was made again: installed with its new id");
+}
+
 void outbound_read_events(struct outbound *o)
 {
 	if (o->events)
@@ -239,6 +276,7 @@ void outbound_read_events(struct outbound *o)
 void outbound_stop(struct outbound *o)
 {
 	egress_events_close(o->events);
+	service_watch_close(&o->services);
 	dns_resolver_free(o->resolver);
 	dns_cache_free(o->cache);
 	egress_policy_free_copy(&o->with_agent);

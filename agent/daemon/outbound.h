@@ -15,6 +15,7 @@
 #include "egress_policy.h"
 #include "policy.h"
 #include "rate_limit.h"
+#include "service_watch.h"
 
 struct outbound {
 	char cgroup_root[PATH_MAX];
@@ -26,6 +27,7 @@ struct outbound {
 	struct dns_resolver *resolver;
 	struct egress_events *events;
 	struct rate_limit log_limit;
+	struct service_watch services;	/* the services' cgroups, made again */
 };
 
 /* At start, whatever the policy: cgroup2 mounted if nothing has; logs what it found. */
@@ -48,6 +50,14 @@ int outbound_events_fd(const struct outbound *o);
 int outbound_timeout_ms(const struct outbound *o);
 /* After poll: resolve what is due and reinstall if the addresses changed. */
 void outbound_run(struct outbound *o);
+/* The service cgroups' watch's fd for the poll loop (-1: none). */
+int outbound_services_fd(const struct outbound *o);
+/*
+ * After poll, on POLLIN of that fd: a service's cgroup made again (a
+ * service manager restarting its unit) has a new id; install the policy
+ * again, with it.
+ */
+void outbound_services_changed(struct outbound *o);
 /* After poll, on POLLIN of the events' fd: log the refusals. */
 void outbound_read_events(struct outbound *o);
 /* Stop resolving and reading; what is in force stays in force. */
