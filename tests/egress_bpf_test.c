@@ -24,11 +24,13 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
 #include "kselftest_harness.h"
 #include "egress.h"
+#include "egress_fixture.h"
+#include "egress_loader.h"
 #include "egress_maps.h"
 #include "egress_peer.h"
-#include "egress_fixture.h"
 #include "egress_tables.h"
 #include "netpath.h"
 #include "sessions.h"
@@ -332,6 +334,34 @@ TEST_F_TIMEOUT(egress, uninstalled_allows_all, EGRESS_TEST_TIMEOUT_S)
 
 	ASSERT_EQ(0, egress_uninstall(&err));
 	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	settle();
+	EXPECT_EQ(1, self->arr->tcp_shut);
+}
+
+/*
+ * A pinned map the programs cannot use (an older version's, or root's):
+ * the agent loads again with new maps, and must then replace the programs
+ * too, though their code is the same, or the old ones would go on
+ * enforcing the old maps while every new policy went into the new ones.
+ * Shown by removing the policy afterwards: the connection it refused gets
+ * through.
+ */
+TEST_F_TIMEOUT(egress, incompatible_pinned_map_replaces_the_programs, EGRESS_TEST_TIMEOUT_S)
+{
+	struct egress_attach_opts opts = { .cgroup_root = "/sys/fs/cgroup", .lsm = true };
+	struct iotguard_error err;
+	int fd;
+
+	ASSERT_EQ(-EPERM, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT));
+	ASSERT_EQ(0, unlink(EGRESS_CONFIG_PIN));
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 2, NULL);
+	ASSERT_LE(0, fd) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, bpf_obj_pin(fd, EGRESS_CONFIG_PIN));
+	close(fd);
+	EXPECT_EQ(EGRESS_REPLACED, egress_attach(&opts, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, egress_uninstall(&err)) TH_LOG("%s", err.msg);
+	EXPECT_EQ(0, dev_connect(SOCK_STREAM, ATTACKER_ADDR, PORT_SHUT))
+		TH_LOG("the old programs still enforce the old maps");
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
 }

@@ -29,11 +29,13 @@ static bool is_lsm(const struct bpf_program *prog)
 
 /*
  * Pinned maps of an older, incompatible version: drop their names and load
- * again with new ones. The old links keep their maps, and enforce them,
- * until the new links replace them.
+ * again with new ones (*new_maps). The old links keep their maps, and
+ * enforce them, until the new links replace them, which they must then do
+ * even where a program's code is the same: a program's tag does not say
+ * which maps it uses, and policies are written into the new ones.
  */
 static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
-		struct iotguard_error *err)
+		bool *new_maps, struct iotguard_error *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = EGRESS_PIN_DIR);
 	struct bpf_program *prog;
@@ -66,6 +68,7 @@ static int load(const struct egress_attach_opts *opts, struct egress_bpf **out,
 		}
 		if (!ret) {
 			*out = skel;
+			*new_maps = attempt > 0;
 			return 0;
 		}
 		iotguard_fail_errno(err, -ret, "loading the outbound policy's BPF programs");
@@ -99,7 +102,7 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 	struct egress_bpf *skel = NULL;
 	struct egress_lock lock = {};
 	struct bpf_program *prog;
-	bool had_any = false, need = false;
+	bool had_any = false, need = false, new_maps = false;
 	int cgroup_fd, ret;
 	char pin[128];
 
@@ -118,10 +121,11 @@ int egress_attach(const struct egress_attach_opts *opts, struct iotguard_error *
 	if (cgroup_fd < 0)
 		return iotguard_fail_errno(err, errno, "opening the cgroup v2 root %s",
 					   opts->cgroup_root);
-	ret = load(opts, &skel, err);
+	ret = load(opts, &skel, &new_maps, err);
 	if (ret)
 		goto out;
 	ret = EGRESS_KEPT;
+	need = new_maps;
 	bpf_object__for_each_program(prog, skel->obj) {
 		if (!bpf_program__autoload(prog))
 			continue;
