@@ -186,13 +186,17 @@ TEST_F_TIMEOUT(agent_egress, service_rule_through_run, EGRESS_TEST_TIMEOUT_S)
 		TH_LOG("%s", self->out);
 	settle();
 	EXPECT_EQ(1, self->arr->tcp_shut);
-	/* The service's families: a CAN socket in it, none outside. */
+	/* The service's families: a CAN socket in it, none outside (BPF LSM refuses them). */
+	EXPECT_EQ(0, run_capture("iotguardctl status", self->out, sizeof(self->out)));
+	EXPECT_NE(NULL, strstr(self->out, "other families:   none")) TH_LOG("%s", self->out);
+	if (bpf_lsm_missing()) {
+		TH_LOG("families not checked: %s", bpf_lsm_missing());
+		return;
+	}
 	EXPECT_EQ(1, run_capture(PROBE " can", self->out, sizeof(self->out)))
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(0, run_capture("iotguardctl run --service cam -- " PROBE " can",
 				 self->out, sizeof(self->out))) TH_LOG("%s", self->out);
-	EXPECT_EQ(0, run_capture("iotguardctl status", self->out, sizeof(self->out)));
-	EXPECT_NE(NULL, strstr(self->out, "other families:   none")) TH_LOG("%s", self->out);
 }
 
 /*
