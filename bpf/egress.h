@@ -146,7 +146,7 @@ struct egress_config {
 	 * Bit F: sockets of address family F may be opened, device-wide. Only
 	 * the families that are neither local (unix, netlink, alg, key), nor
 	 * IP (judged by the rules), nor link-layer (raw_sockets) are looked
-	 * up here: CAN, Bluetooth, vsock, RDS... (egress.bpf.c).
+	 * up here: CAN, Bluetooth, vsock, RDS... (egress_socket.bpf.h).
 	 */
 	__u64 families;
 };

@@ -93,7 +93,7 @@ struct login_task {
  * A login program is identified by its executable (device and inode), not
  * by its name. A multi-call binary such as busybox is one executable for
  * every applet: for it only the applets named in login_comms count, judged
- * from argv the way the binary picks its applet (see login_guard.bpf.c).
+ * from argv the way the binary picks its applet (see login_guard_decide.bpf.h).
  */
 struct login_program_key {
 	__u64 dev;		/* the kernel's encoding: major << 20 | minor */

@@ -22,7 +22,7 @@ static const char *const names[EGRESS_FAMILY_NAMES] = {
 	[41] = "kcm", [42] = "qipcrtr", [43] = "smc", [44] = "xdp", [45] = "mctp",
 };
 
-/* What decides a family `families` cannot name (egress.bpf.c draws the same lines). */
+/* What decides a family `families` cannot name (egress_socket.bpf.h draws the same lines). */
 enum family_kind { BY_FAMILIES, LOCAL, BY_RULES, BY_RAW_SOCKETS };
 
 static enum family_kind kind(int family)

@@ -3,7 +3,7 @@
  * The address families an egress policy's `families` names, as people write
  * them ("can", "bluetooth"), and which of them that setting decides: the
  * families that reach past the device without an IP destination a rule could
- * name. egress.bpf.c's lsm/socket_create draws the same line.
+ * name. lsm/socket_create (bpf/egress_socket.bpf.h) draws the same line.
  */
 #ifndef IOTGUARD_EGRESS_FAMILY_H
 #define IOTGUARD_EGRESS_FAMILY_H
